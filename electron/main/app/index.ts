@@ -1,0 +1,67 @@
+import { app, BrowserWindow, net, protocol, session } from 'electron'
+import { dirname } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { createCore, type Core } from '../core'
+import { bindRouterToIpc } from './ipc-bridge'
+import { installMenu } from './menu'
+import { APP_SCHEME, isTrustedSender, rendererOrigin, resolveRendererFile } from './security'
+import { createMainWindow, hardenSession, preloadPath } from './window'
+
+const mainDir = dirname(fileURLToPath(import.meta.url))
+const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL
+const origin = rendererOrigin(devServerUrl)
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+])
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  let core: Core | undefined
+  let window: BrowserWindow | undefined
+
+  app.on('second-instance', () => {
+    if (window?.isMinimized()) window.restore()
+    window?.focus()
+  })
+
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-attach-webview', (e) => e.preventDefault())
+  })
+
+  void app.whenReady().then(() => {
+    const rendererDir = `${mainDir}/../renderer`
+    protocol.handle(APP_SCHEME, (request) => {
+      const file = resolveRendererFile(rendererDir, request.url)
+      return file ? net.fetch(pathToFileURL(file).toString()) : new Response('Not found', { status: 404 })
+    })
+    hardenSession(session.defaultSession)
+    core = createCore({
+      env: { ...process.env, MAILDOCK_DATA_DIR: process.env.MAILDOCK_DATA_DIR ?? app.getPath('userData') },
+      isTrustedSender: (sender) => isTrustedSender(sender.url, sender.isMainFrame, origin),
+      log: (message, error) => console.error(message, error),
+    })
+    bindRouterToIpc(core.router)
+    installMenu(!app.isPackaged)
+    const open = (): void => {
+      window = createMainWindow({
+        dataDir: app.getPath('userData'),
+        preloadPath: preloadPath(mainDir),
+        ...(devServerUrl ? { devServerUrl } : {}),
+      })
+    }
+    open()
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) open()
+    })
+  })
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+
+  app.on('before-quit', () => {
+    void core?.dispose()
+  })
+}

@@ -1,0 +1,59 @@
+import { BrowserWindow, screen, shell, type Session } from 'electron'
+import { join } from 'node:path'
+import {
+  CONTENT_SECURITY_POLICY,
+  isAllowedExternalUrl,
+  rendererOrigin,
+  secureWebPreferences,
+  APP_ORIGIN,
+} from './security'
+import { windowStateStore } from './window-state'
+
+/** Deny every permission (camera, notifications via web API, geolocation, ...) and add the CSP. */
+export function hardenSession(session: Session): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+  session.setPermissionCheckHandler(() => false)
+  session.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+    })
+  })
+}
+
+export function createMainWindow(options: { dataDir: string; preloadPath: string; devServerUrl?: string }): BrowserWindow {
+  const state = windowStateStore(options.dataDir)
+  const bounds = state.load()
+  const onScreen = bounds.x === undefined || screen.getAllDisplays().some(({ workArea: a }) =>
+    bounds.x! >= a.x && bounds.y! >= a.y && bounds.x! < a.x + a.width && bounds.y! < a.y + a.height,
+  )
+  const window = new BrowserWindow({
+    ...(onScreen ? bounds : { width: bounds.width, height: bounds.height }),
+    minWidth: 900,
+    minHeight: 560,
+    show: false,
+    title: 'MailDock',
+    webPreferences: secureWebPreferences(options.preloadPath),
+  })
+  if (bounds.maximized) window.maximize()
+  window.once('ready-to-show', () => window.show())
+  window.on('close', () => state.save({ ...window.getNormalBounds(), maximized: window.isMaximized() }))
+
+  const origin = rendererOrigin(options.devServerUrl)
+  const contents = window.webContents
+  contents.on('will-navigate', (event, url) => {
+    if (!url.startsWith(`${origin}/`)) event.preventDefault()
+  })
+  contents.on('will-redirect', (event, url) => {
+    if (!url.startsWith(`${origin}/`)) event.preventDefault()
+  })
+  contents.on('will-attach-webview', (event) => event.preventDefault())
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url)
+    return { action: 'deny' }
+  })
+
+  void window.loadURL(options.devServerUrl ?? `${APP_ORIGIN}/index.html`)
+  return window
+}
+
+export const preloadPath = (mainDir: string): string => join(mainDir, '../preload/index.cjs')

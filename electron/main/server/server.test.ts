@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { request } from 'node:http'
+import WebSocket from 'ws'
+import { createRouter } from '../router'
+import { startServer, type RunningServer } from './server'
+import type { EngineStatus } from '../../../shared/contract'
+
+const status: EngineStatus = {
+  state: 'unreachable',
+  endpoint: { kind: 'socket', address: 'unix:///nope.sock', source: 'test' },
+  error: 'gone',
+  checkedAt: 1,
+}
+
+let server: RunningServer
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'maildock-renderer-'))
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>MailDock</title>')
+  let origin = ''
+  const router = createRouter({
+    channels: { 'engine:status': () => status, 'engine:retry': () => status },
+    events: {
+      'engine:changed': (_input, sink) =>
+        new Promise<void>((resolve) => {
+          sink.emit(status)
+          sink.signal.addEventListener('abort', () => resolve())
+        }),
+    },
+    isTrustedSender: (sender) => sender.url.startsWith(`${origin}/`),
+  })
+  server = await startServer({ router, rendererDir: dir })
+  origin = server.origin
+})
+
+afterAll(() => server.close())
+
+function openSocket(headers: Record<string, string>, query = `?token=${server.token}`): Promise<WebSocket> {
+  const socket = new WebSocket(`ws://127.0.0.1:${server.port}/ws${query}`, { headers })
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => resolve(socket))
+    socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)))
+    socket.once('error', reject)
+  })
+}
+
+function nextFrame(socket: WebSocket): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => socket.once('message', (raw) => resolve(JSON.parse(raw.toString()) as Record<string, unknown>)))
+}
+
+describe('browser mode server', () => {
+  it('binds to 127.0.0.1 and prints a URL with the token', () => {
+    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?token=[\\w-]{32}$`))
+  })
+
+  it('serves the page with the token and sets a strict CSP', async () => {
+    const res = await fetch(server.url)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'")
+    expect(res.headers.get('set-cookie')).toContain('HttpOnly')
+  })
+
+  it('refuses an HTTP request without the token or with a wrong one', async () => {
+    expect((await fetch(`${server.origin}/`)).status).toBe(401)
+    expect((await fetch(`${server.origin}/?token=wrong`)).status).toBe(401)
+    expect((await fetch(`${server.origin}/index.html`)).status).toBe(401)
+  })
+
+  it('refuses a request whose Host is not the loopback server (DNS rebinding)', async () => {
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = request(server.url, { headers: { host: 'evil.example' } }, (res) => {
+        res.resume()
+        resolve(res.statusCode)
+      })
+      req.on('error', reject).end()
+    })
+    expect(status).toBe(421)
+  })
+
+  it('refuses a WebSocket from another Origin, even with the token', async () => {
+    await expect(openSocket({ origin: 'https://evil.example' })).rejects.toThrow('HTTP 403')
+  })
+
+  it('refuses a WebSocket without the token', async () => {
+    await expect(openSocket({ origin: server.origin }, '')).rejects.toThrow('HTTP 401')
+  })
+
+  it('answers calls, streams events and reports malformed frames', async () => {
+    const socket = await openSocket({ origin: server.origin })
+    socket.send(JSON.stringify({ type: 'call', id: 1, channel: 'engine:status', input: {} }))
+    expect(await nextFrame(socket)).toEqual({ type: 'result', id: 1, ok: true, result: status })
+
+    socket.send(JSON.stringify({ type: 'call', id: 2, channel: 'engine:status', input: { x: 1 } }))
+    const invalid = await nextFrame(socket)
+    expect(invalid).toMatchObject({ type: 'result', id: 2, ok: false, error: { code: 'INVALID_INPUT' } })
+
+    socket.send('{not json')
+    expect(await nextFrame(socket)).toMatchObject({ type: 'error', error: { code: 'INVALID_INPUT' } })
+
+    socket.send(JSON.stringify({ type: 'subscribe', id: 's1', event: 'engine:changed', input: {} }))
+    expect(await nextFrame(socket)).toEqual({ type: 'event', id: 's1', data: status })
+    socket.send(JSON.stringify({ type: 'unsubscribe', id: 's1' }))
+    socket.close()
+  })
+})

@@ -1,0 +1,141 @@
+import { existsSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import fastifyStatic from '@fastify/static'
+import fastifyWebsocket from '@fastify/websocket'
+import type { WebSocket } from 'ws'
+import type { Router, Sender } from '../router'
+import { allowedOrigins, hostAllowed, newToken, TOKEN_COOKIE, tokenFromCookie, tokensMatch } from './auth'
+import { clientFrame } from './protocol'
+
+export interface ServerOptions {
+  router: Router
+  /** Folder of the built renderer (index.html and assets). */
+  rendererDir: string
+  port?: number
+  token?: string
+  /** A client that falls this far behind is disconnected instead of buffered without limit. */
+  maxBufferedBytes?: number
+}
+
+export interface RunningServer {
+  url: string
+  origin: string
+  port: number
+  token: string
+  app: FastifyInstance
+  close(): Promise<void>
+}
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
+  "frame-src 'none'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ')
+
+/** Browser mode: the renderer and one WebSocket carrying the contract, on 127.0.0.1 behind a token. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const token = options.token ?? newToken()
+  const maxBuffered = options.maxBufferedBytes ?? 32 * 1024 * 1024
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true })
+  let port = 0
+
+  const authorized = (request: FastifyRequest): boolean => {
+    const query = request.query as Record<string, string | undefined>
+    const given = query.token ?? tokenFromCookie(request.headers.cookie)
+    return tokensMatch(token, given)
+  }
+
+  await app.register(fastifyWebsocket, { options: { maxPayload: 8 * 1024 * 1024 } })
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin
+    if (!hostAllowed(request.headers.host, port)) {
+      return reply.code(421).send({ code: 'FORBIDDEN_SENDER', message: 'Unexpected Host header' })
+    }
+    if (origin !== undefined && !allowedOrigins(port).has(origin)) {
+      return reply.code(403).send({ code: 'FORBIDDEN_SENDER', message: `Origin ${origin} is not allowed` })
+    }
+    if (!authorized(request)) {
+      return reply.code(401).send({ code: 'FORBIDDEN_SENDER', message: 'Missing or wrong token: open the URL MailDock printed' })
+    }
+    reply.header('Content-Security-Policy', CSP)
+    reply.header('X-Content-Type-Options', 'nosniff')
+    reply.header('Referrer-Policy', 'no-referrer')
+    const query = request.query as Record<string, string | undefined>
+    if (query.token) {
+      reply.header('Set-Cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`)
+    }
+  })
+
+  app.register(async (scope) => {
+    scope.get('/ws', { websocket: true }, (socket) => serveSocket(socket, options.router, `http://127.0.0.1:${port}/`, maxBuffered))
+  })
+
+  if (existsSync(options.rendererDir)) {
+    await app.register(fastifyStatic, { root: options.rendererDir, index: 'index.html' })
+  } else {
+    app.get('/', async (_request, reply) =>
+      reply.code(503).send({ code: 'UNAVAILABLE', message: `The renderer is not built (${options.rendererDir}): run npm run build` }),
+    )
+  }
+
+  await app.listen({ host: '127.0.0.1', port: options.port ?? 0 })
+  port = (app.server.address() as AddressInfo).port
+  const origin = `http://127.0.0.1:${port}`
+  return { url: `${origin}/?token=${token}`, origin, port, token, app, close: () => app.close() }
+}
+
+function serveSocket(socket: WebSocket, router: Router, url: string, maxBuffered: number): void {
+  const sender: Sender = { url, isMainFrame: true }
+  const subscriptions = new Map<string | number, () => void>()
+  const send = (frame: unknown): void => {
+    if (socket.readyState !== socket.OPEN) return
+    if (socket.bufferedAmount > maxBuffered) {
+      socket.close(1008, 'Client too slow: more than the send buffer limit is waiting')
+      return
+    }
+    socket.send(JSON.stringify(frame))
+  }
+
+  socket.on('message', (raw) => {
+    let frame
+    try {
+      frame = clientFrame.safeParse(JSON.parse(raw.toString()))
+    } catch {
+      frame = undefined
+    }
+    if (!frame?.success) {
+      send({ type: 'error', id: null, error: { code: 'INVALID_INPUT', message: 'Malformed frame: expected JSON {type, id, ...}' } })
+      return
+    }
+    const message = frame.data
+    if (message.type === 'call') {
+      void router.call(message.channel, message.input, { sender }).then((envelope) => send({ type: 'result', id: message.id, ...envelope }))
+    } else if (message.type === 'subscribe') {
+      subscriptions.get(message.id)?.()
+      const unsubscribe = router.subscribe(message.event, message.input, { sender }, (m) => {
+        if (m.type === 'data') send({ type: 'event', id: message.id, data: m.data })
+        else if (m.type === 'error') send({ type: 'error', id: message.id, error: m.error })
+        else send({ type: 'end', id: message.id })
+        if (m.type !== 'data') subscriptions.delete(message.id)
+      })
+      subscriptions.set(message.id, unsubscribe)
+    } else {
+      subscriptions.get(message.id)?.()
+      subscriptions.delete(message.id)
+    }
+  })
+
+  socket.on('close', () => {
+    for (const unsubscribe of subscriptions.values()) unsubscribe()
+    subscriptions.clear()
+  })
+}

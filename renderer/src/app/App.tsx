@@ -1,0 +1,86 @@
+import { useEffect, useState, type ReactNode } from 'react'
+import { AppShell, Badge, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core'
+import { useHotkeys } from '@mantine/hooks'
+import { EnginePanel } from '../features/engine/EnginePanel'
+import { useEngineStatus } from '../features/engine/engine-status'
+import { NotBuilt } from '../ui/NotBuilt'
+import { StatusDot, type DotState } from '../ui/StatusDot'
+import { panelFromHash, panels, type PanelId } from './panels'
+
+function usePanel(): [PanelId, (id: PanelId) => void] {
+  const [panel, setPanel] = useState<PanelId>(() => panelFromHash(window.location.hash))
+  useEffect(() => {
+    const onHash = () => setPanel(panelFromHash(window.location.hash))
+    window.addEventListener('hashchange', onHash)
+    return () => window.removeEventListener('hashchange', onHash)
+  }, [])
+  return [panel, (id) => { window.location.hash = `/${id}` }]
+}
+
+function renderPanel(id: PanelId): ReactNode {
+  switch (id) {
+    case 'engine':
+      return <EnginePanel />
+    case 'stack':
+      return <NotBuilt title="Stack" issue="one-click stack" />
+    case 'containers':
+    case 'images':
+    case 'networks':
+    case 'volumes':
+      return <NotBuilt title={id[0]!.toUpperCase() + id.slice(1)} issue="Docker engine panels" />
+    case 'send':
+      return <NotBuilt title="Send" issue="send and track emails" />
+    case 'tail':
+    case 'logs':
+      return <NotBuilt title={id === 'tail' ? 'Tail' : 'Logs'} issue="live tail and log history" />
+    case 'settings':
+      return <NotBuilt title="Settings" issue="engine endpoint and stack settings" />
+  }
+}
+
+export function App() {
+  const [panel, setPanel] = usePanel()
+  const engine = useEngineStatus()
+  const engineDot: DotState = engine?.state === 'connected' ? 'ok' : engine?.state === 'unreachable' ? 'error' : 'idle'
+  const counts: Partial<Record<PanelId, number>> =
+    engine?.state === 'connected'
+      ? {
+          containers: engine.info.containers.total,
+          images: engine.info.images,
+          networks: engine.info.networks,
+          volumes: engine.info.volumes,
+        }
+      : {}
+
+  useHotkeys(panels.slice(0, 9).map((p, i) => [`mod+${i + 1}`, () => setPanel(p.id)]))
+
+  return (
+    <AppShell navbar={{ width: 220, breakpoint: 0 }} padding="lg">
+      <AppShell.Navbar p="xs" aria-label="Panels">
+        <Group px="sm" py="xs" gap="xs">
+          <Title order={4}>MailDock</Title>
+        </Group>
+        <ScrollArea>
+          {panels.map((p, i) => (
+            <NavLink
+              key={p.id}
+              href={`#/${p.id}`}
+              label={p.label}
+              active={panel === p.id}
+              aria-current={panel === p.id ? 'page' : undefined}
+              leftSection={p.id === 'engine' ? <StatusDot state={engineDot} label={`engine ${engine?.state ?? 'connecting'}`} /> : undefined}
+              rightSection={
+                counts[p.id] !== undefined ? (
+                  <Badge size="sm" variant="light" ff="monospace">{counts[p.id]}</Badge>
+                ) : i < 9 ? (
+                  <Text size="xs" c="dimmed">{`⌘${i + 1}`.replace('⌘', navigator.platform.includes('Mac') ? '⌘' : 'Ctrl+')}</Text>
+                ) : undefined
+              }
+            />
+          ))}
+        </ScrollArea>
+      </AppShell.Navbar>
+      <AppShell.Main>{renderPanel(panel)}</AppShell.Main>
+    </AppShell>
+  )
+}

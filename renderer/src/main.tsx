@@ -1,0 +1,29 @@
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { MantineProvider } from '@mantine/core'
+import { Notifications } from '@mantine/notifications'
+import '@mantine/core/styles.css'
+import '@mantine/notifications/styles.css'
+import { App } from './app/App'
+import { EngineStatusProvider } from './features/engine/engine-status'
+import { ClientProvider, connectClient } from './transport/client'
+import { theme } from './ui/theme'
+
+const client = connectClient()
+// The token has done its job (the server set a cookie); keep it out of the address bar and history.
+if (new URLSearchParams(window.location.search).has('token')) {
+  window.history.replaceState(null, '', `${window.location.pathname}${window.location.hash}`)
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <MantineProvider theme={theme} defaultColorScheme="auto">
+      <Notifications position="bottom-right" />
+      <ClientProvider client={client}>
+        <EngineStatusProvider>
+          <App />
+        </EngineStatusProvider>
+      </ClientProvider>
+    </MantineProvider>
+  </StrictMode>,
+)

@@ -1,0 +1,115 @@
+import type { Envelope, ErrorPayload, RawBridge, StreamMessage } from '../../../shared/contract'
+
+type ServerFrame =
+  | { type: 'result'; id: number; ok: true; result: unknown }
+  | { type: 'result'; id: number; ok: false; error: ErrorPayload }
+  | { type: 'event'; id: number; data: unknown }
+  | { type: 'error'; id: number | null; error: ErrorPayload }
+  | { type: 'end'; id: number }
+
+interface Subscription {
+  event: string
+  input: unknown
+  onMessage: (message: StreamMessage) => void
+}
+
+const RECONNECT_DELAYS_MS = [250, 500, 1_000, 2_000, 5_000]
+
+/**
+ * Browser mode transport: the contract over one WebSocket. Reconnects with backoff and
+ * re-subscribes live streams; calls made while disconnected fail with UNAVAILABLE.
+ */
+export function createWebSocketBridge(url: string): RawBridge {
+  let socket: WebSocket | undefined
+  let attempt = 0
+  let nextId = 0
+  const pending = new Map<number, (envelope: Envelope<unknown>) => void>()
+  const subscriptions = new Map<number, Subscription>()
+
+  const unavailable = (message: string): Envelope<never> => ({ ok: false, error: { code: 'UNAVAILABLE', message } })
+  const send = (frame: object): boolean => {
+    if (socket?.readyState !== WebSocket.OPEN) return false
+    socket.send(JSON.stringify(frame))
+    return true
+  }
+
+  const connect = (): void => {
+    const ws = new WebSocket(url)
+    socket = ws
+    ws.onopen = () => {
+      attempt = 0
+      for (const [id, sub] of subscriptions) send({ type: 'subscribe', id, event: sub.event, input: sub.input })
+    }
+    ws.onmessage = (event: MessageEvent<string>) => {
+      const frame = JSON.parse(event.data) as ServerFrame
+      if (frame.type === 'result') {
+        pending.get(frame.id)?.(frame.ok ? { ok: true, result: frame.result } : { ok: false, error: frame.error })
+        pending.delete(frame.id)
+        return
+      }
+      if (frame.id === null) return
+      const sub = subscriptions.get(frame.id)
+      if (!sub) return
+      if (frame.type === 'event') sub.onMessage({ type: 'data', data: frame.data })
+      else {
+        subscriptions.delete(frame.id)
+        sub.onMessage(frame.type === 'error' ? { type: 'error', error: frame.error } : { type: 'end' })
+      }
+    }
+    ws.onclose = () => {
+      for (const resolve of pending.values()) resolve(unavailable('Lost the connection to the MailDock server'))
+      pending.clear()
+      const delay = RECONNECT_DELAYS_MS[Math.min(attempt++, RECONNECT_DELAYS_MS.length - 1)]
+      setTimeout(connect, delay)
+    }
+  }
+  connect()
+
+  const whenOpen = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (socket?.readyState === WebSocket.OPEN) return resolve()
+      const started = Date.now()
+      const poll = setInterval(() => {
+        if (socket?.readyState === WebSocket.OPEN) {
+          clearInterval(poll)
+          resolve()
+        } else if (Date.now() - started > 10_000) {
+          clearInterval(poll)
+          reject(new Error('not connected'))
+        }
+      }, 50)
+    })
+
+  return {
+    async call(channel, input) {
+      try {
+        await whenOpen()
+      } catch {
+        return unavailable('The MailDock server is not reachable: is `npm run serve` still running?')
+      }
+      const id = ++nextId
+      return new Promise((resolve) => {
+        pending.set(id, resolve)
+        if (!send({ type: 'call', id, channel, input })) {
+          pending.delete(id)
+          resolve(unavailable('Lost the connection to the MailDock server'))
+        }
+      })
+    },
+    subscribe(event, input, onMessage) {
+      const id = ++nextId
+      subscriptions.set(id, { event, input, onMessage })
+      send({ type: 'subscribe', id, event, input })
+      return () => {
+        if (subscriptions.delete(id)) send({ type: 'unsubscribe', id })
+      }
+    },
+  }
+}
+
+/** The WebSocket URL for the page this renderer was served from. */
+export function browserModeSocketUrl(location: Location): string {
+  const token = new URLSearchParams(location.search).get('token')
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
+  return `${scheme}://${location.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`
+}

@@ -1,0 +1,30 @@
+// `npm run serve -- [--port N]`: builds when the sources are newer than the build, then starts
+// browser mode (the renderer and its WebSocket on 127.0.0.1, behind a per-start token).
+import { spawnSync, spawn } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+
+const root = new URL('..', import.meta.url).pathname
+const entry = join(root, 'out/main/server.js')
+
+function newestMtime(dir) {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue
+    const path = join(dir, entry.name)
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs)
+  }
+  return newest
+}
+
+const sources = ['electron', 'renderer', 'shared'].map((d) => newestMtime(join(root, d)))
+const stale = !existsSync(entry) || Math.max(...sources) > statSync(entry).mtimeMs
+if (stale) {
+  console.error('Building MailDock (sources changed since the last build)…')
+  const build = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+  if (build.status !== 0) process.exit(build.status ?? 1)
+}
+
+const server = spawn(process.execPath, [entry, ...process.argv.slice(2)], { stdio: 'inherit' })
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal))
+server.on('exit', (code) => process.exit(code ?? 0))

@@ -1,0 +1,35 @@
+import type { z } from 'zod'
+import type { ChannelDef, EventDef } from './define'
+import { engineChannels, engineEvents } from './engine'
+
+export * from './define'
+export * from './errors'
+export * from './engine'
+export * from './bridge'
+export * from './client'
+
+export const channels = {
+  ...engineChannels,
+} satisfies Record<string, ChannelDef>
+
+export const events = {
+  ...engineEvents,
+} satisfies Record<string, EventDef>
+
+export type Channels = typeof channels
+export type Events = typeof events
+export type ChannelName = keyof Channels
+export type EventName = keyof Events
+
+export type ChannelInput<C extends ChannelName> = z.input<Channels[C]['input']>
+export type ChannelOutput<C extends ChannelName> = z.output<Channels[C]['output']>
+export type EventInput<E extends EventName> = z.input<Events[E]['input']>
+export type EventData<E extends EventName> = z.output<Events[E]['data']>
+
+export const channelNames = Object.keys(channels) as ChannelName[]
+export const eventNames = Object.keys(events) as EventName[]
+
+export const isChannelName = (name: unknown): name is ChannelName =>
+  typeof name === 'string' && Object.hasOwn(channels, name)
+export const isEventName = (name: unknown): name is EventName =>
+  typeof name === 'string' && Object.hasOwn(events, name)
