@@ -1,0 +1,21 @@
+import { envInt, envString, type Env } from '../../common/env'
+
+export interface ApiConfig {
+  amqpUrl: string
+  port: number
+  bodyLimitBytes: number
+  publishTimeoutMs: number
+  shutdownTimeoutMs: number
+}
+
+export const DEFAULT_AMQP_URL = 'amqp://maildock:maildock@broker:5672'
+
+export function loadApiConfig(env: Env): ApiConfig {
+  return {
+    amqpUrl: envString(env, 'AMQP_URL', DEFAULT_AMQP_URL),
+    port: envInt(env, 'API_PORT', 3000, 1),
+    bodyLimitBytes: envInt(env, 'API_BODY_LIMIT_BYTES', 1024 * 1024, 1024),
+    publishTimeoutMs: envInt(env, 'API_PUBLISH_TIMEOUT_MS', 10_000, 100),
+    shutdownTimeoutMs: envInt(env, 'SHUTDOWN_TIMEOUT_MS', 20_000, 100),
+  }
+}

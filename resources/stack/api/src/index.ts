@@ -1,0 +1,79 @@
+import { hostname } from 'node:os'
+import {
+  encodeMessage,
+  eventRoutingKey,
+  EXCHANGES,
+  outcomeEventId,
+  ROUTING_KEYS,
+  WIRE_VERSION,
+  type EmailRequest,
+  type OutcomeEvent,
+} from '../../../../shared/messages'
+import { BrokerClient } from '../../common/broker'
+import { createLogger, errorMessage } from '../../common/log'
+import { onShutdownSignal } from '../../common/shutdown'
+import { loadApiConfig } from './config'
+import { BrokerUnavailableError, buildServer } from './server'
+
+const log = createLogger('api')
+const config = loadApiConfig(process.env)
+const replica = hostname()
+
+const broker = new BrokerClient({
+  url: config.amqpUrl,
+  connectionName: `maildock-api@${replica}`,
+  log,
+  topology: {},
+  publishTimeoutMs: config.publishTimeoutMs,
+})
+
+async function publishRequest(request: EmailRequest): Promise<void> {
+  const session = broker.session
+  if (session === undefined) throw new BrokerUnavailableError('not connected to the broker')
+  await session.publisher.publish(
+    EXCHANGES.requests,
+    ROUTING_KEYS.request,
+    encodeMessage(request),
+    {
+      messageId: request.id,
+      type: ROUTING_KEYS.request,
+    },
+  )
+  const accepted: OutcomeEvent = {
+    v: WIRE_VERSION,
+    type: 'accepted',
+    eventId: outcomeEventId(request.id, 'accepted'),
+    emailId: request.id,
+    at: new Date().toISOString(),
+    service: 'api',
+    replica,
+    recipients: request.to.length + request.cc.length + request.bcc.length,
+  }
+  // The request itself is safe once confirmed; the accepted event is informational.
+  session.publisher
+    .publish(EXCHANGES.events, eventRoutingKey('accepted'), encodeMessage(accepted), {
+      messageId: accepted.eventId,
+      type: eventRoutingKey('accepted'),
+    })
+    .catch((error: unknown) => {
+      log.warn({ emailId: request.id, err: errorMessage(error) }, 'accepted event not published')
+    })
+}
+
+const server = buildServer({
+  log,
+  bodyLimitBytes: config.bodyLimitBytes,
+  publishRequest,
+  health: () => ({ live: true, ready: broker.connected, broker: broker.connected }),
+})
+
+onShutdownSignal(log, config.shutdownTimeoutMs, async () => {
+  await server.close()
+  await broker.close()
+})
+
+broker.start()
+server.listen({ host: '0.0.0.0', port: config.port }).catch((error: unknown) => {
+  log.fatal({ err: errorMessage(error) }, 'cannot listen')
+  process.exit(1)
+})

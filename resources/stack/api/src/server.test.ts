@@ -1,0 +1,149 @@
+import { pino } from 'pino'
+import { afterEach, describe, expect, it } from 'vitest'
+import { emailRequestSchema, type EmailRequest } from '../../../../shared/messages'
+import { PublishError } from '../../common/publisher'
+import { buildServer } from './server'
+
+const BODY_LIMIT = 64 * 1024
+let published: EmailRequest[] = []
+let brokerUp = true
+
+const app = buildServer({
+  log: pino({ level: 'silent' }),
+  bodyLimitBytes: BODY_LIMIT,
+  publishRequest: async (request) => {
+    if (!brokerUp) throw new PublishError('broker channel is closed', 'channel-closed')
+    published.push(request)
+  },
+  health: () => ({ live: true, ready: brokerUp }),
+})
+
+afterEach(() => {
+  published = []
+  brokerUp = true
+})
+
+const post = (url: string, payload: string | object, headers: Record<string, string> = {}) =>
+  app.inject({
+    method: 'POST',
+    url,
+    payload,
+    headers: { 'content-type': 'application/json', ...headers },
+  })
+
+describe('POST /emails', () => {
+  it('answers 202 with the id once the request is published', async () => {
+    const response = await post('/emails', {
+      to: 'ada@example.com',
+      cc: ['bob@example.org'],
+      subject: 'Hello',
+      text: 'Hi',
+      html: '<p>Hi</p>',
+    })
+    expect(response.statusCode).toBe(202)
+    const { id } = response.json<{ id: string }>()
+    expect(published).toHaveLength(1)
+    expect(emailRequestSchema.parse(published[0])).toMatchObject({
+      id,
+      to: ['ada@example.com'],
+      cc: ['bob@example.org'],
+      bcc: [],
+      html: '<p>Hi</p>',
+    })
+  })
+
+  it('uses the Idempotency-Key as the email id', async () => {
+    const headers = { 'idempotency-key': 'order-7:welcome' }
+    const body = { to: 'ada@example.com', subject: 's', text: 't' }
+    expect((await post('/emails', body, headers)).json()).toEqual({
+      id: 'order-7:welcome',
+      status: 'accepted',
+    })
+    const bad = await post('/emails', body, { 'idempotency-key': 'has spaces' })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().message).toMatch(/^Idempotency-Key header must be/)
+  })
+
+  it('answers 503, never 202, when the broker cannot confirm', async () => {
+    brokerUp = false
+    const response = await post('/emails', { to: 'ada@example.com', subject: 's', text: 't' })
+    expect(response.statusCode).toBe(503)
+    expect(response.headers['retry-after']).toBe('5')
+    expect(response.json()).toMatchObject({ error: 'broker_unavailable' })
+    expect(response.json().message).toMatch(/NOT accepted/)
+  })
+
+  it.each([
+    ['malformed JSON', '{"to": ', 400, /not valid JSON/],
+    ['a missing field', { to: 'ada@example.com', text: 't' }, 400, /subject: is required/],
+    [
+      'an invalid address',
+      { to: 'ada@', subject: 's', text: 't' },
+      400,
+      /to.0: is not a valid email/,
+    ],
+    [
+      'CR/LF in the subject',
+      { to: 'a@b.co', subject: 'x\r\nBcc: e@f.gh', text: 't' },
+      400,
+      /subject: must not contain CR or LF/,
+    ],
+    [
+      'CR/LF in an address',
+      { to: 'a@b.co\r\n', subject: 's', text: 't' },
+      400,
+      /to.0: must not contain CR or LF/,
+    ],
+    ['a JSON array', [1, 2], 400, /expected object/],
+  ])('rejects %s with a 4xx naming the problem', async (_what, body, status, message) => {
+    const response = await post('/emails', body)
+    expect(response.statusCode).toBe(status)
+    expect(response.json().message).toMatch(message)
+    expect(published).toHaveLength(0)
+  })
+
+  it('rejects a body that is not JSON with 415', async () => {
+    const response = await post('/emails', 'to=ada', { 'content-type': 'text/plain' })
+    expect(response.statusCode).toBe(415)
+    expect(response.json().message).toMatch(/Content-Type must be application\/json/)
+  })
+
+  it('rejects a body over the size limit with 413, and keeps serving', async () => {
+    const huge = { to: 'a@b.co', subject: 's', text: 'x'.repeat(BODY_LIMIT + 1) }
+    const response = await post('/emails', huge)
+    expect(response.statusCode).toBe(413)
+    expect(response.json().message).toMatch(`larger than the limit of ${BODY_LIMIT} bytes`)
+    expect((await post('/emails', { to: 'a@b.co', subject: 's', text: 't' })).statusCode).toBe(202)
+  })
+})
+
+describe('POST /send (the original shape)', () => {
+  it('accepts {toaddr, subject, body}', async () => {
+    const response = await post('/send', { toaddr: 'ada@example.com', subject: 'Hi', body: 'Text' })
+    expect(response.statusCode).toBe(202)
+    expect(published[0]).toMatchObject({ to: ['ada@example.com'], subject: 'Hi', text: 'Text' })
+  })
+
+  it('names what is missing', async () => {
+    const response = await post('/send', { toaddr: 'ada@example.com' })
+    expect(response.json().message).toBe('subject: is required; body: is required')
+  })
+})
+
+describe('GET /health', () => {
+  it('is 200 when live and ready, 503 while the broker is away', async () => {
+    expect((await app.inject('/health')).statusCode).toBe(200)
+    brokerUp = false
+    const response = await app.inject('/health')
+    expect(response.statusCode).toBe(503)
+    expect(response.json()).toEqual({ live: true, ready: false })
+    expect((await app.inject('/health/live')).statusCode).toBe(200)
+    expect((await app.inject('/health/ready')).statusCode).toBe(503)
+  })
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const response = await app.inject('/nope')
+    expect(response.statusCode).toBe(404)
+    expect(response.json().error).toBe('not_found')
+  })
+})

@@ -1,0 +1,301 @@
+import {
+  decodeEmailRequest,
+  emailIdSchema,
+  encodeMessage,
+  eventRoutingKey,
+  EXCHANGES,
+  HEADERS,
+  outcomeEventId,
+  QUEUES,
+  retryQueueName,
+  WIRE_VERSION,
+  type EmailRequest,
+  type OutcomeEvent,
+  type OutcomeEventType,
+} from '../../../../shared/messages'
+import type { Logger } from '../../common/log'
+import type { PublishOptions } from '../../common/publisher'
+import type { EmailerConfig } from './config'
+import type { LedgerEntry, SentEntry, SentLedger } from './ledger'
+import {
+  attemptsSoFar,
+  classifySmtpError,
+  decideAfterFailure,
+  type SendFailure,
+} from './retry-policy'
+import type { Mailer } from './smtp'
+
+/** One message as consumed from the emailer's queue. */
+export interface Delivery {
+  content: Buffer
+  messageId: string | undefined
+  headers: Record<string, unknown>
+  redelivered: boolean
+}
+
+/** Broker operations bound to the channel the delivery came from. */
+export interface DeliveryContext {
+  publisher: {
+    publish(exchange: string, key: string, content: Buffer, options?: PublishOptions): Promise<void>
+  }
+  ack(): void
+}
+
+export type Outcome = 'sent' | 'duplicate' | 'retrying' | 'dead-lettered' | 'deferred'
+
+export interface ProcessorDependencies {
+  config: Pick<EmailerConfig, 'replica' | 'retryDelaysMs' | 'onInterrupted' | 'attemptStaleMs'>
+  ledger: Pick<SentLedger, 'lookup' | 'recordAttempt' | 'recordFailure' | 'recordSent'>
+  mailer: Mailer
+  log: Logger
+  now?: () => Date
+}
+
+const MAX_REASON_LENGTH = 1000
+
+/**
+ * Sends one email per request at most once per id (per the ledger), and settles every delivery
+ * as sent, retrying (copy in a delay queue) or dead-lettered (copy in the dead-letter queue),
+ * publishing the outcome event before acknowledging. A throw means "not settled": the caller
+ * leaves the message to be redelivered.
+ */
+export class EmailProcessor {
+  private readonly running = new Map<string, Promise<unknown>>()
+
+  constructor(private readonly deps: ProcessorDependencies) {}
+
+  async handle(delivery: Delivery, context: DeliveryContext): Promise<Outcome> {
+    const decoded = decodeEmailRequest(delivery.content)
+    if (!decoded.ok) {
+      const emailId = emailIdSchema.safeParse(delivery.messageId).data
+      await this.deadLetter(delivery, context, {
+        emailId,
+        attempt: attemptsSoFar(delivery.headers[HEADERS.attempts]),
+        failure: { transient: false, reason: `invalid email request: ${decoded.error}` },
+      })
+      return 'dead-lettered'
+    }
+    return this.oneAtATime(decoded.value.id, () => this.process(decoded.value, delivery, context))
+  }
+
+  /** Two copies of one id in this process (a redelivery racing its original) run in turn. */
+  private async oneAtATime<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.running.get(id) ?? Promise.resolve()
+    const current = previous.catch(() => undefined).then(work)
+    this.running.set(id, current)
+    try {
+      return await current
+    } finally {
+      if (this.running.get(id) === current) this.running.delete(id)
+    }
+  }
+
+  private async process(
+    request: EmailRequest,
+    delivery: Delivery,
+    context: DeliveryContext,
+  ): Promise<Outcome> {
+    const { ledger, log, config } = this.deps
+    const attempt = attemptsSoFar(delivery.headers[HEADERS.attempts]) + 1
+    const known = ledger.lookup(request.id)
+    if (known?.kind === 'sent') {
+      log.info({ emailId: request.id, sentBy: known.replica }, 'already sent, not sending again')
+      // The first outcome event may not have reached the broker before the ack was lost.
+      if (delivery.redelivered) await this.publishEvent(context, this.sentEvent(known))
+      context.ack()
+      return 'duplicate'
+    }
+    if (known?.kind === 'attempt') {
+      const unsettled = this.unsettledAttempt(known)
+      if (unsettled === 'maybe-running-elsewhere') {
+        await this.defer(request, delivery, context, known)
+        return 'deferred'
+      }
+      if (config.onInterrupted === 'dead-letter') {
+        await this.deadLetter(delivery, context, {
+          emailId: request.id,
+          attempt: known.attempt,
+          failure: {
+            transient: false,
+            reason: 'an earlier SMTP attempt was cut off; delivery is uncertain, not resending',
+          },
+        })
+        return 'dead-lettered'
+      }
+      log.warn(
+        { emailId: request.id, attemptBy: known.replica },
+        'an earlier SMTP attempt was cut off; sending again (may duplicate)',
+      )
+    }
+
+    ledger.recordAttempt(request.id, attempt)
+    const started = performance.now()
+    let receipt
+    try {
+      receipt = await this.deps.mailer.send(request)
+    } catch (error) {
+      ledger.recordFailure(request.id, attempt)
+      return this.settleFailure(request, delivery, context, attempt, classifySmtpError(error))
+    }
+    const entry = await ledger.recordSent(request.id, attempt, performance.now() - started, receipt)
+    log.info(
+      { emailId: request.id, attempt, smtp: receipt.response, durationMs: entry.durationMs },
+      'email sent',
+    )
+    await this.publishEvent(context, this.sentEvent(entry))
+    context.ack()
+    return 'sent'
+  }
+
+  private unsettledAttempt(known: LedgerEntry): 'interrupted' | 'maybe-running-elsewhere' {
+    if (known.replica === this.deps.config.replica) return 'interrupted'
+    const age = this.now().getTime() - Date.parse(known.at)
+    return age < this.deps.config.attemptStaleMs ? 'maybe-running-elsewhere' : 'interrupted'
+  }
+
+  private async settleFailure(
+    request: EmailRequest,
+    delivery: Delivery,
+    context: DeliveryContext,
+    attempt: number,
+    failure: SendFailure,
+  ): Promise<Outcome> {
+    const decision = decideAfterFailure(attempt, failure, this.deps.config.retryDelaysMs)
+    if (decision.action === 'dead-letter') {
+      await this.deadLetter(delivery, context, {
+        emailId: request.id,
+        attempt,
+        failure: { ...failure, reason: decision.reason },
+      })
+      return 'dead-lettered'
+    }
+    const reason = truncate(failure.reason)
+    await context.publisher.publish('', decision.queue, delivery.content, {
+      messageId: request.id,
+      headers: {
+        [HEADERS.attempts]: attempt,
+        [HEADERS.reason]: reason,
+        [HEADERS.replica]: this.deps.config.replica,
+        ...(failure.smtpCode === undefined ? {} : { [HEADERS.smtpCode]: failure.smtpCode }),
+      },
+    })
+    const retryAt = new Date(this.now().getTime() + decision.delayMs)
+    this.deps.log.warn(
+      { emailId: request.id, attempt, reason, nextDelayMs: decision.delayMs },
+      'send failed, will retry',
+    )
+    await this.publishEvent(context, {
+      ...this.eventBase(request.id, 'retrying', attempt),
+      type: 'retrying',
+      attempt,
+      reason,
+      ...(failure.smtpCode === undefined ? {} : { smtpCode: failure.smtpCode }),
+      nextDelayMs: decision.delayMs,
+      retryAt: retryAt.toISOString(),
+    })
+    context.ack()
+    return 'retrying'
+  }
+
+  /** Another replica may be mid-send: look again after the first retry delay. */
+  private async defer(
+    request: EmailRequest,
+    delivery: Delivery,
+    context: DeliveryContext,
+    known: LedgerEntry,
+  ): Promise<void> {
+    const delayMs = this.deps.config.retryDelaysMs[0] ?? 5000
+    await context.publisher.publish('', retryQueueName(delayMs), delivery.content, {
+      messageId: request.id,
+      headers: { [HEADERS.attempts]: attemptsSoFar(delivery.headers[HEADERS.attempts]) },
+    })
+    this.deps.log.info(
+      { emailId: request.id, attemptBy: known.replica, delayMs },
+      'another replica may be sending this email; looking again later',
+    )
+    context.ack()
+  }
+
+  private async deadLetter(
+    delivery: Delivery,
+    context: DeliveryContext,
+    what: { emailId: string | undefined; attempt: number; failure: SendFailure },
+  ): Promise<void> {
+    const { emailId, attempt, failure } = what
+    const reason = truncate(failure.reason)
+    await context.publisher.publish('', QUEUES.deadLetter, delivery.content, {
+      ...(emailId === undefined ? {} : { messageId: emailId }),
+      headers: {
+        [HEADERS.reason]: reason,
+        [HEADERS.attempts]: attempt,
+        [HEADERS.failedAt]: this.now().toISOString(),
+        [HEADERS.replica]: this.deps.config.replica,
+        ...(failure.smtpCode === undefined ? {} : { [HEADERS.smtpCode]: failure.smtpCode }),
+      },
+    })
+    this.deps.log.error({ emailId, attempt, reason }, 'email dead-lettered')
+    if (emailId !== undefined) {
+      const smtpCode = failure.smtpCode === undefined ? {} : { smtpCode: failure.smtpCode }
+      const eventAttempt = Math.max(1, attempt)
+      await this.publishEvent(context, {
+        ...this.eventBase(emailId, 'failed'),
+        type: 'failed',
+        attempt: eventAttempt,
+        reason,
+        ...smtpCode,
+        permanent: !failure.transient,
+      })
+      await this.publishEvent(context, {
+        ...this.eventBase(emailId, 'dead-lettered'),
+        type: 'dead-lettered',
+        attempt: eventAttempt,
+        reason,
+        queue: QUEUES.deadLetter,
+      })
+    }
+    context.ack()
+  }
+
+  private sentEvent(entry: SentEntry): OutcomeEvent {
+    return {
+      ...this.eventBase(entry.id, 'sent'),
+      at: entry.at,
+      replica: entry.replica,
+      type: 'sent',
+      attempt: entry.attempt,
+      durationMs: Math.round(entry.durationMs),
+      smtp: entry.smtp,
+    }
+  }
+
+  private eventBase(
+    emailId: string,
+    type: OutcomeEventType,
+    attempt?: number,
+  ): Pick<OutcomeEvent, 'v' | 'eventId' | 'emailId' | 'at' | 'service' | 'replica'> {
+    return {
+      v: WIRE_VERSION,
+      eventId: outcomeEventId(emailId, type, attempt),
+      emailId,
+      at: this.now().toISOString(),
+      service: 'emailer',
+      replica: this.deps.config.replica,
+    }
+  }
+
+  private publishEvent(context: DeliveryContext, event: OutcomeEvent): Promise<void> {
+    const key = eventRoutingKey(event.type)
+    return context.publisher.publish(EXCHANGES.events, key, encodeMessage(event), {
+      messageId: event.eventId,
+      type: key,
+    })
+  }
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date()
+  }
+}
+
+function truncate(reason: string): string {
+  return reason.length > MAX_REASON_LENGTH ? `${reason.slice(0, MAX_REASON_LENGTH)}…` : reason
+}

@@ -1,0 +1,63 @@
+import { createTransport, type SendMailOptions } from 'nodemailer'
+import type { EmailRequest } from '../../../../shared/messages'
+import type { SmtpConfig } from './config'
+import type { SmtpReceipt } from './ledger'
+
+export interface Mailer {
+  send(request: EmailRequest): Promise<SmtpReceipt>
+  close(): void
+}
+
+/** The Message-ID is derived from the email id, so any copy of one email is recognisable. */
+export function toMailOptions(request: EmailRequest, config: SmtpConfig): SendMailOptions {
+  return {
+    from: config.from,
+    to: request.to,
+    cc: request.cc,
+    bcc: request.bcc,
+    subject: request.subject,
+    text: request.text,
+    ...(request.html === undefined ? {} : { html: request.html }),
+    messageId: `<${request.id}@${config.messageIdDomain}>`,
+    date: new Date(request.createdAt),
+    headers: { 'X-MailDock-Id': request.id },
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  }
+}
+
+export function createSmtpMailer(config: SmtpConfig): Mailer {
+  const transport = createTransport({
+    pool: true,
+    host: config.host,
+    port: config.port,
+    secure: config.secure,
+    requireTLS: config.requireTls,
+    ignoreTLS: config.ignoreTls,
+    tls: { rejectUnauthorized: config.rejectUnauthorized },
+    ...(config.user === undefined ? {} : { auth: { user: config.user, pass: config.password } }),
+    maxConnections: config.poolSize,
+    maxMessages: 1000,
+    connectionTimeout: config.connectionTimeoutMs,
+    greetingTimeout: config.connectionTimeoutMs,
+    socketTimeout: config.socketTimeoutMs,
+  })
+  return {
+    async send(request) {
+      const info = await transport.sendMail(toMailOptions(request, config))
+      return {
+        response: info.response,
+        messageId: info.messageId,
+        accepted: info.accepted.map(addressText),
+        rejected: info.rejected.map(addressText),
+      }
+    },
+    close() {
+      transport.close()
+    },
+  }
+}
+
+function addressText(address: string | { address: string }): string {
+  return typeof address === 'string' ? address : address.address
+}
