@@ -27,6 +27,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           environment: 'node',
+          globalSetup: ['test/global-setup.ts'],
           include: ['{electron,shared,resources,test}/**/*.int.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
           fileParallelism: false,

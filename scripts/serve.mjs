@@ -21,7 +21,10 @@ const sources = ['electron', 'renderer', 'shared'].map((d) => newestMtime(join(r
 const stale = !existsSync(entry) || Math.max(...sources) > statSync(entry).mtimeMs
 if (stale) {
   console.error('Building MailDock (sources changed since the last build)…')
-  const build = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+  const build = spawnSync('npx', ['electron-vite', 'build'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
   if (build.status !== 0) process.exit(build.status ?? 1)
 }
 

@@ -11,15 +11,16 @@ const status: EngineStatus = {
 }
 
 function makeRouter(overrides: Partial<ChannelHandlers> = {}, events: Partial<EventHandlers> = {}) {
-  const channels: ChannelHandlers = {
+  // Only the channels these tests call; the router looks handlers up by name at call time.
+  const channels = {
     'engine:status': () => status,
     'engine:retry': () => status,
     ...overrides,
-  }
-  const allEvents: EventHandlers = {
+  } as ChannelHandlers
+  const allEvents = {
     'engine:changed': (_input, sink) => sink.emit(status),
     ...events,
-  }
+  } as EventHandlers
   return createRouter({
     channels,
     events: allEvents,
@@ -106,7 +107,9 @@ describe('router', () => {
       },
     )
     const messages: StreamMessage[] = []
-    const unsubscribe = router.subscribe('engine:changed', {}, { sender: trusted }, (m) => messages.push(m))
+    const unsubscribe = router.subscribe('engine:changed', {}, { sender: trusted }, (m) =>
+      messages.push(m),
+    )
     await vi.waitFor(() => expect(messages).toHaveLength(1))
     unsubscribe()
     expect(aborted).toBe(true)

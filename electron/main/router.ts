@@ -116,7 +116,8 @@ export function createRouter(options: RouterOptions): Router {
       }
       try {
         guard(ctx)
-        if (!isEventName(name)) throw new MaildockError('UNKNOWN_CHANNEL', `Unknown event: ${String(name)}`)
+        if (!isEventName(name))
+          throw new MaildockError('UNKNOWN_CHANNEL', `Unknown event: ${String(name)}`)
         const parsed = events[name].input.safeParse(input ?? {})
         if (!parsed.success) throw invalidInput(name, parsed.error)
         const sink = {
@@ -125,7 +126,11 @@ export function createRouter(options: RouterOptions): Router {
             if (!controller.signal.aborted) onMessage({ type: 'data', data })
           },
         }
-        const handler = options.events[name] as (i: unknown, s: typeof sink, c: CallContext) => unknown
+        const handler = options.events[name] as (
+          i: unknown,
+          s: typeof sink,
+          c: CallContext,
+        ) => unknown
         Promise.resolve()
           .then(() => handler(parsed.data, sink, ctx))
           .then(

@@ -1,5 +1,10 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { isChannelName, isEventName, type RawBridge, type StreamMessage } from '../../shared/contract'
+import {
+  isChannelName,
+  isEventName,
+  type RawBridge,
+  type StreamMessage,
+} from '../../shared/contract'
 import { IPC_CALL, IPC_STREAM, IPC_SUBSCRIBE, IPC_UNSUBSCRIBE } from '../../shared/contract/ipc'
 
 let nextSubscription = 0

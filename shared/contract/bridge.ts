@@ -5,9 +5,7 @@ export type Unsubscribe = () => void
 
 /** What a subscription delivers: data until an error or the end. */
 export type StreamMessage =
-  | { type: 'data'; data: unknown }
-  | { type: 'error'; error: ErrorPayload }
-  | { type: 'end' }
+  { type: 'data'; data: unknown } | { type: 'error'; error: ErrorPayload } | { type: 'end' }
 
 /**
  * The transport-level API: window.maildock in Electron (from preload) and the WebSocket client in

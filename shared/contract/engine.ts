@@ -20,7 +20,12 @@ export const engineInfoSchema = z.object({
   cpus: z.number(),
   memoryBytes: z.number(),
   name: z.string(),
-  containers: z.object({ running: z.number(), paused: z.number(), stopped: z.number(), total: z.number() }),
+  containers: z.object({
+    running: z.number(),
+    paused: z.number(),
+    stopped: z.number(),
+    total: z.number(),
+  }),
   images: z.number(),
   volumes: z.number(),
   networks: z.number(),

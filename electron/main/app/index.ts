@@ -34,11 +34,16 @@ if (!app.requestSingleInstanceLock()) {
     const rendererDir = `${mainDir}/../renderer`
     protocol.handle(APP_SCHEME, (request) => {
       const file = resolveRendererFile(rendererDir, request.url)
-      return file ? net.fetch(pathToFileURL(file).toString()) : new Response('Not found', { status: 404 })
+      return file
+        ? net.fetch(pathToFileURL(file).toString())
+        : new Response('Not found', { status: 404 })
     })
     hardenSession(session.defaultSession)
     core = createCore({
-      env: { ...process.env, MAILDOCK_DATA_DIR: process.env.MAILDOCK_DATA_DIR ?? app.getPath('userData') },
+      env: {
+        ...process.env,
+        MAILDOCK_DATA_DIR: process.env.MAILDOCK_DATA_DIR ?? app.getPath('userData'),
+      },
       isTrustedSender: (sender) => isTrustedSender(sender.url, sender.isMainFrame, origin),
       log: (message, error) => console.error(message, error),
     })

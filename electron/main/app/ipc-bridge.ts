@@ -4,7 +4,12 @@ import type { CallContext, Router } from '../router'
 
 function contextOf(event: IpcMainEvent | IpcMainInvokeEvent): CallContext {
   const frame = event.senderFrame
-  return { sender: { url: frame?.url ?? '', isMainFrame: frame !== null && frame === event.sender.mainFrame } }
+  return {
+    sender: {
+      url: frame?.url ?? '',
+      isMainFrame: frame !== null && frame === event.sender.mainFrame,
+    },
+  }
 }
 
 /** Carries the router over Electron IPC; subscriptions end when their window goes away. */
@@ -24,7 +29,9 @@ export function bindRouterToIpc(router: Router): () => void {
     return map
   }
 
-  ipcMain.handle(IPC_CALL, (event, channel: unknown, input: unknown) => router.call(channel, input, contextOf(event)))
+  ipcMain.handle(IPC_CALL, (event, channel: unknown, input: unknown) =>
+    router.call(channel, input, contextOf(event)),
+  )
 
   ipcMain.on(IPC_SUBSCRIBE, (event, id: unknown, name: unknown, input: unknown) => {
     if (typeof id !== 'number') return

@@ -20,7 +20,10 @@ export function installMenu(isDev: boolean): void {
     {
       role: 'help',
       submenu: [
-        { label: 'Docker documentation', click: () => void shell.openExternal('https://docs.docker.com/') },
+        {
+          label: 'Docker documentation',
+          click: () => void shell.openExternal('https://docs.docker.com/'),
+        },
         { label: `MailDock ${app.getVersion()}`, enabled: false },
       ],
     },

@@ -18,31 +18,17 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ')
 
-export function secureWebPreferences(preloadPath: string) {
-  return {
-    preload: preloadPath,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    enableBlinkFeatures: '',
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    spellcheck: false,
-  } as const
-}
-
 /** Where the renderer lives: the dev server in development, else the app scheme. */
 export function rendererOrigin(devServerUrl: string | undefined): string {
   return devServerUrl ? new URL(devServerUrl).origin : APP_ORIGIN
 }
 
 /** Only the top frame of our own renderer may talk to main. */
-export function isTrustedSender(url: string | undefined, isMainFrame: boolean, origin: string): boolean {
+export function isTrustedSender(
+  url: string | undefined,
+  isMainFrame: boolean,
+  origin: string,
+): boolean {
   if (!url || !isMainFrame) return false
   try {
     const parsed = new URL(url)
@@ -53,12 +39,21 @@ export function isTrustedSender(url: string | undefined, isMainFrame: boolean, o
 }
 
 /** External links open in the OS browser only for http(s) on loopback (the stack's UIs) or known docs. */
-const EXTERNAL_HOSTS = new Set(['127.0.0.1', 'localhost', 'docs.docker.com', 'www.rabbitmq.com', 'mailpit.axllent.org'])
+const EXTERNAL_HOSTS = new Set([
+  '127.0.0.1',
+  'localhost',
+  'docs.docker.com',
+  'www.rabbitmq.com',
+  'mailpit.axllent.org',
+])
 
 export function isAllowedExternalUrl(url: string): boolean {
   try {
     const parsed = new URL(url)
-    return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && EXTERNAL_HOSTS.has(parsed.hostname)
+    return (
+      (parsed.protocol === 'http:' || parsed.protocol === 'https:') &&
+      EXTERNAL_HOSTS.has(parsed.hostname)
+    )
   } catch {
     return false
   }

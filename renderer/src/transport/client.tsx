@@ -16,7 +16,13 @@ export function connectClient(): MaildockClient {
 
 const ClientContext = createContext<MaildockClient | null>(null)
 
-export function ClientProvider({ client, children }: { client: MaildockClient; children: ReactNode }) {
+export function ClientProvider({
+  client,
+  children,
+}: {
+  client: MaildockClient
+  children: ReactNode
+}) {
   return <ClientContext.Provider value={client}>{children}</ClientContext.Provider>
 }
 

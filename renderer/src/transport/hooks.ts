@@ -14,14 +14,20 @@ export function useSubscription<E extends EventName>(
   key = '',
 ): SubscriptionState<EventData<E>> {
   const client = useClient()
-  const [state, setState] = useState<SubscriptionState<EventData<E>>>({ data: undefined, error: undefined })
-  useEffect(() => {
-    setState({ data: undefined, error: undefined })
-    return client.subscribe(event, input, {
-      data: (data) => setState({ data, error: undefined }),
-      error: (error) => setState((prev) => ({ ...prev, error })),
-    })
+  const streamKey = `${event}\u0000${key}`
+  const [state, setState] = useState<SubscriptionState<EventData<E>> & { streamKey: string }>({
+    streamKey,
+    data: undefined,
+    error: undefined,
+  })
+  useEffect(
+    () =>
+      client.subscribe(event, input, {
+        data: (data) => setState({ streamKey, data, error: undefined }),
+        error: (error) => setState((prev) => ({ ...prev, streamKey, error })),
+      }),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for `input`
-  }, [client, event, key])
-  return state
+    [client, streamKey],
+  )
+  return state.streamKey === streamKey ? state : { data: undefined, error: undefined }
 }

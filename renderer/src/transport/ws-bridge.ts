@@ -26,7 +26,10 @@ export function createWebSocketBridge(url: string): RawBridge {
   const pending = new Map<number, (envelope: Envelope<unknown>) => void>()
   const subscriptions = new Map<number, Subscription>()
 
-  const unavailable = (message: string): Envelope<never> => ({ ok: false, error: { code: 'UNAVAILABLE', message } })
+  const unavailable = (message: string): Envelope<never> => ({
+    ok: false,
+    error: { code: 'UNAVAILABLE', message },
+  })
   const send = (frame: object): boolean => {
     if (socket?.readyState !== WebSocket.OPEN) return false
     socket.send(JSON.stringify(frame))
@@ -38,12 +41,15 @@ export function createWebSocketBridge(url: string): RawBridge {
     socket = ws
     ws.onopen = () => {
       attempt = 0
-      for (const [id, sub] of subscriptions) send({ type: 'subscribe', id, event: sub.event, input: sub.input })
+      for (const [id, sub] of subscriptions)
+        send({ type: 'subscribe', id, event: sub.event, input: sub.input })
     }
     ws.onmessage = (event: MessageEvent<string>) => {
       const frame = JSON.parse(event.data) as ServerFrame
       if (frame.type === 'result') {
-        pending.get(frame.id)?.(frame.ok ? { ok: true, result: frame.result } : { ok: false, error: frame.error })
+        pending.get(frame.id)?.(
+          frame.ok ? { ok: true, result: frame.result } : { ok: false, error: frame.error },
+        )
         pending.delete(frame.id)
         return
       }
@@ -53,11 +59,14 @@ export function createWebSocketBridge(url: string): RawBridge {
       if (frame.type === 'event') sub.onMessage({ type: 'data', data: frame.data })
       else {
         subscriptions.delete(frame.id)
-        sub.onMessage(frame.type === 'error' ? { type: 'error', error: frame.error } : { type: 'end' })
+        sub.onMessage(
+          frame.type === 'error' ? { type: 'error', error: frame.error } : { type: 'end' },
+        )
       }
     }
     ws.onclose = () => {
-      for (const resolve of pending.values()) resolve(unavailable('Lost the connection to the MailDock server'))
+      for (const resolve of pending.values())
+        resolve(unavailable('Lost the connection to the MailDock server'))
       pending.clear()
       const delay = RECONNECT_DELAYS_MS[Math.min(attempt++, RECONNECT_DELAYS_MS.length - 1)]
       setTimeout(connect, delay)
@@ -85,7 +94,9 @@ export function createWebSocketBridge(url: string): RawBridge {
       try {
         await whenOpen()
       } catch {
-        return unavailable('The MailDock server is not reachable: is `npm run serve` still running?')
+        return unavailable(
+          'The MailDock server is not reachable: is `npm run serve` still running?',
+        )
       }
       const id = ++nextId
       return new Promise((resolve) => {

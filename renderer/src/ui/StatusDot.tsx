@@ -10,5 +10,15 @@ const colours: Record<DotState, string> = {
 }
 
 export function StatusDot({ state, label }: { state: DotState; label: string }) {
-  return <Box component="span" role="img" aria-label={label} w={8} h={8} bg={colours[state]} style={{ borderRadius: '50%', display: 'inline-block', flex: 'none' }} />
+  return (
+    <Box
+      component="span"
+      role="img"
+      aria-label={label}
+      w={8}
+      h={8}
+      bg={colours[state]}
+      style={{ borderRadius: '50%', display: 'inline-block', flex: 'none' }}
+    />
+  )
 }

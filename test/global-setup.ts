@@ -1,0 +1,5 @@
+import { chooseTestImages } from './images'
+
+export default function setup(): void {
+  chooseTestImages()
+}
