@@ -10,6 +10,7 @@ export default defineConfig({
         input: {
           index: resolve('electron/main/app/index.ts'),
           server: resolve('electron/main/server/main.ts'),
+          cli: resolve('electron/main/cli/main.ts'),
         },
       },
     },

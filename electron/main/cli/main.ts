@@ -1,0 +1,34 @@
+import { Command, CommanderError } from 'commander'
+import { createCore, type Core } from '../core'
+import { registerEngineCommand } from './engine-command'
+import { CLI_SENDER, exitCodeFor, EXIT } from './run'
+
+// `maildock <command>`: the CLI over the same core and router as the app.
+let core: Core | undefined
+const getCore = (): Core =>
+  (core ??= createCore({
+    isTrustedSender: (sender) => sender.url === CLI_SENDER.url,
+    log: (message, error) => console.error(message, error),
+  }))
+
+const program = new Command('maildock')
+  .description('Control the MailDock email stack on Docker')
+  .showHelpAfterError()
+  .exitOverride()
+
+registerEngineCommand(program, getCore)
+
+let code: number = EXIT.ok
+try {
+  await program.parseAsync(process.argv)
+} catch (error) {
+  if (error instanceof CommanderError) {
+    code = error.exitCode === 0 ? EXIT.ok : EXIT.usage
+  } else {
+    console.error(`maildock: ${error instanceof Error ? error.message : String(error)}`)
+    code = exitCodeFor(error)
+  }
+} finally {
+  await core?.dispose()
+}
+process.exit(code)
