@@ -1,0 +1,61 @@
+// `npm test`: every check in order, each timed; the vitest suites report JSON so the run can end
+// with one plain summary line ("N passed, N failed"). Exits non-zero if any step failed.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const reports = mkdtempSync(join(tmpdir(), 'maildock-test-'))
+const vitest = (name, args) => ({
+  name,
+  cmd: [
+    'npx',
+    'vitest',
+    'run',
+    ...args,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${join(reports, `${name}.json`)}`,
+  ],
+  report: join(reports, `${name}.json`),
+})
+const steps = [
+  { name: 'lint', cmd: ['npm', 'run', '--silent', 'lint'] },
+  { name: 'typecheck', cmd: ['npm', 'run', '--silent', 'typecheck'] },
+  { name: 'build', cmd: ['npm', 'run', '--silent', 'build'] },
+  { name: 'security', cmd: ['npm', 'run', '--silent', 'test:security'] },
+  vitest('unit', ['--project', 'unit', '--project', 'renderer']),
+  vitest('integration', ['--project', 'integration']),
+  vitest('e2e', ['--config', 'vitest.e2e.config.ts']),
+]
+const only = process.argv.slice(2)
+const totals = { passed: 0, failed: 0, skipped: 0 }
+const summary = []
+let failedChecks = 0 // steps that are not test suites (lint, typecheck, build, security)
+
+for (const step of steps.filter((s) => only.length === 0 || only.includes(s.name))) {
+  const started = Date.now()
+  console.log(`\n=== ${step.name}: ${step.cmd.join(' ')}`)
+  const result = spawnSync(step.cmd[0], step.cmd.slice(1), { stdio: 'inherit' })
+  const seconds = ((Date.now() - started) / 1000).toFixed(1)
+  let counts = ''
+  if (step.report && existsSync(step.report)) {
+    const json = JSON.parse(readFileSync(step.report, 'utf8'))
+    totals.passed += json.numPassedTests
+    totals.failed += json.numFailedTests
+    totals.skipped += json.numPendingTests + json.numTodoTests
+    counts = ` (${json.numPassedTests} passed, ${json.numFailedTests} failed)`
+  } else if (step.report) {
+    totals.failed += 1
+  }
+  const ok = result.status === 0
+  if (!ok && !counts) failedChecks += 1
+  summary.push(`${ok ? 'ok  ' : 'FAIL'} ${step.name.padEnd(12)} ${seconds.padStart(7)} s${counts}`)
+}
+
+console.log(`\n${summary.join('\n')}`)
+const failedSteps = summary.filter((line) => line.startsWith('FAIL')).length
+console.log(
+  `${totals.passed} passed, ${totals.failed + failedChecks} failed, ${totals.skipped} skipped`,
+)
+process.exit(failedSteps > 0 ? 1 : 0)
