@@ -1,19 +1,23 @@
 import type { z } from 'zod'
 import type { ChannelDef, EventDef } from './define'
 import { engineChannels, engineEvents } from './engine'
+import { dockerChannels, dockerEvents } from './docker'
 
 export * from './define'
 export * from './errors'
 export * from './engine'
+export * from './docker'
 export * from './bridge'
 export * from './client'
 
 export const channels = {
   ...engineChannels,
+  ...dockerChannels,
 } satisfies Record<string, ChannelDef>
 
 export const events = {
   ...engineEvents,
+  ...dockerEvents,
 } satisfies Record<string, EventDef>
 
 export type Channels = typeof channels

@@ -8,8 +8,17 @@ export function createDockerClient(endpoint: Endpoint): Docker {
   if (kind === 'pipe') return new Docker({ socketPath: address.replace(/^npipe:\/\//, '') })
   const url = new URL(address)
   if (kind === 'ssh') {
-    return new Docker({ protocol: 'ssh', host: url.hostname, port: Number(url.port || 22), username: url.username })
+    return new Docker({
+      protocol: 'ssh',
+      host: url.hostname,
+      port: Number(url.port || 22),
+      username: url.username,
+    })
   }
   const tls = url.protocol === 'https:' || url.port === '2376'
-  return new Docker({ protocol: tls ? 'https' : 'http', host: url.hostname, port: Number(url.port || (tls ? 2376 : 2375)) })
+  return new Docker({
+    protocol: tls ? 'https' : 'http',
+    host: url.hostname,
+    port: Number(url.port || (tls ? 2376 : 2375)),
+  })
 }

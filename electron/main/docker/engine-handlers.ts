@@ -4,10 +4,14 @@ import type { EngineMonitor } from './engine'
 type EngineChannels = Pick<ChannelHandlers, 'engine:status' | 'engine:retry'>
 type EngineEvents = Pick<EventHandlers, 'engine:changed'>
 
-export function engineHandlers(engine: EngineMonitor): { channels: EngineChannels; events: EngineEvents } {
+export function engineHandlers(engine: EngineMonitor): {
+  channels: EngineChannels
+  events: EngineEvents
+} {
   return {
     channels: {
-      'engine:status': () => (engine.status.state === 'connecting' ? engine.probe() : engine.status),
+      'engine:status': () =>
+        engine.status.state === 'connecting' ? engine.probe() : engine.status,
       'engine:retry': () => engine.retry(),
     },
     events: {

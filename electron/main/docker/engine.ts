@@ -1,6 +1,8 @@
+import type { Readable } from 'node:stream'
 import type Docker from 'dockerode'
 import type { Endpoint, EngineInfo, EngineStatus } from '../../../shared/contract'
 import { createDockerClient } from './client'
+import { JsonLines } from './json-lines'
 
 const PROBE_TIMEOUT_MS = 5_000
 const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000]
@@ -17,8 +19,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 export function describeEngineError(error: unknown, endpoint: Endpoint): string {
   const err = error as NodeJS.ErrnoException
   if (err.code === 'ENOENT') return `No Docker engine socket at ${endpoint.address}`
-  if (err.code === 'ECONNREFUSED') return `Connection refused at ${endpoint.address}: is the Docker engine running?`
-  if (err.code === 'EACCES') return `Permission denied on ${endpoint.address}: is your user in the docker group?`
+  if (err.code === 'ECONNREFUSED')
+    return `Connection refused at ${endpoint.address}: is the Docker engine running?`
+  if (err.code === 'EACCES')
+    return `Permission denied on ${endpoint.address}: is your user in the docker group?`
   return err.message || String(error)
 }
 
@@ -30,7 +34,10 @@ async function readInfo(docker: Docker): Promise<EngineInfo> {
     docker.listNetworks(),
   ])
   const num = (key: string): number => Number(info[key] ?? 0)
-  const str = (key: string): string => String(info[key] ?? '')
+  const str = (key: string): string => {
+    const value = info[key]
+    return typeof value === 'string' ? value : ''
+  }
   return {
     version: version.Version,
     apiVersion: version.ApiVersion,
@@ -55,6 +62,16 @@ async function readInfo(docker: Docker): Promise<EngineInfo> {
 
 type Listener = (status: EngineStatus) => void
 
+/** One message of the engine's /events stream, as the engine sends it. */
+export interface RawEngineEvent {
+  Type?: string
+  Action?: string
+  Actor?: { ID?: string; Attributes?: Record<string, string> }
+  time?: number
+  timeNano?: number
+}
+type EventListener = (event: RawEngineEvent) => void
+
 /**
  * Holds the connection to one engine: probes it, follows its event stream to keep the counts
  * live, and reconnects with backoff when the engine goes away.
@@ -63,6 +80,8 @@ export class EngineMonitor {
   private docker: Docker
   private current: EngineStatus
   private readonly listeners = new Set<Listener>()
+  private readonly eventListeners = new Set<EventListener>()
+  private opening = false
   private events: NodeJS.ReadableStream | undefined
   private retryTimer: NodeJS.Timeout | undefined
   private refreshTimer: NodeJS.Timeout | undefined
@@ -87,6 +106,12 @@ export class EngineMonitor {
     return () => this.listeners.delete(listener)
   }
 
+  /** Every engine event while connected (one stream, shared by all subscribers). */
+  onEvent(listener: EventListener): () => void {
+    this.eventListeners.add(listener)
+    return () => this.eventListeners.delete(listener)
+  }
+
   /** Probes now; on success (re)opens the event stream, on failure schedules a retry. */
   async probe(): Promise<EngineStatus> {
     clearTimeout(this.retryTimer)
@@ -94,7 +119,7 @@ export class EngineMonitor {
       const info = await withTimeout(readInfo(this.docker), PROBE_TIMEOUT_MS, 'The Docker engine')
       this.attempt = 0
       this.publish({ state: 'connected', endpoint: this.endpoint, info, checkedAt: Date.now() })
-      if (!this.events) await this.followEvents()
+      if (!this.events && !this.opening) await this.followEvents()
     } catch (error) {
       this.markUnreachable(error)
     }
@@ -122,16 +147,27 @@ export class EngineMonitor {
     clearTimeout(this.refreshTimer)
     this.dropEvents()
     this.listeners.clear()
+    this.eventListeners.clear()
   }
 
   private async followEvents(): Promise<void> {
-    const stream = (await this.docker.getEvents()) as NodeJS.ReadableStream
+    this.opening = true
+    const stream = await this.docker.getEvents().finally(() => {
+      this.opening = false
+    })
     this.events = stream
-    stream.on('data', () => this.scheduleRefresh())
+    const lines = new JsonLines<RawEngineEvent>((event) => {
+      for (const listener of this.eventListeners) listener(event)
+    })
+    stream.on('data', (chunk: Buffer) => {
+      lines.push(chunk)
+      this.scheduleRefresh()
+    })
     const lost = (error?: unknown): void => {
       if (this.events !== stream) return
       this.events = undefined
-      if (!this.closed) this.markUnreachable(error ?? new Error('The engine closed its event stream'))
+      if (!this.closed)
+        this.markUnreachable(error ?? new Error('The engine closed its event stream'))
     }
     stream.on('error', lost)
     stream.on('end', () => lost())
@@ -139,9 +175,9 @@ export class EngineMonitor {
   }
 
   private dropEvents(): void {
-    const stream = this.events as (NodeJS.ReadableStream & { destroy?: () => void }) | undefined
+    const stream = this.events as Readable | undefined
     this.events = undefined
-    stream?.destroy?.()
+    stream?.destroy()
   }
 
   private scheduleRefresh(): void {

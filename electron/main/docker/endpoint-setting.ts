@@ -1,0 +1,38 @@
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { dirname, join } from 'node:path'
+
+/** Where MailDock keeps its files: MAILDOCK_DATA_DIR, else ~/.config/maildock. */
+export function dataDirFrom(env: NodeJS.ProcessEnv = process.env): string {
+  return env.MAILDOCK_DATA_DIR?.trim() || join(homedir(), '.config', 'maildock')
+}
+
+/** The engine address the user chose in Settings, kept as JSON so it survives restarts. */
+export class EndpointSetting {
+  constructor(readonly file: string) {}
+
+  static inDataDir(dataDir: string): EndpointSetting {
+    return new EndpointSetting(join(dataDir, 'engine-endpoint.json'))
+  }
+
+  /** The chosen address, or null for automatic discovery (also when the file is unreadable). */
+  read(): string | null {
+    try {
+      const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as { address?: unknown }
+      return typeof parsed.address === 'string' && parsed.address ? parsed.address : null
+    } catch {
+      return null
+    }
+  }
+
+  write(address: string | null): void {
+    if (address === null) {
+      rmSync(this.file, { force: true })
+      return
+    }
+    mkdirSync(dirname(this.file), { recursive: true })
+    const temp = `${this.file}.${process.pid}.tmp`
+    writeFileSync(temp, `${JSON.stringify({ address }, null, 2)}\n`)
+    renameSync(temp, this.file)
+  }
+}
