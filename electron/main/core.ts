@@ -4,11 +4,15 @@ import { nodeDiscoveryHost } from './docker/discovery'
 import { dockerHandlers, resolveEndpoint } from './docker/docker-handlers'
 import { dataDirFrom, EndpointSetting } from './docker/endpoint-setting'
 import { engineHandlers } from './docker/engine-handlers'
+import { envEndpointsSource } from './broker/endpoints'
+import { createMailServices } from './mail/mail-services'
 
 export interface CoreOptions {
   env?: NodeJS.ProcessEnv
   isTrustedSender: (sender: Sender) => boolean
   log?: (message: string, error?: unknown) => void
+  /** Consume the app's durable mail queue (the app and browser mode; not one-shot CLI runs). */
+  subscribe?: boolean
 }
 
 export interface Core {
@@ -27,19 +31,25 @@ export function createCore(options: CoreOptions): Core {
 
   const engineApi = engineHandlers(engine)
   const dockerApi = dockerHandlers({ engine, discovery, setting })
+  const mailApi = createMailServices({
+    endpoints: envEndpointsSource(env),
+    dataDir: dataDirFrom(env),
+    connect: options.subscribe !== false,
+    ...(options.log === undefined ? {} : { log: options.log }),
+  })
   const router = createRouter({
     isTrustedSender: options.isTrustedSender,
-    channels: { ...engineApi.channels, ...dockerApi.channels },
-    events: { ...engineApi.events, ...dockerApi.events },
+    channels: { ...engineApi.channels, ...dockerApi.channels, ...mailApi.channels },
+    events: { ...engineApi.events, ...dockerApi.events, ...mailApi.events },
     onHandlerError: (where, error) => options.log?.(`handler ${where} failed`, error),
   })
 
   return {
     router,
     engine,
-    dispose() {
+    async dispose() {
       engine.close()
-      return Promise.resolve()
+      await mailApi.dispose()
     },
   }
 }

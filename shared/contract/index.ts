@@ -2,22 +2,30 @@ import type { z } from 'zod'
 import type { ChannelDef, EventDef } from './define'
 import { engineChannels, engineEvents } from './engine'
 import { dockerChannels, dockerEvents } from './docker'
+import { brokerChannels, brokerEvents } from './broker'
+import { mailChannels, mailEvents } from './mail'
 
 export * from './define'
 export * from './errors'
 export * from './engine'
 export * from './docker'
+export * from './broker'
+export * from './mail'
 export * from './bridge'
 export * from './client'
 
 export const channels = {
   ...engineChannels,
   ...dockerChannels,
+  ...brokerChannels,
+  ...mailChannels,
 } satisfies Record<string, ChannelDef>
 
 export const events = {
   ...engineEvents,
   ...dockerEvents,
+  ...brokerEvents,
+  ...mailEvents,
 } satisfies Record<string, EventDef>
 
 export type Channels = typeof channels

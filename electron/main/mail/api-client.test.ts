@@ -1,0 +1,94 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { MaildockError } from '../../../shared/contract'
+import { isRetryable, postEmail } from './api-client'
+
+const email = { to: ['ann@example.org'], cc: [], bcc: [], subject: 'Hi', text: 'Hello' }
+let server: Server | undefined
+
+function serve(handler: (req: IncomingMessage, body: string, res: ServerResponse) => void) {
+  server = createServer((req, res) => {
+    let body = ''
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()))
+    req.on('end', () => handler(req, body, res))
+  })
+  return new Promise<string>((resolve) =>
+    server!.listen(0, '127.0.0.1', () =>
+      resolve(`http://127.0.0.1:${(server!.address() as AddressInfo).port}`),
+    ),
+  )
+}
+
+afterEach(async () => {
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)))
+  server = undefined
+})
+
+async function failure(promise: Promise<unknown>): Promise<MaildockError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(MaildockError)
+  return error as MaildockError
+}
+
+describe('postEmail', () => {
+  it('posts the email as JSON with the Idempotency-Key and resolves with the id on 202', async () => {
+    let seen: { key: unknown; body: unknown } | undefined
+    const url = await serve((req, body, res) => {
+      seen = { key: req.headers['idempotency-key'], body: JSON.parse(body) }
+      res
+        .writeHead(202, { 'content-type': 'application/json' })
+        .end('{"id":"k-1","status":"accepted"}')
+    })
+    const accepted = await postEmail(url, email, 'k-1')
+    expect(accepted.id).toBe('k-1')
+    expect(seen).toEqual({ key: 'k-1', body: email })
+  })
+
+  it("turns a 4xx into INVALID_INPUT carrying the API's message", async () => {
+    const url = await serve((_req, _body, res) =>
+      res
+        .writeHead(400)
+        .end('{"error":"invalid_request","message":"to.0: is not a valid email address"}'),
+    )
+    const error = await failure(postEmail(url, email, 'k'))
+    expect(error.code).toBe('INVALID_INPUT')
+    expect(error.message).toBe(
+      "The stack's API refused the email: to.0: is not a valid email address",
+    )
+    expect(isRetryable(error)).toBe(false)
+  })
+
+  it('turns a 503 into UNAVAILABLE saying the email was not sent', async () => {
+    const url = await serve((_req, _body, res) =>
+      res
+        .writeHead(503)
+        .end('{"error":"broker_unavailable","message":"not connected to the broker"}'),
+    )
+    const error = await failure(postEmail(url, email, 'k'))
+    expect(error.code).toBe('UNAVAILABLE')
+    expect(error.message).toContain('NOT sent: not connected to the broker')
+    expect(isRetryable(error)).toBe(true)
+  })
+
+  it('says the API is not reachable when the connection is refused', async () => {
+    const url = await serve(() => undefined)
+    await new Promise((resolve) => server!.close(resolve))
+    server = undefined
+    const error = await failure(postEmail(url, email, 'k'))
+    expect(error.code).toBe('UNAVAILABLE')
+    expect(error.message).toMatch(
+      /is not reachable \(connection refused: is the stack running\?\); nothing was sent/,
+    )
+  })
+
+  it('times out with a message that says resending with the same key is safe', async () => {
+    const url = await serve(() => undefined)
+    const error = await failure(postEmail(url, email, 'k', 200))
+    expect(error.code).toBe('TIMEOUT')
+    expect(error.message).toContain('sending again with the same key is safe')
+  })
+})

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto'
+import type { ChannelHandlers, EventHandlers } from '../router'
+import type { EndpointsSource } from '../broker/endpoints'
+import { postEmail } from './api-client'
+import type { BulkSender } from './bulk'
+import { previewCsv } from './csv'
+import type { TemplateStore } from './templates'
+import type { MailTracker } from './tracker'
+
+type MailChannels = Pick<
+  ChannelHandlers,
+  | 'mail:send'
+  | 'mail:templates'
+  | 'mail:template-save'
+  | 'mail:template-delete'
+  | 'mail:csv-preview'
+  | 'mail:bulk-start'
+  | 'mail:bulk-result'
+  | 'mail:bulk-cancel'
+  | 'mail:recent'
+  | 'mail:timeline'
+>
+type MailEvents = Pick<EventHandlers, 'mail:bulk-progress' | 'mail:changes' | 'mail:alerts'>
+
+export interface MailDeps {
+  endpoints: EndpointsSource
+  tracker: MailTracker
+  bulk: BulkSender
+  templates: TemplateStore
+}
+
+/** Resolves when the subscriber goes away. */
+const untilAborted = (signal: AbortSignal, stop: () => void): Promise<void> =>
+  new Promise((resolve) => {
+    const done = () => {
+      stop()
+      resolve()
+    }
+    if (signal.aborted) done()
+    else signal.addEventListener('abort', done, { once: true })
+  })
+
+export function mailHandlers({ endpoints, tracker, bulk, templates }: MailDeps): {
+  channels: MailChannels
+  events: MailEvents
+} {
+  return {
+    channels: {
+      'mail:send': async ({ email, idempotencyKey }) => {
+        const { apiUrl } = await endpoints()
+        return postEmail(apiUrl, email, idempotencyKey ?? randomUUID())
+      },
+      'mail:templates': () => templates.list(),
+      'mail:template-save': (input) => templates.save(input),
+      'mail:template-delete': ({ id }) => {
+        templates.remove(id)
+        return {}
+      },
+      'mail:csv-preview': ({ csv, rows }) => previewCsv(csv, rows),
+      'mail:bulk-start': (input) => bulk.start(input),
+      'mail:bulk-result': ({ batchId }) => bulk.result(batchId),
+      'mail:bulk-cancel': ({ batchId }) => bulk.cancel(batchId),
+      'mail:recent': (filter) => tracker.recent(filter),
+      'mail:timeline': ({ emailId }) => tracker.timeline(emailId),
+    },
+    events: {
+      'mail:bulk-progress': ({ batchId }, sink) => {
+        // follow() reports the current progress synchronously, before it returns its unsubscribe.
+        const following: { stop?: () => void; finished: boolean } = { finished: false }
+        let done = () => {}
+        const ended = new Promise<void>((resolve) => {
+          done = resolve
+        })
+        const stop = bulk.follow(batchId, (progress) => {
+          sink.emit(progress)
+          if (progress.state === 'running') return
+          following.finished = true
+          following.stop?.()
+          done()
+        })
+        following.stop = stop
+        if (following.finished) stop()
+        return Promise.race([ended, untilAborted(sink.signal, stop)])
+      },
+      'mail:changes': (_input, sink) => {
+        sink.emit({ emails: [], counts: tracker.counts() })
+        return untilAborted(
+          sink.signal,
+          tracker.onChanges((change) => sink.emit(change)),
+        )
+      },
+      'mail:alerts': (_input, sink) =>
+        untilAborted(
+          sink.signal,
+          tracker.onAlert((alert) => sink.emit(alert)),
+        ),
+    },
+  }
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto'
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { z } from 'zod'
+import { MaildockError, mailTemplateSchema, type MailTemplate } from '../../../shared/contract'
+
+/** Saved email templates, kept as one JSON file in the data directory. */
+export class TemplateStore {
+  constructor(readonly file: string) {}
+
+  static inDataDir(dataDir: string): TemplateStore {
+    return new TemplateStore(join(dataDir, 'mail-templates.json'))
+  }
+
+  list(): MailTemplate[] {
+    let raw: string
+    try {
+      raw = readFileSync(this.file, 'utf8')
+    } catch {
+      return []
+    }
+    const parsed = z.array(mailTemplateSchema).safeParse(JSON.parse(raw))
+    if (!parsed.success) {
+      throw new MaildockError(
+        'INTERNAL',
+        `${this.file} is not a list of templates; fix or remove it`,
+      )
+    }
+    return parsed.data.sort((a, b) => a.name.localeCompare(b.name))
+  }
+
+  save(input: Omit<MailTemplate, 'id' | 'updatedAt'> & { id?: string | undefined }): MailTemplate {
+    const templates = this.list()
+    const id = input.id ?? randomUUID()
+    const saved: MailTemplate = {
+      id,
+      name: input.name,
+      subject: input.subject,
+      text: input.text,
+      ...(input.html === undefined ? {} : { html: input.html }),
+      updatedAt: Date.now(),
+    }
+    const others = templates.filter((template) => template.id !== id)
+    if (others.some((template) => template.name === saved.name)) {
+      throw new MaildockError('CONFLICT', `A template named "${saved.name}" already exists`)
+    }
+    this.write([...others, saved])
+    return saved
+  }
+
+  remove(id: string): void {
+    const templates = this.list()
+    if (!templates.some((template) => template.id === id)) {
+      throw new MaildockError('NOT_FOUND', `No template ${id}`)
+    }
+    this.write(templates.filter((template) => template.id !== id))
+  }
+
+  private write(templates: MailTemplate[]): void {
+    mkdirSync(dirname(this.file), { recursive: true })
+    const temp = `${this.file}.${process.pid}.tmp`
+    writeFileSync(temp, `${JSON.stringify(templates, null, 2)}\n`)
+    renameSync(temp, this.file)
+  }
+}

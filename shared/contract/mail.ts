@@ -1,0 +1,275 @@
+import { z } from 'zod'
+import { emailAddressSchema, MAX_RECIPIENTS, subjectSchema } from '../messages'
+import { channel, event } from './define'
+
+/*
+ * Composing and sending emails through the stack's HTTP API, templates, bulk sends from CSV, and
+ * each email's delivery tracking built from the broker's events. Times are ms since the epoch.
+ */
+
+export { emailAddressSchema, MAX_RECIPIENTS }
+
+/** The stack API's default request body limit; a compose form larger than this is refused. */
+export const MAX_EMAIL_BYTES = 1024 * 1024
+
+/** Size of the JSON body the API receives, in UTF-8 bytes. */
+export function emailJsonBytes(email: {
+  to: string[]
+  cc?: string[]
+  bcc?: string[]
+  subject: string
+  text: string
+  html?: string | undefined
+}): number {
+  return new TextEncoder().encode(JSON.stringify(email)).length
+}
+
+const addresses = z.array(emailAddressSchema).max(MAX_RECIPIENTS)
+
+export const composeSchema = z
+  .object({
+    to: addresses.min(1, { error: 'needs at least one recipient' }),
+    cc: addresses.default([]),
+    bcc: addresses.default([]),
+    subject: subjectSchema,
+    text: z.string(),
+    html: z.string().optional(),
+  })
+  .strict()
+  .refine((email) => email.to.length + email.cc.length + email.bcc.length <= MAX_RECIPIENTS, {
+    error: `has more than ${MAX_RECIPIENTS} recipients in to, cc and bcc`,
+  })
+  .refine((email) => emailJsonBytes(email) <= MAX_EMAIL_BYTES, {
+    error: `is larger than ${MAX_EMAIL_BYTES / 1024} KiB`,
+    path: ['text'],
+  })
+export type Compose = z.output<typeof composeSchema>
+export type ComposeInput = z.input<typeof composeSchema>
+
+// ----- templates: {{variable}} -----
+
+const VARIABLE = /\{\{\s*([A-Za-z0-9_][A-Za-z0-9_. -]*?)\s*\}\}/g
+
+/** The variable names used in the given texts, in order of first use, without repeats. */
+export function templateVariables(...texts: (string | undefined)[]): string[] {
+  const names = new Set<string>()
+  for (const text of texts) {
+    for (const match of (text ?? '').matchAll(VARIABLE)) names.add(match[1] ?? '')
+  }
+  return [...names]
+}
+
+/** Replaces each {{name}} with its value; names without a value are listed in `missing`. */
+export function fillTemplate(
+  text: string,
+  values: Readonly<Record<string, string>>,
+): { text: string; missing: string[] } {
+  const missing = new Set<string>()
+  const filled = text.replace(VARIABLE, (whole, name: string) => {
+    if (Object.hasOwn(values, name)) return values[name] ?? ''
+    missing.add(name)
+    return whole
+  })
+  return { text: filled, missing: [...missing] }
+}
+
+export const mailTemplateSchema = z.object({
+  id: z.string(),
+  name: z.string().min(1).max(200),
+  subject: z.string(),
+  text: z.string(),
+  html: z.string().optional(),
+  updatedAt: z.number(),
+})
+export type MailTemplate = z.infer<typeof mailTemplateSchema>
+
+// ----- CSV bulk send -----
+
+export const MAX_CSV_BYTES = 20 * 1024 * 1024
+
+export const csvMappingSchema = z.object({
+  /** The column holding the recipient (one address, or several separated by , or ;). */
+  to: z.string().min(1),
+  cc: z.string().optional(),
+  bcc: z.string().optional(),
+})
+export type CsvMapping = z.infer<typeof csvMappingSchema>
+
+export const csvPreviewSchema = z.object({
+  columns: z.array(z.string()),
+  /** The first rows, each as column -> value. */
+  rows: z.array(z.record(z.string(), z.string())),
+  totalRows: z.number().int(),
+  delimiter: z.string(),
+  /** Rows the parser could not read cleanly (row numbers as a spreadsheet shows them). */
+  problems: z.array(z.object({ row: z.number().int(), message: z.string() })),
+  /** A guess at the mapping from the column names. */
+  suggested: csvMappingSchema.partial(),
+})
+export type CsvPreview = z.infer<typeof csvPreviewSchema>
+
+const draftTemplate = z.object({
+  subject: z.string(),
+  text: z.string(),
+  html: z.string().optional(),
+})
+
+export const bulkSendRowStatuses = [
+  'pending',
+  'accepted',
+  'invalid',
+  'failed',
+  'cancelled',
+] as const
+
+export const bulkSendRowSchema = z.object({
+  /** As a spreadsheet numbers it: the header is row 1. */
+  row: z.number().int(),
+  status: z.enum(bulkSendRowStatuses),
+  to: z.string().optional(),
+  emailId: z.string().optional(),
+  error: z.string().optional(),
+})
+export type BulkSendRow = z.infer<typeof bulkSendRowSchema>
+
+export const bulkSendProgressSchema = z.object({
+  batchId: z.string(),
+  state: z.enum(['running', 'done', 'cancelled']),
+  total: z.number().int(),
+  accepted: z.number().int(),
+  invalid: z.number().int(),
+  failed: z.number().int(),
+  pending: z.number().int(),
+  startedAt: z.number(),
+  finishedAt: z.number().optional(),
+  /** Accepted rows per second so far. */
+  rate: z.number(),
+})
+export type BulkSendProgress = z.infer<typeof bulkSendProgressSchema>
+
+export const bulkSendResultSchema = bulkSendProgressSchema.extend({
+  rows: z.array(bulkSendRowSchema),
+})
+export type BulkSendResult = z.infer<typeof bulkSendResultSchema>
+
+// ----- tracking -----
+
+export const deliveryStatuses = ['queued', 'retrying', 'sent', 'failed'] as const
+export type DeliveryStatus = (typeof deliveryStatuses)[number]
+
+export const trackedEmailSchema = z.object({
+  id: z.string(),
+  to: z.array(z.string()),
+  subject: z.string().optional(),
+  status: z.enum(deliveryStatuses),
+  /** SMTP attempts made so far. */
+  attempts: z.number().int(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  /** Sent: the SMTP server's reply. Failed or retrying: the reason. */
+  detail: z.string().optional(),
+  smtpCode: z.number().int().optional(),
+  deadLettered: z.boolean(),
+})
+export type TrackedEmail = z.infer<typeof trackedEmailSchema>
+
+export const timelineKinds = [
+  'accepted',
+  'queued',
+  'attempt-failed',
+  'sent',
+  'failed',
+  'dead-lettered',
+] as const
+
+export const mailTimelineEntrySchema = z.object({
+  at: z.number(),
+  kind: z.enum(timelineKinds),
+  title: z.string(),
+  detail: z.string().optional(),
+  attempt: z.number().int().optional(),
+  smtpCode: z.number().int().optional(),
+  /** The service replica (container host name) that reported it. */
+  by: z.string().optional(),
+})
+export type MailTimelineEntry = z.infer<typeof mailTimelineEntrySchema>
+
+export const mailStatusCountsSchema = z.object({
+  total: z.number().int(),
+  queued: z.number().int(),
+  retrying: z.number().int(),
+  sent: z.number().int(),
+  failed: z.number().int(),
+})
+export type MailStatusCounts = z.infer<typeof mailStatusCountsSchema>
+
+export const failureAlertSchema = z.object({
+  emailId: z.string(),
+  to: z.array(z.string()),
+  subject: z.string().optional(),
+  reason: z.string(),
+  smtpCode: z.number().int().optional(),
+  at: z.number(),
+})
+export type FailureAlert = z.infer<typeof failureAlertSchema>
+
+const emailId = z.string().min(1).max(128)
+
+export const mailChannels = {
+  /** Sends one email through the stack's API; resolves once the API confirmed it (202). */
+  'mail:send': channel(
+    z.object({ email: composeSchema, idempotencyKey: emailId.optional() }).strict(),
+    z.object({ id: z.string(), acceptedAt: z.number() }),
+  ),
+  'mail:templates': channel(z.object({}).strict(), z.array(mailTemplateSchema)),
+  'mail:template-save': channel(
+    mailTemplateSchema.omit({ updatedAt: true, id: true }).extend({ id: z.string().optional() }),
+    mailTemplateSchema,
+  ),
+  'mail:template-delete': channel(z.object({ id: z.string() }).strict(), z.object({})),
+  'mail:csv-preview': channel(
+    z.object({
+      csv: z.string().max(MAX_CSV_BYTES),
+      rows: z.number().int().min(1).max(50).default(5),
+    }),
+    csvPreviewSchema,
+  ),
+  /** Validates every row, then sends the good ones; bad rows are reported, not sent. */
+  'mail:bulk-start': channel(
+    z.object({
+      csv: z.string().max(MAX_CSV_BYTES),
+      mapping: csvMappingSchema,
+      template: draftTemplate,
+    }),
+    bulkSendProgressSchema,
+  ),
+  'mail:bulk-result': channel(z.object({ batchId: z.string() }).strict(), bulkSendResultSchema),
+  'mail:bulk-cancel': channel(z.object({ batchId: z.string() }).strict(), bulkSendProgressSchema),
+  'mail:recent': channel(
+    z
+      .object({
+        status: z.enum(deliveryStatuses).optional(),
+        /** Matches the id, a recipient or the subject (case-insensitive). */
+        search: z.string().max(500).optional(),
+        limit: z.number().int().min(1).max(5_000).default(200),
+      })
+      .strict(),
+    z.object({ emails: z.array(trackedEmailSchema), counts: mailStatusCountsSchema }),
+  ),
+  'mail:timeline': channel(
+    z.object({ emailId }).strict(),
+    z.object({ email: trackedEmailSchema, entries: z.array(mailTimelineEntrySchema) }),
+  ),
+}
+
+export const mailEvents = {
+  /** A batch's progress, about ten times a second, until it is done. */
+  'mail:bulk-progress': event(z.object({ batchId: z.string() }).strict(), bulkSendProgressSchema),
+  /** Emails whose status changed (batched), with the new counts. */
+  'mail:changes': event(
+    z.object({}).strict(),
+    z.object({ emails: z.array(trackedEmailSchema), counts: mailStatusCountsSchema }),
+  ),
+  /** An email failed for good (dead-lettered): the shell shows a desktop notification. */
+  'mail:alerts': event(z.object({}).strict(), failureAlertSchema),
+}
