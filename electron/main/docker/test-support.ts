@@ -1,5 +1,6 @@
-import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { execFile, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { connect, createServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -12,7 +13,7 @@ import {
   type EventName,
   type MaildockClient,
 } from '../../../shared/contract'
-import { createRouter } from '../router'
+import { createRouter, type ChannelHandlers, type EventHandlers } from '../router'
 import { nodeDiscoveryHost, parseUserAddress, discoverEndpoint } from './discovery'
 import { dockerHandlers } from './docker-handlers'
 import { EndpointSetting } from './endpoint-setting'
@@ -57,8 +58,9 @@ export async function startHarness(address?: string): Promise<Harness> {
   const engineApi = engineHandlers(engine)
   const dockerApi = dockerHandlers({ engine, discovery, setting })
   const router = createRouter({
-    channels: { ...engineApi.channels, ...dockerApi.channels },
-    events: { ...engineApi.events, ...dockerApi.events },
+    // Only the engine and docker domains: the router looks handlers up by name at call time.
+    channels: { ...engineApi.channels, ...dockerApi.channels } as ChannelHandlers,
+    events: { ...engineApi.events, ...dockerApi.events } as EventHandlers,
     isTrustedSender: () => true,
   })
   const ctx = { sender: { url: 'test://', isMainFrame: true } }
@@ -178,4 +180,133 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, 50))
   }
   throw new Error(`Timed out waiting for ${what}`)
+}
+
+/** A free TCP port below 32768 on 127.0.0.1 (the ephemeral range above is busy here). */
+export async function freeLowPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000)
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer()
+      server.once('error', () => resolve(false))
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+    })
+    if (free) return port
+  }
+  throw new Error('No free port below 32768')
+}
+
+export interface Registry {
+  /** host:port, as used in image references. */
+  address: string
+  stop(): Promise<void>
+}
+
+/** Debian's docker-registry on 127.0.0.1 (the engine treats 127.0.0.0/8 registries as insecure). */
+export async function startRegistry(): Promise<Registry> {
+  const dir = mkdtempSync(join(tmpdir(), 'maildock-registry-'))
+  const port = await freeLowPort()
+  const config = join(dir, 'config.yml')
+  writeFileSync(
+    config,
+    [
+      'version: 0.1',
+      'log:',
+      '  level: error',
+      'storage:',
+      '  filesystem:',
+      `    rootdirectory: ${join(dir, 'data')}`,
+      '  delete:',
+      '    enabled: true',
+      'http:',
+      `  addr: 127.0.0.1:${port}`,
+      '',
+    ].join('\n'),
+  )
+  const child = spawn('/usr/bin/docker-registry', ['serve', config], { stdio: 'ignore' })
+  const address = `127.0.0.1:${port}`
+  await waitFor(
+    async () => {
+      try {
+        return (await fetch(`http://${address}/v2/`)).ok
+      } catch {
+        return false
+      }
+    },
+    15_000,
+    'the registry to answer',
+  )
+  return {
+    address,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export interface Proxy {
+  /** Where to connect: a port on 127.0.0.1 or a unix socket path. */
+  listen: number | string
+  /** Connections open right now, and bytes carried from the target to clients so far. */
+  stats(): { open: number; bytesDown: number }
+  /** Stops listening and cuts every connection (the engine "goes away"). */
+  stop(): Promise<void>
+}
+
+/**
+ * A TCP/unix proxy for fault and cancellation tests: optionally slows the target's answers to
+ * `bytesPerSecond`, and can be stopped to cut every connection at once.
+ */
+export async function startProxy(options: {
+  listen: number | string
+  target: number | string
+  bytesPerSecond?: number
+}): Promise<Proxy> {
+  const sockets = new Set<Socket>()
+  let bytesDown = 0
+  const server = createServer((client) => {
+    const upstream =
+      typeof options.target === 'number'
+        ? connect(options.target, '127.0.0.1')
+        : connect(options.target)
+    sockets.add(client)
+    sockets.add(upstream)
+    const close = (): void => {
+      client.destroy()
+      upstream.destroy()
+      sockets.delete(client)
+      sockets.delete(upstream)
+    }
+    client.on('error', close).on('close', close)
+    upstream.on('error', close).on('close', close)
+    client.pipe(upstream)
+    const rate = options.bytesPerSecond
+    upstream.on('data', (chunk: Buffer) => {
+      bytesDown += chunk.length
+      if (!rate) {
+        client.write(chunk)
+        return
+      }
+      upstream.pause()
+      client.write(chunk)
+      setTimeout(() => upstream.resume(), (chunk.length / rate) * 1000)
+    })
+  })
+  await new Promise<void>((resolve) => {
+    if (typeof options.listen === 'number') server.listen(options.listen, '127.0.0.1', resolve)
+    else server.listen(options.listen, resolve)
+  })
+  return {
+    listen: options.listen,
+    stats: () => ({ open: sockets.size / 2, bytesDown }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        sockets.clear()
+        server.close(() => resolve())
+      }),
+  }
 }

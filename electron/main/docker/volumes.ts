@@ -115,14 +115,15 @@ export async function inspectVolume(docker: Docker, name: string): Promise<Volum
 }
 
 export async function createVolume(docker: Docker, input: CreateInput): Promise<VolumeSummary> {
-  const raw = (await engineCall(() =>
+  const volume = await engineCall(() =>
     docker.createVolume({
       ...(input.name ? { Name: input.name } : {}),
       Driver: input.driver,
       Labels: input.labels ?? {},
       DriverOpts: input.driverOptions ?? {},
     }),
-  )) as unknown as RawVolume
+  )
+  const raw = (await engineCall(() => volume.inspect())) as RawVolume
   return toVolumeSummary(raw, null, [])
 }
 
