@@ -1,0 +1,228 @@
+// The catcher in-process: real SMTP (nodemailer) in, Mailpit-shaped JSON out over real HTTP.
+import nodemailer, { type SendMailOptions } from 'nodemailer'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { startCatcher, type Catcher } from './catcher'
+
+interface Summary {
+  ID: string
+  MessageID: string
+  From: { Name: string; Address: string }
+  To: { Name: string; Address: string }[]
+  Cc: { Name: string; Address: string }[]
+  Bcc: { Name: string; Address: string }[]
+  Subject: string
+  Created: string
+  Size: number
+  Read: boolean
+}
+
+interface MessagesPage {
+  total: number
+  count: number
+  start: number
+  messages: Summary[]
+}
+
+let catcher: Catcher
+let api: string
+
+async function call(method: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${api}${path}`, {
+    method,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+}
+
+async function json<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await call(method, path, body)
+  expect(response.status, await response.clone().text()).toBe(200)
+  return (await response.json()) as T
+}
+
+function send(options: SendMailOptions, auth?: { user: string; pass: string }) {
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: catcher.smtpPort,
+    secure: false,
+    ignoreTLS: true,
+    ...(auth === undefined ? {} : { auth }),
+  })
+  return transport.sendMail({ from: 'Sender <sender@example.test>', ...options })
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Error & { responseCode?: number }> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  )
+  expect(error, 'sending should have failed').toBeInstanceOf(Error)
+  return error as Error & { responseCode?: number }
+}
+
+beforeAll(async () => {
+  catcher = await startCatcher({ maxMessages: 50 })
+  api = `http://127.0.0.1:${catcher.httpPort}`
+})
+
+afterAll(async () => {
+  await catcher.close()
+})
+
+beforeEach(async () => {
+  await call('DELETE', '/api/v1/messages')
+  await json('PUT', '/api/v1/chaos', {})
+})
+
+describe('catcher', () => {
+  it('stores a message and lists it the way Mailpit does', async () => {
+    const info = await send({
+      to: 'Ann <ann@example.test>, bob@example.test',
+      cc: 'carol@example.test',
+      bcc: 'dave@example.test',
+      subject: 'Hello catcher',
+      text: 'plain body',
+      html: '<p>html body</p>',
+      messageId: '<abc-123@maildock.local>',
+    })
+    expect(info.response).toMatch(/^250 /)
+
+    const page = await json<MessagesPage>('GET', '/api/v1/messages')
+    expect(page).toMatchObject({ total: 1, count: 1, start: 0 })
+    const [summary] = page.messages
+    expect(summary).toMatchObject({
+      MessageID: 'abc-123@maildock.local',
+      From: { Name: 'Sender', Address: 'sender@example.test' },
+      To: [
+        { Name: 'Ann', Address: 'ann@example.test' },
+        { Name: '', Address: 'bob@example.test' },
+      ],
+      Cc: [{ Name: '', Address: 'carol@example.test' }],
+      Bcc: [{ Name: '', Address: 'dave@example.test' }],
+      Subject: 'Hello catcher',
+      Read: false,
+    })
+    expect(summary?.Size).toBeGreaterThan(100)
+    expect(Date.now() - Date.parse(summary?.Created ?? '')).toBeLessThan(10_000)
+
+    const message = await json<Summary & { Text: string; HTML: string }>(
+      'GET',
+      `/api/v1/message/${summary?.ID}`,
+    )
+    expect(message.Text.trim()).toBe('plain body')
+    expect(message.HTML).toContain('<p>html body</p>')
+    expect(message.ID).toBe(summary?.ID)
+
+    const raw = await call('GET', `/api/v1/message/${summary?.ID}/raw`)
+    expect(await raw.text()).toContain('Subject: Hello catcher')
+    const after = await json<MessagesPage>('GET', '/api/v1/messages')
+    expect(after.messages[0]?.Read).toBe(true)
+  })
+
+  it('lists newest first and pages with start and limit', async () => {
+    for (const n of [1, 2, 3]) await send({ to: 'x@example.test', subject: `n${n}`, text: 'x' })
+    const first = await json<MessagesPage>('GET', '/api/v1/messages?start=0&limit=2')
+    expect(first.messages.map((message) => message.Subject)).toEqual(['n3', 'n2'])
+    expect(first.total).toBe(3)
+    const second = await json<MessagesPage>('GET', '/api/v1/messages?start=2&limit=2')
+    expect(second.messages.map((message) => message.Subject)).toEqual(['n1'])
+  })
+
+  it('deletes all messages, or only the IDs given', async () => {
+    for (const n of [1, 2, 3]) await send({ to: 'x@example.test', subject: `d${n}`, text: 'x' })
+    const { messages } = await json<MessagesPage>('GET', '/api/v1/messages')
+    const deleted = await call('DELETE', '/api/v1/messages', { IDs: [messages[0]?.ID] })
+    expect(await deleted.text()).toBe('ok')
+    const left = await json<MessagesPage>('GET', '/api/v1/messages')
+    expect(left.messages.map((message) => message.Subject)).toEqual(['d2', 'd1'])
+
+    expect((await call('DELETE', '/api/v1/messages')).status).toBe(200)
+    expect((await json<MessagesPage>('GET', '/api/v1/messages')).total).toBe(0)
+    expect((await call('GET', `/api/v1/message/${messages[1]?.ID}`)).status).toBe(404)
+  })
+
+  it('rejects recipients with 550 under chaos, then accepts again once reset', async () => {
+    const triggers = await json<Record<string, unknown>>('PUT', '/api/v1/chaos', {
+      Recipient: { ErrorCode: 550, Probability: 100 },
+    })
+    expect(triggers).toEqual({
+      Sender: { ErrorCode: 451, Probability: 0 },
+      Recipient: { ErrorCode: 550, Probability: 100 },
+      Authentication: { ErrorCode: 535, Probability: 0 },
+    })
+    expect(await json('GET', '/api/v1/chaos')).toEqual(triggers)
+
+    const error = await rejection(send({ to: 'x@example.test', subject: 'no', text: 'x' }))
+    expect(error.responseCode).toBe(550)
+    expect(error.message).toContain('Chaos recipient error')
+    expect((await json<MessagesPage>('GET', '/api/v1/messages')).total).toBe(0)
+
+    await json('PUT', '/api/v1/chaos', { Recipient: { ErrorCode: 451, Probability: 0 } })
+    await send({ to: 'x@example.test', subject: 'yes', text: 'x' })
+    const page = await json<MessagesPage>('GET', '/api/v1/messages')
+    expect(page.messages.map((message) => message.Subject)).toEqual(['yes'])
+  })
+
+  it('fails the sender stage with a transient 451 and authentication with 535', async () => {
+    await json('PUT', '/api/v1/chaos', { Sender: { ErrorCode: 451, Probability: 100 } })
+    const sender = await rejection(send({ to: 'x@example.test', subject: 's', text: 'x' }))
+    expect(sender.responseCode).toBe(451)
+
+    await json('PUT', '/api/v1/chaos', { Authentication: { Probability: 100 } })
+    const auth = await rejection(
+      send({ to: 'x@example.test', subject: 'a', text: 'x' }, { user: 'u', pass: 'p' }),
+    )
+    expect(auth.responseCode).toBe(535)
+  })
+
+  it('accepts any credentials when chaos is off', async () => {
+    await send({ to: 'x@example.test', subject: 'auth', text: 'x' }, { user: 'any', pass: 'thing' })
+    const page = await json<MessagesPage & { messages: { Username: string }[] }>(
+      'GET',
+      '/api/v1/messages',
+    )
+    expect(page.messages[0]?.Username).toBe('any')
+  })
+
+  it('answers invalid chaos settings with 400 and keeps the old ones', async () => {
+    await json('PUT', '/api/v1/chaos', { Recipient: { ErrorCode: 550, Probability: 100 } })
+    const response = await call('PUT', '/api/v1/chaos', { Recipient: { ErrorCode: 200 } })
+    expect(response.status).toBe(400)
+    expect(await response.text()).toBe('error code must be between 400 and 599')
+    const triggers = await json<{ Recipient: unknown }>('GET', '/api/v1/chaos')
+    expect(triggers.Recipient).toEqual({ ErrorCode: 550, Probability: 100 })
+  })
+
+  it('serves health and info', async () => {
+    expect(await (await call('GET', '/livez')).text()).toBe('ok')
+    await send({ to: 'x@example.test', subject: 'i', text: 'x' })
+    const info = await json<{ Messages: number; RuntimeStats: { SMTPAccepted: number } }>(
+      'GET',
+      '/api/v1/info',
+    )
+    expect(info.Messages).toBe(1)
+    expect(info.RuntimeStats.SMTPAccepted).toBeGreaterThan(0)
+    expect((await call('GET', '/api/v1/nothing')).status).toBe(404)
+  })
+})
+
+describe('catcher bounds', () => {
+  it('keeps only the newest maxMessages', async () => {
+    const small = await startCatcher({ maxMessages: 2 })
+    try {
+      const transport = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: small.smtpPort,
+        ignoreTLS: true,
+      })
+      for (const n of [1, 2, 3]) {
+        await transport.sendMail({ from: 'a@t.test', to: 'b@t.test', subject: `b${n}`, text: 'x' })
+      }
+      const response = await fetch(`http://127.0.0.1:${small.httpPort}/api/v1/messages`)
+      const page = (await response.json()) as MessagesPage
+      expect(page.total).toBe(2)
+      expect(page.messages.map((message) => message.Subject)).toEqual(['b3', 'b2'])
+    } finally {
+      await small.close()
+    }
+  })
+})
