@@ -6,6 +6,8 @@ import { dataDirFrom, EndpointSetting } from './docker/endpoint-setting'
 import { engineHandlers } from './docker/engine-handlers'
 import { envEndpointsSource } from './broker/endpoints'
 import { createMailServices } from './mail/mail-services'
+import { createLogServices } from './logs/log-services'
+import type { LogStore } from './logs/store'
 
 export interface CoreOptions {
   env?: NodeJS.ProcessEnv
@@ -18,6 +20,8 @@ export interface CoreOptions {
 export interface Core {
   router: Router
   engine: EngineMonitor
+  /** The log history (the mail subscription and the collector write it; the CLI reads it). */
+  logs: LogStore
   dispose(): Promise<void>
 }
 
@@ -31,7 +35,26 @@ export function createCore(options: CoreOptions): Core {
 
   const engineApi = engineHandlers(engine)
   const dockerApi = dockerHandlers({ engine, discovery, setting })
+  const logsApi = createLogServices({
+    env,
+    engine,
+    collect: options.subscribe !== false,
+    ...(options.log === undefined ? {} : { log: options.log }),
+  })
   const mailApi = createMailServices({
+    store: async (mail) => {
+      await logsApi.store.ingestMailEvent(mail.kind === 'request' ? mail.request : mail.event)
+    },
+    history: () =>
+      Promise.resolve(
+        logsApi.store
+          .recentMailMessages()
+          .map((message) =>
+            'eventId' in message
+              ? { kind: 'event' as const, event: message }
+              : { kind: 'request' as const, request: message },
+          ),
+      ),
     endpoints: envEndpointsSource(env),
     dataDir: dataDirFrom(env),
     connect: options.subscribe !== false,
@@ -39,17 +62,24 @@ export function createCore(options: CoreOptions): Core {
   })
   const router = createRouter({
     isTrustedSender: options.isTrustedSender,
-    channels: { ...engineApi.channels, ...dockerApi.channels, ...mailApi.channels },
-    events: { ...engineApi.events, ...dockerApi.events, ...mailApi.events },
+    channels: {
+      ...engineApi.channels,
+      ...dockerApi.channels,
+      ...mailApi.channels,
+      ...logsApi.channels,
+    },
+    events: { ...engineApi.events, ...dockerApi.events, ...mailApi.events, ...logsApi.events },
     onHandlerError: (where, error) => options.log?.(`handler ${where} failed`, error),
   })
 
   return {
     router,
     engine,
+    logs: logsApi.store,
     async dispose() {
       engine.close()
       await mailApi.dispose()
+      await logsApi.dispose()
     },
   }
 }

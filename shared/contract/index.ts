@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import type { ChannelDef, EventDef } from './define'
 import { engineChannels, engineEvents } from './engine'
 import { dockerChannels, dockerEvents } from './docker'
+import { logsChannels, logsEvents } from './logs'
 import { brokerChannels, brokerEvents } from './broker'
 import { mailChannels, mailEvents } from './mail'
 
@@ -9,6 +10,7 @@ export * from './define'
 export * from './errors'
 export * from './engine'
 export * from './docker'
+export * from './logs'
 export * from './broker'
 export * from './mail'
 export * from './bridge'
@@ -17,6 +19,7 @@ export * from './client'
 export const channels = {
   ...engineChannels,
   ...dockerChannels,
+  ...logsChannels,
   ...brokerChannels,
   ...mailChannels,
 } satisfies Record<string, ChannelDef>
@@ -24,6 +27,7 @@ export const channels = {
 export const events = {
   ...engineEvents,
   ...dockerEvents,
+  ...logsEvents,
   ...brokerEvents,
   ...mailEvents,
 } satisfies Record<string, EventDef>

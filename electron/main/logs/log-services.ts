@@ -1,0 +1,51 @@
+import type { EngineMonitor } from '../docker/engine'
+import { StackLogCollector } from './collector'
+import { logDatabasePath } from './database'
+import { logsHandlers } from './logs-handlers'
+import { retentionFromEnv } from './retention'
+import { LogStore } from './store'
+
+export interface LogServicesOptions {
+  env: NodeJS.ProcessEnv
+  engine: EngineMonitor
+  /** Follow the stack's containers into the store (the app and browser mode; not the CLI). */
+  collect: boolean
+  log?: (message: string, error?: unknown) => void
+}
+
+/** The log store, the stack's log collector and their contract handlers: built once per core. */
+export function createLogServices(options: LogServicesOptions) {
+  const { engine } = options
+  const store = new LogStore({
+    path: logDatabasePath(options.env),
+    defaultRetention: retentionFromEnv(options.env),
+    retentionDelayMs: options.collect ? 60_000 : 0,
+    ...(options.log === undefined ? {} : { log: options.log }),
+  })
+  const collector = new StackLogCollector({
+    docker: () => engine.client,
+    onEngineEvent: (listener) => engine.onEvent(listener),
+    onEngineConnected: (listener) => {
+      let connected = engine.status.state === 'connected'
+      return engine.onChange((status) => {
+        const now = status.state === 'connected'
+        if (now && !connected) listener()
+        connected = now
+      })
+    },
+    store,
+    ...(options.log === undefined ? {} : { log: options.log }),
+  })
+  if (options.collect) collector.start()
+  const handlers = logsHandlers({ store, collector, docker: () => engine.client })
+  return {
+    store,
+    collector,
+    channels: handlers.channels,
+    events: handlers.events,
+    async dispose() {
+      collector.stop()
+      await store.close()
+    },
+  }
+}

@@ -1,0 +1,50 @@
+import type Docker from 'dockerode'
+import { engineCall } from '../docker/errors'
+import type { ChannelHandlers, EventHandlers } from '../router'
+import type { StackLogCollector } from './collector'
+import type { LogStore } from './store'
+import { listTailSources, runTail } from './tail'
+
+type LogsChannels = Pick<
+  ChannelHandlers,
+  | 'logs:search'
+  | 'logs:get'
+  | 'logs:export'
+  | 'logs:histogram'
+  | 'logs:status'
+  | 'logs:reset-db'
+  | 'logs:set-retention'
+  | 'logs:sources'
+>
+type LogsEvents = Pick<EventHandlers, 'logs:tail'>
+
+export interface LogsHandlerDeps {
+  store: LogStore
+  collector: StackLogCollector
+  docker: () => Docker
+}
+
+export function logsHandlers(deps: LogsHandlerDeps): {
+  channels: LogsChannels
+  events: LogsEvents
+} {
+  const { store } = deps
+  return {
+    channels: {
+      'logs:search': (input) => store.search(input),
+      'logs:get': (input) => store.get(input),
+      'logs:export': (input) => store.exportChunk(input),
+      'logs:histogram': (input) => store.histogram(input),
+      'logs:status': () => store.status(),
+      'logs:reset-db': () => ({ ...store.reset(), status: store.status() }),
+      'logs:set-retention': (input) => store.setRetention(input),
+      'logs:sources': async () => ({
+        sources: await engineCall(() => listTailSources(deps.docker())),
+      }),
+    },
+    events: {
+      'logs:tail': (input, sink) =>
+        runTail(input, sink, { collector: deps.collector, store, docker: deps.docker }),
+    },
+  }
+}

@@ -1,0 +1,207 @@
+import type Database from 'better-sqlite3'
+import type { z } from 'zod'
+import type {
+  EmailSummary,
+  LogEntry,
+  LogGetResult,
+  LogHistogram,
+  LogSearchResult,
+  logGetInput,
+  logHistogramInput,
+  logSearchInput,
+} from '../../../shared/contract'
+import {
+  afterCursor,
+  buildFilter,
+  encodeCursor,
+  ENTRY_COLUMNS,
+  toEntry,
+  whereClause,
+  type EntryRow,
+  type Filter,
+} from './filters'
+
+export type SearchInput = z.output<typeof logSearchInput>
+export type GetInput = z.output<typeof logGetInput>
+export type HistogramInput = z.output<typeof logHistogramInput>
+
+/** Above this many full-text matches, walking the time index beats sorting every match. */
+const MANY_MATCHES = 5_000
+export const TIMELINE_LIMIT = 5_000
+
+const statementCache = new WeakMap<Database.Database, Map<string, Database.Statement>>()
+
+function statement(db: Database.Database, sql: string): Database.Statement {
+  let cache = statementCache.get(db)
+  if (!cache) statementCache.set(db, (cache = new Map<string, Database.Statement>()))
+  let prepared = cache.get(sql)
+  if (!prepared) {
+    if (cache.size > 300) cache.clear()
+    prepared = db.prepare(sql)
+    cache.set(sql, prepared)
+  }
+  return prepared
+}
+
+function countMatches(db: Database.Database, fts: string, cap: number): number {
+  const sql =
+    'SELECT count(*) AS n FROM (SELECT 1 FROM entries_fts WHERE entries_fts MATCH ? LIMIT ?)'
+  return (statement(db, sql).get(fts, cap) as { n: number }).n
+}
+
+/**
+ * The FROM part for a filter. Few full-text matches: read them all and sort (fast when rare).
+ * Many: walk entries newest first and test membership, stopping at the page's end.
+ */
+function source(db: Database.Database, filter: Filter): { from: string; terms: string[] } {
+  if (filter.fts === null) return { from: 'entries e', terms: filter.terms }
+  if (countMatches(db, filter.fts, MANY_MATCHES) >= MANY_MATCHES) {
+    return {
+      from: 'entries e',
+      terms: [
+        'e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH @fts)',
+        ...filter.terms,
+      ],
+    }
+  }
+  return {
+    from: 'entries_fts CROSS JOIN entries e ON e.id = entries_fts.rowid',
+    terms: ['entries_fts MATCH @fts', ...filter.terms],
+  }
+}
+
+export function searchEntries(db: Database.Database, input: SearchInput): LogSearchResult {
+  const started = performance.now()
+  const filter = buildFilter(db, input.query)
+  afterCursor(input.cursor, filter)
+  const { from, terms } = source(db, filter)
+  const sql = `SELECT ${ENTRY_COLUMNS} FROM ${from} ${whereClause(terms)}
+    ORDER BY e.ts DESC, e.id DESC LIMIT @limit`
+  const rows = statement(db, sql).all({ ...filter.params, limit: input.limit + 1 }) as EntryRow[]
+  const more = rows.length > input.limit
+  const entries = (more ? rows.slice(0, input.limit) : rows).map(toEntry)
+  const last = entries[entries.length - 1]
+  return {
+    entries,
+    nextCursor: more && last ? encodeCursor(last) : null,
+    notice: filter.notice,
+    tookMs: Math.round((performance.now() - started) * 100) / 100,
+  }
+}
+
+function timeline(
+  db: Database.Database,
+  emailId: string,
+): { entries: LogEntry[]; truncated: boolean } {
+  const sql = `SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.email_id = ?
+    ORDER BY e.ts, e.id LIMIT ?`
+  const rows = statement(db, sql).all(emailId, TIMELINE_LIMIT + 1) as EntryRow[]
+  const truncated = rows.length > TIMELINE_LIMIT
+  return { entries: (truncated ? rows.slice(0, TIMELINE_LIMIT) : rows).map(toEntry), truncated }
+}
+
+function emailSummary(
+  db: Database.Database,
+  emailId: string,
+  entries: LogEntry[],
+): EmailSummary | null {
+  const email = statement(db, 'SELECT subject, first_ts FROM emails WHERE email_id = ?').get(
+    emailId,
+  ) as { subject: string | null; first_ts: number } | undefined
+  if (!email && entries.length === 0) return null
+  const recipients = (
+    statement(db, 'SELECT address FROM email_recipients WHERE email_id = ? ORDER BY address').all(
+      emailId,
+    ) as Array<{ address: string }>
+  ).map((row) => row.address)
+  const outcomes = entries.filter((entry) => entry.status !== null && entry.status !== 'request')
+  return {
+    emailId,
+    subject: email?.subject ?? null,
+    recipients,
+    firstTs: entries[0]?.ts ?? email?.first_ts ?? null,
+    lastTs: entries[entries.length - 1]?.ts ?? null,
+    lastStatus: outcomes[outcomes.length - 1]?.status ?? (email ? 'request' : null),
+  }
+}
+
+export function getEntries(db: Database.Database, input: GetInput): LogGetResult {
+  let entry: LogEntry | null = null
+  let emailId: string | null
+  if ('id' in input) {
+    const row = statement(db, `SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.id = ?`).get(
+      input.id,
+    ) as EntryRow | undefined
+    entry = row ? toEntry(row) : null
+    emailId = entry?.emailId ?? null
+  } else {
+    emailId = input.emailId
+  }
+  if (emailId === null) return { entry, email: null, timeline: [], truncated: false }
+  const { entries, truncated } = timeline(db, emailId)
+  return { entry, email: emailSummary(db, emailId, entries), timeline: entries, truncated }
+}
+
+const SECOND = 1000
+const STEPS_MS = [
+  10,
+  50,
+  100,
+  250,
+  500,
+  ...[1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1_800, 3_600, 7_200, 10_800, 21_600, 43_200].map(
+    (seconds) => seconds * SECOND,
+  ),
+  ...[1, 2, 7, 30].map((days) => days * 86_400 * SECOND),
+]
+
+export function bucketWidth(rangeMs: number, buckets: number): number {
+  const ideal = Math.max(1, rangeMs) / buckets
+  return STEPS_MS.find((step) => step >= ideal) ?? Math.ceil(ideal / 86_400_000) * 86_400_000
+}
+
+export function histogram(
+  db: Database.Database,
+  input: HistogramInput,
+  now = Date.now(),
+): LogHistogram {
+  const filter = buildFilter(db, input.query)
+  const bounds = statement(db, 'SELECT min(ts) AS lo, max(ts) AS hi FROM entries').get() as {
+    lo: number | null
+    hi: number | null
+  }
+  const to = input.query.to ?? (bounds.hi === null ? now : bounds.hi + 1)
+  const from = input.query.from ?? bounds.lo ?? to - 3_600_000
+  const bucketMs = bucketWidth(to - from, input.buckets)
+  const start = Math.floor(from / bucketMs) * bucketMs
+  const terms =
+    filter.fts === null
+      ? filter.terms
+      : ['e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH @fts)', ...filter.terms]
+  const sql = `SELECT CAST((e.ts - @start) / @bucket AS INTEGER) AS b, count(*) AS total,
+      sum(e.level = 'warn') AS warn, sum(e.level IN ('error', 'fatal')) AS error
+    FROM entries e ${whereClause([...terms, 'e.ts >= @start', 'e.ts < @end'])} GROUP BY b`
+  const rows = statement(db, sql).all({
+    ...filter.params,
+    start,
+    bucket: bucketMs,
+    end: to,
+  }) as Array<{
+    b: number
+    total: number
+    warn: number
+    error: number
+  }>
+  const count = Math.min(1_000, Math.max(1, Math.ceil((to - start) / bucketMs)))
+  const buckets = Array.from({ length: count }, (_, i) => ({
+    t: start + i * bucketMs,
+    total: 0,
+    warn: 0,
+    error: 0,
+  }))
+  for (const row of rows) {
+    const bucket = buckets[row.b]
+    if (bucket) Object.assign(bucket, { total: row.total, warn: row.warn, error: row.error })
+  }
+  return { bucketMs, from: start, to, buckets, notice: filter.notice }
+}

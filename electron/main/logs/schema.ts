@@ -1,0 +1,84 @@
+import type Database from 'better-sqlite3'
+
+/*
+ * Schema migrations, one function per version, applied in order inside a transaction each;
+ * `PRAGMA user_version` holds the version the file is at. Append, never edit a shipped one.
+ *
+ * entries: every mail event and container line. Subject and recipients live once per email in
+ * `emails` / `email_recipients` (a request may arrive after its events; the join always sees it).
+ * entries_fts: an external-content FTS5 index over entries.text, kept in step by triggers.
+ */
+const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
+  (db) => {
+    db.exec(`
+      CREATE TABLE entries (
+        id INTEGER PRIMARY KEY,
+        ts INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        service TEXT NOT NULL,
+        container TEXT,
+        stream TEXT,
+        level TEXT NOT NULL,
+        email_id TEXT,
+        status TEXT,
+        text TEXT NOT NULL,
+        raw TEXT,
+        dedup INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX entries_dedup ON entries(dedup);
+      CREATE INDEX entries_ts ON entries(ts);
+      CREATE INDEX entries_email ON entries(email_id, ts) WHERE email_id IS NOT NULL;
+      CREATE INDEX entries_service_ts ON entries(service, ts);
+      CREATE INDEX entries_container_ts ON entries(container, ts) WHERE container IS NOT NULL;
+      CREATE INDEX entries_level_ts ON entries(level, ts);
+      CREATE INDEX entries_status_ts ON entries(status, ts) WHERE status IS NOT NULL;
+
+      CREATE TABLE emails (
+        email_id TEXT PRIMARY KEY,
+        subject TEXT,
+        first_ts INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE email_recipients (
+        address TEXT NOT NULL,
+        email_id TEXT NOT NULL,
+        PRIMARY KEY (address, email_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX email_recipients_email ON email_recipients(email_id);
+
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+      CREATE VIRTUAL TABLE entries_fts USING fts5(
+        text, content='entries', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+      );
+      CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
+        INSERT INTO entries_fts(rowid, text) VALUES (new.id, new.text);
+      END;
+      CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN
+        INSERT INTO entries_fts(entries_fts, rowid, text) VALUES ('delete', old.id, old.text);
+      END;
+    `)
+  },
+]
+
+export const SCHEMA_VERSION = MIGRATIONS.length
+
+export class NewerSchemaError extends Error {}
+
+/** Brings the file up to SCHEMA_VERSION; refuses a file written by a newer MailDock. */
+export function migrate(db: Database.Database): number {
+  const current = db.pragma('user_version', { simple: true }) as number
+  if (current > SCHEMA_VERSION) {
+    throw new NewerSchemaError(
+      `the log database is at schema version ${current}, newer than this MailDock knows (${SCHEMA_VERSION})`,
+    )
+  }
+  for (let version = current; version < SCHEMA_VERSION; version += 1) {
+    const step = MIGRATIONS[version]
+    if (!step) break
+    db.transaction(() => {
+      step(db)
+      db.pragma(`user_version = ${version + 1}`)
+    })()
+  }
+  return SCHEMA_VERSION
+}

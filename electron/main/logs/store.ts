@@ -1,0 +1,430 @@
+import { statSync } from 'node:fs'
+import type Database from 'better-sqlite3'
+import {
+  MaildockError,
+  type LogExportChunk,
+  type LogGetResult,
+  type LogHistogram,
+  type LogSearchResult,
+  type LogStatus,
+  type Retention,
+  type StoreFault,
+} from '../../../shared/contract'
+import {
+  decodeEmailRequest,
+  decodeOutcomeEvent,
+  type EmailRequest,
+  type OutcomeEvent,
+} from '../../../shared/messages'
+import {
+  describeFault,
+  faultKindOf,
+  moveAside,
+  openForReading,
+  openLogDatabase,
+  type FaultKind,
+  type OpenOptions,
+} from './database'
+import { exportChunk, type ExportInput } from './export'
+import {
+  getEntries,
+  histogram,
+  searchEntries,
+  type GetInput,
+  type HistogramInput,
+  type SearchInput,
+} from './queries'
+import { applyRetention, readRetention, writeRetention, type RetentionRun } from './retention'
+import {
+  rowFromContainerLine,
+  rowFromMailMessage,
+  type ContainerLine,
+  type ContainerRef,
+  type LogRow,
+} from './rows'
+import { SCHEMA_VERSION } from './schema'
+import { BatchWriter, DEFAULT_WRITER_TUNING, type WriterFault, type WriterTuning } from './writer'
+
+export interface LogStoreOptions {
+  path: string
+  /** Used until the user sets their own (kept in the database). */
+  defaultRetention?: Retention
+  writer?: Partial<WriterTuning>
+  open?: OpenOptions
+  /** First retention pass after this long, then every retentionIntervalMs (0: never by itself). */
+  retentionDelayMs?: number
+  retentionIntervalMs?: number
+  log?: (message: string, error?: unknown) => void
+}
+
+export type CollectorStatus = LogStatus['collector']
+
+/** Faults after which the file cannot be written until the user resets it. */
+const FATAL: ReadonlySet<FaultKind> = new Set(['read-only', 'corrupt', 'io'])
+
+/**
+ * The log history: one SQLite file in WAL mode, written only by its BatchWriter, read by the
+ * queries. Faults of the file or disk are reported in status(); `reset()` is the way out.
+ */
+export class LogStore {
+  private db: Database.Database | undefined
+  private state: LogStatus['state'] = 'closed'
+  private fault: StoreFault | null = null
+  private rows = 0
+  private retention: Retention
+  private retentionTimer: NodeJS.Timeout | undefined
+  private countsCache: { at: number; emails: number } | undefined
+  private compaction = { lastRunAt: null as number | null, lastDeleted: 0, running: false }
+  readonly writer: BatchWriter
+  collectorStatus: () => CollectorStatus = () => ({ containers: [], lines: 0, lastError: null })
+
+  constructor(private readonly options: LogStoreOptions) {
+    this.retention = options.defaultRetention ?? { maxAgeDays: 30, maxSizeMb: 2_048 }
+    this.writer = new BatchWriter(
+      {
+        database: () => (this.state === 'failed' ? undefined : this.ensureOpen()),
+        onFault: (fault) => this.onWriteFault(fault),
+        onCommitted: (written) => {
+          this.rows += written
+        },
+        onResumed: () => {
+          this.state = 'ready'
+          this.options.log?.('log store: writing again')
+        },
+      },
+      { ...DEFAULT_WRITER_TUNING, ...options.writer },
+    )
+    const delay = options.retentionDelayMs ?? 60_000
+    if (delay > 0) {
+      this.retentionTimer = setTimeout(() => void this.runRetentionQuietly(), delay)
+      this.retentionTimer.unref()
+    }
+  }
+
+  get path(): string {
+    return this.options.path
+  }
+
+  // ----- ingestion -----
+
+  /** Stores an email request or outcome event; resolves once committed (false: already stored). */
+  async ingestMailEvent(message: EmailRequest | OutcomeEvent): Promise<{ stored: boolean }> {
+    if (this.state === 'closed') this.ensureOpen()
+    return { stored: await this.writer.addMailRow(rowFromMailMessage(message)) }
+  }
+
+  /** Stores lines a container printed (a service name stands for a container of that name). */
+  ingestLogLines(
+    container: ContainerRef | string,
+    lines: readonly ContainerLine[],
+  ): { accepted: number; dropped: number; rows: LogRow[] } {
+    if (this.state === 'closed') this.ensureOpen()
+    const ref =
+      typeof container === 'string'
+        ? { id: container, name: container, service: container }
+        : container
+    const now = Date.now()
+    const rows = lines.map((line) => rowFromContainerLine(ref, line, now))
+    return { ...this.writer.addLineRows(rows), rows }
+  }
+
+  /** Resolves when everything queued so far is in the database. */
+  flush(): Promise<void> {
+    return this.writer.whenIdle()
+  }
+
+  // ----- queries -----
+
+  search(input: SearchInput): LogSearchResult {
+    return this.read((db) => searchEntries(db, input))
+  }
+
+  get(input: GetInput): LogGetResult {
+    return this.read((db) => getEntries(db, input))
+  }
+
+  exportChunk(input: ExportInput): LogExportChunk {
+    return this.read((db) => exportChunk(db, input))
+  }
+
+  histogram(input: HistogramInput): LogHistogram {
+    return this.read((db) => histogram(db, input))
+  }
+
+  /** The open database for a reader (the CLI's streamed export); throws while it is unusable. */
+  reader(): Database.Database {
+    return this.read((db) => db)
+  }
+
+  /** The newest stored line of a container, to resume following it without a gap. */
+  lastLineTs(container: string): number | null {
+    return this.read(
+      (db) =>
+        db.prepare('SELECT max(ts) FROM entries WHERE container = ?').pluck().get(container) as
+          number | null,
+    )
+  }
+
+  /** The latest mail messages as received, oldest first (to rebuild tracking at start-up). */
+  recentMailMessages(limit = 5_000): Array<EmailRequest | OutcomeEvent> {
+    const raws = this.read(
+      (db) =>
+        db
+          .prepare(
+            "SELECT e.raw FROM entries e WHERE e.source = 'event' ORDER BY e.ts DESC, e.id DESC LIMIT ?",
+          )
+          .pluck()
+          .all(limit) as Array<string | null>,
+    )
+    const messages: Array<EmailRequest | OutcomeEvent> = []
+    for (const raw of raws.reverse()) {
+      if (raw === null) continue
+      const body = Buffer.from(raw)
+      const decoded = raw.includes('"eventId"')
+        ? decodeOutcomeEvent(body)
+        : decodeEmailRequest(body)
+      if (decoded.ok) messages.push(decoded.value)
+    }
+    return messages
+  }
+
+  // ----- status, reset, retention -----
+
+  status(): LogStatus {
+    if (this.state === 'closed' || (this.state === 'failed' && this.fault?.kind === 'locked')) {
+      this.ensureOpen()
+    }
+    const size = (file: string): number => {
+      try {
+        return statSync(file).size
+      } catch {
+        return 0
+      }
+    }
+    const db = this.db
+    let bounds = { lo: null as number | null, hi: null as number | null }
+    let emails = 0
+    if (db) {
+      try {
+        bounds = db
+          .prepare('SELECT min(ts) AS lo, max(ts) AS hi FROM entries')
+          .get() as typeof bounds
+        emails = this.emailCount(db)
+      } catch (error) {
+        this.noteReadFault(error)
+      }
+    }
+    const { stats, paused } = this.writer
+    return {
+      path: this.path,
+      state: this.state,
+      sizeBytes: size(this.path),
+      walBytes: size(`${this.path}-wal`),
+      rows: this.rows,
+      emails,
+      oldestTs: bounds.lo,
+      newestTs: bounds.hi,
+      schemaVersion: SCHEMA_VERSION,
+      ingest: {
+        queued: this.writer.queued,
+        maxQueued: this.writer.tuning.maxQueued,
+        written: stats.written,
+        duplicates: stats.duplicates,
+        dropped: stats.dropped,
+        refused: stats.refused,
+        batches: stats.batches,
+        lastBatchRows: stats.lastBatchRows,
+        lastBatchMs: Math.round(stats.lastBatchMs * 100) / 100,
+        paused: paused !== null || this.state === 'failed',
+        pausedReason:
+          paused?.reason ?? (this.state === 'failed' ? (this.fault?.message ?? null) : null),
+        nextRetryAt: paused?.nextRetryAt ?? null,
+      },
+      collector: this.collectorStatus(),
+      retention: this.retention,
+      compaction: { ...this.compaction },
+      lastError: this.fault,
+    }
+  }
+
+  /** Moves the file aside (kept, never deleted) and starts a fresh one; queued rows go there. */
+  reset(): { keptAs: string | null } {
+    this.closeDatabase()
+    let keptAs: string | null
+    try {
+      keptAs = moveAside(this.path, 'old')
+    } catch (error) {
+      throw new MaildockError(
+        'UNAVAILABLE',
+        `Cannot move ${this.path} aside: ${error instanceof Error ? error.message : String(error)}`,
+      )
+    }
+    this.state = 'closed'
+    this.fault = null
+    this.ensureOpen()
+    if (this.db) {
+      writeRetention(this.db, this.retention)
+      this.writer.resume()
+    }
+    this.options.log?.(
+      `log store: started a fresh database; the old one is kept as ${keptAs ?? '(none)'}`,
+    )
+    return { keptAs }
+  }
+
+  setRetention(retention: Retention): Retention {
+    this.retention = retention
+    const db = this.db
+    if (db) this.guardWrite(() => writeRetention(db, retention))
+    void this.runRetentionQuietly()
+    return retention
+  }
+
+  async runRetention(): Promise<RetentionRun> {
+    if (this.compaction.running) return { deleted: 0, emailsDeleted: 0 }
+    this.compaction.running = true
+    try {
+      const run = await applyRetention(() => this.db, this.retention)
+      this.rows = Math.max(0, this.rows - run.deleted)
+      this.countsCache = undefined
+      this.compaction.lastDeleted = run.deleted
+      return run
+    } catch (error) {
+      this.noteReadFault(error)
+      throw error
+    } finally {
+      this.compaction.running = false
+      this.compaction.lastRunAt = Date.now()
+      this.scheduleRetention()
+    }
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.retentionTimer)
+    this.retentionTimer = undefined
+    if (this.state !== 'failed') await Promise.race([this.flush(), delay(2_000)])
+    this.writer.close()
+    this.closeDatabase()
+    this.state = 'closed'
+  }
+
+  // ----- internals -----
+
+  private ensureOpen(): Database.Database | undefined {
+    if (this.db) return this.db
+    try {
+      const db = openLogDatabase(this.path, this.options.open)
+      this.db = db
+      this.retention = readRetention(db, this.retention)
+      this.rows = (db.prepare('SELECT count(*) AS n FROM entries').get() as { n: number }).n
+      this.state = 'ready'
+      return db
+    } catch (error) {
+      const kind = faultKindOf(error) ?? 'unknown'
+      this.setFault(kind, error)
+      this.state = 'failed'
+      // A file that cannot be written can often still be searched.
+      if (kind === 'read-only') this.db = openForReading(this.path)
+      return undefined
+    }
+  }
+
+  private read<T>(query: (db: Database.Database) => T): T {
+    const db =
+      this.db ??
+      (this.state === 'failed' && this.fault?.kind !== 'locked' ? undefined : this.ensureOpen())
+    if (!db) throw this.unavailable()
+    try {
+      return query(db)
+    } catch (error) {
+      if (this.noteReadFault(error)) throw this.unavailable()
+      throw error
+    }
+  }
+
+  /** Returns true when the error was a fault of the file (now reported in status). */
+  private noteReadFault(error: unknown): boolean {
+    const kind = faultKindOf(error)
+    if (kind === undefined) return false
+    this.setFault(kind, error)
+    if (kind === 'corrupt' || kind === 'io') {
+      this.closeDatabase()
+      this.state = 'failed'
+    }
+    return true
+  }
+
+  private onWriteFault({ kind, error }: WriterFault): 'retry' | 'hold' {
+    this.setFault(kind, error)
+    if (kind === 'unknown') return 'retry'
+    this.options.log?.(`log store: ${this.fault?.message ?? kind}`)
+    if (FATAL.has(kind)) {
+      // Read-only files stay open for searching; damaged ones are closed.
+      if (kind !== 'read-only') this.closeDatabase()
+      this.state = 'failed'
+      return 'hold'
+    }
+    this.state = 'paused'
+    return 'retry'
+  }
+
+  private guardWrite(write: () => void): void {
+    try {
+      write()
+    } catch (error) {
+      const kind = faultKindOf(error)
+      if (kind === undefined) throw error
+      this.onWriteFault({ kind, error })
+    }
+  }
+
+  private setFault(kind: FaultKind, error: unknown): void {
+    this.fault = { kind, message: describeFault(kind, this.path, error), at: Date.now() }
+  }
+
+  private unavailable(): MaildockError {
+    const message = this.fault?.message ?? `The log database ${this.path} is not open`
+    return new MaildockError(
+      'UNAVAILABLE',
+      `${message}. Reset the log database to start a fresh one; the old file is kept.`,
+      { fault: this.fault, wayOut: 'logs:reset-db' },
+    )
+  }
+
+  private emailCount(db: Database.Database): number {
+    const now = Date.now()
+    if (!this.countsCache || now - this.countsCache.at > 5_000) {
+      const emails = (db.prepare('SELECT count(*) AS n FROM emails').get() as { n: number }).n
+      this.countsCache = { at: now, emails }
+    }
+    return this.countsCache.emails
+  }
+
+  private closeDatabase(): void {
+    try {
+      this.db?.close()
+    } catch {
+      // Closing a damaged file can fail too; it is being abandoned either way.
+    }
+    this.db = undefined
+  }
+
+  private scheduleRetention(): void {
+    const every = this.options.retentionIntervalMs ?? 10 * 60_000
+    if (every <= 0 || this.state === 'closed') return
+    clearTimeout(this.retentionTimer)
+    this.retentionTimer = setTimeout(() => void this.runRetentionQuietly(), every)
+    this.retentionTimer.unref()
+  }
+
+  private async runRetentionQuietly(): Promise<void> {
+    try {
+      await this.runRetention()
+    } catch (error) {
+      this.options.log?.('log store: retention failed', error)
+    }
+  }
+}
+
+const delay = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms).unref())
