@@ -16,18 +16,23 @@ function muxFrame(stream: 1 | 2, payload: Buffer): Buffer {
 const timed = (text: Buffer | string, time = T) =>
   Buffer.concat([Buffer.from(`${time} `), Buffer.isBuffer(text) ? text : Buffer.from(text)])
 
-/** A dockerode stand-in whose logs() answers with `body`, using the real modem's demuxer. */
+/** A dockerode stand-in whose logs request answers with `body`, using the real modem's demuxer. */
 function fakeDocker(body: PassThrough, tty = false) {
   const calls: Array<Record<string, unknown>> = []
   const real = new Docker({ socketPath: '/nonexistent.sock' })
   const docker = {
-    modem: real.modem,
+    modem: {
+      demuxStream: real.modem.demuxStream.bind(real.modem),
+      dial: (
+        request: { options: Record<string, unknown>; abortSignal: AbortSignal },
+        done: (e: null, s: PassThrough) => void,
+      ) => {
+        calls.push({ ...request.options, abortSignal: request.abortSignal })
+        done(null, body)
+      },
+    },
     getContainer: (id: string) => ({
       inspect: () => Promise.resolve({ Id: id, Config: { Tty: tty } }),
-      logs: (options: Record<string, unknown>) => {
-        calls.push(options)
-        return Promise.resolve(body)
-      },
     }),
   } as unknown as Docker
   return { docker, calls }

@@ -59,6 +59,33 @@ function lineWriter(assembler: LogLineAssembler): Writable {
 }
 
 /**
+ * GET /containers/{id}/logs as a stream even without `follow` (dockerode would buffer the whole
+ * history into one Buffer then), so history arrives chunk by chunk like a live tail.
+ */
+function openLogStream(
+  docker: Docker,
+  id: string,
+  options: Record<string, unknown> & { abortSignal: AbortSignal },
+): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    docker.modem.dial(
+      {
+        path: `/containers/${encodeURIComponent(id)}/logs?`,
+        method: 'GET',
+        isStream: true,
+        abortSignal: options.abortSignal,
+        options,
+        statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+      },
+      (error: Error | null, stream: unknown) => {
+        if (error) reject(error)
+        else resolve(asReadable(stream as NodeJS.ReadableStream))
+      },
+    )
+  })
+}
+
+/**
  * The one log-stream primitive: follows a container's stdout/stderr with timestamps, splits
  * frames with the modem's demuxer (non-TTY) or reads raw bytes (TTY), decodes UTF-8 across chunk
  * boundaries, and emits bounded batches every ~50 ms. Aborting `sink.signal` aborts the request
@@ -93,11 +120,7 @@ export async function streamContainerLogs(
   }
   let source: Readable
   try {
-    source = asReadable(
-      input.follow
-        ? await container.logs({ ...options, follow: true })
-        : await container.logs({ ...options, follow: false }),
-    )
+    source = await openLogStream(docker, input.id, { ...options, follow: input.follow })
   } catch (error) {
     batcher.discard()
     if (isAbort(error) || sink.signal.aborted) return
