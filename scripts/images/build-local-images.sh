@@ -19,6 +19,7 @@
 # Environment:
 #   MAILDOCK_IMAGE_CACHE   cache dir for the base rootfs tarball (/var/cache/maildock-images)
 #   MAILDOCK_DEBIAN_MIRROR Debian mirror (default: first bookworm URI in the apt sources)
+#   MAILDOCK_DEBIAN_SECURITY_MIRROR  likewise for bookworm-security
 #   MAILDOCK_IMAGE_PREFIX  image name prefix (default: maildock)
 set -Eeuo pipefail
 
@@ -46,7 +47,7 @@ die() {
 }
 
 usage() {
-  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
+  sed -n '2,/^set -/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
 }
 
 parse_args() {
@@ -87,30 +88,37 @@ preflight() {
   mkdir -p "$CACHE_DIR"
 }
 
-# First non-security URI that serves bookworm, from sources.list or deb822 *.sources files.
+# First URI in the host's apt sources (sources.list or deb822 *.sources) that serves `suite`.
+host_apt_uri() {
+  local suite="$1" file uri
+  for file in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [[ -f "$file" ]] || continue
+    uri="$(awk -v s="$suite" '$1 == "deb" {
+        for (i = 2; i <= NF; i++) if ($i ~ /^https?:\/\//) { if ($(i + 1) == s) { print $i; exit } break } }' \
+      "$file")"
+    [[ -n "$uri" ]] && echo "$uri" && return
+  done
+  for file in /etc/apt/sources.list.d/*.sources; do
+    [[ -f "$file" ]] || continue
+    uri="$(awk -v s="$suite" '
+        function check() { if (!found && uri != "" && (" " suites " ") ~ (" " s " ")) { found = 1; print uri; exit } }
+        /^[[:space:]]*$/ { check(); uri = ""; suites = "" }
+        /^URIs:/ { uri = $2 }
+        /^Suites:/ { $1 = ""; suites = $0 }
+        END { check() }' "$file")"
+    [[ -n "$uri" ]] && echo "$uri" && return
+  done
+  return 0
+}
+
 detect_mirror() {
-  if [[ -n "${MAILDOCK_DEBIAN_MIRROR:-}" ]]; then
-    echo "$MAILDOCK_DEBIAN_MIRROR"
-    return
-  fi
-  local mirror=''
-  if [[ -f /etc/apt/sources.list ]]; then
-    mirror="$(awk -v s="$SUITE" '$1 == "deb" && $0 ~ " " s "( |$)" && $0 !~ /security/ {
-        for (i = 2; i <= NF; i++) if ($i ~ /^https?:\/\//) { print $i; exit } }' \
-      /etc/apt/sources.list)"
-  fi
-  if [[ -z "$mirror" ]]; then
-    local file
-    for file in /etc/apt/sources.list.d/*.sources; do
-      [[ -f "$file" ]] || continue
-      mirror="$(awk -v s="$SUITE" '
-          /^[[:space:]]*$/ { if (uri != "" && suites ~ "(^| )" s "( |$)" && uri !~ /security/) { print uri; exit } uri = ""; suites = "" }
-          /^URIs:/ { uri = $2 } /^Suites:/ { $1 = ""; suites = $0 }
-          END { if (uri != "" && suites ~ "(^| )" s "( |$)" && uri !~ /security/) print uri }' "$file" | head -n1)"
-      [[ -n "$mirror" ]] && break
-    done
-  fi
-  echo "${mirror:-http://deb.debian.org/debian}"
+  local uri="${MAILDOCK_DEBIAN_MIRROR:-$(host_apt_uri "$SUITE")}"
+  echo "${uri:-http://deb.debian.org/debian}"
+}
+
+detect_security_mirror() {
+  local uri="${MAILDOCK_DEBIAN_SECURITY_MIRROR:-$(host_apt_uri "$SUITE-security")}"
+  echo "${uri:-http://deb.debian.org/debian-security}"
 }
 
 new_rootfs() {
@@ -146,21 +154,30 @@ cleanup() {
   fi
 }
 
-apt_install_in() {
+# Runs apt-get in the chroot with services kept from starting; leaves no package lists behind.
+apt_in() {
   local rootfs="$1"
   shift
   cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
   printf '#!/bin/sh\nexit 101\n' >"$rootfs/usr/sbin/policy-rc.d"
   chmod 755 "$rootfs/usr/sbin/policy-rc.d"
   chroot_run "$rootfs" apt-get update -qq
-  chroot_run "$rootfs" apt-get install -y -qq --no-install-recommends "$@" >"$WORK_DIR/apt.log" 2>&1 ||
+  chroot_run "$rootfs" apt-get "$@" >"$WORK_DIR/apt.log" 2>&1 ||
     {
       tail -n 30 "$WORK_DIR/apt.log" >&2
-      die "apt-get install $* failed"
+      die "apt-get $* failed"
     }
   chroot_run "$rootfs" apt-get clean
   rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs/usr/sbin/policy-rc.d"
 }
+
+apt_install_in() {
+  local rootfs="$1"
+  shift
+  apt_in "$rootfs" install -y -qq --no-install-recommends "$@"
+}
+
+apt_upgrade_in() { apt_in "$1" -y -qq upgrade; }
 
 finish_rootfs() {
   local rootfs="$1"
@@ -172,7 +189,7 @@ finish_rootfs() {
 remove_if_replaced() {
   local image="$1" previous="$2"
   if [[ -n "$previous" && "$(docker image inspect -f '{{.Id}}' "$image")" != "$previous" ]]; then
-    docker image rm "$previous" >/dev/null 2>&1 || log "kept old $image layer $previous (in use)"
+    docker image rm "$previous" >/dev/null 2>&1 || log "kept the previous $image ($previous): containers or images still use it"
   fi
 }
 
@@ -203,10 +220,13 @@ build_base_tarball() {
       tail -n 30 "$WORK_DIR/debootstrap.log" >&2
       die 'debootstrap failed'
     }
-  printf 'deb %s %s main\ndeb %s %s-updates main\n' "$mirror" "$SUITE" "$mirror" "$SUITE" \
+  printf 'deb %s %s main\ndeb %s %s-updates main\ndeb %s %s-security main\n' \
+    "$mirror" "$SUITE" "$mirror" "$SUITE" "$(detect_security_mirror)" "$SUITE" \
     >"$rootfs/etc/apt/sources.list"
-  # Like the official debian image: no package lists, no docs-in-cache, no debootstrap leftovers.
-  rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/cache/apt/archives/*.deb
+  log "applying $SUITE-updates and $SUITE-security"
+  apt_upgrade_in "$rootfs"
+  # Like the official debian image: no package lists, no cached .debs.
+  rm -rf "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/cache/apt/archives/*.deb
   finish_rootfs "$rootfs"
   tar -C "$rootfs" --numeric-owner -cf "$BASE_TARBALL.tmp" .
   mv "$BASE_TARBALL.tmp" "$BASE_TARBALL"
@@ -219,9 +239,12 @@ build_base_image() {
     log "skip $BASE_IMAGE (exists)"
     return
   fi
+  local previous
+  previous="$(docker image inspect -f '{{.Id}}' "$BASE_IMAGE" 2>/dev/null || true)"
   log "importing $BASE_IMAGE"
   docker import --change "ENV PATH=$DEFAULT_PATH" --change 'CMD ["bash"]' - "$BASE_IMAGE" \
     <"$BASE_TARBALL" >/dev/null
+  remove_if_replaced "$BASE_IMAGE" "$previous"
   log "built $BASE_IMAGE"
 }
 
