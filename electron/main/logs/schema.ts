@@ -50,6 +50,8 @@ const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
       CREATE VIRTUAL TABLE entries_fts USING fts5(
         text, content='entries', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
       );
+      -- Fewer merges while writing; retention merges in the background.
+      INSERT INTO entries_fts(entries_fts, rank) VALUES ('automerge', 8);
       CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
         INSERT INTO entries_fts(rowid, text) VALUES (new.id, new.text);
       END;
