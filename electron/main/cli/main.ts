@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { createCore, type Core } from '../core'
 import { registerEngineCommand } from './engine-command'
+import { registerLogsCommand } from './logs-command'
 import { CLI_SENDER, exitCodeFor, EXIT } from './run'
 
 // `maildock <command>`: the CLI over the same core and router as the app.
@@ -8,6 +9,7 @@ let core: Core | undefined
 const getCore = (): Core =>
   (core ??= createCore({
     isTrustedSender: (sender) => sender.url === CLI_SENDER.url,
+    subscribe: false,
     log: (message, error) => console.error(message, error),
   }))
 
@@ -17,6 +19,7 @@ const program = new Command('maildock')
   .exitOverride()
 
 registerEngineCommand(program, getCore)
+registerLogsCommand(program, getCore)
 
 let code: number = EXIT.ok
 try {
