@@ -66,6 +66,16 @@ describe('router', () => {
     expect(envelope).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'socket hang up' } })
   })
 
+  it('reports a handler result outside the contract as INTERNAL, naming the field', async () => {
+    const router = makeRouter({ 'engine:status': () => ({ state: 'connected' }) as never })
+    const envelope = await router.call('engine:status', {}, { sender: trusted })
+    expect(envelope.ok).toBe(false)
+    if (envelope.ok) return
+    expect(envelope.error.code).toBe('INTERNAL')
+    expect(envelope.error.message).toMatch(/^engine:status returned data outside its contract \(/)
+    expect(envelope.error.message).toContain('endpoint')
+  })
+
   it('refuses an unknown channel', async () => {
     const envelope = await makeRouter().call('engine:format-disk', {}, { sender: trusted })
     expect(envelope.ok).toBe(false)

@@ -81,6 +81,15 @@ function invalidInput(where: string, error: z.ZodError): MaildockError {
   return new MaildockError('INVALID_INPUT', `Invalid input for ${where}: ${summary}`, { fields })
 }
 
+function badOutput(where: string, error: z.ZodError): Error {
+  const summary = error.issues.map(
+    (i) => `${i.path.map(String).join('.') || '(output)'}: ${i.message}`,
+  )
+  return new Error(
+    `${where} returned data outside its contract (${summary.slice(0, 3).join('; ')})`,
+  )
+}
+
 /** Validates channel, sender and input before any handler runs; answers with envelopes only. */
 export function createRouter(options: RouterOptions): Router {
   const guard = (ctx: CallContext): void => {
@@ -101,7 +110,9 @@ export function createRouter(options: RouterOptions): Router {
         if (!parsed.success) throw invalidInput(name, parsed.error)
         const handler = options.channels[name] as (i: unknown, c: CallContext) => unknown
         const result = await handler(parsed.data, ctx)
-        return { ok: true, result: def.output.parse(result) }
+        const output = def.output.safeParse(result)
+        if (!output.success) throw badOutput(name, output.error)
+        return { ok: true, result: output.data }
       } catch (error) {
         if (!(error instanceof MaildockError)) options.onHandlerError?.(String(name), error)
         return { ok: false, error: toErrorPayload(error) }
