@@ -1,8 +1,13 @@
 import { useEffect, useState, type ReactNode } from 'react'
 import { AppShell, Badge, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core'
 import { useHotkeys } from '@mantine/hooks'
+import { BrokerPanel } from '../features/broker/BrokerPanel'
+import { brokerDot, useBrokerConnection } from '../features/broker/BrokerStatusBadge'
 import { EnginePanel } from '../features/engine/EnginePanel'
 import { useEngineStatus } from '../features/engine/engine-status'
+import { SendPanel } from '../features/send/SendPanel'
+import { FailureAlerts } from '../features/tracking/FailureAlerts'
+import { TrackingPanel } from '../features/tracking/TrackingPanel'
 import { NotBuilt } from '../ui/NotBuilt'
 import { StatusDot, type DotState } from '../ui/StatusDot'
 import { panelFromHash, panels, type PanelId } from './panels'
@@ -34,7 +39,11 @@ function renderPanel(id: PanelId): ReactNode {
     case 'volumes':
       return <NotBuilt title={id[0]!.toUpperCase() + id.slice(1)} issue="Docker engine panels" />
     case 'send':
-      return <NotBuilt title="Send" issue="send and track emails" />
+      return <SendPanel />
+    case 'emails':
+      return <TrackingPanel />
+    case 'broker':
+      return <BrokerPanel />
     case 'tail':
     case 'logs':
       return <NotBuilt title={id === 'tail' ? 'Tail' : 'Logs'} issue="live tail and log history" />
@@ -46,6 +55,7 @@ function renderPanel(id: PanelId): ReactNode {
 export function App() {
   const [panel, setPanel] = usePanel()
   const engine = useEngineStatus()
+  const broker = useBrokerConnection()
   const engineDot: DotState =
     engine?.state === 'connected' ? 'ok' : engine?.state === 'unreachable' ? 'error' : 'idle'
   const counts: Partial<Record<PanelId, number>> =
@@ -77,6 +87,11 @@ export function App() {
               leftSection={
                 p.id === 'engine' ? (
                   <StatusDot state={engineDot} label={`engine ${engine?.state ?? 'connecting'}`} />
+                ) : p.id === 'broker' ? (
+                  <StatusDot
+                    state={brokerDot(broker?.state)}
+                    label={`broker ${broker?.state ?? 'connecting'}`}
+                  />
                 ) : undefined
               }
               rightSection={
@@ -95,6 +110,7 @@ export function App() {
         </ScrollArea>
       </AppShell.Navbar>
       <AppShell.Main>{renderPanel(panel)}</AppShell.Main>
+      <FailureAlerts />
     </AppShell>
   )
 }

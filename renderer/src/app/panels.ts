@@ -6,6 +6,8 @@ export const panels = [
   { id: 'networks', label: 'Networks' },
   { id: 'volumes', label: 'Volumes' },
   { id: 'send', label: 'Send' },
+  { id: 'emails', label: 'Emails' },
+  { id: 'broker', label: 'Broker' },
   { id: 'tail', label: 'Tail' },
   { id: 'logs', label: 'Logs' },
   { id: 'settings', label: 'Settings' },

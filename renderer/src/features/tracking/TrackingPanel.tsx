@@ -1,0 +1,170 @@
+import { useEffect, useState } from 'react'
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Code,
+  Group,
+  Loader,
+  ScrollArea,
+  SegmentedControl,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core'
+import { useDebouncedValue } from '@mantine/hooks'
+import { IconSearch } from '@tabler/icons-react'
+import { deliveryStatuses, type DeliveryStatus } from '../../../../shared/contract'
+import { BrokerStatusBadge } from '../broker/BrokerStatusBadge'
+import { EmailTimeline } from './EmailTimeline'
+import { formatAgo, statusColor } from './status'
+import { useRecentEmails } from './useRecentEmails'
+
+/** Recent emails with their live delivery status; pick one to see its timeline. */
+export function TrackingPanel() {
+  const [status, setStatus] = useState<DeliveryStatus | 'all'>('all')
+  const [search, setSearch] = useState('')
+  const [debounced] = useDebouncedValue(search, 200)
+  const [selected, setSelected] = useState<string | undefined>()
+  const { recent, error, reload } = useRecentEmails(
+    status === 'all' ? undefined : status,
+    debounced,
+  )
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 5000)
+    return () => clearInterval(timer)
+  }, [])
+
+  const counts = recent?.counts
+  return (
+    <Stack gap="md">
+      <Group justify="space-between">
+        <Group gap="xs">
+          <Title order={2}>Emails</Title>
+          {counts !== undefined && (
+            <Badge variant="light" ff="monospace" data-testid="emails-total">
+              {counts.total}
+            </Badge>
+          )}
+        </Group>
+        <BrokerStatusBadge />
+      </Group>
+      <Group gap="sm">
+        <SegmentedControl
+          size="xs"
+          value={status}
+          onChange={(value) => setStatus(value)}
+          data={[
+            { value: 'all', label: `All ${counts?.total ?? ''}` },
+            ...deliveryStatuses.map((s) => ({ value: s, label: `${s} ${counts?.[s] ?? ''}` })),
+          ]}
+          data-testid="status-filter"
+        />
+        <TextInput
+          size="xs"
+          placeholder="Filter by id, recipient or subject"
+          leftSection={<IconSearch size={14} />}
+          value={search}
+          onChange={(event) => setSearch(event.currentTarget.value)}
+          w={300}
+          data-testid="emails-search"
+        />
+      </Group>
+      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
+        <Card withBorder padding={0}>
+          {error !== undefined ? (
+            <Alert color="red" m="sm" title="Could not load the emails" role="alert">
+              <Stack gap={6}>
+                <Text size="sm">{error.message}</Text>
+                <Group>
+                  <Button size="xs" variant="light" color="red" onClick={reload}>
+                    Try again
+                  </Button>
+                </Group>
+              </Stack>
+            </Alert>
+          ) : recent === undefined ? (
+            <Group p="sm" gap="xs">
+              <Loader size="xs" />
+              <Text size="sm">Loading…</Text>
+            </Group>
+          ) : recent.emails.length === 0 ? (
+            <Text p="sm" size="sm" c="dimmed" data-testid="emails-empty">
+              {counts?.total === 0
+                ? 'No emails yet. Send one from the Send panel; every email sent through the stack shows here.'
+                : 'No email matches the filter.'}
+            </Text>
+          ) : (
+            <ScrollArea.Autosize mah="70vh">
+              <Table stickyHeader highlightOnHover fz="sm" data-testid="emails-table">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Status</Table.Th>
+                    <Table.Th>To</Table.Th>
+                    <Table.Th>Subject</Table.Th>
+                    <Table.Th ta="right">Tries</Table.Th>
+                    <Table.Th>Updated</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {recent.emails.map((email) => (
+                    <Table.Tr
+                      key={email.id}
+                      onClick={() => setSelected(email.id)}
+                      bg={selected === email.id ? 'var(--mantine-color-default-hover)' : undefined}
+                      style={{ cursor: 'pointer' }}
+                      data-testid={`email-row-${email.id}`}
+                    >
+                      <Table.Td>
+                        <Badge
+                          size="sm"
+                          color={statusColor[email.status]}
+                          data-testid="email-status"
+                        >
+                          {email.status}
+                        </Badge>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="xs" ff="monospace" lineClamp={1}>
+                          {email.to.join(', ')}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm" lineClamp={1} title={email.detail}>
+                          {email.subject ?? <Code>{email.id}</Code>}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td ta="right" ff="monospace">
+                        {email.attempts}
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="xs" c="dimmed">
+                          {formatAgo(email.updatedAt, now)}
+                        </Text>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </ScrollArea.Autosize>
+          )}
+        </Card>
+        <Card withBorder padding="md">
+          {selected === undefined ? (
+            <Text size="sm" c="dimmed">
+              Pick an email to see its timeline: accepted, queued, each attempt, sent with the SMTP
+              server&apos;s reply or failed with the reason.
+            </Text>
+          ) : (
+            <EmailTimeline emailId={selected} />
+          )}
+        </Card>
+      </SimpleGrid>
+    </Stack>
+  )
+}
