@@ -172,6 +172,8 @@ export const outcomeEventSchema = z.discriminatedUnion('type', [
       accepted: z.array(z.string()),
       rejected: z.array(z.string()),
     }),
+    /** The emailer died between the end of data and the reply; the server most likely has it. */
+    unconfirmed: z.boolean().optional(),
   }),
   z.object({
     ...eventBase,

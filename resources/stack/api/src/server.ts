@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyReply } from 'fastify'
+import Fastify, { LogController, type FastifyError, type FastifyReply } from 'fastify'
 import type { z } from 'zod'
 import {
   describeIssues,
@@ -24,6 +24,8 @@ export interface ApiDependencies {
   health: () => HealthStatus
 }
 
+const LINGER_LIMIT_BYTES = 64 * 1024 * 1024
+
 interface ErrorBody {
   error: string
   message: string
@@ -32,12 +34,31 @@ interface ErrorBody {
 export function buildServer(deps: ApiDependencies) {
   const app = Fastify({
     loggerInstance: deps.log,
-    disableRequestLogging: true,
+    // One line per accepted email is logged by the handler; per-request lines would double it.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimitBytes,
     return503OnClosing: true,
   })
   // Only JSON bodies: anything else is a 415 rather than a string handed to validation.
   app.removeContentTypeParser(['text/plain'])
+
+  // A declared length over the limit is answered at once, but the connection stays open while
+  // Node discards the rest of the upload, so the client reads the 413 instead of an EPIPE
+  // (nginx's "lingering close"). Beyond LINGER_LIMIT_BYTES the connection is simply closed.
+  app.addHook('onRequest', (request, reply, done) => {
+    const length = Number(request.headers['content-length'] ?? 0)
+    if (length <= deps.bodyLimitBytes) return done()
+    void reply
+      .status(413)
+      .header('connection', length <= LINGER_LIMIT_BYTES ? 'keep-alive' : 'close')
+      .send({
+        error: 'FST_ERR_CTP_BODY_TOO_LARGE',
+        message: describeFrameworkError(
+          { code: 'FST_ERR_CTP_BODY_TOO_LARGE' } as FastifyError,
+          deps.bodyLimitBytes,
+        ),
+      } satisfies ErrorBody)
+  })
 
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     const status = error.statusCode ?? 500

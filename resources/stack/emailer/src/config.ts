@@ -37,8 +37,12 @@ export interface EmailerConfig {
   shutdownTimeoutMs: number
   ledgerDir: string
   ledgerRetentionMs: number
-  /** What to do with an email whose earlier SMTP attempt was cut off (outcome unknown). */
-  onInterrupted: 'resend' | 'dead-letter'
+  /**
+   * An earlier attempt cut off between the end of data and the server's reply (the process was
+   * killed): the server most likely has the message. assume-sent never sends twice; resend never
+   * loses one; dead-letter leaves the decision to an operator.
+   */
+  onInterrupted: 'assume-sent' | 'resend' | 'dead-letter'
   /** Another replica's unfinished attempt younger than this may still be running: wait. */
   attemptStaleMs: number
   smtp: SmtpConfig
@@ -69,7 +73,12 @@ export function loadEmailerConfig(env: Env): EmailerConfig {
     shutdownTimeoutMs: envInt(env, 'SHUTDOWN_TIMEOUT_MS', 20_000, 100),
     ledgerDir: envString(env, 'EMAILER_LEDGER_DIR', '/data/ledger'),
     ledgerRetentionMs: envInt(env, 'EMAILER_LEDGER_RETENTION_DAYS', 7, 1) * DAY_MS,
-    onInterrupted: envChoice(env, 'EMAILER_ON_INTERRUPTED', ['resend', 'dead-letter'], 'resend'),
+    onInterrupted: envChoice(
+      env,
+      'EMAILER_ON_INTERRUPTED',
+      ['assume-sent', 'resend', 'dead-letter'],
+      'assume-sent',
+    ),
     attemptStaleMs: envInt(
       env,
       'EMAILER_ATTEMPT_STALE_MS',

@@ -31,11 +31,25 @@ interface EntryBase {
 }
 /** Written before an SMTP transaction starts. */
 export type AttemptEntry = EntryBase & { kind: 'attempt' }
+/**
+ * Written just before the end of the message data goes out: from here on the server may have
+ * taken the message even if this process never sees its reply. An attempt that stopped before
+ * this point certainly delivered nothing (SMTP servers drop unfinished transactions).
+ */
+export type CommittingEntry = EntryBase & { kind: 'committing' }
 /** Written when an SMTP transaction ended without the message being taken. */
 export type FailedEntry = EntryBase & { kind: 'failed' }
-/** Written (and fsynced) once the SMTP server took the message, before the ack. */
-export type SentEntry = EntryBase & { kind: 'sent'; durationMs: number; smtp: SmtpReceipt }
-export type LedgerEntry = AttemptEntry | FailedEntry | SentEntry
+/**
+ * Written (and fsynced) once the SMTP server took the message, before the ack. `unconfirmed`:
+ * recorded after a restart for an attempt cut off after its end of data (see CommittingEntry).
+ */
+export type SentEntry = EntryBase & {
+  kind: 'sent'
+  durationMs: number
+  smtp: SmtpReceipt
+  unconfirmed?: true
+}
+export type LedgerEntry = AttemptEntry | CommittingEntry | FailedEntry | SentEntry
 
 export interface LedgerOptions {
   dir: string
@@ -93,6 +107,16 @@ export class SentLedger {
     this.append({ kind: 'attempt', id, attempt, replica: this.options.replica, at: this.nowIso() })
   }
 
+  recordCommitting(id: string, attempt: number): void {
+    this.append({
+      kind: 'committing',
+      id,
+      attempt,
+      replica: this.options.replica,
+      at: this.nowIso(),
+    })
+  }
+
   recordFailure(id: string, attempt: number): void {
     this.append({ kind: 'failed', id, attempt, replica: this.options.replica, at: this.nowIso() })
   }
@@ -103,6 +127,7 @@ export class SentLedger {
     attempt: number,
     durationMs: number,
     smtp: SmtpReceipt,
+    unconfirmed = false,
   ): Promise<SentEntry> {
     const entry: SentEntry = {
       kind: 'sent',
@@ -112,6 +137,7 @@ export class SentLedger {
       smtp,
       replica: this.options.replica,
       at: this.nowIso(),
+      ...(unconfirmed ? { unconfirmed: true as const } : {}),
     }
     this.append(entry)
     return this.sync().then(() => entry)
@@ -238,7 +264,8 @@ function isLedgerEntry(value: unknown): value is LedgerEntry {
   if (typeof value !== 'object' || value === null) return false
   const entry = value as Record<string, unknown>
   return (
-    (entry.kind === 'attempt' || entry.kind === 'failed' || entry.kind === 'sent') &&
+    typeof entry.kind === 'string' &&
+    ['attempt', 'committing', 'failed', 'sent'].includes(entry.kind) &&
     typeof entry.id === 'string' &&
     typeof entry.replica === 'string' &&
     typeof entry.at === 'string' &&

@@ -58,8 +58,9 @@ function fakeBroker(failPublishes = false) {
 function fakeMailer(behaviour: (request: EmailRequest) => Promise<void> = async () => {}) {
   const sent: string[] = []
   const mailer: Mailer = {
-    async send(email) {
+    async send(email, onEndOfData) {
       await behaviour(email)
+      onEndOfData()
       sent.push(email.id)
       return {
         response: '250 2.0.0 Ok: queued',
@@ -87,13 +88,13 @@ let dir: string
 let ledger: SentLedger
 function processor(
   mailer: Mailer,
-  overrides: { onInterrupted?: 'resend' | 'dead-letter'; replica?: string } = {},
+  overrides: { onInterrupted?: 'assume-sent' | 'resend' | 'dead-letter'; replica?: string } = {},
 ) {
   return new EmailProcessor({
     config: {
       replica: overrides.replica ?? 'e1',
       retryDelaysMs: [100, 200],
-      onInterrupted: overrides.onInterrupted ?? 'resend',
+      onInterrupted: overrides.onInterrupted ?? 'assume-sent',
       attemptStaleMs: 60_000,
     },
     ledger,
@@ -224,15 +225,54 @@ describe('EmailProcessor', () => {
     expect(types(broker.events())).toEqual(['sent'])
   })
 
-  it('resends an email whose own earlier attempt was cut off (default policy)', async () => {
+  it('marks the end of data in the ledger before the send completes', async () => {
+    const seen: string[] = []
+    const mailer: Mailer = {
+      async send(email, onEndOfData) {
+        seen.push(ledger.lookup(email.id)?.kind ?? 'none')
+        onEndOfData()
+        seen.push(ledger.lookup(email.id)?.kind ?? 'none')
+        throw Object.assign(new Error('451 try later'), { responseCode: 451 })
+      },
+      close() {},
+    }
+    await processor(mailer).handle(delivery(), fakeBroker().context)
+    expect(seen).toEqual(['attempt', 'committing'])
+    expect(ledger.lookup('mail-1')?.kind).toBe('failed')
+  })
+
+  it('sends again when an earlier attempt stopped before its end of data', async () => {
     ledger.recordAttempt('mail-1', 1)
     const { mailer, sent } = fakeMailer()
     await processor(mailer).handle(delivery({ redelivered: true }), fakeBroker().context)
     expect(sent).toEqual(['mail-1'])
   })
 
-  it('dead-letters such an email instead when EMAILER_ON_INTERRUPTED=dead-letter', async () => {
+  it('counts an attempt cut off after its end of data as sent, unconfirmed (default)', async () => {
     ledger.recordAttempt('mail-1', 1)
+    ledger.recordCommitting('mail-1', 1)
+    const { mailer, sent } = fakeMailer()
+    const broker = fakeBroker()
+    const outcome = await processor(mailer).handle(delivery({ redelivered: true }), broker.context)
+    expect(outcome).toBe('assumed-sent')
+    expect(sent).toEqual([])
+    expect(broker.events()).toMatchObject([{ type: 'sent', unconfirmed: true }])
+    expect(ledger.lookup('mail-1')?.kind).toBe('sent')
+    expect(broker.acks()).toBe(1)
+  })
+
+  it('sends such an email again with EMAILER_ON_INTERRUPTED=resend', async () => {
+    ledger.recordCommitting('mail-1', 1)
+    const { mailer, sent } = fakeMailer()
+    await processor(mailer, { onInterrupted: 'resend' }).handle(
+      delivery({ redelivered: true }),
+      fakeBroker().context,
+    )
+    expect(sent).toEqual(['mail-1'])
+  })
+
+  it('dead-letters such an email with EMAILER_ON_INTERRUPTED=dead-letter', async () => {
+    ledger.recordCommitting('mail-1', 1)
     const { mailer, sent } = fakeMailer()
     const broker = fakeBroker()
     const outcome = await processor(mailer, { onInterrupted: 'dead-letter' }).handle(
@@ -241,6 +281,8 @@ describe('EmailProcessor', () => {
     )
     expect(outcome).toBe('dead-lettered')
     expect(sent).toEqual([])
+    const copy = broker.published.find((message) => message.key === QUEUES.deadLetter)
+    expect(copy?.headers[HEADERS.reason]).toMatch(/end of data/)
   })
 
   it("waits when another replica's attempt may still be running", async () => {

@@ -41,17 +41,23 @@ export interface DeliveryContext {
   ack(): void
 }
 
-export type Outcome = 'sent' | 'duplicate' | 'retrying' | 'dead-lettered' | 'deferred'
+export type Outcome =
+  'sent' | 'assumed-sent' | 'duplicate' | 'retrying' | 'dead-lettered' | 'deferred'
 
 export interface ProcessorDependencies {
   config: Pick<EmailerConfig, 'replica' | 'retryDelaysMs' | 'onInterrupted' | 'attemptStaleMs'>
-  ledger: Pick<SentLedger, 'lookup' | 'recordAttempt' | 'recordFailure' | 'recordSent'>
+  ledger: Pick<
+    SentLedger,
+    'lookup' | 'recordAttempt' | 'recordCommitting' | 'recordFailure' | 'recordSent'
+  >
   mailer: Mailer
   log: Logger
   now?: () => Date
 }
 
 const MAX_REASON_LENGTH = 1000
+const INTERRUPTED_REASON =
+  'the emailer stopped after sending the end of data and before the SMTP reply'
 
 /**
  * Sends one email per request at most once per id (per the ledger), and settles every delivery
@@ -105,34 +111,29 @@ export class EmailProcessor {
       context.ack()
       return 'duplicate'
     }
-    if (known?.kind === 'attempt') {
-      const unsettled = this.unsettledAttempt(known)
-      if (unsettled === 'maybe-running-elsewhere') {
+    if (known?.kind === 'attempt' || known?.kind === 'committing') {
+      if (this.maybeRunningElsewhere(known)) {
         await this.defer(request, delivery, context, known)
         return 'deferred'
       }
-      if (config.onInterrupted === 'dead-letter') {
-        await this.deadLetter(delivery, context, {
-          emailId: request.id,
-          attempt: known.attempt,
-          failure: {
-            transient: false,
-            reason: 'an earlier SMTP attempt was cut off; delivery is uncertain, not resending',
-          },
-        })
-        return 'dead-lettered'
+      if (known.kind === 'committing') {
+        const settled = await this.settleInterrupted(request, delivery, context, known)
+        if (settled !== undefined) return settled
+      } else {
+        log.info(
+          { emailId: request.id, attemptBy: known.replica },
+          'an earlier attempt stopped before the end of data (nothing delivered); sending again',
+        )
       }
-      log.warn(
-        { emailId: request.id, attemptBy: known.replica },
-        'an earlier SMTP attempt was cut off; sending again (may duplicate)',
-      )
     }
 
     ledger.recordAttempt(request.id, attempt)
     const started = performance.now()
     let receipt
     try {
-      receipt = await this.deps.mailer.send(request)
+      receipt = await this.deps.mailer.send(request, () =>
+        ledger.recordCommitting(request.id, attempt),
+      )
     } catch (error) {
       ledger.recordFailure(request.id, attempt)
       return this.settleFailure(request, delivery, context, attempt, classifySmtpError(error))
@@ -147,10 +148,52 @@ export class EmailProcessor {
     return 'sent'
   }
 
-  private unsettledAttempt(known: LedgerEntry): 'interrupted' | 'maybe-running-elsewhere' {
-    if (known.replica === this.deps.config.replica) return 'interrupted'
-    const age = this.now().getTime() - Date.parse(known.at)
-    return age < this.deps.config.attemptStaleMs ? 'maybe-running-elsewhere' : 'interrupted'
+  /** Another replica's unfinished attempt, young enough that it may still be running. */
+  private maybeRunningElsewhere(known: LedgerEntry): boolean {
+    if (known.replica === this.deps.config.replica) return false
+    return this.now().getTime() - Date.parse(known.at) < this.deps.config.attemptStaleMs
+  }
+
+  /**
+   * An attempt cut off after its end of data: the server has most likely taken the message, but
+   * no reply was seen. EMAILER_ON_INTERRUPTED decides; undefined means "send it again".
+   */
+  private async settleInterrupted(
+    request: EmailRequest,
+    delivery: Delivery,
+    context: DeliveryContext,
+    known: LedgerEntry,
+  ): Promise<Outcome | undefined> {
+    const { config, ledger, log } = this.deps
+    const where = { emailId: request.id, attempt: known.attempt, attemptBy: known.replica }
+    if (config.onInterrupted === 'resend') {
+      log.warn(where, 'an earlier attempt was cut off after its end of data; sending again')
+      return undefined
+    }
+    if (config.onInterrupted === 'dead-letter') {
+      await this.deadLetter(delivery, context, {
+        emailId: request.id,
+        attempt: known.attempt,
+        failure: { transient: false, reason: INTERRUPTED_REASON },
+      })
+      return 'dead-lettered'
+    }
+    log.warn(where, 'an earlier attempt was cut off after its end of data; counting it as sent')
+    const entry = await ledger.recordSent(
+      request.id,
+      known.attempt,
+      0,
+      {
+        response: `unconfirmed: ${INTERRUPTED_REASON}`,
+        messageId: `<${request.id}>`,
+        accepted: [],
+        rejected: [],
+      },
+      true,
+    )
+    await this.publishEvent(context, this.sentEvent(entry))
+    context.ack()
+    return 'assumed-sent'
   }
 
   private async settleFailure(
@@ -265,6 +308,7 @@ export class EmailProcessor {
       attempt: entry.attempt,
       durationMs: Math.round(entry.durationMs),
       smtp: entry.smtp,
+      ...(entry.unconfirmed === true ? { unconfirmed: true } : {}),
     }
   }
 

@@ -1,10 +1,15 @@
 import { createTransport, type SendMailOptions } from 'nodemailer'
 import type { EmailRequest } from '../../../../shared/messages'
 import type { SmtpConfig } from './config'
+import { onEndOfData } from './end-of-data'
 import type { SmtpReceipt } from './ledger'
 
 export interface Mailer {
-  send(request: EmailRequest): Promise<SmtpReceipt>
+  /**
+   * `onEndOfData` runs just before the end of the message data is written, i.e. before the
+   * point after which the server may have taken the message whatever happens to this process.
+   */
+  send(request: EmailRequest, onEndOfData: () => void): Promise<SmtpReceipt>
   close(): void
 }
 
@@ -43,13 +48,19 @@ export function createSmtpMailer(config: SmtpConfig): Mailer {
     socketTimeout: config.socketTimeoutMs,
   })
   return {
-    async send(request) {
-      const info = await transport.sendMail(toMailOptions(request, config))
-      return {
-        response: info.response,
-        messageId: info.messageId,
-        accepted: info.accepted.map(addressText),
-        rejected: info.rejected.map(addressText),
+    async send(request, endOfData) {
+      const options = toMailOptions(request, config)
+      const forget = onEndOfData(`${request.id}@${config.messageIdDomain}`, endOfData)
+      try {
+        const info = await transport.sendMail(options)
+        return {
+          response: info.response,
+          messageId: info.messageId,
+          accepted: info.accepted.map(addressText),
+          rejected: info.rejected.map(addressText),
+        }
+      } finally {
+        forget()
       }
     },
     close() {

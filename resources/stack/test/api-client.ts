@@ -1,0 +1,66 @@
+// Posting emails to the api the way a careful client does: retry 503s and connection errors
+// with the same Idempotency-Key until the api answers 202.
+import { delay } from './docker-helpers'
+
+export interface PostResult {
+  id: string
+  attempts: number
+  /** Milliseconds from the first try to the 202. */
+  elapsedMs: number
+}
+
+export async function postEmail(
+  apiUrl: string,
+  body: unknown,
+  idempotencyKey: string,
+  options: { path?: string; timeoutMs?: number } = {},
+): Promise<PostResult> {
+  const started = Date.now()
+  const deadline = started + (options.timeoutMs ?? 120_000)
+  for (let attempts = 1; ; attempts += 1) {
+    let detail: string
+    try {
+      const response = await fetch(`${apiUrl}${options.path ?? '/emails'}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        body: JSON.stringify(body),
+      })
+      const text = await response.text()
+      if (response.status === 202) {
+        const { id } = JSON.parse(text) as { id: string }
+        return { id, attempts, elapsedMs: Date.now() - started }
+      }
+      if (response.status !== 503) throw new Error(`POST answered ${response.status}: ${text}`)
+      detail = text
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('POST answered')) throw error
+      detail = error instanceof Error ? error.message : String(error)
+    }
+    if (Date.now() > deadline) throw new Error(`email ${idempotencyKey} never accepted: ${detail}`)
+    await delay(Math.min(1000, 100 * attempts))
+  }
+}
+
+/** Posts `count` emails with `concurrency` clients; `onAccepted` sees each 202 as it comes. */
+export async function postMany(
+  apiUrl: string,
+  count: number,
+  emailFor: (index: number) => { key: string; body: unknown; path?: string },
+  options: { concurrency?: number; onAccepted?: (accepted: number) => void } = {},
+): Promise<PostResult[]> {
+  const results: PostResult[] = new Array<PostResult>(count)
+  let next = 0
+  let accepted = 0
+  const worker = async () => {
+    while (next < count) {
+      const index = next
+      next += 1
+      const { key, body, path } = emailFor(index)
+      results[index] = await postEmail(apiUrl, body, key, path === undefined ? {} : { path })
+      accepted += 1
+      options.onAccepted?.(accepted)
+    }
+  }
+  await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker))
+  return results
+}

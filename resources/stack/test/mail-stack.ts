@@ -1,0 +1,231 @@
+// Starts the whole mail stack for integration tests and benchmarks: the three service images
+// built from this checkout, a real RabbitMQ and a real SMTP catcher, on a labelled network.
+import { randomBytes } from 'node:crypto'
+import Docker from 'dockerode'
+import { connect, type ChannelModel } from 'amqplib'
+import { STACK_SERVICES, type StackService } from '../build'
+import { buildStackImages } from '../images'
+import { CatcherClient } from './catcher-client'
+import {
+  containerLogs,
+  execText,
+  hostPort,
+  removeLabelled,
+  TEST_LABEL,
+  testImages,
+  waitFor,
+  waitHealthy,
+} from './docker-helpers'
+
+const RUN_LABEL = 'maildock.test.run'
+const BROKER_USER = 'maildock'
+const BROKER_PASSWORD = 'maildock-test'
+const SECOND_NS = 1_000_000_000
+
+export interface MailStackOptions {
+  /** Extra environment for the emailer, e.g. EMAILER_RETRY_DELAYS_MS. */
+  emailerEnv?: Record<string, string>
+  apiEnv?: Record<string, string>
+  loggerEnv?: Record<string, string>
+  docker?: Docker
+  /** Streams build and start-up progress (quiet by default). */
+  onProgress?: (message: string) => void
+}
+
+type Role = StackService | 'broker' | 'catcher'
+
+/** A running stack; `MailStack.start()` creates it and `stop()` removes everything it made. */
+export class MailStack {
+  readonly containers = new Map<Role, Docker.Container>()
+  apiUrl = ''
+  amqpUrl = ''
+  catcher = new CatcherClient('')
+
+  private constructor(
+    readonly docker: Docker,
+    readonly runId: string,
+    private readonly options: MailStackOptions,
+  ) {}
+
+  static async start(options: MailStackOptions = {}): Promise<MailStack> {
+    const docker = options.docker ?? new Docker()
+    const stack = new MailStack(docker, randomBytes(4).toString('hex'), options)
+    try {
+      await stack.boot()
+      return stack
+    } catch (error) {
+      const logs = await stack.allLogs().catch(() => '')
+      await stack.stop()
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${logs}`)
+    }
+  }
+
+  get network(): string {
+    return `maildock-test-${this.runId}`
+  }
+
+  container(role: Role): Docker.Container {
+    const container = this.containers.get(role)
+    if (container === undefined) throw new Error(`no ${role} container`)
+    return container
+  }
+
+  private get labels(): Record<string, string> {
+    return { [TEST_LABEL]: '1', [RUN_LABEL]: this.runId }
+  }
+
+  private progress(message: string): void {
+    this.options.onProgress?.(message)
+  }
+
+  private async boot(): Promise<void> {
+    const images = testImages()
+    await this.docker.createNetwork({ Name: this.network, Labels: this.labels })
+    const built = buildStackImages({
+      docker: this.docker,
+      baseImage: images.node,
+      labels: this.labels,
+      tagFor: (service) => `maildock-test/${service}:${this.runId}`,
+      onProgress: (progress) => this.progress(`${progress.service}: ${progress.message}`),
+    })
+    await this.create('broker', images.broker, {
+      aliases: ['broker'],
+      ports: ['5672/tcp'],
+      env: { RABBITMQ_DEFAULT_USER: BROKER_USER, RABBITMQ_DEFAULT_PASS: BROKER_PASSWORD },
+    })
+    await this.create('catcher', images.catcher, { aliases: ['smtp'], ports: ['8025/tcp'] })
+    await this.refreshEndpoints()
+    const tags = await built
+    await this.waitForBroker()
+    const amqpUrl = `amqp://${BROKER_USER}:${BROKER_PASSWORD}@broker:5672`
+    for (const service of STACK_SERVICES) {
+      await this.create(service, tags[service], {
+        aliases: [service],
+        ports: service === 'api' ? ['3000/tcp'] : [],
+        env: {
+          AMQP_URL: amqpUrl,
+          LOG_LEVEL: 'info',
+          ...(service === 'emailer' ? { SMTP_HOST: 'smtp', SMTP_PORT: '1025' } : {}),
+          ...this.envFor(service),
+        },
+        volume: service === 'api' ? undefined : `${this.network}-${service}-data`,
+        fastHealthcheck: true,
+      })
+    }
+    await Promise.all(STACK_SERVICES.map((service) => waitHealthy(this.container(service))))
+    await this.refreshEndpoints()
+  }
+
+  private envFor(service: StackService): Record<string, string> {
+    if (service === 'api') return this.options.apiEnv ?? {}
+    if (service === 'emailer') return this.options.emailerEnv ?? {}
+    return this.options.loggerEnv ?? {}
+  }
+
+  private async create(
+    role: Role,
+    image: string,
+    spec: {
+      aliases: string[]
+      ports: string[]
+      env?: Record<string, string>
+      volume?: string | undefined
+      fastHealthcheck?: boolean
+    },
+  ): Promise<void> {
+    this.progress(`starting ${role} (${image})`)
+    if (spec.volume !== undefined) {
+      await this.docker.createVolume({ Name: spec.volume, Labels: this.labels })
+    }
+    const container = await this.docker.createContainer({
+      name: `${this.network}-${role}`,
+      Hostname: role,
+      Image: image,
+      Labels: this.labels,
+      Env: Object.entries(spec.env ?? {}).map(([key, value]) => `${key}=${value}`),
+      ExposedPorts: Object.fromEntries(spec.ports.map((port) => [port, {}])),
+      StopTimeout: 30,
+      // The image's own check, polled every second so tests need not wait 10 s for "healthy".
+      ...(spec.fastHealthcheck === true
+        ? { Healthcheck: { Interval: SECOND_NS, StartPeriod: 30 * SECOND_NS, Retries: 3 } }
+        : {}),
+      HostConfig: {
+        NetworkMode: this.network,
+        PortBindings: Object.fromEntries(
+          spec.ports.map((port) => [port, [{ HostIp: '127.0.0.1', HostPort: '' }]]),
+        ),
+        ...(spec.volume === undefined
+          ? {}
+          : { Mounts: [{ Type: 'volume' as const, Source: spec.volume, Target: '/data' }] }),
+      },
+      NetworkingConfig: { EndpointsConfig: { [this.network]: { Aliases: spec.aliases } } },
+    })
+    this.containers.set(role, container)
+    await container.start()
+  }
+
+  /** Host ports change when a container restarts; call after restarting broker or catcher. */
+  async refreshEndpoints(): Promise<void> {
+    const broker = await hostPort(this.container('broker'), '5672/tcp')
+    this.amqpUrl = `amqp://${BROKER_USER}:${BROKER_PASSWORD}@127.0.0.1:${broker}`
+    const catcher = await hostPort(this.container('catcher'), '8025/tcp')
+    this.catcher = new CatcherClient(`http://127.0.0.1:${catcher}`)
+    if (this.containers.has('api')) {
+      this.apiUrl = `http://127.0.0.1:${await hostPort(this.container('api'), '3000/tcp')}`
+    }
+  }
+
+  async waitForBroker(timeoutMs = 90_000): Promise<void> {
+    await this.refreshEndpoints()
+    await waitFor(
+      'the broker to accept AMQP connections',
+      async () => {
+        const connection = await connect(this.amqpUrl)
+        await connection.close()
+        return true
+      },
+      timeoutMs,
+      500,
+    )
+  }
+
+  async waitForCatcher(timeoutMs = 30_000): Promise<void> {
+    await this.refreshEndpoints()
+    await waitFor('the catcher API', () => this.catcher.total(), timeoutMs)
+  }
+
+  async connectBroker(): Promise<ChannelModel> {
+    return connect(this.amqpUrl)
+  }
+
+  async restartBroker(): Promise<void> {
+    await this.container('broker').restart({ t: 10 })
+    await this.waitForBroker()
+  }
+
+  /** Waits until the service reports healthy again (it reconnects on its own). */
+  async waitServiceHealthy(service: StackService, timeoutMs = 60_000): Promise<void> {
+    await waitHealthy(this.container(service), timeoutMs)
+  }
+
+  async loggerFile(): Promise<string> {
+    return execText(this.container('logger'), ['cat', '/data/events.log'])
+  }
+
+  async logsOf(role: Role, tail = 200): Promise<string> {
+    return containerLogs(this.container(role), tail)
+  }
+
+  async allLogs(tail = 60): Promise<string> {
+    const parts: string[] = []
+    for (const [role, container] of this.containers) {
+      const logs = await containerLogs(container, tail).catch((error: unknown) => String(error))
+      parts.push(`----- ${role} -----\n${logs}`)
+    }
+    return parts.join('\n')
+  }
+
+  async stop(): Promise<void> {
+    await removeLabelled(this.docker, RUN_LABEL, this.runId)
+  }
+}
