@@ -4,7 +4,10 @@ import { nodeDiscoveryHost } from './docker/discovery'
 import { dockerHandlers, resolveEndpoint } from './docker/docker-handlers'
 import { dataDirFrom, EndpointSetting } from './docker/endpoint-setting'
 import { engineHandlers } from './docker/engine-handlers'
-import { envEndpointsSource } from './broker/endpoints'
+import { FileSecretStore, type SecretStore } from './settings/secrets'
+import { stackEndpointsSource } from './stack/endpoints'
+import { stackHandlers } from './stack/handlers'
+import { StackManager } from './stack/manager'
 import { createMailServices } from './mail/mail-services'
 import { createLogServices } from './logs/log-services'
 import type { LogStore } from './logs/store'
@@ -15,6 +18,10 @@ export interface CoreOptions {
   log?: (message: string, error?: unknown) => void
   /** Consume the app's durable mail queue (the app and browser mode; not one-shot CLI runs). */
   subscribe?: boolean
+  /** Where secrets live: the Electron shell passes one backed by safeStorage; else a 0600 file. */
+  secrets?: SecretStore
+  /** The stack services' build contexts (resources/stack), when not next to the code. */
+  stackDir?: string
 }
 
 export interface Core {
@@ -22,6 +29,7 @@ export interface Core {
   engine: EngineMonitor
   /** The log history (the mail subscription and the collector write it; the CLI reads it). */
   logs: LogStore
+  stack: StackManager
   dispose(): Promise<void>
 }
 
@@ -34,6 +42,16 @@ export function createCore(options: CoreOptions): Core {
   void engine.probe()
 
   const engineApi = engineHandlers(engine)
+  const dataDir = dataDirFrom(env)
+  const stack = new StackManager({
+    engine,
+    env,
+    dataDir,
+    secrets: options.secrets ?? FileSecretStore.inDataDir(dataDir),
+    ...(options.stackDir === undefined ? {} : { stackDir: options.stackDir }),
+    ...(options.log === undefined ? {} : { log: options.log }),
+  })
+  const stackApi = stackHandlers(stack, () => engine.client)
   const dockerApi = dockerHandlers({ engine, discovery, setting })
   const logsApi = createLogServices({
     env,
@@ -55,7 +73,7 @@ export function createCore(options: CoreOptions): Core {
               : { kind: 'request' as const, request: message },
           ),
       ),
-    endpoints: envEndpointsSource(env),
+    endpoints: stackEndpointsSource(env, stack),
     dataDir: dataDirFrom(env),
     connect: options.subscribe !== false,
     ...(options.log === undefined ? {} : { log: options.log }),
@@ -67,8 +85,15 @@ export function createCore(options: CoreOptions): Core {
       ...dockerApi.channels,
       ...mailApi.channels,
       ...logsApi.channels,
+      ...stackApi.channels,
     },
-    events: { ...engineApi.events, ...dockerApi.events, ...mailApi.events, ...logsApi.events },
+    events: {
+      ...engineApi.events,
+      ...dockerApi.events,
+      ...mailApi.events,
+      ...logsApi.events,
+      ...stackApi.events,
+    },
     onHandlerError: (where, error) => options.log?.(`handler ${where} failed`, error),
   })
 
@@ -76,6 +101,7 @@ export function createCore(options: CoreOptions): Core {
     router,
     engine,
     logs: logsApi.store,
+    stack,
     async dispose() {
       engine.close()
       await mailApi.dispose()

@@ -5,6 +5,7 @@ import { dockerChannels, dockerEvents } from './docker'
 import { logsChannels, logsEvents } from './logs'
 import { brokerChannels, brokerEvents } from './broker'
 import { mailChannels, mailEvents } from './mail'
+import { stackChannels, stackEvents } from './stack'
 
 export * from './define'
 export * from './errors'
@@ -13,6 +14,7 @@ export * from './docker'
 export * from './logs'
 export * from './broker'
 export * from './mail'
+export * from './stack'
 export * from './bridge'
 export * from './client'
 
@@ -22,6 +24,7 @@ export const channels = {
   ...logsChannels,
   ...brokerChannels,
   ...mailChannels,
+  ...stackChannels,
 } satisfies Record<string, ChannelDef>
 
 export const events = {
@@ -30,6 +33,7 @@ export const events = {
   ...logsEvents,
   ...brokerEvents,
   ...mailEvents,
+  ...stackEvents,
 } satisfies Record<string, EventDef>
 
 export type Channels = typeof channels

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest'
+import { configHash, containerOptions, stableStringify } from './container-spec'
+import { dependencyOrder, type StackDefinition } from './definition'
+import { CREDENTIALS, definitionWith, image } from './test-fixtures'
+
+const hashes = (definition: StackDefinition, images = image): Record<string, string> =>
+  Object.fromEntries(
+    definition.services.map((spec) => [
+      spec.service,
+      configHash(definition, spec, images(spec.service)),
+    ]),
+  )
+
+function changedServices(a: Record<string, string>, b: Record<string, string>): string[] {
+  return Object.keys({ ...a, ...b })
+    .filter((service) => a[service] !== b[service])
+    .sort()
+}
+
+describe('stack definition', () => {
+  it('has the five services, one network and the logger and emailer volumes', () => {
+    const definition = definitionWith()
+    expect(definition.services.map((s) => s.service)).toEqual([
+      'broker',
+      'api',
+      'emailer',
+      'logger',
+      'catcher',
+    ])
+    expect(definition.network).toBe('maildock-net')
+    expect(definition.volumes.map((v) => v.name)).toEqual([
+      'maildock-logger-data',
+      'maildock-emailer-ledger',
+    ])
+  })
+
+  it('binds every published port to 127.0.0.1 with the default host ports', () => {
+    const definition = definitionWith()
+    const bindings = definition.services.flatMap((spec) =>
+      Object.entries(
+        (containerOptions(definition, spec, 1, image(spec.service)).HostConfig?.PortBindings ??
+          {}) as Record<string, Array<{ HostIp: string; HostPort: string }>>,
+      ),
+    )
+    expect(
+      Object.fromEntries(bindings.map(([key, [b]]) => [key, `${b?.HostIp}:${b?.HostPort}`])),
+    ).toEqual({
+      '5672/tcp': '127.0.0.1:5672',
+      '15672/tcp': '127.0.0.1:15672',
+      '3000/tcp': '127.0.0.1:5001',
+      '8025/tcp': '127.0.0.1:8025',
+    })
+  })
+
+  it('gives the services the generated broker credentials, never guest', () => {
+    const definition = definitionWith()
+    const env = (service: string) => definition.services.find((s) => s.service === service)?.env
+    expect(env('broker')).toMatchObject({
+      RABBITMQ_DEFAULT_USER: 'maildock',
+      RABBITMQ_DEFAULT_PASS: CREDENTIALS.brokerPassword,
+    })
+    for (const service of ['api', 'emailer', 'logger']) {
+      expect(env(service)?.AMQP_URL).toBe(
+        `amqp://maildock:${CREDENTIALS.brokerPassword}@broker:5672`,
+      )
+    }
+    expect(JSON.stringify(definition)).not.toContain('guest')
+  })
+
+  it('sends to the catcher by default and to a relay (without the catcher) when one is set', () => {
+    const catcher = definitionWith()
+    expect(catcher.services.find((s) => s.service === 'emailer')?.env).toMatchObject({
+      SMTP_HOST: 'catcher',
+      SMTP_PORT: '1025',
+    })
+    const relay = definitionWith(
+      (s) => {
+        s.smtp = { host: 'smtp.example.com', port: null, user: 'me', tls: 'starttls' }
+      },
+      { ...CREDENTIALS, smtpPassword: 'p$ss' },
+    )
+    expect(relay.services.map((s) => s.service)).not.toContain('catcher')
+    const emailer = relay.services.find((s) => s.service === 'emailer')
+    expect(emailer?.env).toMatchObject({
+      SMTP_HOST: 'smtp.example.com',
+      SMTP_PORT: '587',
+      SMTP_REQUIRE_TLS: 'true',
+      SMTP_USER: 'me',
+      SMTP_PASSWORD: 'p$ss',
+    })
+    expect(emailer?.dependsOn.map((d) => d.service)).toEqual(['broker'])
+    expect(relay.secrets.map((s) => s.variable)).toEqual([
+      'MAILDOCK_BROKER_PASSWORD',
+      'MAILDOCK_SMTP_PASS',
+    ])
+  })
+
+  it('orders services after what they depend on', () => {
+    const order = dependencyOrder(definitionWith().services).map((s) => s.service)
+    expect(order.indexOf('broker')).toBeLessThan(order.indexOf('api'))
+    expect(order.indexOf('catcher')).toBeLessThan(order.indexOf('emailer'))
+  })
+})
+
+describe('config hash', () => {
+  it('is stable for the same configuration and ignores key order', () => {
+    expect(stableStringify({ b: 1, a: [2, { d: 1, c: 2 }] })).toBe(
+      stableStringify({ a: [2, { c: 2, d: 1 }], b: 1 }),
+    )
+    expect(hashes(definitionWith())).toEqual(hashes(definitionWith()))
+  })
+
+  it('changes only for the services a setting reaches', () => {
+    const before = hashes(definitionWith())
+    expect(changedServices(before, hashes(definitionWith((s) => (s.ports.api = 5002))))).toEqual([
+      'api',
+    ])
+    expect(
+      changedServices(before, hashes(definitionWith((s) => (s.ports.catcherUi = 9025)))),
+    ).toEqual(['catcher'])
+    expect(changedServices(before, hashes(definitionWith((s) => (s.emailerReplicas = 3))))).toEqual(
+      [],
+    )
+    expect(
+      changedServices(
+        before,
+        hashes(definitionWith(undefined, { ...CREDENTIALS, brokerPassword: 'other' })),
+      ),
+    ).toEqual(['api', 'broker', 'emailer', 'logger'])
+  })
+
+  it('changes when the image behind a tag changes', () => {
+    const definition = definitionWith()
+    const spec = definition.services[0]!
+    const a = configHash(definition, spec, { ref: 'rabbitmq:3-management', id: 'sha256:one' })
+    const b = configHash(definition, spec, { ref: 'rabbitmq:3-management', id: 'sha256:two' })
+    expect(a).not.toBe(b)
+  })
+
+  it('is the same for every replica of a service', () => {
+    const definition = definitionWith((s) => (s.emailerReplicas = 3))
+    const emailer = definition.services.find((s) => s.service === 'emailer')!
+    const one = containerOptions(definition, emailer, 1, image('emailer'))
+    const three = containerOptions(definition, emailer, 3, image('emailer'))
+    expect(one.name).toBe('maildock-emailer-1')
+    expect(three.name).toBe('maildock-emailer-3')
+    expect(configHash(definition, emailer, image('emailer'))).toMatch(/^[0-9a-f]{16}$/)
+  })
+})

@@ -1,0 +1,244 @@
+import type { StackServiceName, StackSettings } from '../../../shared/contract'
+
+/** Every label MailDock puts on the stack's resources. */
+export const LABELS = {
+  stack: 'maildock.stack',
+  service: 'maildock.service',
+  replica: 'maildock.replica',
+  configHash: 'maildock.config-hash',
+  contextHash: 'maildock.context-hash',
+} as const
+
+export type BuiltService = 'api' | 'emailer' | 'logger'
+export type VolumeKey = 'logger-data' | 'emailer-ledger'
+
+export interface HealthSpec {
+  /** null: the image's own HEALTHCHECK command, with these timings. */
+  test: string[] | null
+  intervalSeconds: number
+  timeoutSeconds: number
+  retries: number
+  startPeriodSeconds: number
+}
+
+export type ImageSource =
+  { kind: 'build'; service: BuiltService; baseImage: string } | { kind: 'image'; ref: string }
+
+export interface ServiceSpec {
+  service: StackServiceName
+  image: ImageSource
+  replicas: number
+  hostname: string | null
+  env: Record<string, string>
+  /** Container port -> host port on 127.0.0.1 (0: the engine picks). */
+  ports: Array<{ containerPort: number; hostPort: number }>
+  volumes: Array<{ key: VolumeKey; target: string }>
+  health: HealthSpec
+  dependsOn: Array<{ service: StackServiceName; condition: 'healthy' | 'started' }>
+  stopTimeoutSeconds: number
+}
+
+export interface StackSecret {
+  /** The variable an exported compose file reads it from. */
+  variable: string
+  value: string
+  description: string
+}
+
+export interface StackDefinition {
+  name: string
+  network: string
+  volumes: Array<{ key: VolumeKey; name: string }>
+  services: ServiceSpec[]
+  /** Extra labels on every resource (tests add maildock.test=1). */
+  labels: Record<string, string>
+  secrets: StackSecret[]
+  healthTimeoutSeconds: number
+}
+
+export interface StackCredentials {
+  brokerUser: string
+  brokerPassword: string
+  /** The relay's password, when a relay with a user is set. */
+  smtpPassword: string | null
+}
+
+export const containerName = (stack: string, service: string, replica: number): string =>
+  `${stack}-${service}-${replica}`
+export const networkName = (stack: string): string => `${stack}-net`
+export const volumeName = (stack: string, key: VolumeKey): string => `${stack}-${key}`
+
+/** The api/emailer/logger images' own check (their Dockerfiles), with quicker timings. */
+const httpHealth = (portVariable: string): string[] => [
+  'CMD',
+  'node',
+  '-e',
+  `fetch('http://127.0.0.1:' + process.env.${portVariable} + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
+]
+
+/**
+ * The broker is healthy when it answers the AMQP protocol header with a method frame (0x01):
+ * a few ms of CPU, where `rabbitmq-diagnostics ping` costs ~0.4 s of CPU per check.
+ */
+export const BROKER_HEALTH_SCRIPT =
+  'exec 3<>/dev/tcp/127.0.0.1/5672 && printf "AMQP\\0\\0\\11\\1" >&3 && ' +
+  'IFS= read -r -n 1 -t 4 frame <&3 && [ "$frame" = "$(printf "\\1")" ]'
+
+const quick = (test: string[] | null): HealthSpec => ({
+  test,
+  intervalSeconds: 3,
+  timeoutSeconds: 3,
+  retries: 3,
+  startPeriodSeconds: 30,
+})
+
+function smtpEnv(settings: StackSettings, credentials: StackCredentials): Record<string, string> {
+  const { smtp } = settings
+  if (smtp.host === '') return { SMTP_HOST: 'catcher', SMTP_PORT: '1025', SMTP_IGNORE_TLS: 'true' }
+  const env: Record<string, string> = {
+    SMTP_HOST: smtp.host,
+    SMTP_PORT: String(smtp.port ?? (smtp.tls === 'tls' ? 465 : 587)),
+  }
+  if (smtp.tls === 'tls') env.SMTP_SECURE = 'true'
+  if (smtp.tls === 'starttls') env.SMTP_REQUIRE_TLS = 'true'
+  if (smtp.tls === 'off') env.SMTP_IGNORE_TLS = 'true'
+  if (smtp.user !== '' && credentials.smtpPassword !== null) {
+    env.SMTP_USER = smtp.user
+    env.SMTP_PASSWORD = credentials.smtpPassword
+  }
+  return env
+}
+
+/** The whole stack, as the settings and credentials ask for it. */
+export function defineStack(
+  settings: StackSettings,
+  credentials: StackCredentials,
+  labels: Record<string, string> = {},
+): StackDefinition {
+  const stack = settings.stackName
+  const { ports, images } = settings
+  const user = encodeURIComponent(credentials.brokerUser)
+  const password = encodeURIComponent(credentials.brokerPassword)
+  const amqpUrl = `amqp://${user}:${password}@broker:5672`
+  const useCatcher = settings.smtp.host === ''
+  const build = (service: BuiltService): ImageSource => ({
+    kind: 'build',
+    service,
+    baseImage: images.node,
+  })
+  const onBroker = { service: 'broker', condition: 'healthy' } as const
+  const base = { replicas: 1, hostname: null, volumes: [], dependsOn: [], stopTimeoutSeconds: 30 }
+
+  const services: ServiceSpec[] = [
+    {
+      ...base,
+      service: 'broker',
+      image: { kind: 'image', ref: images.broker },
+      // RabbitMQ names its node after the host name.
+      hostname: 'broker',
+      env: {
+        RABBITMQ_DEFAULT_USER: credentials.brokerUser,
+        RABBITMQ_DEFAULT_PASS: credentials.brokerPassword,
+      },
+      ports: [
+        { containerPort: 5672, hostPort: ports.broker },
+        { containerPort: 15672, hostPort: ports.brokerUi },
+      ],
+      health: {
+        test: ['CMD', 'bash', '-c', BROKER_HEALTH_SCRIPT],
+        intervalSeconds: 2,
+        timeoutSeconds: 5,
+        retries: 5,
+        startPeriodSeconds: 90,
+      },
+    },
+    {
+      ...base,
+      service: 'api',
+      image: build('api'),
+      env: { AMQP_URL: amqpUrl, API_PORT: '3000' },
+      ports: [{ containerPort: 3000, hostPort: ports.api }],
+      health: quick(httpHealth('API_PORT')),
+      dependsOn: [onBroker],
+    },
+    {
+      ...base,
+      service: 'emailer',
+      image: build('emailer'),
+      replicas: settings.emailerReplicas,
+      env: { AMQP_URL: amqpUrl, HEALTH_PORT: '8080', ...smtpEnv(settings, credentials) },
+      ports: [],
+      volumes: [{ key: 'emailer-ledger', target: '/data' }],
+      health: quick(httpHealth('HEALTH_PORT')),
+      dependsOn: useCatcher ? [onBroker, { service: 'catcher', condition: 'started' }] : [onBroker],
+    },
+    {
+      ...base,
+      service: 'logger',
+      image: build('logger'),
+      env: { AMQP_URL: amqpUrl, HEALTH_PORT: '8080' },
+      ports: [],
+      volumes: [{ key: 'logger-data', target: '/data' }],
+      health: quick(httpHealth('HEALTH_PORT')),
+      dependsOn: [onBroker],
+    },
+  ]
+  if (useCatcher) {
+    services.push({
+      ...base,
+      service: 'catcher',
+      image: { kind: 'image', ref: images.catcher },
+      env: {},
+      ports: [{ containerPort: 8025, hostPort: ports.catcherUi }],
+      health: quick(null),
+    })
+  }
+
+  const secrets: StackSecret[] = [
+    {
+      variable: 'MAILDOCK_BROKER_PASSWORD',
+      value: credentials.brokerPassword,
+      description: `password of the broker user ${credentials.brokerUser}`,
+    },
+  ]
+  if (credentials.smtpPassword !== null && settings.smtp.user !== '' && !useCatcher) {
+    secrets.push({
+      variable: 'MAILDOCK_SMTP_PASS',
+      value: credentials.smtpPassword,
+      description: `password of ${settings.smtp.user} on ${settings.smtp.host}`,
+    })
+  }
+
+  return {
+    name: stack,
+    network: networkName(stack),
+    volumes: [
+      { key: 'logger-data', name: volumeName(stack, 'logger-data') },
+      { key: 'emailer-ledger', name: volumeName(stack, 'emailer-ledger') },
+    ],
+    services,
+    labels,
+    secrets,
+    healthTimeoutSeconds: settings.healthTimeoutSeconds,
+  }
+}
+
+/** Services in an order where each comes after what it depends on. */
+export function dependencyOrder(services: readonly ServiceSpec[]): ServiceSpec[] {
+  const done = new Set<string>()
+  const ordered: ServiceSpec[] = []
+  const names = new Set(services.map((spec) => spec.service))
+  while (ordered.length < services.length) {
+    const ready = services.filter(
+      (spec) =>
+        !done.has(spec.service) &&
+        spec.dependsOn.every((dep) => done.has(dep.service) || !names.has(dep.service)),
+    )
+    if (ready.length === 0) throw new Error('the stack definition has a dependency cycle')
+    for (const spec of ready) {
+      done.add(spec.service)
+      ordered.push(spec)
+    }
+  }
+  return ordered
+}

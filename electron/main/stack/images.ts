@@ -1,0 +1,213 @@
+import type Docker from 'dockerode'
+import { MaildockError, type PullProgress, type StackServiceName } from '../../../shared/contract'
+import { engineCall, toMaildockError } from '../docker/errors'
+import { buildImage } from '../docker/image-build'
+import { pullImage } from '../docker/image-pull'
+import { LABELS, type BuiltService, type StackDefinition } from './definition'
+import type { ImageRef } from './container-spec'
+import type { Operation, Step } from './operation'
+import { bundle, contextHash, serviceImageTag, staleBundles } from './sources'
+
+/** The setting that names each image, for messages. */
+const IMAGE_SETTING: Record<string, string> = {
+  broker: 'MAILDOCK_BROKER_IMAGE',
+  catcher: 'MAILDOCK_CATCHER_IMAGE',
+  node: 'MAILDOCK_NODE_IMAGE',
+}
+
+export interface ResolvedImages {
+  byService: Map<StackServiceName, ImageRef>
+  built: string[]
+  pulled: string[]
+  /** Services whose image is not on the engine (only when not allowed to build or pull). */
+  missing: string[]
+}
+
+export interface ResolveOptions {
+  docker: Docker
+  definition: StackDefinition
+  stackDir: string | null
+  /** Build and pull what is missing, reporting steps; without it, only look. */
+  operation?: Operation
+  signal?: AbortSignal
+}
+
+/** Waits for every task (no build left running unseen), then fails with the first failure. */
+async function allOrFirstError(tasks: Array<Promise<unknown>>): Promise<void> {
+  for (const outcome of await Promise.allSettled(tasks)) {
+    if (outcome.status === 'rejected') throw outcome.reason
+  }
+}
+
+export async function imageId(docker: Docker, ref: string): Promise<string | null> {
+  try {
+    return (await docker.getImage(ref).inspect()).Id
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return null
+    throw toMaildockError(error)
+  }
+}
+
+function pulledBytes(progress: PullProgress): { current: number; total: number; unit: 'bytes' } {
+  let current = 0
+  let total = 0
+  for (const layer of progress.layers) {
+    current += layer.current ?? 0
+    total += layer.total ?? 0
+  }
+  return { current, total, unit: 'bytes' }
+}
+
+async function pull(docker: Docker, ref: string, role: string, step: Step, signal: AbortSignal) {
+  try {
+    await pullImage(docker, ref, {
+      signal,
+      emit: (progress) => step.update({ detail: progress.status, progress: pulledBytes(progress) }),
+    })
+  } catch (error) {
+    const cause = toMaildockError(error)
+    if (cause.code === 'ENGINE_UNREACHABLE' || cause.code === 'CANCELLED') throw cause
+    throw new MaildockError(
+      'NOT_FOUND',
+      `Image ${ref} is not on this engine and could not be pulled (${cause.message}). Build or load it, or set ${IMAGE_SETTING[role] ?? 'its setting'} to an image this engine has.`,
+      { image: ref, cause: cause.message },
+    )
+  }
+}
+
+async function build(
+  docker: Docker,
+  context: { stackDir: string; service: BuiltService; baseImage: string; tag: string },
+  labels: Record<string, string>,
+  step: Step,
+  signal: AbortSignal,
+): Promise<void> {
+  const tail: string[] = []
+  try {
+    await buildImage(
+      docker,
+      {
+        context: { kind: 'folder', path: `${context.stackDir}/${context.service}` },
+        tags: [context.tag],
+        buildArgs: { BASE_IMAGE: context.baseImage },
+        labels,
+        noCache: false,
+      },
+      {
+        signal,
+        emit: (output) => {
+          tail.push(...output.lines)
+          step.log(output.lines)
+          const last = output.lines[output.lines.length - 1]
+          step.update({
+            ...(last === undefined ? {} : { detail: last }),
+            ...(output.step === null ? {} : { progress: { ...output.step, unit: 'steps' } }),
+          })
+        },
+      },
+    )
+  } catch (error) {
+    const cause = toMaildockError(error)
+    throw new MaildockError(
+      cause.code,
+      `Building the ${context.service} image failed: ${cause.message}`,
+      {
+        logs: tail.slice(-60),
+      },
+    )
+  }
+}
+
+/**
+ * Finds each service's image on the engine; with an operation, pulls the missing ones and builds
+ * the api/emailer/logger images that are missing or stale (tagged by what they are built from).
+ */
+export async function resolveImages(options: ResolveOptions): Promise<ResolvedImages> {
+  const { docker, definition, operation } = options
+  const signal = options.signal ?? new AbortController().signal
+  const result: ResolvedImages = { byService: new Map(), built: [], pulled: [], missing: [] }
+  const builtServices = definition.services.flatMap((spec) =>
+    spec.image.kind === 'build' ? [{ spec, source: spec.image }] : [],
+  )
+  const stackDir = options.stackDir
+  if (builtServices.length > 0 && stackDir === null) {
+    throw new MaildockError(
+      'NOT_FOUND',
+      'The stack service sources (resources/stack) were not found: reinstall MailDock or set MAILDOCK_STACK_DIR.',
+    )
+  }
+
+  if (operation && stackDir !== null) {
+    const stale = await staleBundles(
+      stackDir,
+      builtServices.map(({ source }) => source.service),
+    )
+    if (stale.length > 0) {
+      await operation
+        .step('bundle', `Bundle ${stale.join(', ')}`)
+        .run(() => bundle(stackDir, stale))
+    }
+  }
+
+  // Images used as they are: the broker, the catcher, and the base of the built ones.
+  const refs = new Map<string, string>()
+  for (const spec of definition.services) {
+    if (spec.image.kind === 'image') refs.set(spec.image.ref, spec.service)
+    else refs.set(spec.image.baseImage, 'node')
+  }
+  const ids = new Map<string, string>()
+  await allOrFirstError(
+    [...refs].map(async ([ref, role]) => {
+      let id = await imageId(docker, ref)
+      if (id === null && operation) {
+        const step = operation.step(
+          'pull',
+          `Pull ${ref}`,
+          role === 'node' ? null : (role as StackServiceName),
+        )
+        await step.run(() => pull(docker, ref, role, step, signal))
+        id = await imageId(docker, ref)
+        result.pulled.push(ref)
+      }
+      if (id === null) result.missing.push(ref)
+      else ids.set(ref, id)
+    }),
+  )
+  for (const spec of definition.services) {
+    if (spec.image.kind !== 'image') continue
+    const id = ids.get(spec.image.ref)
+    if (id !== undefined) result.byService.set(spec.service, { ref: spec.image.ref, id })
+  }
+
+  await allOrFirstError(
+    builtServices.map(async ({ spec, source }) => {
+      const baseId = ids.get(source.baseImage)
+      if (baseId === undefined || stackDir === null) return
+      const hash = await contextHash(stackDir, source.service, baseId)
+      const tag = serviceImageTag(source.service, hash)
+      let id = await imageId(docker, tag)
+      if (id === null && operation) {
+        const labels = {
+          ...definition.labels,
+          [LABELS.service]: source.service,
+          [LABELS.contextHash]: hash,
+        }
+        const step = operation.step('build', `Build ${tag}`, spec.service)
+        await step.run(() =>
+          build(
+            docker,
+            { stackDir, service: source.service, baseImage: source.baseImage, tag },
+            labels,
+            step,
+            signal,
+          ),
+        )
+        id = await engineCall(async () => (await docker.getImage(tag).inspect()).Id)
+        result.built.push(tag)
+      }
+      if (id === null) result.missing.push(tag)
+      else result.byService.set(spec.service, { ref: tag, id })
+    }),
+  )
+  return result
+}

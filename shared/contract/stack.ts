@@ -1,0 +1,384 @@
+import { z } from 'zod'
+import { channel, event } from './define'
+import { errorPayload } from './errors'
+
+/*
+ * The one-click stack: broker, api, emailer x N, logger and a mail catcher, run on the engine by
+ * MailDock. Times are milliseconds since the epoch unless named otherwise.
+ */
+
+export const stackServiceNames = ['broker', 'api', 'emailer', 'logger', 'catcher'] as const
+export const stackServiceSchema = z.enum(stackServiceNames)
+export type StackServiceName = z.infer<typeof stackServiceSchema>
+
+// ----- settings -----
+
+/** A host port on 127.0.0.1; 0 lets the engine pick a free one. */
+const hostPort = z.number().int().min(0).max(65_535)
+
+export const smtpTlsModes = ['auto', 'starttls', 'tls', 'off'] as const
+export const smtpTlsSchema = z.enum(smtpTlsModes)
+export type SmtpTlsMode = z.infer<typeof smtpTlsSchema>
+
+export const stackSettingsSchema = z
+  .object({
+    /** Prefix of every container, network and volume; label `maildock.stack=<name>`. */
+    stackName: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be 1-40 of a-z, 0-9, "_" or "-"'),
+    images: z
+      .object({
+        broker: z.string().min(1),
+        /** Base image of the api, emailer and logger images. */
+        node: z.string().min(1),
+        /** Any image that speaks SMTP on 1025 and serves a UI on 8025, as Mailpit does. */
+        catcher: z.string().min(1),
+      })
+      .strict(),
+    ports: z
+      .object({ api: hostPort, broker: hostPort, brokerUi: hostPort, catcherUi: hostPort })
+      .strict(),
+    smtp: z
+      .object({
+        /** Empty: deliver to the stack's own mail catcher. Else a real relay. */
+        host: z.string(),
+        /** null: 465 for implicit TLS, else 587 (a relay) or 1025 (the catcher). */
+        port: z.number().int().min(1).max(65_535).nullable(),
+        user: z.string(),
+        tls: smtpTlsSchema,
+      })
+      .strict(),
+    emailerReplicas: z.number().int().min(0).max(20),
+    /** How long a service may take to become healthy before `up` fails. */
+    healthTimeoutSeconds: z.number().int().min(1).max(3_600),
+  })
+  .strict()
+export type StackSettings = z.infer<typeof stackSettingsSchema>
+
+/** What `stack:settings-set` takes: any subset; nested groups may be partial too. */
+export const stackSettingsPatchSchema = z
+  .object({
+    stackName: stackSettingsSchema.shape.stackName,
+    images: stackSettingsSchema.shape.images.partial(),
+    ports: stackSettingsSchema.shape.ports.partial(),
+    smtp: stackSettingsSchema.shape.smtp.partial(),
+    emailerReplicas: stackSettingsSchema.shape.emailerReplicas,
+    healthTimeoutSeconds: stackSettingsSchema.shape.healthTimeoutSeconds,
+  })
+  .partial()
+  .strict()
+export type StackSettingsPatch = z.infer<typeof stackSettingsPatchSchema>
+
+export const settingSources = ['default', 'file', 'config', 'env'] as const
+export const settingSourceSchema = z.enum(settingSources)
+export type SettingSource = z.infer<typeof settingSourceSchema>
+
+export const settingFieldSchema = z.object({
+  /** Dotted path, e.g. `ports.api`. */
+  path: z.string(),
+  /** The layer the value in force comes from (env and config override the settings form). */
+  source: settingSourceSchema,
+  /** The environment variable that sets it, e.g. MAILDOCK_API_PORT. */
+  env: z.string(),
+})
+export type SettingField = z.infer<typeof settingFieldSchema>
+
+export const secretStoreInfoSchema = z.object({
+  kind: z.enum(['os-encryption', 'file', 'memory']),
+  /** Where the secrets are kept (a file path, or a description). */
+  location: z.string(),
+  encrypted: z.boolean(),
+  /** One sentence for the user, e.g. "stored unencrypted in a file only you can read". */
+  note: z.string(),
+})
+export type SecretStoreInfo = z.infer<typeof secretStoreInfoSchema>
+
+export const stackSettingsViewSchema = z.object({
+  settings: stackSettingsSchema,
+  fields: z.array(settingFieldSchema),
+  smtpPasswordSet: z.boolean(),
+  /** Where the settings form saves to, and the --config file if any. */
+  files: z.object({ settings: z.string(), config: z.string().nullable() }),
+  secrets: secretStoreInfoSchema,
+  /** Problems in a layer that was skipped (a bad env value, an unreadable file). */
+  problems: z.array(z.string()),
+})
+export type StackSettingsView = z.infer<typeof stackSettingsViewSchema>
+
+export const stackSettingsSetInput = z
+  .object({
+    patch: stackSettingsPatchSchema.default({}),
+    /** A new SMTP password (kept as a secret); null forgets it. */
+    smtpPassword: z.string().nullable().optional(),
+  })
+  .strict()
+
+// ----- status -----
+
+export const stackInstanceStateSchema = z.enum([
+  'created',
+  'running',
+  'paused',
+  'restarting',
+  'removing',
+  'exited',
+  'dead',
+  'missing',
+])
+export type StackInstanceState = z.infer<typeof stackInstanceStateSchema>
+
+export const stackHealthSchema = z.enum(['healthy', 'unhealthy', 'starting', 'none'])
+export type StackHealth = z.infer<typeof stackHealthSchema>
+
+export const stackPortSchema = z.object({
+  containerPort: z.number(),
+  protocol: z.string(),
+  hostIp: z.string(),
+  /** null while the container is not running (a port the engine picks is known only then). */
+  hostPort: z.number().nullable(),
+})
+export type StackPort = z.infer<typeof stackPortSchema>
+
+export const stackInstanceSchema = z.object({
+  /** Container name, e.g. maildock-emailer-2. */
+  name: z.string(),
+  /** Container id; empty when missing. */
+  id: z.string(),
+  replica: z.number(),
+  state: stackInstanceStateSchema,
+  health: stackHealthSchema,
+  /** The last health check's output when not healthy. */
+  healthOutput: z.string().nullable(),
+  ports: z.array(stackPortSchema),
+  startedAt: z.number().nullable(),
+  uptimeMs: z.number().nullable(),
+  restarts: z.number(),
+  exitCode: z.number().nullable(),
+  image: z.string(),
+  /** Same configuration as the settings ask for; false: `up` would re-create it; null: unknown. */
+  upToDate: z.boolean().nullable(),
+})
+export type StackInstance = z.infer<typeof stackInstanceSchema>
+
+export const stackServiceStateSchema = z.enum([
+  'running',
+  'starting',
+  'degraded',
+  'stopped',
+  'missing',
+  'disabled',
+])
+export type StackServiceState = z.infer<typeof stackServiceStateSchema>
+
+export const stackServiceStatusSchema = z.object({
+  service: stackServiceSchema,
+  /** The catcher is disabled when a real SMTP relay is set. */
+  enabled: z.boolean(),
+  desiredReplicas: z.number(),
+  state: stackServiceStateSchema,
+  health: stackHealthSchema,
+  instances: z.array(stackInstanceSchema),
+  /** Links a user can open (the API, the catcher's UI, the broker's management UI). */
+  links: z.array(z.object({ label: z.string(), url: z.string() })),
+})
+export type StackServiceStatus = z.infer<typeof stackServiceStatusSchema>
+
+export const stackOperationKinds = ['up', 'down', 'restart', 'start', 'stop', 'scale'] as const
+export const stackOperationKindSchema = z.enum(stackOperationKinds)
+export type StackOperationKind = z.infer<typeof stackOperationKindSchema>
+
+export const stackStatusSchema = z.object({
+  name: z.string(),
+  engine: z.object({
+    state: z.enum(['connecting', 'connected', 'unreachable']),
+    error: z.string().nullable(),
+  }),
+  /**
+   * absent: nothing of the stack exists; up: every enabled service running and healthy;
+   * starting: running, some not healthy yet; partial: some missing, stopped or unhealthy;
+   * stopped: containers exist, none running; unknown: the engine cannot be reached.
+   */
+  state: z.enum(['absent', 'up', 'starting', 'partial', 'stopped', 'unknown']),
+  /** The operation running now, if any (its steps come with `stack:progress`). */
+  busy: z
+    .object({ operationId: z.string(), kind: stackOperationKindSchema, startedAt: z.number() })
+    .nullable(),
+  services: z.array(stackServiceStatusSchema),
+  network: z.object({ name: z.string(), exists: z.boolean() }),
+  volumes: z.array(z.object({ name: z.string(), exists: z.boolean() })),
+  /** Settings that could not be read; the status then cannot say what is up to date. */
+  problems: z.array(z.string()),
+  checkedAt: z.number(),
+})
+export type StackStatus = z.infer<typeof stackStatusSchema>
+
+// ----- operations and progress -----
+
+export const stackStepKinds = [
+  'lock',
+  'settings',
+  'bundle',
+  'build',
+  'pull',
+  'network',
+  'volume',
+  'remove',
+  'create',
+  'start',
+  'stop',
+  'restart',
+  'health',
+  'rollback',
+] as const
+export const stackStepKindSchema = z.enum(stackStepKinds)
+export type StackStepKind = z.infer<typeof stackStepKindSchema>
+
+export const stackStepStateSchema = z.enum(['pending', 'running', 'done', 'failed', 'skipped'])
+export type StackStepState = z.infer<typeof stackStepStateSchema>
+
+export const stackStepSchema = z.object({
+  id: z.string(),
+  kind: stackStepKindSchema,
+  service: stackServiceSchema.nullable(),
+  /** "Build image maildock/api:3f2a…", "Start maildock-broker-1", "Wait for broker healthy". */
+  title: z.string(),
+  state: stackStepStateSchema,
+  startedAt: z.number().nullable(),
+  endedAt: z.number().nullable(),
+  /** The latest line: a build step, a pull status, the health check's last output. */
+  detail: z.string().nullable(),
+  /** Build steps (unit steps) or pulled bytes (unit bytes). */
+  progress: z
+    .object({ current: z.number(), total: z.number(), unit: z.enum(['steps', 'bytes']) })
+    .nullable(),
+  /** Output kept for the step (the tail of a build, a failing container's logs). */
+  logs: z.array(z.string()),
+})
+export type StackStep = z.infer<typeof stackStepSchema>
+
+export const stackOperationSchema = z.object({
+  id: z.string(),
+  kind: stackOperationKindSchema,
+  stack: z.string(),
+  state: z.enum(['running', 'succeeded', 'failed']),
+  startedAt: z.number(),
+  endedAt: z.number().nullable(),
+  elapsedMs: z.number(),
+  steps: z.array(stackStepSchema),
+  /** Why it failed; `details.logs` holds the failing step's logs. */
+  error: errorPayload.nullable(),
+  /** "created 6 containers", "nothing to do", "scaled emailer to 3". */
+  summary: z.string().nullable(),
+})
+export type StackOperation = z.infer<typeof stackOperationSchema>
+
+export const stackChangeSchema = z.object({
+  created: z.array(z.string()),
+  recreated: z.array(z.string()),
+  started: z.array(z.string()),
+  stopped: z.array(z.string()),
+  removed: z.array(z.string()),
+  builtImages: z.array(z.string()),
+  pulledImages: z.array(z.string()),
+})
+export type StackChange = z.infer<typeof stackChangeSchema>
+
+export const stackResultSchema = z.object({
+  operation: stackOperationSchema,
+  changes: stackChangeSchema,
+  /** Nothing was created, started or removed. */
+  unchanged: z.boolean(),
+  warnings: z.array(z.string()),
+  status: stackStatusSchema,
+})
+export type StackResult = z.infer<typeof stackResultSchema>
+
+// ----- export -----
+
+export const stackExportInput = z
+  .object({
+    /** Write the broker and SMTP passwords into the env file (otherwise left for the user). */
+    includeSecrets: z.boolean().default(false),
+  })
+  .strict()
+
+export const stackExportSchema = z.object({
+  /** A compose file (YAML) for `docker compose up` and `docker stack deploy`. */
+  compose: z.string(),
+  /** A `.env` file for the variables the compose file reads (secrets only if asked). */
+  env: z.string(),
+  variables: z.array(z.object({ name: z.string(), secret: z.boolean(), description: z.string() })),
+  /** Suggested project name for `docker compose -p`. */
+  project: z.string(),
+  warnings: z.array(z.string()),
+})
+export type StackExport = z.infer<typeof stackExportSchema>
+
+// ----- logs -----
+
+export const stackLogsInput = z
+  .object({
+    service: stackServiceSchema,
+    /** Lines of history per instance before following. */
+    tail: z.number().int().min(0).max(100_000).default(200),
+    follow: z.boolean().default(true),
+  })
+  .strict()
+
+export const stackLogBatchSchema = z.object({
+  lines: z.array(
+    z.object({
+      /** Container name, so replicas can be told apart. */
+      instance: z.string(),
+      stream: z.enum(['stdout', 'stderr']),
+      time: z.string(),
+      text: z.string(),
+    }),
+  ),
+  dropped: z.number(),
+})
+export type StackLogBatch = z.infer<typeof stackLogBatchSchema>
+
+// ----- channels and events -----
+
+const empty = z.object({}).strict()
+
+export const stackChannels = {
+  /** Each service's state, health, ports, uptime and restarts, read now. */
+  'stack:status': channel(empty, stackStatusSchema),
+  /** Build, create and start what is missing or stale; resolves when every service is healthy. */
+  'stack:up': channel(empty, stackResultSchema),
+  /** Remove the stack's containers and network; its volumes too only with `volumes`. */
+  'stack:down': channel(
+    z.object({ volumes: z.boolean().default(false) }).strict(),
+    stackResultSchema,
+  ),
+  /** Restart every instance of one service and wait until it is healthy again. */
+  'stack:restart': channel(z.object({ service: stackServiceSchema }).strict(), stackResultSchema),
+  'stack:service-action': channel(
+    z.object({ service: stackServiceSchema, action: z.enum(['start', 'stop']) }).strict(),
+    stackResultSchema,
+  ),
+  /** Saved in the settings, then applied: new replicas are started, extra ones removed. */
+  'stack:scale': channel(
+    z
+      .object({
+        service: z.literal('emailer'),
+        replicas: stackSettingsSchema.shape.emailerReplicas,
+      })
+      .strict(),
+    stackResultSchema,
+  ),
+  'stack:export': channel(stackExportInput, stackExportSchema),
+  'stack:settings-get': channel(empty, stackSettingsViewSchema),
+  'stack:settings-set': channel(stackSettingsSetInput, stackSettingsViewSchema),
+}
+
+export const stackEvents = {
+  /** The running (or last) operation: every step with its state, progress and logs. */
+  'stack:progress': event(empty, stackOperationSchema),
+  /** The status, pushed whenever a container of the stack or the engine changes. */
+  'stack:changed': event(empty, stackStatusSchema),
+  /** Logs of every instance of a service, in bounded batches. */
+  'stack:logs': event(stackLogsInput, stackLogBatchSchema),
+}
