@@ -1,9 +1,14 @@
 import { useEffect, useState, type ReactNode } from 'react'
 import { AppShell, Badge, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core'
 import { useHotkeys } from '@mantine/hooks'
+import { ContainersPanel } from '../features/containers/ContainersPanel'
 import { BrokerPanel } from '../features/broker/BrokerPanel'
 import { brokerDot, useBrokerConnection } from '../features/broker/BrokerStatusBadge'
 import { EnginePanel } from '../features/engine/EnginePanel'
+import { ImagesPanel } from '../features/images/ImagesPanel'
+import { NetworksPanel } from '../features/networks/NetworksPanel'
+import { SettingsPanel } from '../features/settings/SettingsPanel'
+import { VolumesPanel } from '../features/volumes/VolumesPanel'
 import { useEngineStatus } from '../features/engine/engine-status'
 import { SendPanel } from '../features/send/SendPanel'
 import { FailureAlerts } from '../features/tracking/FailureAlerts'
@@ -34,10 +39,13 @@ function renderPanel(id: PanelId): ReactNode {
     case 'stack':
       return <NotBuilt title="Stack" issue="one-click stack" />
     case 'containers':
+      return <ContainersPanel />
     case 'images':
+      return <ImagesPanel />
     case 'networks':
+      return <NetworksPanel />
     case 'volumes':
-      return <NotBuilt title={id[0]!.toUpperCase() + id.slice(1)} issue="Docker engine panels" />
+      return <VolumesPanel />
     case 'send':
       return <SendPanel />
     case 'emails':
@@ -48,7 +56,7 @@ function renderPanel(id: PanelId): ReactNode {
     case 'logs':
       return <NotBuilt title={id === 'tail' ? 'Tail' : 'Logs'} issue="live tail and log history" />
     case 'settings':
-      return <NotBuilt title="Settings" issue="engine endpoint and stack settings" />
+      return <SettingsPanel />
   }
 }
 

@@ -1,0 +1,188 @@
+import type { ReactNode } from 'react'
+import { Badge, Code, Group, Stack, Table, Text, Title, Tooltip } from '@mantine/core'
+import { IconLock } from '@tabler/icons-react'
+import type { ContainerDetail } from '../../../../shared/contract'
+import { formatPort, formatTime, shortId } from '../../ui/format'
+import { KeyValueTable } from '../../ui/KeyValueTable'
+import { ListStates } from '../../ui/ListStates'
+import { useEngineList } from '../../ui/useEngineList'
+import { HealthBadge } from './container-cells'
+
+function Section({
+  title,
+  count,
+  children,
+}: {
+  title: string
+  count?: number
+  children: ReactNode
+}) {
+  return (
+    <Stack gap={4}>
+      <Group gap={6}>
+        <Title order={5}>{title}</Title>
+        {count !== undefined && (
+          <Badge size="xs" variant="light" ff="monospace">
+            {count}
+          </Badge>
+        )}
+      </Group>
+      {children}
+    </Stack>
+  )
+}
+
+function SmallTable({ head, rows, label }: { head: string[]; rows: ReactNode[][]; label: string }) {
+  return (
+    <Table fz="xs" verticalSpacing={3} horizontalSpacing="xs" aria-label={label} withTableBorder>
+      <Table.Thead>
+        <Table.Tr>
+          {head.map((h) => (
+            <Table.Th key={h}>{h}</Table.Th>
+          ))}
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {rows.map((cells, i) => (
+          <Table.Tr key={i}>
+            {cells.map((cell, j) => (
+              <Table.Td key={j} ff="monospace" style={{ wordBreak: 'break-all' }}>
+                {cell}
+              </Table.Td>
+            ))}
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  )
+}
+
+const joined = (parts: string[]) => (parts.length ? parts.join(' ') : '—')
+
+function Details({ detail }: { detail: ContainerDetail }) {
+  const env = detail.env
+  const overview: Array<[string, ReactNode]> = [
+    ['ID', detail.id],
+    ['Image', `${detail.image} (${shortId(detail.imageId)})`],
+    ['Command', joined(detail.command)],
+    ['Entrypoint', joined(detail.entrypoint)],
+    ['Created', formatTime(detail.created)],
+    ['Started', formatTime(detail.startedAt)],
+    ...(detail.state === 'exited' || detail.state === 'dead'
+      ? ([
+          ['Finished', formatTime(detail.finishedAt)],
+          ['Exit code', String(detail.exitCode)],
+        ] as Array<[string, ReactNode]>)
+      : []),
+    ...(detail.error ? ([['Error', detail.error]] as Array<[string, ReactNode]>) : []),
+    ['Restart policy', `${detail.restartPolicy || 'no'} (restarted ${detail.restartCount}×)`],
+    ['Working dir', detail.workingDir || '—'],
+    ['User', detail.user || '—'],
+    ...(detail.group
+      ? ([
+          [
+            detail.group.kind === 'stack' ? 'Stack' : 'Compose project',
+            `${detail.group.name}${detail.group.service ? ` / ${detail.group.service}` : ''}`,
+          ],
+        ] as Array<[string, ReactNode]>)
+      : []),
+  ]
+  return (
+    <Stack gap="md" data-testid="container-inspect">
+      <KeyValueTable rows={overview} label="Overview" />
+      {detail.health.status !== 'none' && (
+        <Section title="Health">
+          <Group gap="xs">
+            <HealthBadge health={detail.health.status} />
+            <Text size="xs" c="dimmed">
+              failing streak {detail.health.failingStreak}
+            </Text>
+          </Group>
+          <SmallTable
+            label="Health log"
+            head={['Ended', 'Exit', 'Output']}
+            rows={detail.health.log.map((run) => [
+              new Date(run.end).toLocaleTimeString(),
+              run.exitCode,
+              run.output.trim() || '—',
+            ])}
+          />
+        </Section>
+      )}
+      <Section title="Environment" count={env.length}>
+        <KeyValueTable
+          label="Environment"
+          rows={env.map((entry) => [
+            entry.key,
+            entry.masked ? (
+              <Tooltip label="Looks like a secret: hidden">
+                <Group gap={4} component="span" wrap="nowrap" data-testid={`masked-${entry.key}`}>
+                  <IconLock size={12} />
+                  <Code>{entry.value}</Code>
+                </Group>
+              </Tooltip>
+            ) : (
+              entry.value
+            ),
+          ])}
+        />
+      </Section>
+      <Section title="Ports" count={detail.ports.length}>
+        <Text size="sm" ff="monospace">
+          {detail.ports.length ? detail.ports.map(formatPort).join('  ') : 'None published'}
+        </Text>
+      </Section>
+      <Section title="Mounts" count={detail.mounts.length}>
+        {detail.mounts.length ? (
+          <SmallTable
+            label="Mounts"
+            head={['Type', 'Source', 'Destination', 'Mode']}
+            rows={detail.mounts.map((m) => [
+              m.type,
+              m.name ?? m.source,
+              m.destination,
+              m.readOnly ? 'ro' : 'rw',
+            ])}
+          />
+        ) : (
+          <Text size="sm" c="dimmed">
+            None
+          </Text>
+        )}
+      </Section>
+      <Section title="Networks" count={detail.networks.length}>
+        <SmallTable
+          label="Networks"
+          head={['Network', 'IP address', 'Gateway', 'MAC', 'Aliases']}
+          rows={detail.networks.map((n) => [
+            n.name,
+            n.ipAddress || '—',
+            n.gateway || '—',
+            n.macAddress || '—',
+            n.aliases.join(', ') || '—',
+          ])}
+        />
+      </Section>
+      <Section title="Labels" count={Object.keys(detail.labels).length}>
+        <KeyValueTable
+          label="Labels"
+          rows={Object.entries(detail.labels).sort(([a], [b]) => a.localeCompare(b))}
+        />
+      </Section>
+    </Stack>
+  )
+}
+
+/** The container's inspect data, reloaded when the engine reports a change to it. */
+export function ContainerInspect({ id }: { id: string }) {
+  const detail = useEngineList(
+    (client) => client.call('containers:inspect', { id }),
+    ['container'],
+    (event) => event.id === id,
+  )
+  return (
+    <ListStates list={detail} what="details" isEmpty={() => false} empty={null}>
+      {(data) => <Details detail={data} />}
+    </ListStates>
+  )
+}

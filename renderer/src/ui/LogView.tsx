@@ -1,0 +1,99 @@
+import { useEffect, useRef } from 'react'
+import { Box, Text } from '@mantine/core'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { formatLogTime, type ViewLine } from './log-window'
+import classes from './LogView.module.css'
+
+const LINE_HEIGHT = 18
+const VIRTUALIZE_ABOVE = 300
+
+function Line({ line, showTime }: { line: ViewLine; showTime: boolean }) {
+  if (line.kind === 'skip')
+    return (
+      <div className={classes.skip} data-testid="log-skip">
+        — {line.text} —
+      </div>
+    )
+  return (
+    <div className={line.stream === 'stderr' ? classes.stderr : classes.line}>
+      {showTime && line.time && <span className={classes.time}>{formatLogTime(line.time)} </span>}
+      {line.text}
+    </div>
+  )
+}
+
+/**
+ * A monospace log pane over a bounded window of lines. While `follow` is on it sticks to the
+ * bottom; scrolling up turns follow off, scrolling back to the bottom turns it on again.
+ */
+export function LogView({
+  lines,
+  follow,
+  onFollowChange,
+  showTime = true,
+  height = 420,
+  label,
+  emptyText = 'No output yet.',
+}: {
+  lines: ViewLine[]
+  follow: boolean
+  onFollowChange?: (follow: boolean) => void
+  showTime?: boolean
+  height?: number | string
+  label: string
+  emptyText?: string
+}) {
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const virtual = lines.length > VIRTUALIZE_ABOVE
+  const virtualizer = useVirtualizer({
+    count: lines.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => LINE_HEIGHT,
+    overscan: 30,
+    enabled: virtual,
+  })
+
+  const last = lines.at(-1)?.seq
+  useEffect(() => {
+    const element = scrollRef.current
+    if (follow && element) element.scrollTop = element.scrollHeight
+  }, [follow, last, virtual])
+
+  const onScroll = () => {
+    const element = scrollRef.current
+    if (!element || !onFollowChange) return
+    const atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < LINE_HEIGHT
+    if (atBottom !== follow) onFollowChange(atBottom)
+  }
+
+  return (
+    <Box
+      ref={scrollRef}
+      className={classes.pane}
+      style={{ height }}
+      onScroll={onScroll}
+      role="log"
+      aria-label={label}
+      tabIndex={0}
+    >
+      {lines.length === 0 ? (
+        <Text size="xs" c="dimmed" p="xs">
+          {emptyText}
+        </Text>
+      ) : virtual ? (
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((item) => (
+            <div
+              key={lines[item.index]!.seq}
+              style={{ position: 'absolute', top: item.start, left: 0, right: 0 }}
+            >
+              <Line line={lines[item.index]!} showTime={showTime} />
+            </div>
+          ))}
+        </div>
+      ) : (
+        lines.map((line) => <Line key={line.seq} line={line} showTime={showTime} />)
+      )}
+    </Box>
+  )
+}
