@@ -10,6 +10,8 @@ import type {
   logHistogramInput,
   logSearchInput,
 } from '../../../shared/contract'
+import { scanNewestMatches } from './fts-scan'
+import { statement } from './statements'
 import {
   afterCursor,
   buildFilter,
@@ -19,6 +21,7 @@ import {
   whereClause,
   type EntryRow,
   type Filter,
+  type Params,
 } from './filters'
 
 export type SearchInput = z.output<typeof logSearchInput>
@@ -26,22 +29,8 @@ export type GetInput = z.output<typeof logGetInput>
 export type HistogramInput = z.output<typeof logHistogramInput>
 
 /** Above this many full-text matches, walking the time index beats sorting every match. */
-const MANY_MATCHES = 5_000
+const MANY_MATCHES = 20_000
 export const TIMELINE_LIMIT = 5_000
-
-const statementCache = new WeakMap<Database.Database, Map<string, Database.Statement>>()
-
-function statement(db: Database.Database, sql: string): Database.Statement {
-  let cache = statementCache.get(db)
-  if (!cache) statementCache.set(db, (cache = new Map<string, Database.Statement>()))
-  let prepared = cache.get(sql)
-  if (!prepared) {
-    if (cache.size > 300) cache.clear()
-    prepared = db.prepare(sql)
-    cache.set(sql, prepared)
-  }
-  return prepared
-}
 
 function countMatches(db: Database.Database, fts: string, cap: number): number {
   const sql =
@@ -49,35 +38,36 @@ function countMatches(db: Database.Database, fts: string, cap: number): number {
   return (statement(db, sql).get(fts, cap) as { n: number }).n
 }
 
-/**
- * The FROM part for a filter. Few full-text matches: read them all and sort (fast when rare).
- * Many: walk entries newest first and test membership, stopping at the page's end.
- */
-function source(db: Database.Database, filter: Filter): { from: string; terms: string[] } {
+/** Few full-text matches: read them all and sort by time (fast when they are few). */
+function fewMatches(filter: Filter): { from: string; terms: string[] } {
   if (filter.fts === null) return { from: 'entries e', terms: filter.terms }
-  if (countMatches(db, filter.fts, MANY_MATCHES) >= MANY_MATCHES) {
-    return {
-      from: 'entries e',
-      terms: [
-        'e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH @fts)',
-        ...filter.terms,
-      ],
-    }
-  }
   return {
     from: 'entries_fts CROSS JOIN entries e ON e.id = entries_fts.rowid',
     terms: ['entries_fts MATCH @fts', ...filter.terms],
   }
 }
 
+function rowsByIds(db: Database.Database, ids: number[]): EntryRow[] {
+  const sql = `SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.id IN (SELECT value FROM json_each(?))`
+  const byId = new Map(
+    (statement(db, sql).all(JSON.stringify(ids)) as EntryRow[]).map((row) => [row.id, row]),
+  )
+  return ids.map((id) => byId.get(id)).filter((row): row is EntryRow => row !== undefined)
+}
+
 export function searchEntries(db: Database.Database, input: SearchInput): LogSearchResult {
   const started = performance.now()
   const filter = buildFilter(db, input.query)
   afterCursor(input.cursor, filter)
-  const { from, terms } = source(db, filter)
-  const sql = `SELECT ${ENTRY_COLUMNS} FROM ${from} ${whereClause(terms)}
-    ORDER BY e.ts DESC, e.id DESC LIMIT @limit`
-  const rows = statement(db, sql).all({ ...filter.params, limit: input.limit + 1 }) as EntryRow[]
+  let rows: EntryRow[]
+  if (filter.fts !== null && countMatches(db, filter.fts, MANY_MATCHES) >= MANY_MATCHES) {
+    rows = rowsByIds(db, scanNewestMatches(db, filter, input.limit + 1))
+  } else {
+    const { from, terms } = fewMatches(filter)
+    const sql = `SELECT ${ENTRY_COLUMNS} FROM ${from} ${whereClause(terms)}
+      ORDER BY e.ts DESC, e.id DESC LIMIT @limit`
+    rows = statement(db, sql).all({ ...filter.params, limit: input.limit + 1 }) as EntryRow[]
+  }
   const more = rows.length > input.limit
   const entries = (more ? rows.slice(0, input.limit) : rows).map(toEntry)
   const last = entries[entries.length - 1]
@@ -160,6 +150,38 @@ export function bucketWidth(rangeMs: number, buckets: number): number {
   return STEPS_MS.find((step) => step >= ideal) ?? Math.ceil(ideal / 86_400_000) * 86_400_000
 }
 
+const MINUTE = 60_000
+
+/** Histograms over minutes or more, filtered by what the rollup keeps, read the rollup. */
+function fromRollup(query: HistogramInput['query'], bucketMs: number): boolean {
+  return (
+    bucketMs % MINUTE === 0 &&
+    !query.text &&
+    !query.recipient &&
+    !query.emailId &&
+    !query.containers?.length
+  )
+}
+
+function rollupSql(query: HistogramInput['query']): { sql: string; params: Params } {
+  const terms = ['minute >= @startMinute', 'minute < @endMinute', 'n > 0']
+  const params: Params = {}
+  const list = (column: string, name: string, values: readonly string[] | undefined): void => {
+    if (!values?.length) return
+    terms.push(`${column} IN (${values.map((_, i) => `@${name}${i}`).join(', ')})`)
+    values.forEach((value, i) => (params[`${name}${i}`] = value))
+  }
+  list('service', 'svc', query.services)
+  list('level', 'lvl', query.levels)
+  list('status', 'st', query.statuses)
+  list('source', 'src', query.sources)
+  const sql = `SELECT CAST((minute * ${MINUTE} - @start) / @bucket AS INTEGER) AS b, sum(n) AS total,
+      sum(CASE WHEN level = 'warn' THEN n ELSE 0 END) AS warn,
+      sum(CASE WHEN level IN ('error', 'fatal') THEN n ELSE 0 END) AS error
+    FROM counts WHERE ${terms.join(' AND ')} GROUP BY b`
+  return { sql, params }
+}
+
 export function histogram(
   db: Database.Database,
   input: HistogramInput,
@@ -174,24 +196,32 @@ export function histogram(
   const from = input.query.from ?? bounds.lo ?? to - 3_600_000
   const bucketMs = bucketWidth(to - from, input.buckets)
   const start = Math.floor(from / bucketMs) * bucketMs
-  const terms =
-    filter.fts === null
-      ? filter.terms
-      : ['e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH @fts)', ...filter.terms]
-  const sql = `SELECT CAST((e.ts - @start) / @bucket AS INTEGER) AS b, count(*) AS total,
-      sum(e.level = 'warn') AS warn, sum(e.level IN ('error', 'fatal')) AS error
-    FROM entries e ${whereClause([...terms, 'e.ts >= @start', 'e.ts < @end'])} GROUP BY b`
-  const rows = statement(db, sql).all({
-    ...filter.params,
-    start,
-    bucket: bucketMs,
-    end: to,
-  }) as Array<{
-    b: number
-    total: number
-    warn: number
-    error: number
-  }>
+  type BucketRow = { b: number; total: number; warn: number; error: number }
+  let rows: BucketRow[]
+  if (fromRollup(input.query, bucketMs)) {
+    const { sql, params } = rollupSql(input.query)
+    rows = statement(db, sql).all({
+      ...params,
+      start,
+      bucket: bucketMs,
+      startMinute: Math.floor(start / MINUTE),
+      endMinute: Math.ceil(to / MINUTE),
+    }) as BucketRow[]
+  } else {
+    const terms =
+      filter.fts === null
+        ? filter.terms
+        : ['e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH @fts)', ...filter.terms]
+    const sql = `SELECT CAST((e.ts - @start) / @bucket AS INTEGER) AS b, count(*) AS total,
+        sum(e.level = 'warn') AS warn, sum(e.level IN ('error', 'fatal')) AS error
+      FROM entries e ${whereClause([...terms, 'e.ts >= @start', 'e.ts < @end'])} GROUP BY b`
+    rows = statement(db, sql).all({
+      ...filter.params,
+      start,
+      bucket: bucketMs,
+      end: to,
+    }) as BucketRow[]
+  }
   const count = Math.min(1_000, Math.max(1, Math.ceil((to - start) / bucketMs)))
   const buckets = Array.from({ length: count }, (_, i) => ({
     t: start + i * bucketMs,

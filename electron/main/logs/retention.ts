@@ -98,6 +98,7 @@ export async function applyRetention(
   }
 
   const emailsDeleted = deleted > 0 ? await dropOrphanEmails(db, chunk) : 0
+  if (deleted > 0) db()?.prepare('DELETE FROM counts WHERE n <= 0').run()
   if (deleted > 0) await compact(db)
   return { deleted, emailsDeleted }
 }

@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3'
  *
  * entries: every mail event and container line. Subject and recipients live once per email in
  * `emails` / `email_recipients` (a request may arrive after its events; the join always sees it).
+ * counts: a per-minute rollup kept by triggers, for histograms over long ranges.
  * entries_fts: an external-content FTS5 index over entries.text, kept in step by triggers.
  */
 const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
@@ -44,6 +45,27 @@ const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
         PRIMARY KEY (address, email_id)
       ) WITHOUT ROWID;
       CREATE INDEX email_recipients_email ON email_recipients(email_id);
+
+      -- Entries per minute, service, level, status and source: histograms without a scan.
+      CREATE TABLE counts (
+        minute INTEGER NOT NULL,
+        service TEXT NOT NULL,
+        level TEXT NOT NULL,
+        status TEXT NOT NULL,
+        source TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (minute, service, level, status, source)
+      ) WITHOUT ROWID;
+      CREATE TRIGGER entries_count_insert AFTER INSERT ON entries BEGIN
+        INSERT INTO counts VALUES
+          (new.ts / 60000, new.service, new.level, coalesce(new.status, ''), new.source, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER entries_count_delete AFTER DELETE ON entries BEGIN
+        UPDATE counts SET n = n - 1
+        WHERE minute = old.ts / 60000 AND service = old.service AND level = old.level
+          AND status = coalesce(old.status, '') AND source = old.source;
+      END;
 
       CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 

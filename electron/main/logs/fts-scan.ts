@@ -1,0 +1,103 @@
+import type Database from 'better-sqlite3'
+import { whereClause, type Filter } from './filters'
+import { statement } from './statements'
+
+/*
+ * Newest-first search for a full-text query that matches many rows. Sorting every match by time
+ * would cost as much as the matches; instead the time index is walked in chunks (with the other
+ * filters applied by SQL) and each chunk's ids are checked against the FTS index by rowid range,
+ * which FTS5 answers with a seek. It stops as soon as the page is full.
+ */
+
+const CHUNK = 1_000
+/** After this many chunks without filling the page, one set-based query finishes the job. */
+const MAX_CHUNKS = 50
+/** Separate rowid-range probes per chunk at most; more are merged into one span. */
+const MAX_PROBES = 4
+
+/** Groups sorted ids into ranges no more than ~4x wider than the ids they hold. */
+export function idRanges(sortedIds: readonly number[]): Array<[number, number]> {
+  const ranges: Array<[number, number]> = []
+  let start = sortedIds[0]
+  let end = start
+  let count = 0
+  for (const id of sortedIds) {
+    if (start === undefined || end === undefined) break
+    if (count > 0 && id - start > 4 * (count + 1) + 64) {
+      ranges.push([start, end])
+      start = id
+      count = 0
+    }
+    end = id
+    count += 1
+  }
+  if (start !== undefined && end !== undefined) ranges.push([start, end])
+  return ranges
+}
+
+function matchingIds(db: Database.Database, fts: string, ids: readonly number[]): Set<number> {
+  const probe = statement(
+    db,
+    'SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? AND rowid BETWEEN ? AND ?',
+  ).pluck()
+  const matched = new Set<number>()
+  const sorted = [...ids].sort((a, b) => a - b)
+  let ranges = idRanges(sorted)
+  // Each probe has a fixed cost: for scattered ids one pass over the whole span is cheaper.
+  if (ranges.length > MAX_PROBES) ranges = [[sorted[0] ?? 0, sorted[sorted.length - 1] ?? 0]]
+  for (const [lo, hi] of ranges) {
+    for (const id of probe.iterate(fts, lo, hi) as IterableIterator<number>) matched.add(id)
+  }
+  return matched
+}
+
+/** Ids of the newest `wanted` rows passing the filter and its full-text query, newest first. */
+export function scanNewestMatches(db: Database.Database, filter: Filter, wanted: number): number[] {
+  const fts = filter.fts
+  if (fts === null) throw new Error('scanNewestMatches needs a full-text query')
+  const found: number[] = []
+  let position: { ts: number; id: number } | undefined
+  for (let chunks = 0; found.length < wanted; chunks += 1) {
+    const terms = [...filter.terms]
+    const params: Record<string, unknown> = { ...filter.params, chunk: CHUNK }
+    delete params.fts
+    if (position) {
+      terms.push('e.ts <= @scanTs', '(e.ts < @scanTs OR e.id < @scanId)')
+      params.scanTs = position.ts
+      params.scanId = position.id
+    }
+    if (chunks >= MAX_CHUNKS) {
+      // Matches are sparse here: finish with the set of all matches instead of walking on.
+      const rest = statement(
+        db,
+        `SELECT e.id FROM entries e ${whereClause([
+          'e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH @fts)',
+          ...terms,
+        ])} ORDER BY e.ts DESC, e.id DESC LIMIT @rest`,
+      )
+        .pluck()
+        .all({ ...params, fts, rest: wanted - found.length }) as number[]
+      found.push(...rest)
+      break
+    }
+    const chunk = statement(
+      db,
+      `SELECT e.id, e.ts FROM entries e ${whereClause(terms)}
+       ORDER BY e.ts DESC, e.id DESC LIMIT @chunk`,
+    ).all(params) as Array<{ id: number; ts: number }>
+    if (chunk.length === 0) break
+    const matched = matchingIds(
+      db,
+      fts,
+      chunk.map((row) => row.id),
+    )
+    for (const row of chunk) {
+      if (matched.has(row.id)) found.push(row.id)
+      if (found.length >= wanted) break
+    }
+    const last = chunk[chunk.length - 1]
+    if (!last || chunk.length < CHUNK) break
+    position = last
+  }
+  return found
+}
