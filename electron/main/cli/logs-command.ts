@@ -12,6 +12,7 @@ import {
 import type { Core } from '../core'
 import { exportAll } from '../logs/export'
 import { call } from './run'
+import { printServiceLogs } from './stack-command'
 
 const UNITS_MS: Record<string, number> = { s: 1e3, m: 60e3, h: 3_600e3, d: 86_400e3, w: 604_800e3 }
 
@@ -123,7 +124,13 @@ export function registerLogsCommand(program: Command, core: () => Core): void {
     .option('--json', 'one JSON object per line')
     .option('--export <file>', 'write every match (no limit) to a file, newest first')
     .option('--format <format>', 'export format: jsonl or csv (default from the file name)')
-    .action(async (options: LogsOptions) => {
+    .argument('[service]', "instead: a stack service's live output, as docker logs (see -f)")
+    .option('-f, --follow', 'with a service: keep following its output')
+    .action(async (service: string | undefined, options: LogsOptions & { follow?: boolean }) => {
+      if (service !== undefined) {
+        await printServiceLogs(core(), service, options.follow === true)
+        return
+      }
       const query = queryFromOptions(options)
       const limit = Number(options.limit)
       if (!Number.isInteger(limit) || limit < 1) {

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { createCore, type Core } from '../core'
 import { registerEngineCommand } from './engine-command'
 import { registerLogsCommand } from './logs-command'
+import { registerStackCommands } from './stack-command'
 import { CLI_SENDER, exitCodeFor, EXIT } from './run'
 
 // `maildock <command>`: the CLI over the same core and router as the app.
@@ -20,6 +21,7 @@ const program = new Command('maildock')
 
 registerEngineCommand(program, getCore)
 registerLogsCommand(program, getCore)
+registerStackCommands(program, getCore)
 
 let code: number = EXIT.ok
 try {
