@@ -1,9 +1,10 @@
 import { app, BrowserWindow, net, protocol, session } from 'electron'
-import { dirname } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createCore, type Core } from '../core'
 import { bindRouterToIpc } from './ipc-bridge'
 import { installMenu } from './menu'
+import { createAppSecretStore } from './secrets'
 import { APP_SCHEME, isTrustedSender, rendererOrigin, resolveRendererFile } from './security'
 import { createMainWindow, hardenSession, preloadPath } from './window'
 
@@ -46,6 +47,8 @@ if (!app.requestSingleInstanceLock()) {
       },
       isTrustedSender: (sender) => isTrustedSender(sender.url, sender.isMainFrame, origin),
       log: (message, error) => console.error(message, error),
+      secrets: createAppSecretStore(process.env.MAILDOCK_DATA_DIR ?? app.getPath('userData')),
+      ...(app.isPackaged ? { stackDir: join(process.resourcesPath, 'stack') } : {}),
     })
     bindRouterToIpc(core.router)
     installMenu(!app.isPackaged)

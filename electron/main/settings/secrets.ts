@@ -53,13 +53,11 @@ export async function writeSecretsFile(
 export class FileSecretStore implements SecretStore {
   readonly info: SecretStoreInfo
 
-  constructor(readonly file: string) {
-    this.info = {
-      kind: 'file',
-      location: file,
-      encrypted: false,
-      note: `Secrets are stored unencrypted in ${file}, readable only by you (mode 0600). The desktop app encrypts them with the OS keychain instead.`,
-    }
+  constructor(
+    readonly file: string,
+    note = `Secrets are stored unencrypted in ${file}, readable only by you (mode 0600). The desktop app encrypts them with the OS keychain instead.`,
+  ) {
+    this.info = { kind: 'file', location: file, encrypted: false, note }
   }
 
   static inDataDir(dataDir: string): FileSecretStore {

@@ -35,8 +35,9 @@ function verdictOf(info: Docker.ContainerInspectInfo): Verdict {
 function lastCheckOutput(info: Docker.ContainerInspectInfo): string | null {
   const log = info.State.Health?.Log ?? []
   const last = log[log.length - 1]
-  if (last === undefined) return null
-  return `exit ${last.ExitCode}${last.Output.trim() ? `: ${last.Output.trim()}` : ''}`
+  if (last === undefined || last.ExitCode === 0) return null
+  const output = last.Output.replace(/\s+/g, ' ').trim()
+  return `exit ${last.ExitCode}${output ? `: ${output.slice(0, 200)}` : ''}`
 }
 
 /**

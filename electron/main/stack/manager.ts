@@ -135,7 +135,8 @@ export class StackManager {
   async status(): Promise<StackStatus> {
     const loaded = await this.settings.load()
     this.stackName = loaded.settings.stackName
-    const engine = this.options.engine.status
+    const monitor = this.options.engine
+    const engine = monitor.status.state === 'connecting' ? await monitor.probe() : monitor.status
     const expected =
       engine.state === 'connected' ? await this.expected(loaded).catch(() => null) : null
     return readStatus({

@@ -56,7 +56,8 @@ export async function staleBundles(
       stale.push(service)
       continue
     }
-    if (sources.length === 0) continue
+    // Without a bundler (a packaged app) the shipped bundle is what there is.
+    if (sources.length === 0 || findTsx(stackDir) === null) continue
     const built = (await stat(bundle)).mtimeMs
     if ((await newestMtime([...sources, ...shared])) > built) stale.push(service)
   }
