@@ -165,11 +165,11 @@ describe('topology', () => {
   it('declares everything durable on a channel, exchanges before bindings', async () => {
     const calls: string[] = []
     const channel: TopologyChannel = {
-      assertExchange: async (name, type, options) =>
-        calls.push(`x ${name} ${type} ${options.durable}`),
-      assertQueue: async (name, options) => calls.push(`q ${name} ${options.durable}`),
-      bindQueue: async (queue, exchange, pattern) =>
-        calls.push(`b ${queue} ${exchange} ${pattern}`),
+      assertExchange: (name, type, options) =>
+        Promise.resolve(calls.push(`x ${name} ${type} ${options.durable}`)),
+      assertQueue: (name, options) => Promise.resolve(calls.push(`q ${name} ${options.durable}`)),
+      bindQueue: (queue, exchange, pattern) =>
+        Promise.resolve(calls.push(`b ${queue} ${exchange} ${pattern}`)),
     }
     await declareTopology(channel, { retryDelaysMs: [10] })
     expect(calls[0]).toBe('x maildock.requests fanout true')

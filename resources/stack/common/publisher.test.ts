@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import type { ConfirmChannel, Message } from 'amqplib'
+import type { ConfirmChannel } from 'amqplib'
 import { describe, expect, it } from 'vitest'
 import { ConfirmPublisher } from './publisher'
 
@@ -20,7 +20,7 @@ class FakeChannel extends EventEmitter {
     this.lastOptions = options
     setImmediate(() => {
       if (this.outcome === 'return') {
-        this.emit('return', { content, fields: {}, properties: options } as unknown as Message)
+        this.emit('return', { content, fields: {}, properties: options })
       }
       if (this.outcome === 'nack') confirm(new Error('message nacked'))
       else if (this.outcome !== 'silent') confirm(null)

@@ -69,7 +69,7 @@ export class ConfirmPublisher {
         clearTimeout(timer)
         const wasReturned = this.returned.delete(publishId)
         if (error !== null && error !== undefined) {
-          const closed = this.closed || /closed/i.test(String(error))
+          const closed = this.closed || /closed/i.test(error instanceof Error ? error.message : '')
           reject(
             closed
               ? new PublishError('broker channel closed before confirming', 'channel-closed')

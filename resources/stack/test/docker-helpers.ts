@@ -69,7 +69,8 @@ export async function execText(container: Docker.Container, command: string[]): 
   const err: Buffer[] = []
   stdout.on('data', (chunk: Buffer) => out.push(chunk))
   stderr.on('data', (chunk: Buffer) => err.push(chunk))
-  container.modem.demuxStream(stream, stdout, stderr)
+  const modem = container.modem as { demuxStream: (...streams: NodeJS.ReadWriteStream[]) => void }
+  modem.demuxStream(stream as NodeJS.ReadWriteStream, stdout, stderr)
   await new Promise<void>((resolve, reject) => {
     stream.on('end', () => resolve())
     stream.on('error', reject)

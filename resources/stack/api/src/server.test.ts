@@ -11,9 +11,11 @@ let brokerUp = true
 const app = buildServer({
   log: pino({ level: 'silent' }),
   bodyLimitBytes: BODY_LIMIT,
-  publishRequest: async (request) => {
-    if (!brokerUp) throw new PublishError('broker channel is closed', 'channel-closed')
+  publishRequest: (request) => {
+    if (!brokerUp)
+      return Promise.reject(new PublishError('broker channel is closed', 'channel-closed'))
     published.push(request)
+    return Promise.resolve()
   },
   health: () => ({ live: true, ready: brokerUp }),
 })

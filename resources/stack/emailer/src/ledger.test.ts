@@ -66,7 +66,10 @@ describe('SentLedger', () => {
     open('e1').close()
     const lines = readFileSync(join(dir, 'e1.ledger'), 'utf8').trim().split('\n')
     expect(lines).toHaveLength(2)
-    expect(lines.map((line) => JSON.parse(line).kind).sort()).toEqual(['attempt', 'sent'])
+    expect(lines.map((line) => (JSON.parse(line) as { kind: string }).kind).sort()).toEqual([
+      'attempt',
+      'sent',
+    ])
   })
 
   it('drops entries past the retention period', async () => {
@@ -78,7 +81,7 @@ describe('SentLedger', () => {
     expect(open('e1', () => now).lookup('old')).toBeUndefined()
   })
 
-  it('skips a line cut short by a crash and reads on', async () => {
+  it('skips a line cut short by a crash and reads on', () => {
     appendFileSync(join(dir, 'e9.ledger'), '{"kind":"sent","id":"tor')
     const ledger = open('e1')
     expect(ledger.size).toBe(0)

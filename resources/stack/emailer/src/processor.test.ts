@@ -39,9 +39,10 @@ function fakeBroker(failPublishes = false) {
   let acks = 0
   const context: DeliveryContext = {
     publisher: {
-      async publish(exchange, key, content, options) {
-        if (failPublishes) throw new Error('channel closed')
+      publish(exchange, key, content, options) {
+        if (failPublishes) return Promise.reject(new Error('channel closed'))
         published.push({ exchange, key, content, headers: options?.headers ?? {} })
+        return Promise.resolve()
       },
     },
     ack: () => {
@@ -228,11 +229,11 @@ describe('EmailProcessor', () => {
   it('marks the end of data in the ledger before the send completes', async () => {
     const seen: string[] = []
     const mailer: Mailer = {
-      async send(email, onEndOfData) {
+      send(email, onEndOfData) {
         seen.push(ledger.lookup(email.id)?.kind ?? 'none')
         onEndOfData()
         seen.push(ledger.lookup(email.id)?.kind ?? 'none')
-        throw Object.assign(new Error('451 try later'), { responseCode: 451 })
+        return Promise.reject(Object.assign(new Error('451 try later'), { responseCode: 451 }))
       },
       close() {},
     }

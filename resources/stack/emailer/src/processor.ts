@@ -101,7 +101,7 @@ export class EmailProcessor {
     delivery: Delivery,
     context: DeliveryContext,
   ): Promise<Outcome> {
-    const { ledger, log, config } = this.deps
+    const { ledger, log } = this.deps
     const attempt = attemptsSoFar(delivery.headers[HEADERS.attempts]) + 1
     const known = ledger.lookup(request.id)
     if (known?.kind === 'sent') {

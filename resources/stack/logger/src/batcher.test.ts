@@ -5,8 +5,9 @@ describe('Batcher', () => {
   it('flushes full batches at once and the rest after the interval, in order', async () => {
     const flushed: number[][] = []
     const batcher = new Batcher<number>(
-      async (items) => {
+      (items) => {
         flushed.push(items)
+        return Promise.resolve()
       },
       3,
       20,
