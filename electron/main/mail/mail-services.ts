@@ -1,3 +1,4 @@
+import type { BackoffOptions } from '../broker/backoff'
 import { BrokerConnectionManager } from '../broker/connection'
 import { brokerHandlers } from '../broker/broker-handlers'
 import type { EndpointsSource } from '../broker/endpoints'
@@ -17,6 +18,7 @@ export interface MailServicesOptions {
   history?: () => Promise<MailMessage[]>
   /** Whether to connect to the broker now (the CLI's one-shot commands do not). */
   connect?: boolean
+  reconnectBackoff?: BackoffOptions
   log?: (message: string, error?: unknown) => void
 }
 
@@ -26,6 +28,7 @@ export function createMailServices(options: MailServicesOptions) {
   const manager: BrokerConnectionManager = new BrokerConnectionManager({
     endpoints: options.endpoints,
     connectionName: `maildock-app@${process.pid}`,
+    ...(options.reconnectBackoff === undefined ? {} : { backoff: options.reconnectBackoff }),
     ...(options.log === undefined ? {} : { log: options.log }),
     onSession: (session) =>
       startAppSubscription(

@@ -88,6 +88,20 @@ describe('MailTracker', () => {
     })
   })
 
+  it('puts accepted and queued before the attempts even when the emailer was faster', () => {
+    tracker = new MailTracker()
+    tracker.apply({ kind: 'request', request: request('e9', 0) })
+    tracker.apply({ kind: 'event', event: failed('e9', 5) })
+    tracker.apply({ kind: 'event', event: accepted('e9', 8) })
+    tracker.apply({ kind: 'event', event: deadLettered('e9', 6) })
+    expect(tracker.timeline('e9').entries.map((entry) => entry.kind)).toEqual([
+      'accepted',
+      'queued',
+      'failed',
+      'dead-lettered',
+    ])
+  })
+
   it('counts each event once when it is delivered twice', () => {
     tracker = new MailTracker()
     tracker.apply({ kind: 'request', request: request('e2') })

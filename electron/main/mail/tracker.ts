@@ -51,7 +51,7 @@ export class MailTracker {
     if (tracked.seen.has(seenKey)) return
     tracked.seen.add(seenKey)
     tracked.entries.push(entry)
-    tracked.entries.sort((a, b) => a.at - b.at || order(a) - order(b))
+    tracked.entries.sort(byPhaseThenTime)
     const { email } = tracked
     if (mail.kind === 'request') {
       email.to = mail.request.to
@@ -207,6 +207,15 @@ const ORDER: Record<MailTimelineEntry['kind'], number> = {
   'dead-lettered': 5,
 }
 const order = (entry: MailTimelineEntry) => ORDER[entry.kind]
+
+/**
+ * Accepted and queued first, then the attempts in time order. The API stamps its "queued" event
+ * after the broker's confirm, by which time a fast emailer may already have tried the email.
+ */
+function byPhaseThenTime(a: MailTimelineEntry, b: MailTimelineEntry): number {
+  const phase = (entry: MailTimelineEntry) => Math.min(order(entry), 2)
+  return phase(a) - phase(b) || a.at - b.at || order(a) - order(b)
+}
 
 function matchesSearch(email: TrackedEmail, needle: string): boolean {
   return (

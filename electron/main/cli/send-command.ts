@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs'
+import type { Command } from 'commander'
+import {
+  fillTemplate,
+  MaildockError,
+  templateVariables,
+  type BulkSendProgress,
+} from '../../../shared/contract'
+import type { Core } from '../core'
+import { call, follow } from './run'
+
+interface SendOptions {
+  to: string[]
+  cc: string[]
+  bcc: string[]
+  subject?: string
+  text?: string
+  textFile?: string
+  htmlFile?: string
+  var: string[]
+  key?: string
+  csv?: string
+  toColumn?: string
+  ccColumn?: string
+  bccColumn?: string
+  json?: boolean
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value]
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path === '-' ? 0 : path, 'utf8')
+  } catch (error) {
+    throw new MaildockError('INVALID_INPUT', `Cannot read ${path}: ${(error as Error).message}`)
+  }
+}
+
+function variables(pairs: string[]): Record<string, string> {
+  const values: Record<string, string> = {}
+  for (const pair of pairs) {
+    const at = pair.indexOf('=')
+    if (at <= 0) throw new MaildockError('INVALID_INPUT', `--var takes name=value, got "${pair}"`)
+    values[pair.slice(0, at)] = pair.slice(at + 1)
+  }
+  return values
+}
+
+function body(options: SendOptions): { subject: string; text: string; html?: string } {
+  const text = options.textFile !== undefined ? readText(options.textFile) : (options.text ?? '')
+  const html = options.htmlFile === undefined ? undefined : readText(options.htmlFile)
+  return { subject: options.subject ?? '', text, ...(html === undefined ? {} : { html }) }
+}
+
+/** `maildock send`: one email from the options, or one per row of a CSV file. */
+export function registerSendCommand(program: Command, core: () => Core): void {
+  program
+    .command('send')
+    .description("send an email through the stack's API, or one per row of a CSV file")
+    .option('--to <address>', 'recipient (repeat for several)', collect, [])
+    .option('--cc <address>', 'copy recipient (repeatable)', collect, [])
+    .option('--bcc <address>', 'blind copy recipient (repeatable)', collect, [])
+    .option('--subject <text>', 'subject; {{name}} marks a variable')
+    .option('--text <text>', 'plain-text body')
+    .option('--text-file <path>', 'read the plain-text body from a file (- for stdin)')
+    .option('--html-file <path>', 'read an HTML part from a file')
+    .option('--var <name=value>', 'value of a {{variable}} (repeatable)', collect, [])
+    .option('--key <key>', 'Idempotency-Key: sending again with the same key sends once')
+    .option('--csv <file>', 'send one email per row; every column is a {{variable}}')
+    .option('--to-column <name>', 'CSV column holding the recipients (default: guessed)')
+    .option('--cc-column <name>', 'CSV column holding cc recipients')
+    .option('--bcc-column <name>', 'CSV column holding bcc recipients')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: SendOptions) => {
+      if (options.csv !== undefined) await sendCsv(core(), options)
+      else await sendOne(core(), options)
+    })
+}
+
+async function sendOne(core: Core, options: SendOptions): Promise<void> {
+  const template = body(options)
+  const values = variables(options.var)
+  const missing = templateVariables(template.subject, template.text, template.html).filter(
+    (name) => !Object.hasOwn(values, name),
+  )
+  if (missing.length > 0) {
+    throw new MaildockError(
+      'INVALID_INPUT',
+      `No --var for ${missing.map((n) => `{{${n}}}`).join(', ')}`,
+    )
+  }
+  const fill = (text: string) => fillTemplate(text, values).text
+  const accepted = await call(core, 'mail:send', {
+    email: {
+      to: options.to,
+      cc: options.cc,
+      bcc: options.bcc,
+      subject: fill(template.subject),
+      text: fill(template.text),
+      ...(template.html === undefined ? {} : { html: fill(template.html) }),
+    },
+    ...(options.key === undefined ? {} : { idempotencyKey: options.key }),
+  })
+  if (options.json === true) console.log(JSON.stringify(accepted))
+  else console.log(`accepted ${accepted.id}`)
+}
+
+async function sendCsv(core: Core, options: SendOptions): Promise<void> {
+  const csv = readText(options.csv ?? '')
+  const preview = await call(core, 'mail:csv-preview', { csv, rows: 1 })
+  const to = options.toColumn ?? preview.suggested.to
+  if (to === undefined) {
+    throw new MaildockError(
+      'INVALID_INPUT',
+      `Which column holds the recipients? Pass --to-column (columns: ${preview.columns.join(', ')})`,
+    )
+  }
+  const cc = options.ccColumn ?? preview.suggested.cc
+  const bcc = options.bccColumn ?? preview.suggested.bcc
+  const started = await call(core, 'mail:bulk-start', {
+    csv,
+    mapping: { to, ...(cc === undefined ? {} : { cc }), ...(bcc === undefined ? {} : { bcc }) },
+    template: body(options),
+  })
+  const interactive = process.stderr.isTTY && options.json !== true
+  let last: BulkSendProgress = started
+  await follow(core, 'mail:bulk-progress', { batchId: started.batchId }, (progress) => {
+    last = progress
+    if (interactive) process.stderr.write(`\r${describeProgress(progress)}`)
+  })
+  if (interactive) process.stderr.write('\n')
+  const result = await call(core, 'mail:bulk-result', { batchId: started.batchId })
+  if (options.json === true) {
+    console.log(JSON.stringify(result))
+  } else {
+    for (const row of result.rows) {
+      if (row.status === 'invalid' || row.status === 'failed') {
+        console.log(`row ${row.row}\t${row.status}\t${row.to ?? ''}\t${row.error ?? ''}`)
+      }
+    }
+    console.log(describeProgress(last))
+  }
+  const bad = result.invalid + result.failed
+  if (bad > 0) {
+    throw new MaildockError('INTERNAL', `${bad} of ${result.total} rows were not sent (see above)`)
+  }
+}
+
+function describeProgress(progress: BulkSendProgress): string {
+  const done = progress.accepted + progress.invalid + progress.failed
+  return `${done}/${progress.total} rows: ${progress.accepted} accepted, ${progress.invalid} invalid, ${progress.failed} failed (${progress.rate}/s) ${progress.state}`
+}

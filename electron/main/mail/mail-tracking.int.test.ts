@@ -1,0 +1,288 @@
+// The app's side of the mail stack against real services: its durable subscription catches up
+// after the app was closed, survives a broker restart, and the dead-letter queue can be retried.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { QUEUES } from '../../../shared/messages'
+import { postMany } from '../../../resources/stack/test/api-client'
+import { execText, waitFor } from '../../../resources/stack/test/docker-helpers'
+import { waitForDelivery } from '../../../resources/stack/test/expectations'
+import type { MailStack } from '../../../resources/stack/test/mail-stack'
+import { listDeadLetters } from '../broker/dead-letters'
+import type { StackEndpoints } from '../broker/endpoints'
+import { postEmail } from './api-client'
+import { startApp, startMailStack, tempDataDir } from './mail-test-stack'
+
+let stack: MailStack
+let endpoints: () => Promise<StackEndpoints>
+const data = tempDataDir()
+const run = Date.now().toString(36)
+
+beforeAll(async () => {
+  ;({ stack, endpoints } = await startMailStack({
+    emailerEnv: { EMAILER_RETRY_DELAYS_MS: '500,1000' },
+  }))
+})
+
+afterAll(async () => {
+  await stack?.stop()
+  data.remove()
+})
+
+type App = ReturnType<typeof startApp>
+
+async function connected(app: App): Promise<void> {
+  await waitFor(
+    'the app to consume maildock.app',
+    () =>
+      app.manager.state.state === 'connected' && app.manager.state.subscription.consuming
+        ? true
+        : undefined,
+    30_000,
+  )
+}
+
+function statusesOf(app: App, ids: string[]) {
+  const wanted = new Set(ids)
+  const emails = app.tracker
+    .recent({ limit: 50_000 })
+    .emails.filter((email) => wanted.has(email.id))
+  return {
+    found: emails.length,
+    sent: emails.filter((email) => email.status === 'sent').length,
+    emails,
+  }
+}
+
+function email(index: number, prefix: string) {
+  return {
+    to: [`user${index}@example.org`],
+    subject: `${prefix} ${index}`,
+    text: `Body ${index}`,
+  }
+}
+
+describe("the app's mail subscription", () => {
+  it('catches up on 200 emails delivered while the app was stopped: all tracked as sent', async () => {
+    const first = startApp(endpoints, data.dir)
+    await connected(first)
+    await first.stop()
+
+    const ids = Array.from({ length: 200 }, (_, i) => `closed-${run}-${i}`)
+    await postMany(stack.apiUrl, ids.length, (i) => ({ key: ids[i]!, body: email(i, 'Closed') }))
+    const delivered = await waitForDelivery(() => stack.catcher, ids, 120_000, 500)
+    expect(delivered.missing).toEqual([])
+    expect(delivered.duplicated).toEqual([])
+
+    const probe = await stack.connectBroker()
+    const channel = await probe.createChannel()
+    const waiting = (await channel.checkQueue(QUEUES.app)).messageCount
+    await probe.close()
+    // request + accepted + sent for each email, kept for the app while it was away
+    expect(waiting).toBeGreaterThanOrEqual(600)
+
+    const started = Date.now()
+    const second = startApp(endpoints, data.dir)
+    try {
+      await waitFor(
+        '200 emails tracked as sent',
+        () => (statusesOf(second, ids).sent === 200 ? true : undefined),
+        60_000,
+      )
+      const catchUpMs = Date.now() - started
+      console.log(`caught up on ${waiting} messages (200 emails) in ${catchUpMs} ms`)
+      const { emails } = statusesOf(second, ids)
+      expect(emails.every((e) => e.attempts === 1 && e.detail?.startsWith('250'))).toBe(true)
+      const timeline = second.tracker.timeline(ids[7]!)
+      expect(timeline.entries.map((entry) => entry.kind)).toEqual(['accepted', 'queued', 'sent'])
+      expect(timeline.email.subject).toBe('Closed 7')
+      // every message was stored before it was acknowledged, and the queue is drained
+      await waitFor(
+        'the app queue to drain',
+        () => (second.manager.state.subscription.inFlight === 0 ? true : undefined),
+        10_000,
+      )
+      const stored = second.store.search({ query: { emailId: ids[7]! }, limit: 10 })
+      expect(stored.entries.map((entry) => entry.status).sort()).toEqual([
+        'accepted',
+        'request',
+        'sent',
+      ])
+    } finally {
+      await second.stop()
+    }
+
+    // A third start, with the queue empty, rebuilds the same picture from the log store alone.
+    const third = startApp(endpoints, data.dir)
+    try {
+      await waitFor(
+        'history from the store',
+        () => (statusesOf(third, ids).sent === 200 ? true : undefined),
+        10_000,
+      )
+    } finally {
+      await third.stop()
+    }
+  })
+
+  it('reconnects after a broker restart and keeps consuming', async () => {
+    const app = startApp(endpoints, data.dir)
+    try {
+      await connected(app)
+      const states: string[] = []
+      app.manager.onChange((state) => states.push(state.state))
+      await stack.restartBroker()
+      await connected(app)
+      expect(states).toContain('reconnecting')
+      await stack.waitServiceHealthy('api')
+      await stack.waitServiceHealthy('emailer')
+
+      const ids = Array.from({ length: 20 }, (_, i) => `restart-${run}-${i}`)
+      await postMany(stack.apiUrl, ids.length, (i) => ({
+        key: ids[i]!,
+        body: email(i, 'After restart'),
+      }))
+      await waitFor(
+        '20 emails sent after the restart',
+        () => (statusesOf(app, ids).sent === 20 ? true : undefined),
+        60_000,
+      )
+    } finally {
+      await app.stop()
+    }
+  })
+
+  it('shows the queues from the management API', async () => {
+    const app = startApp(endpoints, data.dir)
+    const ctx = { sender: { url: 't', isMainFrame: true } }
+    try {
+      await connected(app)
+      // The management API refreshes its queue statistics every few seconds.
+      const queues = await waitFor(
+        'both consumers in the management API',
+        async () => {
+          const overview = await app.channels['broker:overview']({}, ctx)
+          if (overview.state !== 'ok') throw new Error(overview.error)
+          const byName = new Map(overview.queues.map((queue) => [queue.name, queue]))
+          const ready =
+            (byName.get(QUEUES.emailer)?.consumers ?? 0) >= 1 &&
+            byName.get(QUEUES.app)?.consumers === 1 &&
+            (byName.get(QUEUES.logger)?.consumers ?? 0) >= 1
+          return ready ? byName : undefined
+        },
+        30_000,
+        1_000,
+      )
+      expect(queues.get(QUEUES.emailer)).toMatchObject({ role: 'work', durable: true })
+      expect(queues.get(QUEUES.app)).toMatchObject({ role: 'app', consumers: 1 })
+      expect(queues.get(QUEUES.deadLetter)?.role).toBe('dead-letter')
+      expect(queues.get(QUEUES.logger)?.consumers).toBeGreaterThanOrEqual(1)
+    } finally {
+      await app.stop()
+    }
+  })
+
+  it('a rejected email shows failed with the reply; Retry delivers it once the server accepts', async () => {
+    const app = startApp(endpoints, data.dir)
+    try {
+      await connected(app)
+      const alerts: string[] = []
+      app.tracker.onAlert((alert) => alerts.push(alert.emailId))
+      await stack.catcher.rejectRecipients(550)
+      const rejected = await postEmail(
+        stack.apiUrl,
+        { ...email(1, 'Rejected'), cc: [], bcc: [] },
+        `rejected-${run}`,
+      )
+      const doomed = await postEmail(
+        stack.apiUrl,
+        { ...email(2, 'Doomed'), cc: [], bcc: [] },
+        `doomed-${run}`,
+      )
+      const settled = (id: string) =>
+        statusesOf(app, [id]).emails[0]?.status === 'failed' &&
+        app.tracker.timeline(id).entries.length === 4
+      await waitFor(
+        'both failed',
+        () => (settled(rejected.id) && settled(doomed.id) ? true : undefined),
+        30_000,
+      )
+      const failed = app.tracker.timeline(rejected.id)
+      expect(failed.email).toMatchObject({ status: 'failed', smtpCode: 550, deadLettered: true })
+      expect(failed.email.detail).toMatch(/550/)
+      expect(failed.entries.map((entry) => entry.kind)).toEqual([
+        'accepted',
+        'queued',
+        'failed',
+        'dead-lettered',
+      ])
+      expect(alerts.sort()).toEqual([doomed.id, rejected.id].sort())
+
+      const session = app.manager.session!
+      const letters = await listDeadLetters(session, 100)
+      const letter = letters.messages.find((message) => message.emailId === rejected.id)
+      expect(letter?.reason).toMatch(/550/)
+      expect(letter?.smtpCode).toBe(550)
+      expect(letter?.subject).toBe('Rejected 1')
+
+      await stack.catcher.stopRejecting()
+      const ctx = { sender: { url: 't', isMainFrame: true } }
+      const retried = await app.channels['broker:dead-letters-retry']({ keys: [rejected.id] }, ctx)
+      expect(retried).toEqual({ done: [rejected.id], missing: [] })
+      await waitFor(
+        'the retried email sent',
+        () => (app.tracker.timeline(rejected.id).email.status === 'sent' ? true : undefined),
+        30_000,
+      )
+      const delivered = await waitForDelivery(() => stack.catcher, [rejected.id], 30_000, 500)
+      expect(delivered.counts.get(rejected.id)).toBe(1)
+
+      const discarded = await app.channels['broker:dead-letters-discard'](
+        { keys: [doomed.id, 'gone'] },
+        ctx,
+      )
+      expect(discarded).toEqual({ done: [doomed.id], missing: ['gone'] })
+      const after = await listDeadLetters(session, 100)
+      expect(after.messages.map((message) => message.emailId)).not.toContain(doomed.id)
+      expect(after.messages.map((message) => message.emailId)).not.toContain(rejected.id)
+    } finally {
+      await stack.catcher.stopRejecting()
+      await app.stop()
+    }
+  })
+  // Last: a memory alarm holds every publishing connection back until it clears.
+  it('reports a blocked connection while the broker has a memory alarm', async () => {
+    const app = startApp(endpoints, data.dir)
+    const broker = stack.container('broker')
+    const setWatermark = (value: string) =>
+      execText(broker, ['rabbitmqctl', 'set_vm_memory_high_watermark', value])
+    try {
+      await connected(app)
+      await setWatermark('0.000001')
+      // RabbitMQ blocks a connection once it publishes: an unroutable probe is enough.
+      const probe = app.manager.publish('', `maildock.no-such-queue-${run}`, Buffer.from('probe'))
+      const outcome = probe.then(
+        () => 'confirmed',
+        (error: Error) => error.message,
+      )
+      await waitFor(
+        'blocked',
+        () => (app.manager.state.state === 'blocked' ? true : undefined),
+        30_000,
+      )
+      expect(app.manager.state.blockedReason).toBe('low on memory')
+      expect(await outcome).toMatch(
+        /did not confirm the message within 10000 ms \(the broker blocks publishing: low on memory\)/,
+      )
+    } finally {
+      await setWatermark('0.4')
+    }
+    try {
+      await waitFor(
+        'unblocked',
+        () => (app.manager.state.state === 'connected' ? true : undefined),
+        30_000,
+      )
+    } finally {
+      await app.stop()
+    }
+  })
+})
