@@ -1,15 +1,16 @@
 import {
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
   type KeyboardEvent,
-  type MouseEvent,
   type ReactNode,
 } from 'react'
 import { ActionIcon, Box, Checkbox, Group, Table, Text, UnstyledButton } from '@mantine/core'
 import { IconChevronDown, IconChevronRight, IconChevronUp, IconSelector } from '@tabler/icons-react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import classes from './DataTable.module.css'
+import { DataRow, ROW_HEIGHT, type RowEntry, type RowEvents } from './DataRow'
 
 export interface Column<T> {
   key: string
@@ -53,13 +54,11 @@ export interface DataTableProps<T> {
   maxHeight?: string
 }
 
-export const ROW_HEIGHT = 34
+export { ROW_HEIGHT }
 /** Below this many rows every row is in the DOM; above it only the visible ones. */
 export const VIRTUALIZE_ABOVE = 100
 
-type Entry<T> =
-  | { kind: 'section'; section: TableSection<T>; collapsed: boolean }
-  | { kind: 'row'; row: T; key: string; position: number }
+type Entry<T> = { kind: 'section'; section: TableSection<T>; collapsed: boolean } | RowEntry<T>
 
 function sortRows<T>(rows: T[], columns: Column<T>[], sort: SortState | null): T[] {
   const compare = sort && columns.find((c) => c.key === sort.key)?.compare
@@ -90,33 +89,6 @@ function SortHeader({
   )
 }
 
-function CellContent<T>({
-  column,
-  row,
-  stop,
-}: {
-  column: Column<T>
-  row: T
-  stop: (event: MouseEvent) => void
-}) {
-  const content = column.render(row)
-  const className = column.interactive
-    ? classes.actions
-    : column.mono
-      ? `${classes.cell} ${classes.mono}`
-      : classes.cell
-  return (
-    <Table.Td
-      ta={column.align}
-      className={className}
-      onClick={column.interactive ? stop : undefined}
-      title={typeof content === 'string' ? content : undefined}
-    >
-      {content}
-    </Table.Td>
-  )
-}
-
 export function DataTable<T>(props: DataTableProps<T>) {
   const { columns, rowKey, sort, selected, onSelectedChange, onOpen, onDelete } = props
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
@@ -142,7 +114,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
   }, [props.rows, props.sections, columns, sort, rowKey, collapsed])
 
   const rowEntries = useMemo(
-    () => entries.filter((e): e is Extract<Entry<T>, { kind: 'row' }> => e.kind === 'row'),
+    () => entries.filter((e): e is RowEntry<T> => e.kind === 'row'),
     [entries],
   )
   const virtual = entries.length > VIRTUALIZE_ABOVE
@@ -188,7 +160,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
     })
   }
 
-  const onRowKey = (event: KeyboardEvent, entry: Extract<Entry<T>, { kind: 'row' }>) => {
+  const onRowKey = (event: KeyboardEvent, entry: RowEntry<T>) => {
     if (event.target !== event.currentTarget) return
     if (event.key === 'Enter') onOpen?.(entry.row)
     else if (event.key === 'Delete' || (event.key === 'Backspace' && event.metaKey))
@@ -203,7 +175,20 @@ export function DataTable<T>(props: DataTableProps<T>) {
   }
 
   const tabbableKey = activeKey ?? rowEntries[0]?.key
-  const stop = (event: MouseEvent) => event.stopPropagation()
+  const latest = useRef({ onRowKey, toggle, onOpen })
+  useLayoutEffect(() => {
+    latest.current = { onRowKey, toggle, onOpen }
+  })
+  // Stable across renders, so rows that did not change skip rendering (memo) while scrolling.
+  const events = useMemo<RowEvents<T>>(
+    () => ({
+      open: (entry) => latest.current.onOpen?.(entry.row),
+      key: (event, entry) => latest.current.onRowKey(event, entry),
+      toggle: (entry, range) => latest.current.toggle(entry.key, entry.position, range),
+      focus: (entry) => setActiveKey(entry.key),
+    }),
+    [],
+  )
 
   return (
     <Box
@@ -304,37 +289,15 @@ export function DataTable<T>(props: DataTableProps<T>) {
                 </Table.Td>
               </Table.Tr>
             ) : (
-              <Table.Tr
+              <DataRow
                 key={entry.key}
-                data-row-key={entry.key}
-                tabIndex={entry.key === tabbableKey ? 0 : -1}
-                className={classes.row}
-                aria-selected={withSelection ? selected.has(entry.key) : undefined}
-                onFocus={() => setActiveKey(entry.key)}
-                onClick={() => onOpen?.(entry.row)}
-                onKeyDown={(event) => onRowKey(event, entry)}
-                style={{ height: ROW_HEIGHT }}
-              >
-                {withSelection && (
-                  <Table.Td onClick={stop}>
-                    <Checkbox
-                      size="xs"
-                      aria-label={`Select ${entry.key}`}
-                      checked={selected.has(entry.key)}
-                      onChange={(event) =>
-                        toggle(
-                          entry.key,
-                          entry.position,
-                          (event.nativeEvent as globalThis.MouseEvent).shiftKey,
-                        )
-                      }
-                    />
-                  </Table.Td>
-                )}
-                {columns.map((column) => (
-                  <CellContent key={column.key} column={column} row={entry.row} stop={stop} />
-                ))}
-              </Table.Tr>
+                entry={entry}
+                columns={columns}
+                withSelection={withSelection}
+                selected={withSelection && selected.has(entry.key)}
+                tabbable={entry.key === tabbableKey}
+                events={events}
+              />
             ),
           )}
           {paddingBottom > 0 && (

@@ -1,4 +1,4 @@
-import { ActionIcon, Anchor, Badge, Group, Loader, Menu, Text, Tooltip } from '@mantine/core'
+import { ActionIcon, Anchor, Badge, Group, Loader, Menu, Text } from '@mantine/core'
 import {
   IconDots,
   IconPlayerPause,
@@ -78,32 +78,25 @@ export function PortsCell({ ports }: { ports: PortMapping[] }) {
   const shown = ports.slice(0, 2)
   const rest = ports.length - shown.length
   return (
-    <Tooltip
-      label={ports.map(formatPort).join('\n')}
-      multiline
-      disabled={rest === 0}
-      style={{ whiteSpace: 'pre' }}
-    >
-      <Group gap={8} wrap="nowrap" ff="monospace" fz="xs">
-        {shown.map((port) =>
-          port.hostPort !== undefined && port.protocol === 'tcp' ? (
-            <Anchor
-              key={formatPort(port)}
-              href={`http://${browserHost(port.hostIp)}:${port.hostPort}`}
-              target="_blank"
-              rel="noreferrer"
-              size="xs"
-              ff="monospace"
-            >
-              {formatPort(port)}
-            </Anchor>
-          ) : (
-            <span key={formatPort(port)}>{formatPort(port)}</span>
-          ),
-        )}
-        {rest > 0 && <Text size="xs" c="dimmed" span>{`+${rest}`}</Text>}
-      </Group>
-    </Tooltip>
+    <Group gap={8} wrap="nowrap" ff="monospace" fz="xs" title={ports.map(formatPort).join('\n')}>
+      {shown.map((port) =>
+        port.hostPort !== undefined && port.protocol === 'tcp' ? (
+          <Anchor
+            key={formatPort(port)}
+            href={`http://${browserHost(port.hostIp)}:${port.hostPort}`}
+            target="_blank"
+            rel="noreferrer"
+            size="xs"
+            ff="monospace"
+          >
+            {formatPort(port)}
+          </Anchor>
+        ) : (
+          <span key={formatPort(port)}>{formatPort(port)}</span>
+        ),
+      )}
+      {rest > 0 && <Text size="xs" c="dimmed" span>{`+${rest}`}</Text>}
+    </Group>
   )
 }
 
@@ -135,17 +128,16 @@ export function RowActions({
       {busy ? (
         <Loader size={16} aria-label={`${container.name} busy`} />
       ) : primary ? (
-        <Tooltip label={actionLabels[primary]} openDelay={400}>
-          <ActionIcon
-            size="sm"
-            variant="subtle"
-            color={primary === 'stop' ? 'red' : 'green'}
-            aria-label={`${actionLabels[primary]} ${container.name}`}
-            onClick={() => onAction(primary)}
-          >
-            <PrimaryIcon size={16} />
-          </ActionIcon>
-        </Tooltip>
+        <ActionIcon
+          size="sm"
+          title={actionLabels[primary]}
+          variant="subtle"
+          color={primary === 'stop' ? 'red' : 'green'}
+          aria-label={`${actionLabels[primary]} ${container.name}`}
+          onClick={() => onAction(primary)}
+        >
+          <PrimaryIcon size={16} />
+        </ActionIcon>
       ) : null}
       <Menu position="bottom-end" withinPortal shadow="md">
         <Menu.Target>

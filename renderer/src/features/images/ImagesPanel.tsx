@@ -1,15 +1,5 @@
 import { useDeferredValue, useMemo, useState } from 'react'
-import {
-  ActionIcon,
-  Badge,
-  Button,
-  Group,
-  Menu,
-  Stack,
-  Text,
-  TextInput,
-  Tooltip,
-} from '@mantine/core'
+import { ActionIcon, Badge, Button, Group, Menu, Stack, Text, TextInput } from '@mantine/core'
 import {
   IconDots,
   IconDownload,
@@ -48,11 +38,9 @@ function TagsCell({ image }: { image: ImageSummary }) {
         {image.tags[0]}
       </Text>
       {image.tags.length > 1 && (
-        <Tooltip label={image.tags.slice(1).join('\n')} multiline style={{ whiteSpace: 'pre' }}>
-          <Badge size="xs" variant="light">
-            +{image.tags.length - 1}
-          </Badge>
-        </Tooltip>
+        <Badge size="xs" variant="light" title={image.tags.slice(1).join('\n')}>
+          +{image.tags.length - 1}
+        </Badge>
       )}
     </Group>
   )

@@ -1,5 +1,5 @@
 import { useDeferredValue, useMemo, useState } from 'react'
-import { ActionIcon, Badge, Button, Group, Stack, Text, Tooltip } from '@mantine/core'
+import { ActionIcon, Badge, Button, Group, Stack, Text } from '@mantine/core'
 import { IconPlus, IconTrash } from '@tabler/icons-react'
 import type { NetworkSummary } from '../../../../shared/contract'
 import { DataTable, type Column, type SortState } from '../../ui/DataTable'
@@ -110,17 +110,15 @@ export function NetworksPanel() {
         interactive: true,
         render: (n) =>
           n.builtIn ? null : (
-            <Tooltip label="Remove" openDelay={400}>
-              <ActionIcon
-                size="sm"
-                variant="subtle"
-                color="red"
-                aria-label={`Remove ${n.name}`}
-                onClick={() => setRemoving(n)}
-              >
-                <IconTrash size={16} />
-              </ActionIcon>
-            </Tooltip>
+            <ActionIcon
+              size="sm"
+              variant="subtle"
+              color="red"
+              aria-label={`Remove ${n.name}`}
+              onClick={() => setRemoving(n)}
+            >
+              <IconTrash size={16} />
+            </ActionIcon>
           ),
       },
     ],

@@ -1,5 +1,5 @@
 import { useDeferredValue, useMemo, useState } from 'react'
-import { ActionIcon, Button, Drawer, Group, Stack, Text, Tooltip } from '@mantine/core'
+import { ActionIcon, Button, Drawer, Group, Stack, Text } from '@mantine/core'
 import { IconPlus, IconTrash } from '@tabler/icons-react'
 import type { VolumeSummary } from '../../../../shared/contract'
 import { DataTable, type Column, type SortState } from '../../ui/DataTable'
@@ -148,17 +148,15 @@ export function VolumesPanel() {
         width: 50,
         interactive: true,
         render: (v) => (
-          <Tooltip label="Remove" openDelay={400}>
-            <ActionIcon
-              size="sm"
-              variant="subtle"
-              color="red"
-              aria-label={`Remove ${v.name}`}
-              onClick={() => setRemoving(v)}
-            >
-              <IconTrash size={16} />
-            </ActionIcon>
-          </Tooltip>
+          <ActionIcon
+            size="sm"
+            variant="subtle"
+            color="red"
+            aria-label={`Remove ${v.name}`}
+            onClick={() => setRemoving(v)}
+          >
+            <IconTrash size={16} />
+          </ActionIcon>
         ),
       },
     ],
