@@ -51,6 +51,7 @@ export function ComposeForm() {
         ({ id }) => {
           setSentId(id)
           setAttempted(false)
+          setDraft(emptyDraft)
           notifications.show({
             color: 'green',
             title: 'Accepted by the API',

@@ -1,0 +1,164 @@
+// Sending from the UI against the real mail stack (RabbitMQ, api, emailer, logger, SMTP catcher):
+// one email followed to "sent", a 1,000-row CSV with 3 bad rows, and a rejected email retried
+// from the dead-letter view.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { waitForDelivery } from '../../resources/stack/test/expectations'
+import { MailStack } from '../../resources/stack/test/mail-stack'
+import { managementUrlOf } from '../../electron/main/mail/mail-test-stack'
+import { launchBrowser, openPage, startApp, type RunningApp } from './harness'
+
+let stack: MailStack
+let app: RunningApp
+let browser: Browser
+let page: Page
+let errors: string[]
+const dataDir = mkdtempSync(join(tmpdir(), 'maildock-e2e-send-'))
+const run = Date.now().toString(36)
+
+beforeAll(async () => {
+  stack = await MailStack.start({ emailerEnv: { EMAILER_RETRY_DELAYS_MS: '500,1000' } })
+  app = await startApp({
+    MAILDOCK_DATA_DIR: dataDir,
+    MAILDOCK_API_URL: stack.apiUrl,
+    MAILDOCK_AMQP_URL: stack.amqpUrl,
+    MAILDOCK_BROKER_MANAGEMENT_URL: await managementUrlOf(stack),
+  })
+  browser = await launchBrowser()
+  ;({ page, errors } = await openPage(browser, app.url))
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await app?.stop()
+  await stack?.stop()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+async function goTo(panel: string): Promise<void> {
+  await page.goto(`${app.origin}/#/${panel}`)
+}
+
+let previousId: string | null = null
+
+async function compose(to: string, subject: string, text: string): Promise<string> {
+  await goTo('send')
+  await page.getByRole('tab', { name: 'Compose' }).click()
+  const toField = page.getByTestId('address-to')
+  await toField.click()
+  await toField.fill(to)
+  await toField.press('Enter')
+  await page.getByTestId('compose-subject').fill(subject)
+  await page.getByTestId('compose-text').fill(text)
+  await page.getByTestId('compose-send').click()
+  const id = page.getByTestId('sent-id')
+  await expect.poll(() => id.textContent(), { timeout: 15_000 }).not.toBe(previousId)
+  previousId = (await id.textContent()) ?? ''
+  return previousId
+}
+
+describe('Send panel with the stack up', () => {
+  it('sends one email, follows its timeline to "sent", and the SMTP server has it', async () => {
+    await goTo('send')
+    await expect
+      .poll(() => page.getByTestId('broker-badge').textContent(), { timeout: 30_000 })
+      .toContain('connected')
+    const subject = `Hello from the e2e ${run}`
+    const id = await compose('ann@example.org', subject, 'One email, followed to delivery.')
+    await expect
+      .poll(() => page.getByTestId('timeline-status').textContent(), { timeout: 30_000 })
+      .toBe('sent')
+    expect(await page.getByTestId('timeline-sent').textContent()).toMatch(/250/)
+    const delivered = await waitForDelivery(() => stack.catcher, [id], 30_000, 500)
+    expect(delivered.counts.get(id)).toBe(1)
+    expect(delivered.messages[0]?.Subject).toBe(subject)
+    expect(errors).toEqual([])
+  })
+
+  it('bulk sends 1,000 CSV rows of which 3 are bad: 997 delivered, the 3 reported with reasons', async () => {
+    const rows = Array.from({ length: 1000 }, (_, i) => `user${i}@example.org,User ${i},${i}`)
+    rows[99] = 'not-an-address,Bad address,99' // row 101
+    rows[499] = ',No address,499' // row 501
+    rows[899] = 'fine@example.org,"Line\nbreak",899' // row 901: a line break in the subject
+    const file = join(dataDir, 'people.csv')
+    writeFileSync(file, ['email,name,code', ...rows].join('\n'))
+
+    await goTo('send')
+    await page.getByRole('tab', { name: 'Bulk from CSV' }).click()
+    await page.locator('input[type="file"]').setInputFiles(file)
+    await expect
+      .poll(() => page.getByTestId('csv-summary').textContent(), { timeout: 10_000 })
+      .toContain('1000 rows · 3 columns')
+    expect(await page.getByTestId('mapping-to').inputValue()).toBe('email')
+    await page.getByTestId('bulk-subject').fill(`Bulk ${run} for {{name}}`)
+    await page.getByTestId('bulk-text').fill('Your code is {{code}}.')
+    const started = Date.now()
+    await page.getByTestId('bulk-start').click()
+    await expect
+      .poll(() => page.getByTestId('bulk-counts').textContent(), { timeout: 120_000 })
+      .toMatch(/^1000\/1000 · accepted 997 · invalid 3 · failed 0/)
+    console.log(`bulk: 997 accepted by the API in ${Date.now() - started} ms`)
+    await page.getByTestId('bulk-rows').waitFor()
+    expect(await page.getByTestId('bulk-row-101').textContent()).toContain(
+      'to "not-an-address": is not a valid email address',
+    )
+    expect(await page.getByTestId('bulk-row-501').textContent()).toContain(
+      'no recipient in column "email"',
+    )
+    expect(await page.getByTestId('bulk-row-901').textContent()).toContain(
+      'subject: must not contain CR or LF',
+    )
+    const batchId =
+      (await page.getByTestId('bulk-progress').locator('code').first().textContent()) ?? ''
+    const bad = new Set([101, 501, 901])
+    const ids = Array.from({ length: 1000 }, (_, i) => i + 2)
+      .filter((row) => !bad.has(row))
+      .map((row) => `${batchId}-r${row}`)
+    const delivered = await waitForDelivery(() => stack.catcher, ids, 180_000, 1000)
+    console.log(`bulk: 997 delivered ${Date.now() - started} ms after Start`)
+    expect(delivered.missing).toEqual([])
+    expect(delivered.duplicated).toEqual([])
+    expect(delivered.messages.find((m) => m.MessageID.startsWith(`${batchId}-r2@`))?.Subject).toBe(
+      `Bulk ${run} for User 0`,
+    )
+  })
+
+  it('shows an email the SMTP server rejects as failed with its reply; Retry delivers it', async () => {
+    await stack.catcher.rejectRecipients(550)
+    let id: string
+    try {
+      id = await compose('rejected@example.org', `Rejected ${run}`, 'The server says no.')
+      await expect
+        .poll(() => page.getByTestId('timeline-status').textContent(), { timeout: 30_000 })
+        .toBe('failed')
+      expect(await page.getByTestId('timeline-failed').textContent()).toMatch(/550/)
+      await page.getByTestId('timeline-dead-lettered').waitFor()
+      await expect
+        .poll(() => page.getByTestId('failure-toast').count(), { timeout: 10_000 })
+        .toBeGreaterThan(0)
+    } finally {
+      await stack.catcher.stopRejecting()
+    }
+
+    await goTo('broker')
+    const row = page.getByTestId(`dlq-${id}`)
+    await row.waitFor({ timeout: 15_000 })
+    expect(await row.getByTestId('dlq-reason').textContent()).toMatch(/550/)
+    await row.getByRole('checkbox').check()
+    await page.getByTestId('dlq-retry').click()
+    await row.waitFor({ state: 'detached', timeout: 15_000 })
+
+    await goTo('emails')
+    await page.getByTestId('emails-search').fill(id)
+    await page.getByTestId(`email-row-${id}`).click()
+    await expect
+      .poll(() => page.getByTestId('timeline-status').textContent(), { timeout: 30_000 })
+      .toBe('sent')
+    const delivered = await waitForDelivery(() => stack.catcher, [id], 30_000, 500)
+    expect(delivered.counts.get(id)).toBe(1)
+    expect(errors).toEqual([])
+  })
+})
