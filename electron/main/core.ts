@@ -78,6 +78,10 @@ export function createCore(options: CoreOptions): Core {
     connect: options.subscribe !== false,
     ...(options.log === undefined ? {} : { log: options.log }),
   })
+  // The broker comes and goes with the stack: try at once when a stack operation finishes.
+  stack.onProgress((operation) => {
+    if (operation.state !== 'running') mailApi.manager.wakeUp()
+  })
   const router = createRouter({
     isTrustedSender: options.isTrustedSender,
     channels: {

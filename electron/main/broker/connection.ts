@@ -75,6 +75,11 @@ export class BrokerConnectionManager {
     return this.status
   }
 
+  /** Tries at once if a retry is waiting; never starts a manager that was not started. */
+  wakeUp(): void {
+    if (this.loop !== undefined) this.wake?.()
+  }
+
   async close(): Promise<void> {
     this.stopped = true
     this.wake?.()

@@ -40,7 +40,10 @@ export function timelineEntry(message: MailMessage): MailTimelineEntry {
         at,
         kind: 'sent',
         title: `Sent (attempt ${event.attempt}, ${Math.round(event.durationMs)} ms)`,
-        detail: event.smtp.response,
+        detail:
+          event.unconfirmed === true
+            ? `${event.smtp.response} (unconfirmed: the emailer stopped before the server's reply; the server most likely has it)`
+            : event.smtp.response,
         attempt: event.attempt,
         by,
       }
