@@ -1,6 +1,7 @@
 // Sending from the UI against the real mail stack (RabbitMQ, api, emailer, logger, SMTP catcher):
 // one email followed to "sent", a 1,000-row CSV with 3 bad rows, and a rejected email retried
 // from the dead-letter view.
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -160,5 +161,56 @@ describe('Send panel with the stack up', () => {
     const delivered = await waitForDelivery(() => stack.catcher, [id], 30_000, 500)
     expect(delivered.counts.get(id)).toBe(1)
     expect(errors).toEqual([])
+  })
+
+  it('maildock send and maildock send --csv go through the same core', async () => {
+    const env = {
+      ...process.env,
+      MAILDOCK_DATA_DIR: dataDir,
+      MAILDOCK_API_URL: stack.apiUrl,
+      MAILDOCK_AMQP_URL: stack.amqpUrl,
+    }
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['bin/maildock.js', 'send', ...args], { env, encoding: 'utf8' })
+
+    const one = cli(
+      '--to',
+      'cli@example.org',
+      '--subject',
+      'From {{who}}',
+      '--var',
+      'who=the CLI',
+      '--text',
+      'hi',
+      '--key',
+      `cli-${run}`,
+    )
+    expect(one.stderr).toBe('')
+    expect(one.status).toBe(0)
+    expect(one.stdout.trim()).toBe(`accepted cli-${run}`)
+
+    const bad = cli('--to', 'bob@', '--subject', 'x', '--text', 'y')
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toContain('email.to.0: is not a valid email address')
+
+    const file = join(dataDir, 'cli.csv')
+    writeFileSync(file, 'address,name\nc1@example.org,One\nnope,Two\nc3@example.org,Three\n')
+    const csv = cli(
+      '--csv',
+      file,
+      '--to-column',
+      'address',
+      '--subject',
+      'CLI {{name}}',
+      '--text',
+      'x',
+    )
+    expect(csv.status).toBe(1)
+    expect(csv.stdout).toContain('row 3\tinvalid\tnope\tto "nope": is not a valid email address')
+    expect(csv.stdout).toContain('3/3 rows: 2 accepted, 1 invalid, 0 failed')
+    expect(csv.stderr).toContain('1 of 3 rows were not sent')
+
+    const delivered = await waitForDelivery(() => stack.catcher, [`cli-${run}`], 30_000, 500)
+    expect(delivered.messages[0]?.Subject).toBe('From the CLI')
   })
 })
