@@ -56,7 +56,11 @@ export async function waitUntilReady(
   let events: Readable
   try {
     events = (await docker.getEvents({
-      filters: { type: ['container'], container: [id], event: ['health_status', 'die', 'destroy'] },
+      filters: {
+        type: ['container'],
+        container: [id],
+        event: ['health_status', 'exec_die', 'die', 'destroy'],
+      },
       abortSignal: controller.signal,
     })) as unknown as Readable
   } catch (error) {
@@ -91,10 +95,18 @@ export async function waitUntilReady(
       }
       const timer = setTimeout(() => {
         const seconds = Math.round(options.timeoutMs / 1000)
-        const said = lastOutput === null ? '' : ` (last health check: ${lastOutput})`
-        settle(() =>
-          fail('TIMEOUT', `${options.label} did not become healthy within ${seconds} s${said}`),
-        )
+        settle(async () => {
+          const info = await docker
+            .getContainer(id)
+            .inspect()
+            .catch(() => null)
+          lastOutput = (info && lastCheckOutput(info)) ?? lastOutput
+          const said = lastOutput === null ? '' : ` (last health check: ${lastOutput})`
+          return fail(
+            'TIMEOUT',
+            `${options.label} did not become healthy within ${seconds} s${said}`,
+          )
+        })
       }, options.timeoutMs)
       const onError = (error: unknown): void => {
         if (controller.signal.aborted)
