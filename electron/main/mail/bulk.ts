@@ -172,7 +172,7 @@ export class BulkSender {
         await this.sendRow(job, row)
       }
     }
-    await Promise.all(Array.from({ length: this.options.concurrency ?? 8 }, worker))
+    await Promise.all(Array.from({ length: this.options.concurrency ?? 16 }, worker))
     job.progress.state = job.abort.signal.aborted ? 'cancelled' : 'done'
     job.progress.finishedAt = Date.now()
     this.emit(job, true)
