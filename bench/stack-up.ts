@@ -1,0 +1,127 @@
+// One-click stack benchmark: time from `up` (images already built) to every service healthy, beside
+// `docker-compose up -d` + waiting for health on the exported compose file: same engine, same
+// images, same health checks, same run, alternating which goes first.
+//   npx tsx bench/stack-up.ts [--rounds 3]
+// Uses a throw-away stack (engine-picked ports, label maildock.test=1) and removes it after.
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs, promisify } from 'node:util'
+import Docker from 'dockerode'
+import type { StackOperation } from '../shared/contract'
+import {
+  openStack,
+  removeStack,
+  stackEnv,
+  uniqueStackName,
+  waitLabelledHealthy,
+} from '../electron/main/stack/test-helpers'
+import { chooseTestImages } from '../test/images'
+
+const run = promisify(execFile)
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' } } })
+const ROUNDS = Number(values.rounds)
+
+chooseTestImages()
+const docker = new Docker()
+const name = uniqueStackName('bench')
+const project = `${name}-compose`
+const dir = mkdtempSync(join(tmpdir(), 'maildock-bench-stack-'))
+const file = join(dir, 'docker-compose.yml')
+const stack = await openStack(stackEnv(name))
+const compose = (...args: string[]) =>
+  run('docker-compose', ['-p', project, '-f', file, ...args], { cwd: dir })
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
+const median = (samples: number[]): number =>
+  [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? NaN
+
+/** When each service became healthy, from the operation's steps (ms after the start). */
+function healthyAt(operation: StackOperation): string {
+  return operation.steps
+    .filter((s) => s.kind === 'health' && s.endedAt !== null)
+    .map((s) => `${s.service ?? '?'} ${seconds((s.endedAt ?? 0) - operation.startedAt)}`)
+    .join(', ')
+}
+
+async function maildockUp(): Promise<{ ms: number; detail: string }> {
+  const start = performance.now()
+  const result = await stack.manager.up()
+  const ms = performance.now() - start
+  if (result.status.state !== 'up') throw new Error(`stack ended ${result.status.state}`)
+  return { ms, detail: healthyAt(result.operation) }
+}
+
+async function composeUp(): Promise<{ ms: number; detail: string }> {
+  const start = performance.now()
+  await compose('up', '-d')
+  const created = performance.now() - start
+  await waitLabelledHealthy(docker, `com.docker.compose.project=${project}`, 5)
+  return { ms: performance.now() - start, detail: `up -d returned after ${seconds(created)}` }
+}
+
+try {
+  console.log(`stack-up bench: ${ROUNDS} rounds, stack ${name}, images:`)
+  console.log(
+    `  node ${process.env.MAILDOCK_NODE_IMAGE}, broker ${process.env.MAILDOCK_BROKER_IMAGE}, catcher ${process.env.MAILDOCK_CATCHER_IMAGE}`,
+  )
+  // Warm-up: builds the service images if needed (not timed), then export.
+  const warm = await stack.manager.up()
+  console.log(`warm-up up (builds included): ${seconds(warm.operation.elapsedMs)}`)
+  const again = performance.now()
+  const noop = await stack.manager.up()
+  const noopMs = performance.now() - again
+  const exported = await stack.manager.exportCompose(true)
+  writeFileSync(file, exported.compose)
+  writeFileSync(join(dir, '.env'), exported.env, { mode: 0o600 })
+  await stack.manager.down(true)
+
+  const ours: number[] = []
+  const theirs: number[] = []
+  for (let round = 1; round <= ROUNDS; round += 1) {
+    const order = round % 2 === 1 ? ['maildock', 'compose'] : ['compose', 'maildock']
+    for (const who of order) {
+      if (who === 'maildock') {
+        const { ms, detail } = await maildockUp()
+        ours.push(ms)
+        console.log(`round ${round} maildock up        ${seconds(ms)}  (healthy: ${detail})`)
+        await stack.manager.down(true)
+      } else {
+        const { ms, detail } = await composeUp()
+        theirs.push(ms)
+        console.log(`round ${round} docker-compose up  ${seconds(ms)}  (${detail})`)
+        await compose('down', '-v', '--timeout', '10')
+      }
+    }
+  }
+
+  await compose('up', '-d')
+  await waitLabelledHealthy(docker, `com.docker.compose.project=${project}`, 5)
+  const composeAgain = performance.now()
+  await compose('up', '-d')
+  const composeNoopMs = performance.now() - composeAgain
+  await compose('down', '-v', '--timeout', '10')
+
+  const a = median(ours)
+  const b = median(theirs)
+  console.log('')
+  console.log('time from up to every service healthy (images built), median of rounds:')
+  console.log(
+    `  maildock up                      ${seconds(a)}   (min ${seconds(Math.min(...ours))})`,
+  )
+  console.log(
+    `  docker-compose up -d + health    ${seconds(b)}   (min ${seconds(Math.min(...theirs))})`,
+  )
+  console.log(`  ratio maildock / compose         ${(a / b).toFixed(2)}`)
+  console.log('up when everything is already up (nothing to do):')
+  console.log(
+    `  maildock up                      ${seconds(noopMs)}  (${noop.operation.summary ?? ''})`,
+  )
+  console.log(`  docker-compose up -d             ${seconds(composeNoopMs)}`)
+} finally {
+  await compose('down', '-v', '--timeout', '5').catch(() => undefined)
+  await removeStack(docker, name)
+  stack.close()
+  rmSync(dir, { recursive: true, force: true })
+}
