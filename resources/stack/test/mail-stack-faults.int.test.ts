@@ -1,6 +1,6 @@
 // Fault tests: each ends with every email delivered exactly once, counted at the SMTP catcher,
 // or (for a permanent rejection) in the dead-letter queue with the reason.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { HEADERS, QUEUES } from '../../../shared/messages'
 import { postMany } from './api-client'
 import { delay, waitFor } from './docker-helpers'
@@ -22,6 +22,10 @@ beforeAll(async () => {
   stack = await MailStack.start({
     emailerEnv: { EMAILER_RETRY_DELAYS_MS: RETRY_DELAYS_MS, SMTP_CONNECTION_TIMEOUT_MS: '2000' },
   })
+})
+
+beforeEach(async () => {
+  await stack.ensureRunning()
 })
 
 afterAll(async () => {

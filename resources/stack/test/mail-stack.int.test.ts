@@ -1,5 +1,6 @@
 // The stack end to end: images built from this checkout, a real RabbitMQ, a real SMTP catcher.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { QUEUES } from '../../../shared/messages'
 import { postMany } from './api-client'
 import { execText, waitFor } from './docker-helpers'
 import { idsLogged, parseLogFile, waitForDelivery } from './expectations'
@@ -142,6 +143,29 @@ describe('the mail stack', () => {
     }
     const listing = await execText(stack.container('emailer'), ['ls', '/data/ledger'])
     expect(listing).toMatch(/emailer\.ledger/)
+  })
+
+  it('declares its topology again when the broker loses it', async () => {
+    const connection = await stack.connectBroker()
+    try {
+      const admin = await connection.createChannel()
+      await admin.deleteQueue(QUEUES.logger)
+      // The logger's consumer is cancelled; it reconnects and declares its queue again.
+      await waitFor(
+        'the logger queue to be back with its consumer',
+        async () => {
+          // A missing queue makes the broker close the probe channel (404), so no close here.
+          const probe = await connection.createChannel()
+          probe.on('error', () => undefined)
+          const queue = await probe.checkQueue(QUEUES.logger)
+          await probe.close()
+          return queue.consumerCount === 1 ? true : undefined
+        },
+        30_000,
+      )
+    } finally {
+      await connection.close()
+    }
   })
 
   it('stops each service gracefully on SIGTERM (exit code 0)', async () => {

@@ -208,6 +208,21 @@ export class MailStack {
     await waitHealthy(this.container(service), timeoutMs)
   }
 
+  /** Starts whatever a previous test left stopped or crashed, so each test begins whole. */
+  async ensureRunning(): Promise<void> {
+    let restarted = false
+    for (const [role, container] of this.containers) {
+      if ((await container.inspect()).State.Running) continue
+      this.progress(`restarting ${role}`)
+      await container.start()
+      restarted = true
+    }
+    if (!restarted) return
+    await this.waitForBroker()
+    await this.waitForCatcher()
+    await Promise.all(STACK_SERVICES.map((service) => waitHealthy(this.container(service))))
+  }
+
   async loggerFile(): Promise<string> {
     return execText(this.container('logger'), ['cat', '/data/events.log'])
   }
