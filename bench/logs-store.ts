@@ -20,6 +20,8 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '1000000,5000000' },
     runs: { type: 'string', default: '30' },
     dir: { type: 'string', default: tmpdir() },
+    keep: { type: 'boolean', default: false },
+    'skip-insert': { type: 'boolean', default: false },
   },
 })
 const INSERT_ROWS = Number(values.rows)
@@ -251,7 +253,7 @@ function searchBench(db: Database.Database, size: number): void {
 }
 
 try {
-  await insertBench()
+  if (!values['skip-insert']) await insertBench()
   const db = openLogDatabase(join(root, 'search.db'))
   let loaded = 0
   for (const size of SIZES) {
@@ -266,5 +268,6 @@ try {
   }
   db.close()
 } finally {
-  rmSync(root, { recursive: true, force: true })
+  if (values.keep) console.log(`kept ${root}`)
+  else rmSync(root, { recursive: true, force: true })
 }

@@ -36,9 +36,11 @@ export function idRanges(sortedIds: readonly number[]): Array<[number, number]> 
 }
 
 function matchingIds(db: Database.Database, fts: string, ids: readonly number[]): Set<number> {
+  // FTS5 walks a doclist from an end: downwards from `hi` (newest rows are near the top) is
+  // cheap, while a lower bound makes it read from the bottom. So: descend and stop below `lo`.
   const probe = statement(
     db,
-    'SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? AND rowid BETWEEN ? AND ?',
+    'SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? AND rowid <= ? ORDER BY rowid DESC',
   ).pluck()
   const matched = new Set<number>()
   const sorted = [...ids].sort((a, b) => a - b)
@@ -46,7 +48,10 @@ function matchingIds(db: Database.Database, fts: string, ids: readonly number[])
   // Each probe has a fixed cost: for scattered ids one pass over the whole span is cheaper.
   if (ranges.length > MAX_PROBES) ranges = [[sorted[0] ?? 0, sorted[sorted.length - 1] ?? 0]]
   for (const [lo, hi] of ranges) {
-    for (const id of probe.iterate(fts, lo, hi) as IterableIterator<number>) matched.add(id)
+    for (const id of probe.iterate(fts, hi) as IterableIterator<number>) {
+      if (id < lo) break
+      matched.add(id)
+    }
   }
   return matched
 }

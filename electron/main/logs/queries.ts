@@ -188,7 +188,10 @@ export function histogram(
   now = Date.now(),
 ): LogHistogram {
   const filter = buildFilter(db, input.query)
-  const bounds = statement(db, 'SELECT min(ts) AS lo, max(ts) AS hi FROM entries').get() as {
+  const bounds = statement(
+    db,
+    'SELECT (SELECT min(ts) FROM entries) AS lo, (SELECT max(ts) FROM entries) AS hi',
+  ).get() as {
     lo: number | null
     hi: number | null
   }

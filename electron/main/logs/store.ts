@@ -207,7 +207,9 @@ export class LogStore {
     if (db) {
       try {
         bounds = db
-          .prepare('SELECT min(ts) AS lo, max(ts) AS hi FROM entries')
+          .prepare(
+            'SELECT (SELECT min(ts) FROM entries) AS lo, (SELECT max(ts) FROM entries) AS hi',
+          )
           .get() as typeof bounds
         emails = this.emailCount(db)
       } catch (error) {

@@ -5,6 +5,8 @@ import { ContainersPanel } from '../features/containers/ContainersPanel'
 import { BrokerPanel } from '../features/broker/BrokerPanel'
 import { brokerDot, useBrokerConnection } from '../features/broker/BrokerStatusBadge'
 import { EnginePanel } from '../features/engine/EnginePanel'
+import { LogsPanel } from '../features/logs/LogsPanel'
+import { TailPanel } from '../features/tail/TailPanel'
 import { ImagesPanel } from '../features/images/ImagesPanel'
 import { NetworksPanel } from '../features/networks/NetworksPanel'
 import { SettingsPanel } from '../features/settings/SettingsPanel'
@@ -53,8 +55,9 @@ function renderPanel(id: PanelId): ReactNode {
     case 'broker':
       return <BrokerPanel />
     case 'tail':
+      return <TailPanel />
     case 'logs':
-      return <NotBuilt title={id === 'tail' ? 'Tail' : 'Logs'} issue="live tail and log history" />
+      return <LogsPanel />
     case 'settings':
       return <SettingsPanel />
   }

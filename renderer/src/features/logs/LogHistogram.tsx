@@ -1,0 +1,137 @@
+import { useEffect, useRef } from 'react'
+import { Box, Group, Text } from '@mantine/core'
+import { useElementSize } from '@mantine/hooks'
+import uPlot from 'uplot'
+import 'uplot/dist/uPlot.min.css'
+import type { LogHistogram as Histogram } from '../../../../shared/contract'
+
+const AXIS = '#868e96'
+const GRID = 'rgba(134, 142, 150, 0.18)'
+const HEIGHT = 110
+
+function chartData(histogram: Histogram): uPlot.AlignedData {
+  const { buckets } = histogram
+  return [
+    buckets.map((b) => b.t / 1000),
+    buckets.map((b) => b.total),
+    buckets.map((b) => b.warn + b.error),
+    buckets.map((b) => b.error),
+  ]
+}
+
+function options(width: number, onSelect: (from: number, to: number) => void): uPlot.Options {
+  const bars = uPlot.paths.bars?.({ size: [0.9, 40], align: 1 })
+  const series = (label: string, color: string): uPlot.Series => ({
+    label,
+    stroke: color,
+    fill: `${color}cc`,
+    width: 0,
+    points: { show: false },
+    ...(bars ? { paths: bars } : {}),
+  })
+  return {
+    width,
+    height: HEIGHT,
+    legend: { show: false },
+    cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
+    scales: { y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+    axes: [
+      { stroke: AXIS, grid: { show: false }, font: '10px ui-monospace, monospace', size: 24 },
+      {
+        stroke: AXIS,
+        grid: { stroke: GRID, width: 1 },
+        font: '10px ui-monospace, monospace',
+        size: 48,
+        ticks: { show: false },
+      },
+    ],
+    series: [
+      {},
+      series('all', '#4dabf7'),
+      series('warnings', '#fcc419'),
+      series('errors', '#fa5252'),
+    ],
+    hooks: {
+      setSelect: [
+        (u) => {
+          if (u.select.width < 2) return
+          const from = u.posToVal(u.select.left, 'x') * 1000
+          const to = u.posToVal(u.select.left + u.select.width, 'x') * 1000
+          u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false)
+          onSelect(Math.floor(from), Math.ceil(to))
+        },
+      ],
+    },
+  }
+}
+
+/** Entries over time (uPlot bars: all, warnings, errors); drag across it to pick a span. */
+export function LogHistogram({
+  histogram,
+  onSelect,
+}: {
+  histogram: Histogram | undefined
+  onSelect: (from: number, to: number) => void
+}) {
+  const { ref: sizeRef, width } = useElementSize()
+  const target = useRef<HTMLDivElement>(null)
+  const chart = useRef<uPlot | null>(null)
+  const selectRef = useRef(onSelect)
+  useEffect(() => {
+    selectRef.current = onSelect
+  })
+
+  useEffect(() => {
+    if (!target.current || width <= 0) return
+    const plot = new uPlot(
+      options(Math.floor(width), (from, to) => selectRef.current(from, to)),
+      [[], [], [], []],
+      target.current,
+    )
+    chart.current = plot
+    return () => {
+      plot.destroy()
+      chart.current = null
+    }
+    // Built once it has a width; data and size flow in below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [width > 0])
+
+  useEffect(() => {
+    if (chart.current && width > 0)
+      chart.current.setSize({ width: Math.floor(width), height: HEIGHT })
+  }, [width])
+
+  useEffect(() => {
+    if (chart.current && histogram) chart.current.setData(chartData(histogram))
+  }, [histogram])
+
+  const total = histogram?.buckets.reduce((sum, b) => sum + b.total, 0) ?? 0
+  const errors = histogram?.buckets.reduce((sum, b) => sum + b.error, 0) ?? 0
+  const step = histogram ? describeStep(histogram.bucketMs) : ''
+  return (
+    <Box>
+      <Group justify="space-between" gap="xs">
+        <Text size="xs" c="dimmed" data-testid="histogram-summary">
+          {histogram
+            ? `${total.toLocaleString()} entries, ${errors.toLocaleString()} errors · one bar per ${step}`
+            : 'Counting…'}
+        </Text>
+        <Text size="xs" c="dimmed">
+          Drag across the chart to zoom into a span
+        </Text>
+      </Group>
+      <Box ref={sizeRef} w="100%" role="img" aria-label={`Entries over time, one bar per ${step}`}>
+        <div ref={target} />
+      </Box>
+    </Box>
+  )
+}
+
+export function describeStep(ms: number): string {
+  if (ms < 1000) return `${ms} ms`
+  if (ms < 60_000) return `${ms / 1000} s`
+  if (ms < 3_600_000) return `${ms / 60_000} min`
+  if (ms < 86_400_000) return `${ms / 3_600_000} h`
+  return `${ms / 86_400_000} d`
+}

@@ -1,0 +1,133 @@
+import { useEffect, useRef } from 'react'
+import { Badge, Center, Loader, Text } from '@mantine/core'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import type { LogEntry, LogLevel } from '../../../../shared/contract'
+import classes from './Logs.module.css'
+
+const ROW_HEIGHT = 26
+
+export const LEVEL_COLOR: Record<LogLevel, string> = {
+  trace: 'gray',
+  debug: 'gray',
+  info: 'blue',
+  warn: 'yellow',
+  error: 'red',
+  fatal: 'red',
+}
+
+export const STATUS_COLOR: Record<string, string> = {
+  request: 'gray',
+  accepted: 'blue',
+  sent: 'green',
+  retrying: 'yellow',
+  failed: 'red',
+  'dead-lettered': 'red',
+}
+
+export function formatTimestamp(ts: number): string {
+  const date = new Date(ts)
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0')
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`
+}
+
+/**
+ * Search results, newest first: a virtualized grid with a sticky header. Reaching the end asks
+ * for the next keyset page (infinite scroll).
+ */
+export function LogResults({
+  entries,
+  more,
+  loading,
+  onMore,
+  onOpen,
+  selectedId,
+  height,
+}: {
+  entries: LogEntry[]
+  more: boolean
+  loading: boolean
+  onMore: () => void
+  onOpen: (entry: LogEntry) => void
+  selectedId: number | null
+  height: string | number
+}) {
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const virtualizer = useVirtualizer({
+    count: entries.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 15,
+    getItemKey: (index) => entries[index]?.id ?? index,
+  })
+  const items = virtualizer.getVirtualItems()
+  const lastIndex = items[items.length - 1]?.index ?? -1
+  useEffect(() => {
+    if (more && !loading && lastIndex >= entries.length - 30) onMore()
+  }, [lastIndex, entries.length, more, loading, onMore])
+
+  return (
+    <div ref={scrollRef} className={classes.results} style={{ height }} data-testid="logs-results">
+      <div className={`${classes.grid} ${classes.header}`} role="row">
+        <span>Time</span>
+        <span>Service</span>
+        <span>Level</span>
+        <span>Status</span>
+        <span>Email</span>
+        <span>Message</span>
+      </div>
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="rowgroup">
+        {items.map((item) => {
+          const entry = entries[item.index]
+          if (!entry) return null
+          return (
+            <div
+              key={item.key}
+              role="row"
+              tabIndex={0}
+              aria-selected={entry.id === selectedId}
+              className={`${classes.grid} ${classes.row} ${entry.id === selectedId ? classes.selected : ''}`}
+              style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+              onClick={() => onOpen(entry)}
+              onKeyDown={(event) => {
+                if (event.key === 'Enter') onOpen(entry)
+              }}
+              data-testid="logs-row"
+            >
+              <span className={classes.mono}>{formatTimestamp(entry.ts)}</span>
+              <span className={classes.mono}>{entry.service}</span>
+              <span>
+                <Badge size="xs" variant="light" color={LEVEL_COLOR[entry.level]}>
+                  {entry.level}
+                </Badge>
+              </span>
+              <span>
+                {entry.status && (
+                  <Badge size="xs" variant="dot" color={STATUS_COLOR[entry.status] ?? 'gray'}>
+                    {entry.status}
+                  </Badge>
+                )}
+              </span>
+              <span className={classes.mono} title={entry.emailId ?? undefined}>
+                {entry.emailId ?? ''}
+              </span>
+              <span className={`${classes.mono} ${classes.message}`} title={entry.text}>
+                {entry.subject && entry.status === 'request' ? `${entry.subject} — ` : ''}
+                {entry.text}
+              </span>
+            </div>
+          )
+        })}
+      </div>
+      {loading && (
+        <Center py="xs">
+          <Loader size="xs" />
+        </Center>
+      )}
+      {!more && !loading && entries.length > 0 && (
+        <Text size="xs" c="dimmed" ta="center" py={6}>
+          End of the results ({entries.length.toLocaleString()})
+        </Text>
+      )}
+    </div>
+  )
+}

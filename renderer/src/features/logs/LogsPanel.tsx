@@ -1,0 +1,196 @@
+import { useEffect, useMemo, useRef, useState } from 'react'
+import { Alert, Button, Card, Drawer, Group, Menu, Progress, Stack, Text } from '@mantine/core'
+import { IconDownload, IconRefresh } from '@tabler/icons-react'
+import type { ExportFormat, LogEntry, LogHistogram as Histogram } from '../../../../shared/contract'
+import { useClient } from '../../transport/client'
+import { ListEmpty } from '../../ui/ListStates'
+import { notifyDone, notifyError } from '../../ui/notify'
+import { PanelHeader } from '../../ui/PanelHeader'
+import { exportLogs, saveBlob, type ExportProgress } from './export'
+import { defaultFilters, isNarrowed, toQuery, type LogFilters } from './filters'
+import { LogDetail } from './LogDetail'
+import { LogHistogram } from './LogHistogram'
+import { LogResults } from './LogResults'
+import { LogsFilters } from './LogsFilters'
+import { StoreAlert, StoreBadge, useStoreStatus } from './StoreStatus'
+import { useLogSearch } from './useLogSearch'
+
+const KNOWN_SERVICES = ['api', 'emailer', 'logger', 'broker', 'smtp']
+
+type DetailTarget = { id: number } | { emailId: string }
+
+function useHistogram(query: ReturnType<typeof toQuery>, refreshKey: number) {
+  const client = useClient()
+  const key = `${JSON.stringify(query)}#${refreshKey}`
+  const [loaded, setLoaded] = useState<{ key: string; histogram?: Histogram }>({ key: '' })
+  useEffect(() => {
+    client
+      .call('logs:histogram', { query, buckets: 80 })
+      .then((histogram) => setLoaded({ key, histogram }))
+      .catch(() => setLoaded({ key }))
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for `query`
+  }, [client, key])
+  return loaded.key === key ? loaded.histogram : undefined
+}
+
+export function LogsPanel({ height = 'calc(100vh - 420px)' }: { height?: string | number }) {
+  const client = useClient()
+  const [applied, setApplied] = useState(() => ({ filters: defaultFilters, now: Date.now() }))
+  const [refreshKey, setRefreshKey] = useState(0)
+  const [detail, setDetail] = useState<DetailTarget | null>(null)
+  const [exporting, setExporting] = useState<ExportProgress | null>(null)
+  const exportAbort = useRef<AbortController | null>(null)
+  const query = useMemo(() => toQuery(applied.filters, applied.now), [applied])
+  const search = useLogSearch(query, refreshKey)
+  const histogram = useHistogram(query, refreshKey)
+  const store = useStoreStatus()
+
+  const setFilters = (filters: LogFilters): void => setApplied({ filters, now: Date.now() })
+  const refresh = (): void => {
+    setApplied((current) => ({ ...current, now: Date.now() }))
+    setRefreshKey((n) => n + 1)
+  }
+  const services = useMemo(() => {
+    const names = new Set(KNOWN_SERVICES)
+    for (const container of store.status?.collector.containers ?? []) names.add(container.service)
+    for (const entry of search.entries.slice(0, 500)) names.add(entry.service)
+    return [...names].sort()
+  }, [store.status, search.entries])
+
+  const runExport = (format: ExportFormat): void => {
+    const controller = new AbortController()
+    exportAbort.current = controller
+    setExporting({ rows: 0, bytes: 0 })
+    exportLogs(client, query, format, setExporting, controller.signal)
+      .then(({ rows, blob }) => {
+        saveBlob(blob, `maildock-logs-${new Date().toISOString().replace(/[:.]/g, '-')}.${format}`)
+        notifyDone('Export ready', `${rows.toLocaleString()} entries`)
+      })
+      .catch((error: unknown) => {
+        if (!controller.signal.aborted) notifyError('Export failed', error)
+      })
+      .finally(() => setExporting(null))
+  }
+
+  const openEntry = (entry: LogEntry): void => setDetail({ id: entry.id })
+  const selectedId = detail && 'id' in detail ? detail.id : null
+
+  return (
+    <Stack gap="sm">
+      <PanelHeader
+        title="Logs"
+        count={
+          search.entries.length > 0
+            ? `${search.entries.length.toLocaleString()}${search.more ? '+' : ''}`
+            : undefined
+        }
+      >
+        <StoreBadge status={store.status} />
+        <Button
+          size="xs"
+          variant="subtle"
+          leftSection={<IconRefresh size={14} />}
+          onClick={refresh}
+        >
+          Refresh
+        </Button>
+        <Menu position="bottom-end">
+          <Menu.Target>
+            <Button
+              size="xs"
+              variant="light"
+              leftSection={<IconDownload size={14} />}
+              disabled={exporting !== null}
+            >
+              Export
+            </Button>
+          </Menu.Target>
+          <Menu.Dropdown>
+            <Menu.Label>Every result of this search</Menu.Label>
+            <Menu.Item onClick={() => runExport('jsonl')}>JSON lines (.jsonl)</Menu.Item>
+            <Menu.Item onClick={() => runExport('csv')}>CSV (.csv)</Menu.Item>
+          </Menu.Dropdown>
+        </Menu>
+      </PanelHeader>
+      <StoreAlert status={store.status} onReset={() => store.refresh()} />
+      {exporting && (
+        <Card withBorder padding="xs" data-testid="export-progress">
+          <Group justify="space-between">
+            <Text size="sm">Exporting… {exporting.rows.toLocaleString()} entries so far</Text>
+            <Button size="xs" variant="subtle" onClick={() => exportAbort.current?.abort()}>
+              Cancel
+            </Button>
+          </Group>
+          <Progress value={100} animated size="xs" mt={4} />
+        </Card>
+      )}
+      <LogsFilters value={applied.filters} onChange={setFilters} services={services} />
+      {search.notice && (
+        <Alert color="yellow" data-testid="logs-notice" py={6}>
+          <Text size="sm">{search.notice}</Text>
+        </Alert>
+      )}
+      <LogHistogram
+        histogram={histogram}
+        onSelect={(from, to) => setFilters({ ...applied.filters, range: 'custom', from, to })}
+      />
+      {search.error ? (
+        <Alert color="red" title="The search failed" role="alert" data-testid="logs-error">
+          <Stack gap={6}>
+            <Text size="sm">{search.error.message}</Text>
+            <Group>
+              <Button size="xs" variant="light" color="red" onClick={search.reload}>
+                Try again
+              </Button>
+            </Group>
+          </Stack>
+        </Alert>
+      ) : !search.loading && search.entries.length === 0 ? (
+        <ListEmpty
+          title={
+            isNarrowed(applied.filters)
+              ? 'Nothing matches this search'
+              : 'No log entries in this time range'
+          }
+          description={
+            isNarrowed(applied.filters)
+              ? 'Try other words, fewer filters or a longer time range.'
+              : 'Entries appear as the stack runs and emails are sent.'
+          }
+        />
+      ) : (
+        <LogResults
+          entries={search.entries}
+          more={search.more}
+          loading={search.loading}
+          onMore={search.loadMore}
+          onOpen={openEntry}
+          selectedId={selectedId}
+          height={height}
+        />
+      )}
+      {search.tookMs !== null && (
+        <Text size="xs" c="dimmed" ff="monospace">
+          first page in {search.tookMs} ms
+        </Text>
+      )}
+      <Drawer
+        opened={detail !== null}
+        onClose={() => setDetail(null)}
+        position="right"
+        size="lg"
+        title={detail && 'emailId' in detail ? `Email ${detail.emailId}` : 'Log entry'}
+      >
+        {detail && (
+          <LogDetail
+            target={detail}
+            onOpenEmail={(emailId) => {
+              setDetail(null)
+              setFilters({ ...defaultFilters, range: 'all', text: `"${emailId}"` })
+            }}
+          />
+        )}
+      </Drawer>
+    </Stack>
+  )
+}

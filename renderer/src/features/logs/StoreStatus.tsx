@@ -1,0 +1,135 @@
+import { useEffect, useState } from 'react'
+import { Alert, Badge, Button, Group, Text, Tooltip } from '@mantine/core'
+import type { LogStatus, MaildockError } from '../../../../shared/contract'
+import { useClient } from '../../transport/client'
+import { ConfirmDialog } from '../../ui/ConfirmDialog'
+import { formatBytes } from '../../ui/format'
+import { notifyDone, notifyError } from '../../ui/notify'
+
+const POLL_MS = 3_000
+
+/** The store's state, polled: a badge when all is well, an alert with the way out when not. */
+export function useStoreStatus(): {
+  status: LogStatus | undefined
+  error: MaildockError | undefined
+  refresh: () => void
+} {
+  const client = useClient()
+  const [status, setStatus] = useState<LogStatus | undefined>()
+  const [error, setError] = useState<MaildockError | undefined>()
+  const [tick, setTick] = useState(0)
+  useEffect(() => {
+    let stopped = false
+    const load = (): void => {
+      client
+        .call('logs:status', {})
+        .then((next) => {
+          if (!stopped) {
+            setStatus(next)
+            setError(undefined)
+          }
+        })
+        .catch((e: MaildockError) => {
+          if (!stopped) setError(e)
+        })
+    }
+    load()
+    const timer = setInterval(load, POLL_MS)
+    return () => {
+      stopped = true
+      clearInterval(timer)
+    }
+  }, [client, tick])
+  return { status, error, refresh: () => setTick((n) => n + 1) }
+}
+
+export function StoreBadge({ status }: { status: LogStatus | undefined }) {
+  if (!status) return null
+  const color =
+    status.state === 'ready'
+      ? 'green'
+      : status.state === 'paused'
+        ? 'yellow'
+        : status.state === 'failed'
+          ? 'red'
+          : 'gray'
+  return (
+    <Tooltip
+      label={`${status.path} · ${formatBytes(status.sizeBytes + status.walBytes)}`}
+      withArrow
+    >
+      <Badge variant="light" color={color} ff="monospace" data-testid="store-badge">
+        {status.rows.toLocaleString()} entries · {status.state}
+      </Badge>
+    </Tooltip>
+  )
+}
+
+/** Paused (disk full, locked) or failed (damaged, read-only): what happened and what to do. */
+export function StoreAlert({
+  status,
+  onReset,
+}: {
+  status: LogStatus | undefined
+  onReset: () => void
+}) {
+  const client = useClient()
+  const [confirming, setConfirming] = useState(false)
+  if (!status || status.state === 'ready' || status.state === 'closed') return null
+  const reset = () =>
+    client
+      .call('logs:reset-db', {})
+      .then((result) => {
+        notifyDone(
+          'Started a fresh log database',
+          result.keptAs ? `The old one is kept as ${result.keptAs}` : undefined,
+        )
+        onReset()
+      })
+      .catch((error: unknown) => {
+        notifyError('Could not reset the log database', error)
+        throw error
+      })
+  const paused = status.state === 'paused'
+  return (
+    <Alert
+      color={paused ? 'yellow' : 'red'}
+      title={paused ? 'Writing the log history is paused' : 'The log database cannot be used'}
+      role="alert"
+      data-testid="store-alert"
+    >
+      <Text size="sm">{status.ingest.pausedReason ?? status.lastError?.message}</Text>
+      <Text size="xs" c="dimmed">
+        {status.ingest.queued.toLocaleString()} entries wait in memory; nothing stored is lost.
+        {status.ingest.nextRetryAt
+          ? ` Trying again at ${new Date(status.ingest.nextRetryAt).toLocaleTimeString()}.`
+          : ''}
+      </Text>
+      {status.lastError && status.lastError.kind !== 'full' && (
+        <Group mt="xs">
+          <Button
+            size="xs"
+            color="red"
+            variant="light"
+            onClick={() => setConfirming(true)}
+            data-testid="store-reset"
+          >
+            Start a fresh database
+          </Button>
+        </Group>
+      )}
+      <ConfirmDialog
+        opened={confirming}
+        title="Start a fresh log database?"
+        confirmLabel="Start fresh"
+        onConfirm={reset}
+        onClose={() => setConfirming(false)}
+      >
+        <Text size="sm">
+          The current file is renamed and kept next to it (nothing is deleted); MailDock starts an
+          empty one and writes what is waiting in memory there.
+        </Text>
+      </ConfirmDialog>
+    </Alert>
+  )
+}

@@ -1,0 +1,189 @@
+import { memo, useLayoutEffect, useRef } from 'react'
+import { Button, Center, Loader, Text } from '@mantine/core'
+import { IconArrowDown } from '@tabler/icons-react'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import type { TailLine } from '../../../../shared/contract'
+import { AnsiText } from './AnsiText'
+import type { Matcher } from './highlight'
+import { serviceColor } from './service-colors'
+import classes from './Tail.module.css'
+
+const LINE_HEIGHT = 18
+
+export function formatTime(ts: number): string {
+  const date = new Date(ts)
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0')
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`
+}
+
+/** The line as pretty JSON when it is a JSON object, else null. */
+export function prettyJson(text: string): string | null {
+  const trimmed = text.trim()
+  if (!trimmed.startsWith('{') || !trimmed.endsWith('}')) return null
+  try {
+    return JSON.stringify(JSON.parse(trimmed), null, 2)
+  } catch {
+    return null
+  }
+}
+
+export interface RowOptions {
+  showTime: boolean
+  showService: boolean
+  pretty: boolean
+  matcher: Matcher | null
+}
+
+const Row = memo(function Row({ line, options }: { line: TailLine; options: RowOptions }) {
+  const pretty = options.pretty ? prettyJson(line.text) : null
+  return (
+    <>
+      {options.showTime && <span className={classes.time}>{formatTime(line.ts)} </span>}
+      {options.showService && (
+        <span
+          className={classes.service}
+          style={{ color: `var(--mantine-color-${serviceColor(line.service)}-text)` }}
+        >
+          {line.service} │{' '}
+        </span>
+      )}
+      {pretty === null ? (
+        <AnsiText text={line.text} matcher={options.matcher} />
+      ) : (
+        <span className={classes.pretty}>
+          <AnsiText text={pretty} matcher={options.matcher} />
+        </span>
+      )}
+    </>
+  )
+})
+
+/**
+ * A virtualized pane over the window: only the rows in view are in the DOM. While following it
+ * sticks to the bottom; a user scroll up pauses, back at the bottom resumes, at the top asks for
+ * older lines.
+ */
+export function TailList({
+  lines,
+  options,
+  following,
+  newLines,
+  height,
+  onPause,
+  onResume,
+  onNearTop,
+  loadingOlder,
+}: {
+  lines: TailLine[]
+  options: RowOptions
+  following: boolean
+  newLines: number
+  height: string | number
+  onPause: () => void
+  onResume: () => void
+  onNearTop: () => Promise<number>
+  loadingOlder: boolean
+}) {
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const userScroll = useRef(0)
+  const virtualizer = useVirtualizer({
+    count: lines.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => LINE_HEIGHT,
+    overscan: 20,
+    getItemKey: (index) => lines[index]?.key ?? index,
+  })
+
+  const lastKey = lines.at(-1)?.key
+  useLayoutEffect(() => {
+    if (following && lines.length > 0) virtualizer.scrollToIndex(lines.length - 1, { align: 'end' })
+  }, [following, lastKey, lines.length, virtualizer])
+
+  const markUser = (): void => {
+    userScroll.current = Date.now()
+  }
+  const onScroll = (): void => {
+    const element = scrollRef.current
+    if (!element || Date.now() - userScroll.current > 400) return
+    const fromBottom = element.scrollHeight - element.scrollTop - element.clientHeight
+    if (fromBottom > LINE_HEIGHT * 2 && following) onPause()
+    else if (fromBottom <= LINE_HEIGHT && !following) onResume()
+    if (element.scrollTop < LINE_HEIGHT * 3 && !following && !loadingOlder) {
+      void onNearTop().then((added) => {
+        if (added > 0) virtualizer.scrollToIndex(added, { align: 'start' })
+      })
+    }
+  }
+
+  return (
+    <div style={{ position: 'relative' }}>
+      <div
+        ref={scrollRef}
+        className={classes.pane}
+        style={{ height }}
+        onScroll={onScroll}
+        onWheel={markUser}
+        onPointerDown={markUser}
+        onKeyDown={markUser}
+        onTouchStart={markUser}
+        tabIndex={0}
+        role="log"
+        aria-label="Log lines"
+        aria-live="off"
+        data-testid="tail-list"
+      >
+        {loadingOlder && (
+          <Center py={4}>
+            <Loader size="xs" />
+          </Center>
+        )}
+        <div style={{ height: virtualizer.getTotalSize(), width: '100%', position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const line = lines[item.index]
+            if (!line) return null
+            const tone =
+              line.level === 'warn'
+                ? classes.warn
+                : line.level === 'error' || line.level === 'fatal'
+                  ? classes.error
+                  : ''
+            return (
+              <div
+                key={item.key}
+                ref={virtualizer.measureElement}
+                data-index={item.index}
+                data-testid="tail-line"
+                className={`${classes.row} ${tone}`}
+                style={{ transform: `translateY(${item.start}px)` }}
+              >
+                <Row line={line} options={options} />
+              </div>
+            )
+          })}
+        </div>
+      </div>
+      {!following && (
+        <Button
+          className={classes.newLines}
+          size="xs"
+          radius="xl"
+          leftSection={<IconArrowDown size={14} />}
+          onClick={onResume}
+          data-testid="tail-new-lines"
+        >
+          {newLines > 0 ? `${newLines.toLocaleString()} new lines` : 'Back to live'}
+        </Button>
+      )}
+      {lines.length === 0 && (
+        <Text
+          size="sm"
+          c="dimmed"
+          ta="center"
+          style={{ position: 'absolute', top: 40, width: '100%' }}
+        >
+          No lines yet.
+        </Text>
+      )}
+    </div>
+  )
+}

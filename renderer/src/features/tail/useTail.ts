@@ -1,0 +1,147 @@
+import { useCallback, useEffect, useRef, useState } from 'react'
+import type {
+  ErrorPayload,
+  EventInput,
+  LogEntry,
+  LogTailBatch,
+  TailLine,
+} from '../../../../shared/contract'
+import { useClient } from '../../transport/client'
+import {
+  appendBatch,
+  clearTail,
+  emptyTail,
+  pause,
+  prependOlder,
+  resume,
+  type TailBuffer,
+} from './tail-buffer'
+
+/** How long batches from main are gathered before one render (main sends every ~50 ms). */
+const RENDER_EVERY_MS = 40
+const OLDER_PAGE = 500
+
+export interface TailSelection {
+  services: string[]
+  /** Stack containers by name (stored) and other containers by id (live only). */
+  containers: string[]
+  /** Whether some of the selection is stored, so older lines can be read back. */
+  stored: boolean
+}
+
+/** Everything about one stream; a new selection (or a reconnect) starts a new one. */
+interface StreamState {
+  key: string
+  buffer: TailBuffer
+  error: ErrorPayload | undefined
+  noOlder: boolean
+}
+
+const fresh = (key: string): StreamState => ({
+  key,
+  buffer: emptyTail,
+  error: undefined,
+  noOlder: false,
+})
+
+const toLine = (entry: LogEntry): TailLine => ({
+  key: entry.key,
+  ts: entry.ts,
+  service: entry.service,
+  container: entry.container ?? entry.service,
+  stream: entry.stream ?? 'stdout',
+  level: entry.level,
+  text: entry.raw,
+})
+
+/** The live tail of a selection: a bounded buffer, pause/resume, and older lines on demand. */
+export function useTail(selection: TailSelection, history = 500) {
+  const client = useClient()
+  const [generation, setGeneration] = useState(0)
+  const streamKey = `${JSON.stringify(selection)}#${generation}`
+  const [state, setState] = useState<StreamState>(() => fresh(streamKey))
+  const [loadingOlder, setLoadingOlder] = useState(false)
+  const current = state.key === streamKey ? state : fresh(streamKey)
+  const currentRef = useRef(current)
+  useEffect(() => {
+    currentRef.current = current
+  })
+
+  /** Applies a change to this stream's state (a state left from another stream is dropped). */
+  const update = useCallback(
+    (key: string, change: (state: StreamState) => StreamState) =>
+      setState((previous) => change(previous.key === key ? previous : fresh(key))),
+    [],
+  )
+
+  useEffect(() => {
+    const input: EventInput<'logs:tail'> = { history }
+    if (selection.services.length > 0) input.services = selection.services
+    if (selection.containers.length > 0) input.containers = selection.containers
+    const queue: LogTailBatch[] = []
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const flush = (): void => {
+      timer = undefined
+      const batches = queue.splice(0)
+      update(streamKey, (s) => ({
+        ...s,
+        buffer: batches.reduce((acc, batch) => appendBatch(acc, batch), s.buffer),
+      }))
+    }
+    const stop = client.subscribe('logs:tail', input, {
+      data: (batch) => {
+        queue.push(batch)
+        timer ??= setTimeout(flush, RENDER_EVERY_MS)
+      },
+      error: (error) => update(streamKey, (s) => ({ ...s, error })),
+    })
+    return () => {
+      stop()
+      clearTimeout(timer)
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `streamKey` stands for `selection`
+  }, [client, streamKey, history, update])
+
+  const loadOlder = useCallback(async (): Promise<number> => {
+    if (!selection.stored || loadingOlder) return 0
+    const oldest = currentRef.current.buffer.lines[0]
+    setLoadingOlder(true)
+    try {
+      const { services, containers } = selection
+      const result = await client.call('logs:search', {
+        query: {
+          sources: ['container'],
+          ...(services.length > 0 ? { services } : {}),
+          ...(services.length === 0 && containers.length > 0 ? { containers } : {}),
+          ...(oldest ? { to: oldest.ts + 1 } : {}),
+        },
+        limit: OLDER_PAGE,
+      })
+      const older = result.entries.map(toLine).reverse()
+      update(streamKey, (s) => ({
+        ...s,
+        buffer: prependOlder(pause(s.buffer), older).buffer,
+        noOlder: result.nextCursor === null,
+      }))
+      // How many lines went in front (to keep the one on screen in place).
+      return prependOlder(currentRef.current.buffer, older).added
+    } finally {
+      setLoadingOlder(false)
+    }
+  }, [client, loadingOlder, selection, streamKey, update])
+
+  const change = (fn: (buffer: TailBuffer) => TailBuffer) => () =>
+    update(streamKey, (s) => ({ ...s, buffer: fn(s.buffer) }))
+
+  return {
+    buffer: current.buffer,
+    error: current.error,
+    noOlder: current.noOlder,
+    loadingOlder,
+    loadOlder,
+    pause: change(pause),
+    resume: change((buffer) => resume(buffer)),
+    clear: change(clearTail),
+    retry: () => setGeneration((n) => n + 1),
+  }
+}
