@@ -47,7 +47,7 @@ export interface LoggedRecord {
   kind: 'request' | 'event' | 'invalid'
   emailId?: string
   eventType?: string
-  event?: { reason?: string; attempt?: number; type?: string }
+  event?: { reason?: string; attempt?: number; type?: string; replica?: string }
   request?: { to: string[]; subject: string }
 }
 

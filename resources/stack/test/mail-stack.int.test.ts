@@ -74,6 +74,38 @@ describe('the mail stack', () => {
     expect(logged.filter((record) => record.eventType === 'accepted')).toHaveLength(count)
   })
 
+  it('shares the work between two emailer replicas and still sends each email once', async () => {
+    const replica = await stack.startEmailerReplica('emailer-2')
+    try {
+      const count = 200
+      const ids = Array.from({ length: count }, (_, index) => `replicas-${index}`)
+      await postMany(stack.apiUrl, count, (index) => ({
+        key: ids[index] ?? '',
+        body: { to: `r${index}@example.com`, subject: `Replicas ${index}`, text: 'shared' },
+      }))
+      const delivered = await waitForDelivery(() => stack.catcher, ids, 60_000)
+      expect({ missing: delivered.missing, duplicated: delivered.duplicated }).toEqual({
+        missing: [],
+        duplicated: [],
+      })
+      const sentBy = await waitFor(
+        'a sent event for every email',
+        async () => {
+          const records = parseLogFile(await stack.loggerFile())
+          const sent = records.filter(
+            (record) => record.eventType === 'sent' && ids.includes(record.emailId ?? ''),
+          )
+          return sent.length === count ? sent : undefined
+        },
+        30_000,
+      )
+      const replicas = new Set(sentBy.map((record) => record.event?.replica))
+      expect([...replicas].sort()).toEqual(['emailer', 'emailer-2'])
+    } finally {
+      await replica.remove({ force: true })
+    }
+  })
+
   it.each([
     ['malformed JSON', 'application/json', '{"to": "a@b.co", ', 400, /not valid JSON/],
     [

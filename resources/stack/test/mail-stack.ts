@@ -208,6 +208,32 @@ export class MailStack {
     await waitHealthy(this.container(service), timeoutMs)
   }
 
+  /**
+   * Another emailer, same image, environment and ledger volume, its own host name (so its own
+   * ledger file): a competing consumer on the same queue.
+   */
+  async startEmailerReplica(name: string): Promise<Docker.Container> {
+    const emailer = await this.container('emailer').inspect()
+    const volume = emailer.Mounts.find((mount) => mount.Destination === '/data')?.Name
+    const replica = await this.docker.createContainer({
+      name: `${this.network}-${name}`,
+      Hostname: name,
+      Image: emailer.Config.Image,
+      Labels: this.labels,
+      Env: emailer.Config.Env,
+      Healthcheck: { Interval: SECOND_NS, StartPeriod: 30 * SECOND_NS, Retries: 3 },
+      HostConfig: {
+        NetworkMode: this.network,
+        ...(volume === undefined
+          ? {}
+          : { Mounts: [{ Type: 'volume' as const, Source: volume, Target: '/data' }] }),
+      },
+    })
+    await replica.start()
+    await waitHealthy(replica)
+    return replica
+  }
+
   /** Starts whatever a previous test left stopped or crashed, so each test begins whole. */
   async ensureRunning(): Promise<void> {
     let restarted = false
