@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -60,7 +61,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const id of created) {
     try {
-      docker('rm', '-f', id)
+      execFileSync('docker', ['rm', '-f', id], { stdio: 'ignore' })
     } catch {
       // already gone (removed by a test)
     }

@@ -23,11 +23,13 @@ const stop = (event: MouseEvent) => event.stopPropagation()
 
 function Cell<T>({ column, row }: { column: Column<T>; row: T }) {
   const content = column.render(row)
-  const className = column.interactive
-    ? classes.actions
-    : column.mono
-      ? `${classes.cell} ${classes.mono}`
-      : classes.cell
+  const className = [
+    column.interactive ? classes.actions : classes.cell,
+    column.mono && classes.mono,
+    column.compact && classes.compact,
+  ]
+    .filter(Boolean)
+    .join(' ')
   return (
     <Table.Td
       ta={column.align}

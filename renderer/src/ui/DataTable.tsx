@@ -24,6 +24,8 @@ export interface Column<T> {
   align?: 'left' | 'right'
   /** Clicks inside do not open the row (buttons, menus, links). */
   interactive?: boolean
+  /** Less padding: for a column of icon buttons. */
+  compact?: boolean
 }
 
 export interface TableSection<T> {

@@ -179,15 +179,16 @@ export function ContainersPanel() {
       {
         key: 'image',
         header: 'Image',
-        width: '20%',
+        width: '17%',
         compare: compareContainers.image,
         mono: true,
-        render: (c) => c.image,
+        // An image whose tag moved on is shown by id, as `docker ps` does.
+        render: (c) => (c.image.startsWith('sha256:') ? shortId(c.image) : c.image),
       },
       {
         key: 'state',
         header: 'State',
-        width: 210,
+        width: 190,
         compare: compareContainers.state,
         render: (c) => <StateCell state={c.state} status={c.status} />,
       },
@@ -220,7 +221,8 @@ export function ContainersPanel() {
       {
         key: 'actions',
         header: '',
-        width: 68,
+        width: 64,
+        compact: true,
         interactive: true,
         render: (c) => (
           <RowActions container={c} busy={busy.has(c.id)} onAction={(action) => act(action, [c])} />

@@ -58,7 +58,7 @@ export function HealthBadge({ health }: { health: ContainerSummary['health'] }) 
       </Text>
     )
   return (
-    <Badge size="sm" variant="light" color={healthColor[health]}>
+    <Badge size="sm" variant="light" color={healthColor[health]} tt="none">
       {health}
     </Badge>
   )
@@ -78,7 +78,14 @@ export function PortsCell({ ports }: { ports: PortMapping[] }) {
   const shown = ports.slice(0, 2)
   const rest = ports.length - shown.length
   return (
-    <Group gap={8} wrap="nowrap" ff="monospace" fz="xs" title={ports.map(formatPort).join('\n')}>
+    <Group
+      gap={8}
+      wrap="nowrap"
+      ff="monospace"
+      fz="xs"
+      title={ports.map(formatPort).join('\n')}
+      style={{ overflow: 'hidden' }}
+    >
       {shown.map((port) =>
         port.hostPort !== undefined && port.protocol === 'tcp' ? (
           <Anchor

@@ -107,7 +107,7 @@ describe('ImagesPanel', { timeout: 20_000 }, () => {
       expect.any(Function),
     )
     act(() => push('images:pull', progress()))
-    const card = screen.getByRole('generic', { name: 'Pull 127.0.0.1:5000/alpine:3' })
+    const card = screen.getByRole('region', { name: 'Pull 127.0.0.1:5000/alpine:3' })
     expect(within(card).getByTestId('pull-status')).toHaveTextContent(
       'Pulling from alpine · 1/2 layers',
     )
@@ -137,7 +137,7 @@ describe('ImagesPanel', { timeout: 20_000 }, () => {
         progress({ ref: 'good:1', done: true, status: 'Status: Downloaded newer image' }),
       ),
     )
-    const good = screen.getByRole('generic', { name: 'Pull good:1' })
+    const good = screen.getByRole('region', { name: 'Pull good:1' })
     expect(good).toHaveTextContent('done')
     expect(await screen.findByText('Pull of good:1 finished')).toBeInTheDocument()
 
@@ -149,7 +149,7 @@ describe('ImagesPanel', { timeout: 20_000 }, () => {
         error: { code: 'NOT_FOUND', message: 'manifest unknown. Check the image name and tag.' },
       }),
     )
-    const bad = screen.getByRole('generic', { name: 'Pull nope:1' })
+    const bad = screen.getByRole('region', { name: 'Pull nope:1' })
     expect(bad).toHaveTextContent('failed')
     expect(within(bad).getByRole('alert')).toHaveTextContent(
       'manifest unknown. Check the image name and tag.',

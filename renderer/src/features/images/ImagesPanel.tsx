@@ -147,7 +147,8 @@ export function ImagesPanel() {
       {
         key: 'actions',
         header: '',
-        width: 50,
+        width: 44,
+        compact: true,
         interactive: true,
         render: (image) => (
           <Menu position="bottom-end" withinPortal shadow="md">
@@ -248,6 +249,18 @@ export function ImagesPanel() {
           Prune…
         </Button>
       </Toolbar>
+      {jobs.filter((job) => job.state !== 'running').length > 1 && (
+        <Group justify="flex-end">
+          <Button
+            size="compact-xs"
+            variant="subtle"
+            color="gray"
+            onClick={() => store.dismissFinished()}
+          >
+            Clear finished
+          </Button>
+        </Group>
+      )}
       {jobs.map((job) =>
         job.kind === 'pull' ? (
           <PullCard

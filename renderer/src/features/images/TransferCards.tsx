@@ -68,7 +68,13 @@ export function PullCard({
   const layers = job.progress?.layers ?? []
   const finished = layers.filter((l) => l.done).length
   return (
-    <Card withBorder padding="sm" data-testid={`pull-${job.ref}`} aria-label={`Pull ${job.ref}`}>
+    <Card
+      withBorder
+      padding="sm"
+      component="section"
+      data-testid={`pull-${job.ref}`}
+      aria-label={`Pull ${job.ref}`}
+    >
       <Stack gap={6}>
         <JobHeader job={job} title={`pull ${job.ref}`} onCancel={onCancel} onDismiss={onDismiss} />
         {job.error && (
@@ -76,7 +82,12 @@ export function PullCard({
             {job.error}
           </Text>
         )}
-        <Text size="xs" c="dimmed" data-testid="pull-status">
+        <Text
+          size="xs"
+          c="dimmed"
+          data-testid="pull-status"
+          hidden={job.state === 'failed' && layers.length === 0}
+        >
           {job.progress?.status || (job.state === 'running' ? 'Asking the registry…' : '')}
           {layers.length > 0 && ` · ${finished}/${layers.length} layers`}
         </Text>
@@ -118,7 +129,7 @@ export function BuildCard({
   const title = `build ${job.input.tags?.join(', ') || job.input.context.path}`
   const step = job.step
   return (
-    <Card withBorder padding="sm" data-testid="build-job" aria-label={title}>
+    <Card withBorder padding="sm" component="section" data-testid="build-job" aria-label={title}>
       <Stack gap={6}>
         <JobHeader job={job} title={title} onCancel={onCancel} onDismiss={onDismiss} />
         {step && (

@@ -145,6 +145,12 @@ export class TransferStore {
     this.finish(key, 'cancelled')
   }
 
+  /** Drops every pull and build that has ended. */
+  dismissFinished(): void {
+    this.jobs = this.jobs.filter((job) => job.state === 'running')
+    for (const listener of this.listeners) listener()
+  }
+
   dismiss(key: string): void {
     if (this.streams.has(key)) this.cancel(key)
     this.jobs = this.jobs.filter((job) => job.key !== key)

@@ -106,7 +106,8 @@ export function NetworksPanel() {
       {
         key: 'actions',
         header: '',
-        width: 50,
+        width: 44,
+        compact: true,
         interactive: true,
         render: (n) =>
           n.builtIn ? null : (

@@ -145,7 +145,8 @@ export function VolumesPanel() {
       {
         key: 'actions',
         header: '',
-        width: 50,
+        width: 44,
+        compact: true,
         interactive: true,
         render: (v) => (
           <ActionIcon
