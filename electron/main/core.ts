@@ -57,6 +57,7 @@ export function createCore(options: CoreOptions): Core {
     env,
     engine,
     collect: options.subscribe !== false,
+    stackName: async () => (await stack.settings.load()).settings.stackName,
     ...(options.log === undefined ? {} : { log: options.log }),
   })
   const mailApi = createMailServices({

@@ -13,6 +13,8 @@ export interface CollectorDeps {
   /** Called with true each time the engine (re)connects. */
   onEngineConnected: (listener: () => void) => () => void
   store: LogStore
+  /** The app's own stack (`maildock.stack=NAME`); without it, every MailDock stack is followed. */
+  stackName?: () => Promise<string>
   tuning?: LogStreamTuning
   log?: (message: string, error?: unknown) => void
 }
@@ -86,9 +88,11 @@ export class StackLogCollector {
   async scan(): Promise<void> {
     if (!this.running) return
     try {
+      const name = await this.deps.stackName?.()
+      const label = name === undefined ? STACK_LABEL : `${STACK_LABEL}=${name}`
       const list = await this.deps
         .docker()
-        .listContainers({ filters: { label: [STACK_LABEL], status: ['running'] } })
+        .listContainers({ filters: { label: [label], status: ['running'] } })
       for (const info of list) {
         const name = containerName(info.Names, info.Id)
         this.follow({ id: info.Id, name, service: info.Labels[STACK_SERVICE_LABEL] ?? name })
@@ -102,9 +106,19 @@ export class StackLogCollector {
     if (event.Type !== 'container' || event.Action !== 'start') return
     const attributes = event.Actor?.Attributes ?? {}
     const id = event.Actor?.ID
-    if (!id || attributes[STACK_LABEL] === undefined) return
+    const stack = attributes[STACK_LABEL]
+    if (!id || stack === undefined) return
     const name = attributes.name ?? id.slice(0, 12)
-    this.follow({ id, name, service: attributes[STACK_SERVICE_LABEL] ?? name })
+    const ref = { id, name, service: attributes[STACK_SERVICE_LABEL] ?? name }
+    if (!this.deps.stackName) return this.follow(ref)
+    this.deps
+      .stackName()
+      .then((own) => {
+        if (own === stack) this.follow(ref)
+      })
+      .catch((error: unknown) => {
+        this.lastError = `cannot read the stack settings: ${message(error)}`
+      })
   }
 
   private follow(ref: ContainerRef): void {

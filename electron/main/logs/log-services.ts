@@ -10,6 +10,8 @@ export interface LogServicesOptions {
   engine: EngineMonitor
   /** Follow the stack's containers into the store (the app and browser mode; not the CLI). */
   collect: boolean
+  /** The app's own stack name (its containers are the ones followed and stored). */
+  stackName?: () => Promise<string>
   log?: (message: string, error?: unknown) => void
 }
 
@@ -34,6 +36,7 @@ export function createLogServices(options: LogServicesOptions) {
       })
     },
     store,
+    ...(options.stackName === undefined ? {} : { stackName: options.stackName }),
     ...(options.log === undefined ? {} : { log: options.log }),
   })
   if (options.collect) collector.start()

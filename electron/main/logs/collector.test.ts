@@ -1,0 +1,79 @@
+import type Docker from 'dockerode'
+import { describe, expect, it, vi } from 'vitest'
+import type { RawEngineEvent } from '../docker/engine'
+import { StackLogCollector } from './collector'
+import type { LogStore } from './store'
+
+/** A docker client whose containers never answer logs (the follow attempt just fails). */
+function fakeDocker() {
+  const listContainers = vi.fn(() => Promise.resolve([]))
+  const inspect = vi.fn(() => new Promise(() => undefined))
+  return {
+    docker: { listContainers, getContainer: () => ({ inspect }) } as unknown as Docker,
+    listContainers,
+    inspect,
+  }
+}
+
+function collectorFor(stackName?: string) {
+  const fake = fakeDocker()
+  let onEvent: (event: RawEngineEvent) => void = () => undefined
+  const store = { lastLineTs: () => null, collectorStatus: () => undefined } as unknown as LogStore
+  const collector = new StackLogCollector({
+    docker: () => fake.docker,
+    onEngineEvent: (listener) => {
+      onEvent = listener
+      return () => undefined
+    },
+    onEngineConnected: () => () => undefined,
+    store,
+    ...(stackName === undefined ? {} : { stackName: () => Promise.resolve(stackName) }),
+  })
+  collector.start()
+  const start = (id: string, stack: string, service: string) =>
+    onEvent({
+      Type: 'container',
+      Action: 'start',
+      Actor: {
+        ID: id,
+        Attributes: {
+          name: `${stack}-${service}-1`,
+          'maildock.stack': stack,
+          'maildock.service': service,
+        },
+      },
+    })
+  return { collector, fake, start }
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 10))
+
+describe('StackLogCollector', () => {
+  it("follows only the app's own stack when it knows its name", async () => {
+    const { collector, fake, start } = collectorFor('mine')
+    await tick()
+    expect(fake.listContainers).toHaveBeenCalledWith({
+      filters: { label: ['maildock.stack=mine'], status: ['running'] },
+    })
+    start('a1', 'other', 'api')
+    start('b2', 'mine', 'logger')
+    await tick()
+    expect(collector.containers()).toEqual([{ id: 'b2', name: 'mine-logger-1', service: 'logger' }])
+    collector.stop()
+    expect(collector.containers()).toEqual([])
+  })
+
+  it('follows every MailDock stack without a name, once per container', async () => {
+    const { collector, fake, start } = collectorFor()
+    await tick()
+    expect(fake.listContainers).toHaveBeenCalledWith({
+      filters: { label: ['maildock.stack'], status: ['running'] },
+    })
+    start('a1', 'other', 'api')
+    start('a1', 'other', 'api')
+    await tick()
+    expect(collector.containers()).toHaveLength(1)
+    expect(fake.inspect).toHaveBeenCalledTimes(1)
+    collector.stop()
+  })
+})
