@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
+import { startProxy, type Proxy } from '../../electron/main/docker/test-support'
 import { docker } from './docker-cli'
 import { launchBrowser, openPage, startApp, type RunningApp } from './harness'
 
@@ -40,6 +41,7 @@ function run(name: string, ...command: string[]): string {
   return id
 }
 
+const countRows = (view: Page) => view.locator('tr[data-row-key]').count()
 const row = (page: Page, id: string) => page.locator(`tr[data-row-key="${id}"]`)
 
 let browser: Browser
@@ -165,5 +167,37 @@ describe('Containers panel against the real engine', () => {
       docker('volume', 'rm', '-f', volume)
       docker('network', 'rm', network)
     }
+  })
+})
+
+describe('Containers panel when the engine goes away and comes back', () => {
+  const socket = join(dataDir, 'engine.sock')
+  let proxy: Proxy | undefined
+  let second: RunningApp | undefined
+  afterAll(async () => {
+    await proxy?.stop()
+    await second?.stop()
+  })
+
+  it('shows the engine error and a link to the Engine panel, then the list again by itself', async () => {
+    proxy = await startProxy({ listen: socket, target: '/var/run/docker.sock' })
+    second = await startApp({ DOCKER_HOST: `unix://${socket}`, MAILDOCK_DATA_DIR: dataDir })
+    const opened = await openPage(browser, second.url)
+    const view = opened.page
+    await view.getByRole('link', { name: /Containers/ }).click()
+    await view.getByRole('table', { name: 'Containers' }).waitFor({ timeout: 15_000 })
+
+    await proxy.stop()
+    const alert = view.getByTestId('list-engine-unreachable')
+    await alert.waitFor({ timeout: 30_000 })
+    expect(await view.getByRole('table', { name: 'Containers' }).count()).toBe(0)
+    expect(
+      await alert.getByRole('link', { name: 'Open the Engine panel' }).getAttribute('href'),
+    ).toBe('#/engine')
+
+    proxy = await startProxy({ listen: socket, target: '/var/run/docker.sock' })
+    await view.getByRole('table', { name: 'Containers' }).waitFor({ timeout: 60_000 })
+    expect(await countRows(view)).toBeGreaterThan(0)
+    expect(opened.errors).toEqual([])
   })
 })
