@@ -67,6 +67,8 @@ export const brokerOverviewSchema = z.discriminatedUnion('state', [
     fetchedAt: z.number(),
     managementUrl: z.string(),
     rabbitmqVersion: z.string().optional(),
+    /** Resource alarms in force ("memory on rabbit@host"): publishers are blocked meanwhile. */
+    alarms: z.array(z.string()),
     queues: z.array(queueInfoSchema),
     totals: z.object({
       ready: z.number().int(),

@@ -19,6 +19,19 @@ interface ManagementQueue {
   }
 }
 
+interface ManagementNode {
+  name: string
+  mem_alarm?: boolean
+  disk_free_alarm?: boolean
+}
+
+function alarmsOf(node: ManagementNode): string[] {
+  return [
+    ...(node.mem_alarm === true ? [`memory alarm on ${node.name}`] : []),
+    ...(node.disk_free_alarm === true ? [`disk space alarm on ${node.name}`] : []),
+  ]
+}
+
 /** The RabbitMQ management HTTP API: the stack's queues with counts and rates. */
 export class ManagementClient {
   private readonly base: string
@@ -43,9 +56,10 @@ export class ManagementClient {
   }
 
   async overview(): Promise<BrokerOverview> {
-    const [queues, info] = await Promise.all([
+    const [queues, info, nodes] = await Promise.all([
       this.get<ManagementQueue[]>('/api/queues/%2F?disable_stats=false'),
       this.get<{ rabbitmq_version?: string }>('/api/overview').catch(() => undefined),
+      this.get<ManagementNode[]>('/api/nodes').catch(() => []),
     ])
     const mapped = queues.map(toQueueInfo).sort(byRoleThenName)
     return {
@@ -53,6 +67,7 @@ export class ManagementClient {
       fetchedAt: Date.now(),
       managementUrl: this.base,
       ...(info?.rabbitmq_version === undefined ? {} : { rabbitmqVersion: info.rabbitmq_version }),
+      alarms: nodes.flatMap(alarmsOf),
       queues: mapped,
       totals: {
         ready: sum(mapped, 'ready'),

@@ -269,6 +269,17 @@ describe("the app's mail subscription", () => {
         30_000,
       )
       expect(app.manager.state.blockedReason).toBe('low on memory')
+      const ctx = { sender: { url: 't', isMainFrame: true } }
+      const alarms = await waitFor(
+        'the alarm in the management API',
+        async () => {
+          const overview = await app.channels['broker:overview']({}, ctx)
+          return overview.state === 'ok' && overview.alarms.length > 0 ? overview.alarms : undefined
+        },
+        30_000,
+        1_000,
+      )
+      expect(alarms[0]).toMatch(/^memory alarm on rabbit@/)
       expect(await outcome).toMatch(
         /did not confirm the message within 10000 ms \(the broker blocks publishing: low on memory\)/,
       )

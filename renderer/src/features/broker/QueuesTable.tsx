@@ -24,6 +24,18 @@ export function QueuesTable({ overview }: { overview: BrokerOverview | undefined
           </Text>
         )}
       </Group>
+      {overview?.state === 'ok' && overview.alarms.length > 0 && (
+        <Alert
+          color="orange"
+          mx="sm"
+          mb="sm"
+          title="The broker blocks publishers"
+          data-testid="broker-alarms"
+        >
+          {overview.alarms.join('; ')}: sends wait (and time out) until it clears. Free memory or
+          disk space on the broker&apos;s host.
+        </Alert>
+      )}
       {overview === undefined ? (
         <Group p="sm" gap="xs">
           <Loader size="xs" />
