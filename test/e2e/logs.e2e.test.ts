@@ -1,0 +1,176 @@
+// The Tail and Logs panels against the real stack (`maildock up` from the built CLI, then the app
+// in browser mode on the same data dir): the logger's lines reach the Tail within a second while
+// emails are sent, pausing and resuming loses no line, and the Logs panel finds an email by a
+// word of its subject and opens its timeline.
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Docker from 'dockerode'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { StackResult, StackStatus } from '../../shared/contract'
+import {
+  postEmail,
+  publishedUrl,
+  removeStack,
+  stackEnv,
+  uniqueStackName,
+} from '../../electron/main/stack/test-helpers'
+import { launchBrowser, openPage, startApp, type RunningApp } from './harness'
+
+const docker = new Docker()
+const stack = uniqueStackName()
+const dataDir = mkdtempSync(join(tmpdir(), 'maildock-e2e-logs-'))
+const env = { ...stackEnv(stack), MAILDOCK_DATA_DIR: dataDir }
+const run = Date.now().toString(36)
+const builtImages: string[] = []
+let apiUrl = ''
+let app: RunningApp
+let browser: Browser
+let page: Page
+let errors: string[]
+
+function maildock(...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['bin/maildock.js', ...args],
+      { env: { ...process.env, ...env }, maxBuffer: 32 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+    )
+  })
+}
+
+beforeAll(async () => {
+  await removeStack(docker, stack)
+  const up = JSON.parse(await maildock('up', '--json')) as StackResult
+  builtImages.push(...up.changes.builtImages)
+  const status = JSON.parse(await maildock('status', '--json')) as StackStatus
+  apiUrl = publishedUrl(status, 'api', 3000)
+  app = await startApp(env)
+  browser = await launchBrowser()
+  ;({ page, errors } = await openPage(browser, app.url))
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await app?.stop()
+  await removeStack(docker, stack)
+  for (const image of builtImages) {
+    await docker
+      .getImage(image)
+      .remove()
+      .catch(() => undefined)
+  }
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+/** Texts of the Tail rows on screen. */
+const tailTexts = (): Promise<string[]> =>
+  page.getByTestId('tail-line').evaluateAll((rows) => rows.map((row) => row.textContent ?? ''))
+
+async function showOnlyMatches(text: string): Promise<void> {
+  await page.getByLabel('Search lines').fill(text)
+  const only = page.getByLabel('Only matches')
+  if (!(await only.isChecked())) await only.check({ force: true })
+}
+
+describe('Tail and Logs panels on the running stack', () => {
+  it("shows the logger's lines within a second of each email being sent", async () => {
+    await page.goto(`${app.origin}/#/tail`)
+    await expect
+      .poll(() => tailTexts().then((t) => t.length), { timeout: 60_000 })
+      .toBeGreaterThan(0)
+    await showOnlyMatches(`live-${run}`)
+    const latencies: number[] = []
+    for (let i = 0; i < 8; i += 1) {
+      const subject = `live-${run}-${i}`
+      const sent = Date.now()
+      const id = await postEmail(apiUrl, subject)
+      await page.waitForFunction(
+        (emailId) =>
+          [...document.querySelectorAll('[data-testid="tail-line"]')].some(
+            (row) => row.textContent?.includes('logger') && row.textContent.includes(emailId),
+          ),
+        id,
+        { polling: 20, timeout: 10_000 },
+      )
+      latencies.push(Date.now() - sent)
+      await page.waitForTimeout(200)
+    }
+    latencies.sort((a, b) => a - b)
+    console.log(`tail: logger line on screen after ${latencies.join(', ')} ms (POST to DOM)`)
+    expect(latencies[Math.floor(latencies.length / 2)]).toBeLessThan(1_000)
+    expect(errors).toEqual([])
+  })
+
+  it('pauses, counts what arrives, and loses no line on resume', async () => {
+    await showOnlyMatches(`pause-${run}`)
+    await page.getByRole('button', { name: 'Pause' }).click()
+    expect(await page.getByTestId('tail-state').textContent()).toBe('paused')
+    const subjects = Array.from({ length: 5 }, (_, i) => `pause-${run}-${i}`)
+    const ids: string[] = []
+    for (const subject of subjects) ids.push(await postEmail(apiUrl, subject))
+    const newLines = page.getByTestId('tail-new-lines')
+    await expect
+      .poll(() => newLines.textContent(), { timeout: 15_000 })
+      .toMatch(/[1-9]\d* new lines/)
+    // Nothing of it is on screen while paused.
+    expect((await tailTexts()).filter((t) => t.includes(`pause-${run}`))).toEqual([])
+    // Let the rest of the emails' lines arrive, then resume.
+    await page.waitForTimeout(2_000)
+    await newLines.click()
+    expect(await page.getByTestId('tail-state').textContent()).toBe('following')
+    await expect
+      .poll(
+        async () => {
+          const texts = await tailTexts()
+          return ids.every((id) => texts.some((t) => t.includes('logger') && t.includes(id)))
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true)
+    const texts = await tailTexts()
+    expect(new Set(texts).size).toBe(texts.length)
+    expect(errors).toEqual([])
+  })
+
+  it('finds an email by a word of its subject and opens its timeline', async () => {
+    const word = `zebra${run}`
+    const id = await postEmail(apiUrl, `Quarterly ${word} report`)
+    await page.goto(`${app.origin}/#/logs`)
+    await expect
+      .poll(
+        async () => {
+          await page.getByTestId('logs-search').fill(word)
+          await page.getByTestId('logs-search').press('Enter')
+          await page.waitForTimeout(500)
+          return page.getByTestId('logs-row').count()
+        },
+        { timeout: 30_000 },
+      )
+      .toBeGreaterThan(0)
+    const row = page.getByTestId('logs-row').first()
+    expect(await row.textContent()).toContain(id)
+    // Open it once the email has been sent, so its timeline is complete.
+    await expect
+      .poll(
+        async () => {
+          await row.click()
+          const status = await page.getByTestId('log-email-status').textContent({ timeout: 5_000 })
+          if (status !== 'sent') await page.keyboard.press('Escape')
+          return status
+        },
+        { timeout: 45_000, interval: 1_000 },
+      )
+      .toBe('sent')
+    const steps = await page.getByTestId('log-timeline-step').allTextContents()
+    expect(steps.some((s) => s.startsWith('request'))).toBe(true)
+    expect(steps.some((s) => s.startsWith('accepted'))).toBe(true)
+    expect(steps.some((s) => s.startsWith('sent'))).toBe(true)
+    expect(await page.getByTestId('log-email').textContent()).toContain('someone@example.com')
+    expect(errors).toEqual([])
+  })
+})
