@@ -107,14 +107,16 @@ export class SentLedger {
     this.append({ kind: 'attempt', id, attempt, replica: this.options.replica, at: this.nowIso() })
   }
 
-  recordCommitting(id: string, attempt: number): void {
-    this.append({
+  recordCommitting(id: string, attempt: number): CommittingEntry {
+    const entry: CommittingEntry = {
       kind: 'committing',
       id,
       attempt,
       replica: this.options.replica,
       at: this.nowIso(),
-    })
+    }
+    this.append(entry)
+    return entry
   }
 
   recordFailure(id: string, attempt: number): void {

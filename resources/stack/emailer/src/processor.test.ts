@@ -242,6 +242,23 @@ describe('EmailProcessor', () => {
     expect(ledger.lookup('mail-1')?.kind).toBe('failed')
   })
 
+  it('treats a connection lost after the end of data like a crash there', async () => {
+    const mailer: Mailer = {
+      send(_email, onEndOfData) {
+        onEndOfData()
+        return Promise.reject(
+          Object.assign(new Error('Connection closed'), { code: 'ECONNECTION' }),
+        )
+      },
+      close() {},
+    }
+    const broker = fakeBroker()
+    const outcome = await processor(mailer).handle(delivery(), broker.context)
+    expect(outcome).toBe('assumed-sent')
+    expect(broker.published.filter((message) => message.exchange === '')).toEqual([])
+    expect(broker.events()).toMatchObject([{ type: 'sent', unconfirmed: true }])
+  })
+
   it('sends again when an earlier attempt stopped before its end of data', async () => {
     ledger.recordAttempt('mail-1', 1)
     const { mailer, sent } = fakeMailer()

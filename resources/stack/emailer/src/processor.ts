@@ -129,14 +129,21 @@ export class EmailProcessor {
 
     ledger.recordAttempt(request.id, attempt)
     const started = performance.now()
+    let committing: LedgerEntry | undefined
     let receipt
     try {
-      receipt = await this.deps.mailer.send(request, () =>
-        ledger.recordCommitting(request.id, attempt),
-      )
+      receipt = await this.deps.mailer.send(request, () => {
+        committing = ledger.recordCommitting(request.id, attempt)
+      })
     } catch (error) {
+      const failure = classifySmtpError(error)
+      // The connection died between the end of data and the reply: as uncertain as a crash there.
+      if (committing !== undefined && failure.smtpCode === undefined) {
+        const settled = await this.settleInterrupted(request, delivery, context, committing)
+        if (settled !== undefined) return settled
+      }
       ledger.recordFailure(request.id, attempt)
-      return this.settleFailure(request, delivery, context, attempt, classifySmtpError(error))
+      return this.settleFailure(request, delivery, context, attempt, failure)
     }
     const entry = await ledger.recordSent(request.id, attempt, performance.now() - started, receipt)
     log.info(
@@ -167,7 +174,7 @@ export class EmailProcessor {
     const { config, ledger, log } = this.deps
     const where = { emailId: request.id, attempt: known.attempt, attemptBy: known.replica }
     if (config.onInterrupted === 'resend') {
-      log.warn(where, 'an earlier attempt was cut off after its end of data; sending again')
+      log.warn(where, 'an attempt was cut off after its end of data; sending again')
       return undefined
     }
     if (config.onInterrupted === 'dead-letter') {
@@ -178,7 +185,7 @@ export class EmailProcessor {
       })
       return 'dead-lettered'
     }
-    log.warn(where, 'an earlier attempt was cut off after its end of data; counting it as sent')
+    log.warn(where, 'an attempt was cut off after its end of data; counting it as sent')
     const entry = await ledger.recordSent(
       request.id,
       known.attempt,
