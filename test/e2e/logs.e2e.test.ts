@@ -68,8 +68,7 @@ afterAll(async () => {
 })
 
 /** Texts of the Tail rows on screen. */
-const tailTexts = (): Promise<string[]> =>
-  page.getByTestId('tail-line').evaluateAll((rows) => rows.map((row) => row.textContent ?? ''))
+const tailTexts = (): Promise<string[]> => page.getByTestId('tail-line').allTextContents()
 
 async function showOnlyMatches(text: string): Promise<void> {
   await page.getByLabel('Search lines').fill(text)
@@ -89,14 +88,12 @@ describe('Tail and Logs panels on the running stack', () => {
       const subject = `live-${run}-${i}`
       const sent = Date.now()
       const id = await postEmail(apiUrl, subject)
-      await page.waitForFunction(
-        (emailId) =>
-          [...document.querySelectorAll('[data-testid="tail-line"]')].some(
-            (row) => row.textContent?.includes('logger') && row.textContent.includes(emailId),
-          ),
-        id,
-        { polling: 20, timeout: 10_000 },
-      )
+      await expect
+        .poll(async () => (await tailTexts()).some((t) => t.includes('logger') && t.includes(id)), {
+          timeout: 10_000,
+          intervals: [20],
+        })
+        .toBe(true)
       latencies.push(Date.now() - sent)
       await page.waitForTimeout(200)
     }
