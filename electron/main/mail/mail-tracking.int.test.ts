@@ -1,6 +1,7 @@
 // The app's side of the mail stack against real services: its durable subscription catches up
 // after the app was closed, survives a broker restart, and the dead-letter queue can be retried.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { MaildockError } from '../../../shared/contract'
 import { QUEUES } from '../../../shared/messages'
 import { postMany } from '../../../resources/stack/test/api-client'
 import { execText, waitFor } from '../../../resources/stack/test/docker-helpers'
@@ -123,13 +124,42 @@ describe("the app's mail subscription", () => {
     }
   })
 
-  it('reconnects after a broker restart and keeps consuming', async () => {
+  it('says the email was not sent while the broker is down, reconnects after it and keeps consuming', async () => {
     const app = startApp(endpoints, data.dir)
     try {
       await connected(app)
       const states: string[] = []
       app.manager.onChange((state) => states.push(state.state))
-      await stack.restartBroker()
+      await stack.container('broker').stop({ t: 10 })
+      await waitFor(
+        'the app to notice',
+        () => (app.manager.state.state === 'reconnecting' ? true : undefined),
+        30_000,
+      )
+      expect(app.manager.state.error).toBeDefined()
+      // While the broker is down the API refuses the email, and the app says it was not sent.
+      const ctx = { sender: { url: 't', isMainFrame: true } }
+      const refused = await waitFor(
+        'the API to answer 503',
+        async () => {
+          try {
+            await app.channels['mail:send'](
+              { email: { ...email(0, 'Down'), cc: [], bcc: [] } },
+              ctx,
+            )
+            return undefined
+          } catch (error) {
+            return error instanceof MaildockError && error.code === 'UNAVAILABLE'
+              ? error
+              : undefined
+          }
+        },
+        30_000,
+        1_000,
+      )
+      expect(refused.message).toMatch(/could not hand the email to the broker, so it was NOT sent/)
+      await stack.container('broker').start()
+      await stack.waitForBroker()
       await connected(app)
       expect(states).toContain('reconnecting')
       await stack.waitServiceHealthy('api')
