@@ -57,7 +57,7 @@ export function createSmtpServer(options: SmtpOptions): SMTPServer {
     return stored
   }
 
-  return new SMTPServer({
+  const server = new SMTPServer({
     name: 'maildock-catcher',
     banner: 'MailDock catcher (Mailpit compatible)',
     secure: false,
@@ -85,4 +85,7 @@ export function createSmtpServer(options: SmtpOptions): SMTPServer {
       )
     },
   })
+  // A client that drops mid-transaction (ECONNRESET) must not take the catcher down.
+  server.on('error', (error) => console.error(`smtp: ${error.message}`))
+  return server
 }
