@@ -13,9 +13,10 @@ import { SettingsPanel } from '../features/settings/SettingsPanel'
 import { VolumesPanel } from '../features/volumes/VolumesPanel'
 import { useEngineStatus } from '../features/engine/engine-status'
 import { SendPanel } from '../features/send/SendPanel'
+import { StackNavDot } from '../features/stack/StackNavDot'
+import { StackPanel } from '../features/stack/StackPanel'
 import { FailureAlerts } from '../features/tracking/FailureAlerts'
 import { TrackingPanel } from '../features/tracking/TrackingPanel'
-import { NotBuilt } from '../ui/NotBuilt'
 import { StatusDot, type DotState } from '../ui/StatusDot'
 import { panelFromHash, panels, type PanelId } from './panels'
 
@@ -39,7 +40,7 @@ function renderPanel(id: PanelId): ReactNode {
     case 'engine':
       return <EnginePanel />
     case 'stack':
-      return <NotBuilt title="Stack" issue="one-click stack" />
+      return <StackPanel />
     case 'containers':
       return <ContainersPanel />
     case 'images':
@@ -98,6 +99,8 @@ export function App() {
               leftSection={
                 p.id === 'engine' ? (
                   <StatusDot state={engineDot} label={`engine ${engine?.state ?? 'connecting'}`} />
+                ) : p.id === 'stack' ? (
+                  <StackNavDot />
                 ) : p.id === 'broker' ? (
                   <StatusDot
                     state={brokerDot(broker?.state)}

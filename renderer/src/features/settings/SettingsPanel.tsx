@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react'
 import { Anchor, Card, Grid, Stack, Text, Title } from '@mantine/core'
 import { EngineEndpointSection } from './EngineEndpointSection'
+import { StackSettingsSection } from './StackSettingsSection'
 
 export interface SettingsSection {
   id: string
@@ -16,6 +17,12 @@ export const settingsSections: SettingsSection[] = [
     title: 'Docker engine',
     description: 'Where MailDock finds the Docker engine.',
     Component: EngineEndpointSection,
+  },
+  {
+    id: 'stack',
+    title: 'Stack',
+    description: 'Images, published ports, mail delivery and replicas of the one-click stack.',
+    Component: StackSettingsSection,
   },
 ]
 

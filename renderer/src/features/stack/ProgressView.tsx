@@ -1,0 +1,333 @@
+import { memo, useEffect, useMemo, useState } from 'react'
+import {
+  ActionIcon,
+  Alert,
+  Box,
+  Button,
+  Collapse,
+  Group,
+  Loader,
+  Paper,
+  Progress,
+  Stack,
+  Text,
+  Tooltip,
+} from '@mantine/core'
+import {
+  IconChevronDown,
+  IconChevronRight,
+  IconCircleCheck,
+  IconCircleDashed,
+  IconCircleMinus,
+  IconCircleX,
+  IconRefresh,
+  IconX,
+} from '@tabler/icons-react'
+import type { StackOperation, StackStep } from '../../../../shared/contract'
+import { formatBytes, formatDuration } from '../../ui/format'
+import type { ViewLine } from '../../ui/log-window'
+import { LogView } from '../../ui/LogView'
+import {
+  failureLogs,
+  isFinished,
+  operationElapsed,
+  operationTitle,
+  stepElapsed,
+} from './stack-model'
+
+/** The current time, ticking only while something runs (elapsed counters). */
+function useTicker(active: boolean, intervalMs = 500): number {
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    if (!active) return
+    const timer = setInterval(() => setNow(Date.now()), intervalMs)
+    return () => clearInterval(timer)
+  }, [active, intervalMs])
+  return now
+}
+
+const IMAGE_PHASE_SHARE = 0.3
+const IMAGE_STEP_KINDS = new Set<StackStep['kind']>(['lock', 'settings', 'bundle', 'build', 'pull'])
+
+function planStillComing(operation: StackOperation): boolean {
+  if (operation.kind !== 'up' && operation.kind !== 'scale') return false
+  return operation.steps.every((step) => IMAGE_STEP_KINDS.has(step.kind))
+}
+
+const asViewLines = (logs: readonly string[]): ViewLine[] =>
+  logs.map((text, seq) => ({ seq, kind: 'line', text }))
+
+function StepIcon({ state }: { state: StackStep['state'] }) {
+  switch (state) {
+    case 'running':
+      return <Loader size={16} aria-label="running" />
+    case 'done':
+      return <IconCircleCheck size={18} color="var(--mantine-color-green-6)" aria-label="done" />
+    case 'failed':
+      return <IconCircleX size={18} color="var(--mantine-color-red-6)" aria-label="failed" />
+    case 'skipped':
+      return <IconCircleMinus size={18} color="var(--mantine-color-gray-5)" aria-label="skipped" />
+    case 'pending':
+      return <IconCircleDashed size={18} color="var(--mantine-color-gray-5)" aria-label="pending" />
+  }
+}
+
+function StepProgress({ progress }: { progress: NonNullable<StackStep['progress']> }) {
+  const { current, total, unit } = progress
+  const value = total > 0 ? Math.min(100, (current / total) * 100) : 0
+  const label =
+    unit === 'bytes'
+      ? `${formatBytes(current)} / ${formatBytes(total)}`
+      : `step ${current} / ${total}`
+  return (
+    <Group gap={6} wrap="nowrap" w={210} data-testid="step-progress">
+      <Progress value={value} size="sm" w={90} aria-label={label} />
+      <Text size="xs" c="dimmed" ff="monospace" span>
+        {label}
+      </Text>
+    </Group>
+  )
+}
+
+const StepRow = memo(function StepRow({ step, now }: { step: StackStep; now: number }) {
+  const [open, setOpen] = useState(false)
+  const elapsed = stepElapsed(step, now)
+  const hasLogs = step.logs.length > 0
+  return (
+    <Box
+      role="listitem"
+      aria-label={step.title}
+      data-testid="stack-step"
+      data-state={step.state}
+      data-kind={step.kind}
+      py={5}
+      px={4}
+      style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}
+    >
+      <Group gap="sm" wrap="nowrap">
+        <Box w={20} style={{ display: 'flex', justifyContent: 'center', flex: 'none' }}>
+          <StepIcon state={step.state} />
+        </Box>
+        <Text size="xs" c="dimmed" tt="uppercase" w={56} style={{ flex: 'none' }} span>
+          {step.kind}
+        </Text>
+        <Text
+          size="sm"
+          fw={step.state === 'running' ? 600 : 400}
+          c={step.state === 'skipped' || step.state === 'pending' ? 'dimmed' : undefined}
+          style={{ flex: 'none', maxWidth: '45%' }}
+          truncate
+          title={step.title}
+          data-testid="step-title"
+        >
+          {step.title}
+        </Text>
+        <Text
+          size="xs"
+          c={step.state === 'failed' ? 'red' : 'dimmed'}
+          ff="monospace"
+          truncate
+          style={{ flex: 1, minWidth: 0 }}
+          title={step.detail ?? undefined}
+          data-testid="step-detail"
+        >
+          {step.detail ?? ''}
+        </Text>
+        {step.progress && step.state === 'running' && <StepProgress progress={step.progress} />}
+        {hasLogs && (
+          <Tooltip label={open ? 'Hide output' : `Show output (${step.logs.length} lines)`}>
+            <ActionIcon
+              size="sm"
+              variant="subtle"
+              color="gray"
+              aria-label={`${open ? 'Hide' : 'Show'} output of ${step.title}`}
+              aria-expanded={open}
+              onClick={() => setOpen((o) => !o)}
+            >
+              {open ? <IconChevronDown size={14} /> : <IconChevronRight size={14} />}
+            </ActionIcon>
+          </Tooltip>
+        )}
+        <Text
+          size="xs"
+          ff="monospace"
+          c="dimmed"
+          w={80}
+          ta="right"
+          style={{ flex: 'none' }}
+          data-testid="step-elapsed"
+        >
+          {elapsed === null ? '' : formatDuration(elapsed)}
+        </Text>
+      </Group>
+      {hasLogs && (
+        <Collapse expanded={open}>
+          <Box pt={6} pl={32}>
+            <LogView
+              label={`Output of ${step.title}`}
+              lines={asViewLines(step.logs)}
+              follow
+              showTime={false}
+              height={180}
+            />
+          </Box>
+        </Collapse>
+      )}
+    </Box>
+  )
+})
+
+function FailureAlert({
+  operation,
+  onRetry,
+  retryLabel,
+  retrying,
+}: {
+  operation: StackOperation
+  onRetry: (() => void) | null
+  retryLabel: string
+  retrying: boolean
+}) {
+  const failed = operation.steps.find((s) => s.state === 'failed')
+  const logs = useMemo(() => asViewLines(failureLogs(operation)), [operation])
+  return (
+    <Alert color="red" title={failed ? `Failed: ${failed.title}` : 'Failed'} role="alert" p="sm">
+      <Stack gap="xs" data-testid="stack-failure">
+        <Text size="sm" data-testid="stack-failure-message" style={{ whiteSpace: 'pre-wrap' }}>
+          {operation.error?.message ?? 'The operation failed.'}
+        </Text>
+        {logs.length > 0 && (
+          <LogView
+            label="Logs of the failing step"
+            lines={logs}
+            follow
+            showTime={false}
+            height={Math.min(260, 24 + logs.length * 18)}
+          />
+        )}
+        {onRetry && (
+          <Group>
+            <Button
+              size="xs"
+              color="red"
+              variant="light"
+              leftSection={<IconRefresh size={14} />}
+              onClick={onRetry}
+              loading={retrying}
+            >
+              {retryLabel}
+            </Button>
+          </Group>
+        )}
+      </Stack>
+    </Alert>
+  )
+}
+
+/**
+ * An operation step by step: what it builds, creates, starts and waits for, with each step's
+ * state, latest line, progress and elapsed time; on failure the failing step's logs and Retry.
+ */
+export function ProgressView({
+  operation,
+  onRetry,
+  retryLabel = 'Retry',
+  retrying = false,
+  onHide,
+}: {
+  operation: StackOperation
+  onRetry: (() => void) | null
+  retryLabel?: string
+  retrying?: boolean
+  onHide?: () => void
+}) {
+  const running = operation.state === 'running'
+  const now = useTicker(running)
+  // A finished run folds its steps away (one line says how it went); running and failed show them.
+  const [expanded, setExpanded] = useState<boolean | null>(null)
+  const showSteps = expanded ?? operation.state !== 'succeeded'
+  const total = operation.steps.length
+  const finished = operation.steps.filter(isFinished).length
+  const color = running ? 'blue' : operation.state === 'failed' ? 'red' : 'green'
+  // `up` and `scale` plan their containers only once the images are ready: until then the steps
+  // known are the image steps, and the bar fills only the first part.
+  const planPending = running && planStillComing(operation)
+  const share = planPending ? IMAGE_PHASE_SHARE : 1
+  const value = running ? (total === 0 ? 0 : (finished / total) * 100 * share) : 100
+  return (
+    <Paper withBorder p="sm" data-testid="stack-progress" data-state={operation.state}>
+      <Stack gap="xs">
+        <Group justify="space-between" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap">
+            {running ? (
+              <Loader size="sm" />
+            ) : operation.state === 'failed' ? (
+              <IconCircleX size={22} color="var(--mantine-color-red-6)" />
+            ) : (
+              <IconCircleCheck size={22} color="var(--mantine-color-green-6)" />
+            )}
+            <Text fw={600} data-testid="progress-title">
+              {operationTitle(operation)}
+            </Text>
+            <Text size="sm" c="dimmed" data-testid="progress-count">
+              {planPending
+                ? `Preparing images · ${finished} of ${total} steps so far`
+                : `${finished} of ${total} ${total === 1 ? 'step' : 'steps'}`}
+              {operation.summary ? ` · ${operation.summary}` : ''}
+            </Text>
+          </Group>
+          <Group gap="xs" wrap="nowrap">
+            {!running && (
+              <Button
+                size="compact-xs"
+                variant="subtle"
+                color="gray"
+                onClick={() => setExpanded(!showSteps)}
+                aria-expanded={showSteps}
+              >
+                {showSteps ? 'Hide steps' : `Show ${total} ${total === 1 ? 'step' : 'steps'}`}
+              </Button>
+            )}
+            <Text ff="monospace" size="sm" data-testid="progress-elapsed">
+              {formatDuration(operationElapsed(operation, now))}
+            </Text>
+            {onHide && !running && (
+              <ActionIcon variant="subtle" color="gray" aria-label="Dismiss" onClick={onHide}>
+                <IconX size={16} />
+              </ActionIcon>
+            )}
+          </Group>
+        </Group>
+        <Progress
+          value={value}
+          color={color}
+          size="sm"
+          animated={running}
+          striped={running}
+          aria-label="Overall progress"
+        />
+        {operation.state === 'failed' && (
+          <FailureAlert
+            operation={operation}
+            onRetry={onRetry}
+            retryLabel={retryLabel}
+            retrying={retrying}
+          />
+        )}
+        <Collapse expanded={showSteps}>
+          <Box role="list" aria-label="Steps" data-testid="stack-steps">
+            {operation.steps.map((step) => (
+              // Only running steps need the ticking clock; the others keep their props and skip renders.
+              <StepRow key={step.id} step={step} now={step.state === 'running' ? now : 0} />
+            ))}
+            {total === 0 && running && (
+              <Text size="sm" c="dimmed" py="xs">
+                Reading the settings and what already exists…
+              </Text>
+            )}
+          </Box>
+        </Collapse>
+      </Stack>
+    </Paper>
+  )
+}

@@ -1,0 +1,189 @@
+import { useState } from 'react'
+import {
+  ActionIcon,
+  Anchor,
+  Button,
+  Code,
+  Group,
+  List,
+  Menu,
+  Paper,
+  Text,
+  Tooltip,
+} from '@mantine/core'
+import {
+  IconChevronDown,
+  IconExternalLink,
+  IconPlayerPlay,
+  IconPlayerStop,
+  IconTrash,
+} from '@tabler/icons-react'
+import type { StackStatus } from '../../../../shared/contract'
+import { ConfirmDialog } from '../../ui/ConfirmDialog'
+
+/** Start, and Stop / Stop and remove volumes behind a confirmation. */
+export function StackButtons({
+  status,
+  starting,
+  stopping,
+  outdated,
+  onStart,
+  onStop,
+}: {
+  status: StackStatus | undefined
+  starting: boolean
+  stopping: boolean
+  outdated: boolean
+  onStart: () => void
+  /** Starts the operation; the dialog closes at once and the progress view follows it. */
+  onStop: (volumes: boolean) => void
+}) {
+  const [confirm, setConfirm] = useState<'stop' | 'volumes' | null>(null)
+  const reachable = status?.engine.state === 'connected'
+  const busy = starting || stopping || status?.busy != null
+  const exists = status !== undefined && status.state !== 'absent' && status.state !== 'unknown'
+  const volumes = status?.volumes.filter((v) => v.exists).map((v) => v.name) ?? []
+  const startLabel = status?.state === 'up' ? (outdated ? 'Apply changes' : 'Start') : 'Start'
+  return (
+    <>
+      <Tooltip
+        label={
+          status?.state === 'up' && !outdated
+            ? 'Everything runs: Start checks and changes nothing'
+            : 'Build what is missing, then start every service and wait until healthy'
+        }
+      >
+        <Button
+          color="green"
+          leftSection={<IconPlayerPlay size={16} />}
+          onClick={onStart}
+          loading={starting || status?.busy?.kind === 'up'}
+          disabled={!reachable || (busy && !starting)}
+          data-testid="stack-start"
+        >
+          {startLabel}
+        </Button>
+      </Tooltip>
+      <Group gap={0} wrap="nowrap">
+        <Button
+          variant="default"
+          leftSection={<IconPlayerStop size={16} />}
+          onClick={() => setConfirm('stop')}
+          loading={stopping}
+          disabled={!reachable || !exists || (busy && !stopping)}
+          style={{ borderTopRightRadius: 0, borderBottomRightRadius: 0 }}
+          data-testid="stack-stop"
+        >
+          Stop
+        </Button>
+        <Menu position="bottom-end" withinPortal>
+          <Menu.Target>
+            <ActionIcon
+              variant="default"
+              size={36}
+              aria-label="More stop options"
+              disabled={!reachable || busy}
+              style={{ borderTopLeftRadius: 0, borderBottomLeftRadius: 0, borderLeft: 0 }}
+            >
+              <IconChevronDown size={16} />
+            </ActionIcon>
+          </Menu.Target>
+          <Menu.Dropdown>
+            <Menu.Item
+              color="red"
+              leftSection={<IconTrash size={14} />}
+              onClick={() => setConfirm('volumes')}
+            >
+              Stop and remove volumes…
+            </Menu.Item>
+          </Menu.Dropdown>
+        </Menu>
+      </Group>
+      <ConfirmDialog
+        opened={confirm === 'stop'}
+        title="Stop the stack?"
+        confirmLabel="Stop"
+        color="orange"
+        onClose={() => setConfirm(null)}
+        onConfirm={() => {
+          onStop(false)
+          return Promise.resolve()
+        }}
+      >
+        <Text size="sm">
+          Removes the containers of <Code>{status?.name}</Code> and its network. The volumes (the
+          logger&apos;s history, the emailer&apos;s sent-ledger) are kept for the next Start.
+        </Text>
+      </ConfirmDialog>
+      <ConfirmDialog
+        opened={confirm === 'volumes'}
+        title="Stop the stack and delete its volumes?"
+        confirmLabel="Stop and delete volumes"
+        onClose={() => setConfirm(null)}
+        onConfirm={() => {
+          onStop(true)
+          return Promise.resolve()
+        }}
+      >
+        <Text size="sm">
+          Removes the containers, the network and these volumes, with everything in them. This
+          cannot be undone.
+        </Text>
+        {volumes.length > 0 ? (
+          <List size="sm" ff="monospace">
+            {volumes.map((v) => (
+              <List.Item key={v}>{v}</List.Item>
+            ))}
+          </List>
+        ) : (
+          <Text size="sm" c="dimmed">
+            (no volume exists right now)
+          </Text>
+        )}
+      </ConfirmDialog>
+    </>
+  )
+}
+
+const linkPaths: Record<string, string> = { API: '/health' }
+
+/** Where the running stack answers: the API, the mail catcher's UI, the broker's management UI. */
+export function StackLinks({ status }: { status: StackStatus }) {
+  const links = status.services.flatMap((s) => s.links)
+  if (links.length === 0)
+    return (
+      <Text size="sm" c="dimmed" data-testid="stack-links-none">
+        Links to the API, the mail catcher and the broker&apos;s management UI appear once the stack
+        runs.
+      </Text>
+    )
+  return (
+    <Paper withBorder px="sm" py={6}>
+      <Group gap="lg" data-testid="stack-links">
+        {links.map((link) => {
+          const url = `${link.url}${linkPaths[link.label] ?? ''}`
+          return (
+            <Group key={link.label} gap={6} wrap="nowrap">
+              <Text size="sm" c="dimmed">
+                {link.label}
+              </Text>
+              <Anchor
+                href={url}
+                target="_blank"
+                rel="noreferrer"
+                ff="monospace"
+                size="sm"
+                aria-label={`Open ${link.label}`}
+              >
+                <Group gap={4} wrap="nowrap">
+                  {url.replace(/^http:\/\//, '')}
+                  <IconExternalLink size={13} />
+                </Group>
+              </Anchor>
+            </Group>
+          )
+        })}
+      </Group>
+    </Paper>
+  )
+}

@@ -1,0 +1,174 @@
+import type {
+  SettingField,
+  SmtpTlsMode,
+  StackServiceName,
+  StackSettings,
+  StackSettingsPatch,
+  StackSettingsView,
+} from '../../../../shared/contract'
+
+/** What the inputs hold: numbers may be '' while the user types. */
+export interface SettingsForm {
+  images: { broker: string; node: string; catcher: string }
+  ports: { api: number | ''; broker: number | ''; brokerUi: number | ''; catcherUi: number | '' }
+  /** relay false: deliver to the stack's own mail catcher (host ''). */
+  smtp: { relay: boolean; host: string; port: number | ''; user: string; tls: SmtpTlsMode }
+  /** A new relay password; '' keeps the stored one. */
+  smtpPassword: string
+  forgetPassword: boolean
+  emailerReplicas: number | ''
+  healthTimeoutSeconds: number | ''
+}
+
+export type FormErrors = Partial<Record<string, string>>
+
+export const portLabels = {
+  api: 'API',
+  broker: 'Broker (AMQP)',
+  brokerUi: 'Broker management UI',
+  catcherUi: 'Mail catcher UI',
+} as const
+export type PortKey = keyof typeof portLabels
+export const portKeys = Object.keys(portLabels) as PortKey[]
+
+export function formFromSettings(settings: StackSettings): SettingsForm {
+  return {
+    images: { ...settings.images },
+    ports: { ...settings.ports },
+    smtp: { ...settings.smtp, relay: settings.smtp.host !== '', port: settings.smtp.port ?? '' },
+    smtpPassword: '',
+    forgetPassword: false,
+    emailerReplicas: settings.emailerReplicas,
+    healthTimeoutSeconds: settings.healthTimeoutSeconds,
+  }
+}
+
+const IMAGE_REF = /^[a-z0-9]+([._/:@-][a-z0-9]+|[._-]{2}[a-z0-9]+)*$/i
+const HOST = /^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)$/i
+
+const wholeIn = (value: number | '', min: number, max: number): boolean =>
+  value !== '' && Number.isInteger(value) && value >= min && value <= max
+
+/** Every problem that keeps the form from being saved, by dotted field path. */
+export function validateForm(form: SettingsForm): FormErrors {
+  const errors: FormErrors = {}
+  for (const [key, ref] of Object.entries(form.images)) {
+    if (ref.trim() === '') errors[`images.${key}`] = 'An image is needed'
+    else if (!IMAGE_REF.test(ref.trim()))
+      errors[`images.${key}`] = 'Not an image reference (e.g. rabbitmq:3-management)'
+  }
+  for (const key of portKeys) {
+    const port = form.ports[key]
+    if (!wholeIn(port, 0, 65_535)) {
+      errors[`ports.${key}`] = 'A port from 1 to 65535, or 0 to let the engine pick'
+      continue
+    }
+    const clash = portKeys.find(
+      (other) => other !== key && port !== 0 && form.ports[other] === port,
+    )
+    if (clash) errors[`ports.${key}`] = `Also used by the ${portLabels[clash]}`
+  }
+  if (form.smtp.relay) {
+    const host = form.smtp.host.trim()
+    if (host === '') errors['smtp.host'] = 'A relay needs a host'
+    else if (/^[a-z]+:\/\//i.test(host)) errors['smtp.host'] = 'The host name only, without smtp://'
+    else if (!HOST.test(host)) errors['smtp.host'] = 'Not a host name or IP address'
+    if (form.smtp.port !== '' && !wholeIn(form.smtp.port, 1, 65_535))
+      errors['smtp.port'] = 'A port from 1 to 65535'
+    if (form.smtpPassword !== '' && form.smtp.user.trim() === '')
+      errors.smtpPassword = 'Set the user name too'
+  }
+  if (!wholeIn(form.emailerReplicas, 0, 20)) errors.emailerReplicas = 'From 0 to 20'
+  if (!wholeIn(form.healthTimeoutSeconds, 1, 3_600))
+    errors.healthTimeoutSeconds = 'From 1 to 3600 seconds'
+  return errors
+}
+
+/** Advice that does not block saving. */
+export function formWarnings(form: SettingsForm): FormErrors {
+  const warnings: FormErrors = {}
+  for (const key of portKeys) {
+    const port = form.ports[key]
+    if (typeof port === 'number' && port >= 32_768)
+      warnings[`ports.${key}`] =
+        'In the range the system hands out to outgoing connections: it may be taken at times'
+    else if (typeof port === 'number' && port > 0 && port < 1024)
+      warnings[`ports.${key}`] = 'Below 1024: may need privileges on some systems'
+  }
+  return warnings
+}
+
+/** Only what the user changed, as `stack:settings-set` takes it. */
+export function patchOf(
+  form: SettingsForm,
+  settings: StackSettings,
+): { patch: StackSettingsPatch; smtpPassword?: string | null } {
+  const patch: StackSettingsPatch = {}
+  const images: NonNullable<StackSettingsPatch['images']> = {}
+  for (const key of ['broker', 'node', 'catcher'] as const) {
+    const value = form.images[key].trim()
+    if (value !== settings.images[key]) images[key] = value
+  }
+  if (Object.keys(images).length > 0) patch.images = images
+  const ports: NonNullable<StackSettingsPatch['ports']> = {}
+  for (const key of portKeys) {
+    const value = form.ports[key]
+    if (value !== '' && value !== settings.ports[key]) ports[key] = value
+  }
+  if (Object.keys(ports).length > 0) patch.ports = ports
+  const smtp: NonNullable<StackSettingsPatch['smtp']> = {}
+  const host = form.smtp.relay ? form.smtp.host.trim() : ''
+  const user = form.smtp.user.trim()
+  const port = form.smtp.port === '' ? null : form.smtp.port
+  if (host !== settings.smtp.host) smtp.host = host
+  if (port !== settings.smtp.port) smtp.port = port
+  if (user !== settings.smtp.user) smtp.user = user
+  if (form.smtp.tls !== settings.smtp.tls) smtp.tls = form.smtp.tls
+  if (Object.keys(smtp).length > 0) patch.smtp = smtp
+  if (form.emailerReplicas !== '' && form.emailerReplicas !== settings.emailerReplicas)
+    patch.emailerReplicas = form.emailerReplicas
+  if (
+    form.healthTimeoutSeconds !== '' &&
+    form.healthTimeoutSeconds !== settings.healthTimeoutSeconds
+  )
+    patch.healthTimeoutSeconds = form.healthTimeoutSeconds
+  if (form.forgetPassword) return { patch, smtpPassword: null }
+  if (form.smtpPassword !== '') return { patch, smtpPassword: form.smtpPassword }
+  return { patch }
+}
+
+export const isEmptyChange = (change: ReturnType<typeof patchOf>): boolean =>
+  Object.keys(change.patch).length === 0 && change.smtpPassword === undefined
+
+/**
+ * The services `up` re-creates after this change; the others keep running untouched. The
+ * Node base image rebuilds the three service images; SMTP settings reach the emailer (and a relay
+ * host turns the catcher off or on).
+ */
+export function affectedServices(
+  change: ReturnType<typeof patchOf>,
+  settings: StackSettings,
+): StackServiceName[] {
+  const { patch } = change
+  // With the catcher (no relay host), the relay's port, user, TLS and password are not used.
+  const relay = (patch.smtp?.host ?? settings.smtp.host) !== ''
+  const hit = new Set<StackServiceName>()
+  if (patch.images?.broker !== undefined) hit.add('broker')
+  if (patch.images?.catcher !== undefined) hit.add('catcher')
+  if (patch.images?.node !== undefined)
+    for (const s of ['api', 'emailer', 'logger'] as const) hit.add(s)
+  if (patch.ports?.api !== undefined) hit.add('api')
+  if (patch.ports?.broker !== undefined || patch.ports?.brokerUi !== undefined) hit.add('broker')
+  if (patch.ports?.catcherUi !== undefined) hit.add('catcher')
+  if (patch.smtp?.host !== undefined) hit.add('catcher').add('emailer')
+  if (relay && (patch.smtp !== undefined || change.smtpPassword !== undefined)) hit.add('emailer')
+  if (patch.emailerReplicas !== undefined) hit.add('emailer')
+  const order: StackServiceName[] = ['broker', 'catcher', 'api', 'emailer', 'logger']
+  return order.filter((s) => hit.has(s))
+}
+
+/** The field's source when something outside the form (env, --config) sets it. */
+export function overriddenBy(view: StackSettingsView, path: string): SettingField | null {
+  const field = view.fields.find((f) => f.path === path)
+  return field && (field.source === 'env' || field.source === 'config') ? field : null
+}

@@ -1,0 +1,199 @@
+// The one-click stack from the Stack panel, on the real engine with the local images: Start, follow
+// the steps to every service healthy, then stop one service and see it reported stopped.
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { docker } from './docker-cli'
+import { launchBrowser, openPage, startApp, type RunningApp } from './harness'
+
+const root = join(import.meta.dirname, '../..')
+const stackName = `mde2e-${randomBytes(3).toString('hex')}`
+const dataDir = mkdtempSync(join(tmpdir(), 'maildock-e2e-stack-'))
+const shots = process.env.MAILDOCK_SCREENSHOTS ?? tmpdir()
+const services = ['broker', 'catcher', 'api', 'emailer', 'logger']
+
+/** A stack of its own: its own name, every port picked by the engine, the test label. */
+const env: NodeJS.ProcessEnv = {
+  MAILDOCK_DATA_DIR: dataDir,
+  MAILDOCK_STACK_NAME: stackName,
+  MAILDOCK_API_PORT: '0',
+  MAILDOCK_BROKER_PORT: '0',
+  MAILDOCK_BROKER_UI_PORT: '0',
+  MAILDOCK_CATCHER_UI_PORT: '0',
+  MAILDOCK_STACK_LABELS: 'maildock.test=1',
+  MAILDOCK_HEALTH_TIMEOUT: '300',
+  DOCKER_HOST: 'unix:///var/run/docker.sock',
+}
+
+let app: RunningApp
+let browser: Browser
+let page: Page
+let errors: string[]
+
+function removeEverything(): void {
+  try {
+    execFileSync(process.execPath, [join(root, 'bin/maildock.js'), 'down', '--volumes'], {
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+      timeout: 180_000,
+    })
+  } catch {
+    // The CLI failed: remove by label below.
+  }
+  const label = `label=maildock.stack=${stackName}`
+  for (const id of docker('ps', '-aq', '--filter', label).split('\n').filter(Boolean))
+    docker('rm', '-f', '-v', id)
+  for (const id of docker('network', 'ls', '-q', '--filter', label).split('\n').filter(Boolean))
+    docker('network', 'rm', id)
+  for (const name of docker('volume', 'ls', '-q', '--filter', label).split('\n').filter(Boolean))
+    docker('volume', 'rm', name)
+}
+
+beforeAll(async () => {
+  app = await startApp(env)
+  browser = await launchBrowser()
+  ;({ page, errors } = await openPage(browser, app.url))
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await app?.stop()
+  removeEverything()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+const stateOf = (service: string) => page.getByTestId(`state-${service}`).textContent()
+const healthOf = (service: string) => page.getByTestId(`health-${service}`).textContent()
+
+describe('Stack panel on the real engine', () => {
+  it(
+    'Start builds and starts every service, step by step, until all are healthy',
+    { timeout: 960_000 },
+    async () => {
+      await page.goto(`${app.origin}/#/stack`)
+      await page.getByTestId('stack-absent').waitFor({ timeout: 30_000 })
+      expect(await page.getByTestId('stack-state').textContent()).toBe('Not created')
+      await page.screenshot({ path: join(shots, 'maildock-stack-absent.png') })
+
+      const started = Date.now()
+      await page.getByTestId('stack-start').click()
+      const progress = page.getByTestId('stack-progress')
+      await progress.waitFor({ timeout: 30_000 })
+
+      // Follow the steps: collect every title seen and the states each step went through.
+      const seen = new Map<string, Set<string>>()
+      let midShot = false
+      for (;;) {
+        const steps = await Promise.all(
+          (await page.getByTestId('stack-step').all()).map(async (node) => ({
+            title: (await node.getAttribute('aria-label')) ?? '',
+            state: (await node.getAttribute('data-state')) ?? '',
+          })),
+        )
+        for (const step of steps) {
+          const states = seen.get(step.title) ?? new Set<string>()
+          states.add(step.state)
+          seen.set(step.title, states)
+        }
+        const state = await progress.getAttribute('data-state')
+        if (!midShot && steps.some((s) => s.state === 'done') && state === 'running') {
+          await page.screenshot({ path: join(shots, 'maildock-stack-progress.png') })
+          midShot = true
+        }
+        if (state !== 'running') break
+        if (Date.now() - started > 900_000) throw new Error('up took more than 15 minutes')
+        await page.waitForTimeout(250)
+      }
+      const upMs = Date.now() - started
+      await page.screenshot({ path: join(shots, 'maildock-stack-up.png'), fullPage: true })
+      const failure = (await page.getByTestId('stack-failure').count())
+        ? await page.getByTestId('stack-failure').textContent()
+        : null
+      expect(failure).toBeNull()
+      expect(await progress.getAttribute('data-state')).toBe('succeeded')
+
+      const titles = [...seen.keys()]
+      console.log(`up from the panel: ${(upMs / 1000).toFixed(1)} s, ${titles.length} steps`)
+      expect(titles).toContain(`Create network ${stackName}-net`)
+      expect(titles).toContain('Wait until broker is healthy')
+      for (const service of services)
+        expect(
+          titles.some((t) => t.startsWith('Start ') && t.includes(`${stackName}-${service}-`)),
+        ).toBe(true)
+      // Steps were seen running (or pending) before done: the view followed them live.
+      expect(
+        [...seen.values()].some((states) => states.has('running') || states.has('pending')),
+      ).toBe(true)
+      // Every step that ran has an elapsed time.
+      const elapsed = await page.getByTestId('step-elapsed').allTextContents()
+      expect(elapsed.filter((t) => /\d/.test(t)).length).toBeGreaterThan(0)
+
+      for (const service of services)
+        await expect.poll(() => stateOf(service), { timeout: 60_000 }).toBe('running')
+      for (const service of ['broker', 'api', 'emailer', 'logger'])
+        await expect.poll(() => healthOf(service), { timeout: 60_000 }).toBe('healthy')
+      await expect.poll(() => page.getByTestId('stack-state').textContent()).toBe('Running')
+
+      // The links point at 127.0.0.1 and the API answers on its health URL.
+      const api = page.getByRole('link', { name: 'Open API' })
+      const href = await api.getAttribute('href')
+      expect(href).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/health$/)
+      expect((await fetch(href!)).ok).toBe(true)
+      expect(errors).toEqual([])
+    },
+  )
+
+  it('stops one service from the panel and reports it stopped', { timeout: 180_000 }, async () => {
+    const stoppedAt = Date.now()
+    await page.getByRole('button', { name: 'Stop Logger', exact: true }).click()
+    await expect.poll(() => stateOf('logger'), { timeout: 120_000 }).toBe('stopped')
+    console.log(`logger reported stopped after ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s`)
+    expect(await page.getByTestId('stack-state').textContent()).toBe('Partly running')
+    expect(await page.getByRole('button', { name: 'Start Logger', exact: true }).isEnabled()).toBe(
+      true,
+    )
+    const inspect = docker('inspect', '--format', '{{.State.Status}}', `${stackName}-logger-1`)
+    expect(inspect).toBe('exited')
+    for (const service of ['broker', 'api', 'emailer', 'catcher'])
+      expect(await stateOf(service)).toBe('running')
+    await page.screenshot({
+      path: join(shots, 'maildock-stack-logger-stopped.png'),
+      fullPage: true,
+    })
+    expect(errors).toEqual([])
+  })
+
+  it(
+    "follows a service's logs and exports the stack as a compose file",
+    { timeout: 120_000 },
+    async () => {
+      await page.getByRole('button', { name: 'Logs of API', exact: true }).click()
+      const logs = page.getByRole('log', { name: 'API logs' })
+      await expect.poll(() => logs.textContent(), { timeout: 30_000 }).toMatch(/\S/)
+      await page.waitForTimeout(500) // the drawer's slide-in
+      await page.screenshot({ path: join(shots, 'maildock-stack-logs.png') })
+      await page.keyboard.press('Escape')
+
+      await page.getByRole('button', { name: 'Export compose file' }).click()
+      const compose = page.getByTestId('export-compose')
+      await compose.waitFor({ timeout: 30_000 })
+      const text = (await compose.textContent()) ?? ''
+      for (const service of services) expect(text).toContain(`${service}:`)
+      expect(text).toContain('replicas')
+      const download = page.waitForEvent('download')
+      await page.getByRole('button', { name: 'Download compose.yaml' }).click()
+      expect((await download).suggestedFilename()).toBe('compose.yaml')
+      await page.screenshot({ path: join(shots, 'maildock-stack-export.png') })
+      await page.keyboard.press('Escape')
+
+      await page.getByRole('tab', { name: 'Settings' }).click()
+      await page.getByTestId('stack-settings-form').waitFor()
+      await page.screenshot({ path: join(shots, 'maildock-stack-settings.png'), fullPage: true })
+      expect(errors).toEqual([])
+    },
+  )
+})
