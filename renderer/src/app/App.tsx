@@ -74,7 +74,6 @@ export function App() {
     engine?.state === 'connected'
       ? {
           containers: engine.info.containers.total,
-          images: engine.info.images,
           networks: engine.info.networks,
           volumes: engine.info.volumes,
         }
