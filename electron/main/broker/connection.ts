@@ -110,6 +110,11 @@ export class BrokerConnectionManager {
     this.set({ ...this.status, subscription: { ...this.status.subscription, ...patch } })
   }
 
+  /** The subscription's whole state, so a cleared error is cleared here too. */
+  setSubscription(subscription: Subscription): void {
+    this.set({ ...this.status, subscription })
+  }
+
   private set(next: BrokerConnection): void {
     this.status = next
     for (const listener of this.listeners) listener(next)

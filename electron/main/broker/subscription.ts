@@ -57,7 +57,7 @@ export async function startAppSubscription(
   const report = setInterval(() => {
     if (!dirty) return
     dirty = false
-    manager.updateSubscription({ ...counts, consuming: open })
+    manager.setSubscription({ ...counts, consuming: open })
   }, options.reportEveryMs ?? 250)
   void session.closed.then(() => clearInterval(report))
   const touch = () => {

@@ -10,6 +10,7 @@ import type { MailStack } from '../../../resources/stack/test/mail-stack'
 import { listDeadLetters } from '../broker/dead-letters'
 import type { StackEndpoints } from '../broker/endpoints'
 import { postEmail } from './api-client'
+import { createMailServices } from './mail-services'
 import { startApp, startMailStack, tempDataDir } from './mail-test-stack'
 
 let stack: MailStack
@@ -177,6 +178,66 @@ describe("the app's mail subscription", () => {
       )
     } finally {
       await app.stop()
+    }
+  })
+
+  it('keeps a message unacknowledged while it cannot be stored, and stores it once it can', async () => {
+    let failures = 0
+    const stored: string[] = []
+    const app = createMailServices({
+      endpoints,
+      dataDir: data.dir,
+      reconnectBackoff: { initialMs: 200, maxMs: 1_000, jitter: 0 },
+      store: (mail) => {
+        if (mail.kind === 'request' && failures < 3) {
+          failures += 1
+          return Promise.reject(new Error('database or disk is full'))
+        }
+        stored.push(mail.kind === 'request' ? `request ${mail.request.id}` : mail.event.eventId)
+        return Promise.resolve()
+      },
+    })
+    try {
+      await waitFor(
+        'consuming',
+        () => (app.manager.state.subscription.consuming ? true : undefined),
+        30_000,
+      )
+      const { id } = await postEmail(
+        stack.apiUrl,
+        { ...email(5, 'Disk full'), cc: [], bcc: [] },
+        `full-${run}`,
+      )
+      await waitFor(
+        'the store failure reported',
+        () =>
+          app.manager.state.subscription.lastError?.includes('disk is full') ? true : undefined,
+        10_000,
+        50,
+      )
+      expect(app.manager.state.subscription.inFlight).toBeGreaterThanOrEqual(1)
+      await waitFor(
+        'stored after the retries',
+        () => (stored.includes(`request ${id}`) ? true : undefined),
+        30_000,
+      )
+      expect(failures).toBe(3)
+      await waitFor(
+        'sent',
+        () =>
+          app.tracker.recent({ limit: 10, search: id }).emails[0]?.status === 'sent'
+            ? true
+            : undefined,
+        30_000,
+      )
+      await waitFor(
+        'nothing in flight',
+        () => (app.manager.state.subscription.inFlight === 0 ? true : undefined),
+        10_000,
+      )
+      expect(app.manager.state.subscription.lastError).toBeUndefined()
+    } finally {
+      await app.dispose()
     }
   })
 
