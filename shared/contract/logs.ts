@@ -219,6 +219,8 @@ export const logStatusSchema = z.object({
   collector: z.object({
     containers: z.array(z.object({ id: z.string(), name: z.string(), service: z.string() })),
     lines: z.number(),
+    /** Times a burst outran the store and was read again from the engine (nothing lost). */
+    catchUps: z.number(),
     lastError: z.string().nullable(),
   }),
   retention: retentionSchema,

@@ -91,7 +91,7 @@ describe('Tail and Logs panels on the running stack', () => {
       await expect
         .poll(async () => (await tailTexts()).some((t) => t.includes('logger') && t.includes(id)), {
           timeout: 10_000,
-          intervals: [20],
+          interval: 20,
         })
         .toBe(true)
       latencies.push(Date.now() - sent)

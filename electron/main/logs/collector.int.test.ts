@@ -170,6 +170,62 @@ describe('the stack log collector', () => {
     expect(ticks).toEqual(Array.from({ length: ticks.length }, (_, i) => i))
   })
 
+  it('reads a burst again from the engine when it outruns the store: every line stored once', async () => {
+    const small = new LogStore({
+      path: join(dir, 'small.db'),
+      retentionDelayMs: 0,
+      writer: { intervalMs: 20, maxQueued: 500 },
+    })
+    const burstService = `burst-${suite}`
+    const burst = new StackLogCollector({
+      docker: () => h.engine.client,
+      onEngineEvent: (listener) => h.engine.onEvent(listener),
+      onEngineConnected: () => () => undefined,
+      store: small,
+      stackName: () => Promise.resolve(`${suite}-burst`),
+    })
+    const seen: string[] = []
+    burst.subscribe((_ref, lines) => seen.push(...lines.map((l) => l.text)))
+    burst.start()
+    try {
+      await docker(
+        'run',
+        '-d',
+        ...labels({ 'maildock.stack': `${suite}-burst`, 'maildock.service': burstService }),
+        BASE_IMAGE,
+        'sh',
+        '-c',
+        'seq 1 20000 | sed "s/^/burst line /"; sleep 30',
+      )
+      const count = (): number => {
+        let total = 0
+        let cursor: string | undefined
+        do {
+          const page = small.search(
+            logSearchInput.parse({
+              query: { services: [burstService] },
+              limit: 1000,
+              ...(cursor ? { cursor } : {}),
+            }),
+          )
+          total += page.entries.length
+          cursor = page.nextCursor ?? undefined
+        } while (cursor)
+        return total
+      }
+      await waitFor(() => count() >= 20_000, 60_000, 'the whole burst stored')
+      await small.flush()
+      expect(count()).toBe(20_000)
+      expect(burst.status().catchUps).toBeGreaterThan(0)
+      expect(small.status().ingest.dropped).toBeGreaterThan(0)
+      expect(new Set(seen).size).toBe(seen.length)
+      expect(seen.length).toBe(20_000)
+    } finally {
+      burst.stop()
+      await small.close()
+    }
+  })
+
   it('tails a container outside the stack with its history, without storing it', async () => {
     const id = await docker(
       'run',

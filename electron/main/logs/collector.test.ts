@@ -1,7 +1,7 @@
 import type Docker from 'dockerode'
 import { describe, expect, it, vi } from 'vitest'
 import type { RawEngineEvent } from '../docker/engine'
-import { StackLogCollector } from './collector'
+import { sinceOf, StackLogCollector, timeKey } from './collector'
 import type { LogStore } from './store'
 
 /** A docker client whose containers never answer logs (the follow attempt just fails). */
@@ -75,5 +75,20 @@ describe('StackLogCollector', () => {
     expect(collector.containers()).toHaveLength(1)
     expect(fake.inspect).toHaveBeenCalledTimes(1)
     collector.stop()
+  })
+})
+
+describe('timeKey', () => {
+  it('pads the engine fraction so times compare as strings', () => {
+    expect(timeKey('2025-01-01T10:00:00.1234Z')).toBe('2025-01-01T10:00:00.123400000Z')
+    expect(timeKey('2025-01-01T10:00:00Z')).toBe('2025-01-01T10:00:00.000000000Z')
+    expect(timeKey('2025-01-01T10:00:00.1234Z') < timeKey('2025-01-01T10:00:00.12341Z')).toBe(true)
+  })
+
+  it('turns an engine time into a since that keeps the microseconds', () => {
+    const since = sinceOf('2025-01-01T10:00:00.123456789Z')!
+    expect(since).toBeCloseTo(Date.UTC(2025, 0, 1, 10) + 123.455789, 5)
+    expect((since / 1000).toFixed(9)).toMatch(/^1735725600\.1234557\d\d$/)
+    expect(sinceOf('not a time')).toBeNull()
   })
 })

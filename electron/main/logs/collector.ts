@@ -46,6 +46,9 @@ export class StackLogCollector {
   private readonly listeners = new Set<LineListener>()
   private unsubscribers: Array<() => void> = []
   private lines = 0
+  private catchUps = 0
+  /** Newest line time handed to the Tail, per container (so a catch-up shows nothing twice). */
+  private readonly lastShown = new Map<string, string>()
   private lastError: string | null = null
   private running = false
 
@@ -81,7 +84,12 @@ export class StackLogCollector {
   }
 
   status(): CollectorStatus {
-    return { containers: this.containers(), lines: this.lines, lastError: this.lastError }
+    return {
+      containers: this.containers(),
+      lines: this.lines,
+      catchUps: this.catchUps,
+      lastError: this.lastError,
+    }
   }
 
   /** Looks for running stack containers not followed yet. */
@@ -121,22 +129,26 @@ export class StackLogCollector {
       })
   }
 
-  private follow(ref: ContainerRef): void {
+  /** Follows a container from `resumeAt` (an engine time), else from its newest stored line. */
+  private follow(ref: ContainerRef, resumeAt: string | null = null): void {
     if (!this.running || this.followed.has(ref.id)) return
     const stop = new AbortController()
     this.followed.set(ref.id, { ref, stop })
-    void this.run(ref, stop).finally(() => {
+    void this.run(ref, stop, resumeAt).finally(() => {
       if (this.followed.get(ref.id)?.stop === stop) this.followed.delete(ref.id)
     })
   }
 
-  private async run(ref: ContainerRef, stop: AbortController): Promise<void> {
-    let since: number | null = null
-    try {
-      since = this.deps.store.lastLineTs(ref.name)
-    } catch {
-      // The store is unusable (reported in its status): follow from the start, lines dedupe.
+  private async run(ref: ContainerRef, stop: AbortController, resumeAt: string | null) {
+    let since: number | null = resumeAt === null ? null : sinceOf(resumeAt)
+    if (since === null) {
+      try {
+        since = this.deps.store.lastLineTs(ref.name)
+      } catch {
+        // The store is unusable (reported in its status): follow from the start, lines dedupe.
+      }
     }
+    const position = { accepted: resumeAt }
     try {
       await streamContainerLogs(
         this.deps.docker(),
@@ -146,10 +158,10 @@ export class StackLogCollector {
           follow: true,
           stdout: true,
           stderr: true,
-          // Lines of the same millisecond as the newest stored one come again; their keys dedupe.
+          // Lines already stored come again at the start; their keys dedupe.
           ...(since === null ? {} : { since }),
         },
-        { signal: stop.signal, emit: (batch) => this.take(ref, batch) },
+        { signal: stop.signal, emit: (batch) => this.take(ref, batch, stop, position) },
         this.deps.tuning ?? DEFAULT_LOG_TUNING,
       )
     } catch (error) {
@@ -160,19 +172,82 @@ export class StackLogCollector {
     }
   }
 
-  private take(ref: ContainerRef, batch: LogBatch): void {
-    if (batch.dropped > 0) {
-      this.lastError = `${ref.name}: ${batch.dropped} lines skipped (the store fell behind the stream)`
+  /**
+   * Stores a batch and hands it to the Tail. When the stream dropped lines or the store's queue
+   * is full (a burst faster than the disk), following stops and starts again from the last line
+   * taken, once the queue is written: the engine still has the rest, so no line is lost and the
+   * Tail gets every line once, in order.
+   */
+  private take(
+    ref: ContainerRef,
+    batch: LogBatch,
+    stop: AbortController,
+    position: { accepted: string | null },
+  ): void {
+    if (stop.signal.aborted) return
+    let lines = batch.lines
+    let rows: LogRow[] = []
+    let behind = batch.dropped > 0
+    if (!behind && lines.length > 0) {
+      const result = this.deps.store.ingestLogLines(ref, lines)
+      behind = result.dropped > 0
+      lines = lines.slice(0, result.accepted)
+      rows = result.rows
+      const last = lines[lines.length - 1]
+      if (last && last.time !== '') position.accepted = last.time
+    } else lines = []
+    this.lines += lines.length
+    if (behind) {
+      this.lastError = `${ref.name}: a burst outran the store; reading it again from the engine`
+      stop.abort()
+      void this.catchUp(ref, position.accepted)
     }
-    if (batch.lines.length === 0) return
-    const { rows, dropped } = this.deps.store.ingestLogLines(ref, batch.lines)
-    if (dropped > 0)
-      this.lastError = `${ref.name}: ${dropped} lines not stored (the write queue is full)`
-    this.lines += batch.lines.length
-    if (this.listeners.size === 0) return
-    const lines = batch.lines.map((line, i) => tailLine(ref, line, rows[i] as LogRow))
-    for (const listener of this.listeners) listener(ref, lines)
+    this.broadcast(ref, lines, rows)
   }
+
+  private broadcast(
+    ref: ContainerRef,
+    lines: readonly LogBatch['lines'][number][],
+    rows: LogRow[],
+  ) {
+    const shown = this.lastShown.get(ref.id) ?? ''
+    const out: TailLine[] = []
+    let newest = shown
+    lines.forEach((line, i) => {
+      const row = rows[i]
+      const time = timeKey(line.time)
+      // The first lines after a catch-up were on screen already.
+      if (row && (time === '' || time > shown)) {
+        out.push(tailLine(ref, line, row))
+        if (time > newest) newest = time
+      }
+    })
+    this.lastShown.set(ref.id, newest)
+    if (out.length === 0 || this.listeners.size === 0) return
+    for (const listener of this.listeners) listener(ref, out)
+  }
+
+  private async catchUp(ref: ContainerRef, resumeAt: string | null): Promise<void> {
+    await this.deps.store.flush()
+    this.followed.delete(ref.id)
+    this.catchUps += 1
+    this.follow(ref, resumeAt)
+  }
+}
+
+/** An engine time as the `since` of a log request: ms with the sub-millisecond part kept. */
+export function sinceOf(time: string): number | null {
+  const ms = Date.parse(time)
+  if (!Number.isFinite(ms)) return null
+  const fraction = /\.(\d+)Z$/.exec(time)?.[1] ?? ''
+  // A microsecond early: doubles round, and a line read twice is deduplicated anyway.
+  return ms + Number(`0.${fraction.slice(3) || '0'}`) - 0.001
+}
+
+/** The engine's RFC 3339 time with 9 fraction digits, so that times compare as strings. */
+export function timeKey(time: string): string {
+  const match = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/.exec(time)
+  return match ? `${match[1]}.${(match[2] ?? '').padEnd(9, '0')}Z` : time
 }
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))

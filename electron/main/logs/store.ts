@@ -76,7 +76,12 @@ export class LogStore {
   private countsCache: { at: number; emails: number } | undefined
   private compaction = { lastRunAt: null as number | null, lastDeleted: 0, running: false }
   readonly writer: BatchWriter
-  collectorStatus: () => CollectorStatus = () => ({ containers: [], lines: 0, lastError: null })
+  collectorStatus: () => CollectorStatus = () => ({
+    containers: [],
+    lines: 0,
+    catchUps: 0,
+    lastError: null,
+  })
 
   constructor(private readonly options: LogStoreOptions) {
     this.retention = options.defaultRetention ?? { maxAgeDays: 30, maxSizeMb: 2_048 }

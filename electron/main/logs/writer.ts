@@ -8,6 +8,8 @@ export interface WriterTuning {
   intervalMs: number
   /** ...or as soon as this many rows wait. Also the most rows one transaction holds. */
   batchRows: number
+  /** A transaction should hold the event loop about this long; batches shrink or grow to it. */
+  targetBatchMs: number
   /** Rows held in memory at most; beyond it lines are dropped (counted) and mail events refused. */
   maxQueued: number
   /** Waits before retrying after the disk filled up or the file was locked. */
@@ -17,6 +19,7 @@ export interface WriterTuning {
 export const DEFAULT_WRITER_TUNING: WriterTuning = {
   intervalMs: 50,
   batchRows: 5_000,
+  targetBatchMs: 25,
   maxQueued: 200_000,
   retryDelaysMs: [1_000, 2_000, 5_000, 10_000, 30_000],
 }
@@ -80,6 +83,8 @@ export class BatchWriter {
   private timer: NodeJS.Timeout | undefined
   private immediate: NodeJS.Immediate | undefined
   private retryAttempt = 0
+  /** Rows the next transaction takes: halved after a slow batch, doubled after a quick one. */
+  private batchSize: number
   private writeBatch: ReturnType<typeof prepare> | undefined
   private preparedFor: Database.Database | undefined
   private idleWaiters: Array<() => void> = []
@@ -100,7 +105,9 @@ export class BatchWriter {
   constructor(
     private readonly hooks: WriterHooks,
     readonly tuning: WriterTuning = DEFAULT_WRITER_TUNING,
-  ) {}
+  ) {
+    this.batchSize = tuning.batchRows
+  }
 
   get queued(): number {
     return this.queue.length - this.head
@@ -202,7 +209,7 @@ export class BatchWriter {
       this.writeBatch = prepare(db)
       this.preparedFor = db
     }
-    const end = Math.min(this.queue.length, this.head + this.tuning.batchRows)
+    const end = Math.min(this.queue.length, this.head + this.batchSize)
     const items = this.queue.slice(this.head, end)
     const stored: boolean[] = []
     const started = performance.now()
@@ -217,7 +224,9 @@ export class BatchWriter {
       this.queue = this.queue.slice(this.head)
       this.head = 0
     }
-    this.recordBatch(items, stored, performance.now() - started)
+    const ms = performance.now() - started
+    this.recordBatch(items, stored, ms)
+    this.adaptBatchSize(items.length, ms)
     if (this.paused) {
       this.paused = null
       this.retryAttempt = 0
@@ -225,6 +234,14 @@ export class BatchWriter {
     }
     if (this.queued > 0) this.schedule(true)
     else for (const resolve of this.idleWaiters.splice(0)) resolve()
+  }
+
+  private adaptBatchSize(rows: number, ms: number): void {
+    const { batchRows, targetBatchMs } = this.tuning
+    if (ms > targetBatchMs * 2) this.batchSize = Math.max(100, Math.floor(this.batchSize / 2))
+    else if (ms < targetBatchMs / 2 && rows >= this.batchSize) {
+      this.batchSize = Math.min(batchRows, this.batchSize * 2)
+    }
   }
 
   private recordBatch(items: Queued[], stored: boolean[], ms: number): void {

@@ -61,7 +61,7 @@ const status = (extra: Partial<LogStatus> = {}): LogStatus => ({
     pausedReason: null,
     nextRetryAt: null,
   },
-  collector: { containers: [], lines: 0, lastError: null },
+  collector: { containers: [], lines: 0, catchUps: 0, lastError: null },
   retention: { maxAgeDays: 30, maxSizeMb: 2048 },
   compaction: { lastRunAt: null, lastDeleted: 0, running: false },
   lastError: null,

@@ -1,0 +1,156 @@
+// Tail throughput: a stack container printing as fast as it can, through the collector (which
+// stores every line) and a logs:tail subscription on the router (batches serialised as the
+// transports would), beside `docker logs -t` of the same container in the same run.
+//   npx tsx bench/logs-tail.ts [--lines 200000]
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { createClient, logSearchInput } from '../shared/contract'
+import {
+  BASE_IMAGE,
+  cleanupSuite,
+  docker,
+  startHarness,
+  testLabels,
+  uniqueSuite,
+} from '../electron/main/docker/test-support'
+import { StackLogCollector } from '../electron/main/logs/collector'
+import { logsHandlers } from '../electron/main/logs/logs-handlers'
+import { LogStore } from '../electron/main/logs/store'
+import { createRouter, type ChannelHandlers, type EventHandlers } from '../electron/main/router'
+
+const { values } = parseArgs({ options: { lines: { type: 'string', default: '200000' } } })
+const LINES = Number(values.lines)
+const suite = uniqueSuite('bench-tail')
+const dir = mkdtempSync(join(tmpdir(), 'maildock-bench-tail-'))
+const fmt = (n: number): string => Math.round(n).toLocaleString('en')
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`
+
+function dockerLogsTimed(id: string): Promise<{ lines: number; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now()
+    const child = spawn('docker', ['logs', '-t', id], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let lines = 0
+    child.stdout.on('data', (chunk: Buffer) => {
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++
+    })
+    child.on('error', reject)
+    child.on('close', () => resolve({ lines, ms: performance.now() - started }))
+  })
+}
+
+const h = await startHarness()
+const store = new LogStore({ path: join(dir, 'logs.db'), retentionDelayMs: 0 })
+const collector = new StackLogCollector({
+  docker: () => h.engine.client,
+  onEngineEvent: (listener) => h.engine.onEvent(listener),
+  onEngineConnected: () => () => undefined,
+  store,
+  stackName: () => Promise.resolve(suite),
+})
+try {
+  collector.start()
+  const api = logsHandlers({ store, collector, docker: () => h.engine.client })
+  const router = createRouter({
+    channels: api.channels as unknown as ChannelHandlers,
+    events: api.events as unknown as EventHandlers,
+    isTrustedSender: () => true,
+  })
+  const ctx = { sender: { url: 'bench://', isMainFrame: true } }
+  const client = createClient({
+    call: (channel, input) => router.call(channel, input, ctx),
+    subscribe: (event, input, onMessage) => router.subscribe(event, input, ctx, onMessage),
+  })
+
+  let received = 0
+  let dropped = 0
+  let bytes = 0
+  let batches = 0
+  let first = 0
+  let last = 0
+  let historyDone = false
+  const stop = client.subscribe(
+    'logs:tail',
+    { services: ['burst'], history: 0 },
+    {
+      data: (batch) => {
+        // What IPC or the WebSocket would carry.
+        bytes += JSON.stringify({ type: 'data', data: batch }).length
+        if (batch.historyDone) historyDone = true
+        if (batch.lines.length === 0 && batch.dropped === 0) return
+        first ||= performance.now()
+        last = performance.now()
+        batches += 1
+        received += batch.lines.length
+        dropped += batch.dropped
+      },
+    },
+  )
+  while (!historyDone) await new Promise((resolve) => setTimeout(resolve, 20))
+
+  const rssBefore = process.memoryUsage().rss
+  let rssPeak = rssBefore
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50)
+  const labels = { ...testLabels(suite), 'maildock.stack': suite, 'maildock.service': 'burst' }
+  const started = performance.now()
+  const id = await docker(
+    'run',
+    '-d',
+    ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+    BASE_IMAGE,
+    'sh',
+    '-c',
+    `seq 1 ${LINES} | sed 's/^/mail-logger info: delivered message id=/'; sleep 30`,
+  )
+  const deadline = Date.now() + 300_000
+  while (received + dropped < LINES && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  const tailMs = last - first
+  await store.flush()
+  const countStored = () => {
+    let total = 0
+    let cursor: string | undefined
+    do {
+      const page = store.search(
+        logSearchInput.parse({
+          query: { services: ['burst'] },
+          limit: 1000,
+          ...(cursor ? { cursor } : {}),
+        }),
+      )
+      total += page.entries.length
+      cursor = page.nextCursor ?? undefined
+    } while (cursor)
+    return total
+  }
+  while (store.status().ingest.queued > 0) await new Promise((resolve) => setTimeout(resolve, 20))
+  const storedMs = performance.now() - started
+  const stored = countStored()
+  clearInterval(sampler)
+  stop()
+
+  const baseline = await dockerLogsTimed(id)
+  console.log(`${fmt(LINES)} lines printed as fast as the container can`)
+  console.log(
+    `tail subscriber (router, JSON batches)  ${fmt(received / (tailMs / 1000)).padStart(10)} lines/s  (${fmt(received)} received, ${fmt(dropped)} dropped, ${batches} batches, ${mb(bytes)} serialised)`,
+  )
+  console.log(
+    `stored (collector -> writer -> SQLite)  ${fmt(stored / (storedMs / 1000)).padStart(10)} lines/s  (${fmt(stored)} rows, start to last commit)`,
+  )
+  console.log(
+    `docker logs -t (same container, after)  ${fmt(baseline.lines / (baseline.ms / 1000)).padStart(10)} lines/s`,
+  )
+  console.log(
+    `tail / docker logs -t = ${(received / (tailMs / 1000) / (baseline.lines / (baseline.ms / 1000))).toFixed(2)}x`,
+  )
+  console.log(`main process RSS: ${mb(rssBefore)} before, ${mb(rssPeak)} peak during the burst`)
+} finally {
+  collector.stop()
+  await store.close()
+  await cleanupSuite(h.engine.client, suite)
+  await h.close()
+  rmSync(dir, { recursive: true, force: true })
+}
