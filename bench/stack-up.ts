@@ -12,6 +12,7 @@ import Docker from 'dockerode'
 import type { StackOperation } from '../shared/contract'
 import {
   openStack,
+  pinTestInputs,
   removeStack,
   stackEnv,
   uniqueStackName,
@@ -29,7 +30,8 @@ const name = uniqueStackName('bench')
 const project = `${name}-compose`
 const dir = mkdtempSync(join(tmpdir(), 'maildock-bench-stack-'))
 const file = join(dir, 'docker-compose.yml')
-const stack = await openStack(stackEnv(name))
+const pinned = await pinTestInputs(docker, name)
+const stack = await openStack(stackEnv(name, pinned.env))
 const compose = (...args: string[]) =>
   run('docker-compose', ['-p', project, '-f', file, ...args], { cwd: dir })
 
@@ -123,5 +125,6 @@ try {
   await compose('down', '-v', '--timeout', '5').catch(() => undefined)
   await removeStack(docker, name)
   stack.close()
+  await pinned.cleanup()
   rmSync(dir, { recursive: true, force: true })
 }

@@ -52,6 +52,7 @@ export function formatStatus(status: StackStatus): string[] {
   const lines = [
     `Stack ${status.name}: ${status.state}${status.busy ? ` (${status.busy.kind} running)` : ''}`,
   ]
+  for (const problem of status.problems) lines.push(`Settings problem: ${problem}`)
   if (status.engine.state !== 'connected') {
     lines.push(
       `Engine ${status.engine.state}${status.engine.error ? `: ${status.engine.error}` : ''}`,
@@ -113,6 +114,13 @@ async function withProgress(
 ): Promise<void> {
   const printer = new ProgressPrinter((line) => console.error(line))
   const controller = new AbortController()
+  const interrupted = (): void => {
+    console.error(
+      '\nmaildock: interrupted: the stack may be half done; `maildock up` finishes it, `maildock down` removes it',
+    )
+    process.exit(130)
+  }
+  process.once('SIGINT', interrupted)
   let mine: string | null = null
   const following = follow(
     core,
@@ -148,6 +156,7 @@ async function withProgress(
     }
     throw error
   } finally {
+    process.off('SIGINT', interrupted)
     controller.abort()
     await following
   }

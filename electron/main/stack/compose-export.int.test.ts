@@ -11,12 +11,14 @@ import { parse } from 'yaml'
 import type { StackExport } from '../../../shared/contract'
 import {
   openStack,
+  pinTestInputs,
   postEmail,
   removeStack,
   stackEnv,
   uniqueStackName,
   waitForMessage,
   waitLabelledHealthy,
+  type PinnedInputs,
   type TestStack,
 } from './test-helpers'
 
@@ -28,6 +30,7 @@ const file = join(dir, 'docker-compose.yml')
 let stack: TestStack
 let exported: StackExport
 let builtImages: string[] = []
+let pinned: PinnedInputs | undefined
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
@@ -55,7 +58,8 @@ async function hostPort(service: string, containerPort: number): Promise<number>
 }
 
 beforeAll(async () => {
-  stack = await openStack(stackEnv(name, { MAILDOCK_EMAILER_REPLICAS: '2' }))
+  pinned = await pinTestInputs(docker, name)
+  stack = await openStack(stackEnv(name, { ...pinned.env, MAILDOCK_EMAILER_REPLICAS: '2' }))
   const result = await stack.manager.up()
   builtImages = result.changes.builtImages
   exported = await stack.manager.exportCompose(true)
@@ -74,6 +78,7 @@ afterAll(async () => {
       .getImage(image)
       .remove()
       .catch(() => undefined)
+  await pinned?.cleanup()
 })
 
 describe('compose export', () => {

@@ -84,10 +84,11 @@ export const BROKER_HEALTH_SCRIPT =
   'exec 3<>/dev/tcp/127.0.0.1/5672 && printf "AMQP\\0\\0\\11\\1" >&3 && ' +
   'IFS= read -r -n 1 -t 4 frame <&3 && [ "$frame" = "$(printf "\\1")" ]'
 
+/** Node starts slowly on a busy machine: a generous time-out keeps a loaded host from flapping. */
 const quick = (test: string[] | null): HealthSpec => ({
   test,
   intervalSeconds: 3,
-  timeoutSeconds: 3,
+  timeoutSeconds: 10,
   retries: 3,
   startPeriodSeconds: 30,
 })

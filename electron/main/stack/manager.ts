@@ -152,7 +152,7 @@ export class StackManager {
   // ----- operations -----
 
   up(): Promise<StackResult> {
-    return this.operate('up', (operation) => this.converge(operation))
+    return this.operate('up', (operation) => this.converge(operation), { strict: true })
   }
 
   async scale(replicas: number): Promise<StackResult> {
@@ -165,7 +165,9 @@ export class StackManager {
           `${overridden.env} (or --config) sets the replicas too: the next up goes back to ${loaded.settings.emailerReplicas}.`,
         ]
       : []
-    const result = await this.operate('scale', (operation) => this.converge(operation, replicas))
+    const result = await this.operate('scale', (operation) => this.converge(operation, replicas), {
+      strict: true,
+    })
     return { ...result, warnings: [...result.warnings, ...warnings] }
   }
 
@@ -262,6 +264,7 @@ export class StackManager {
   private async operate(
     kind: StackOperationKind,
     work: (operation: Operation) => Promise<{ change: StackChange; warnings: string[] }>,
+    options: { strict?: boolean } = {},
   ): Promise<StackResult> {
     const loaded = await this.settings.load()
     const stack = loaded.settings.stackName
@@ -284,6 +287,8 @@ export class StackManager {
       waitStep?.done()
       this.busy = { operationId: operation.id, kind, startedAt: operation.startedAt }
       this.watcher.poke()
+      // Bad settings are named first: they need fixing whatever the engine does.
+      if (options.strict) await this.settings.loadStrict()
       await this.ensureEngine()
       outcome = await work(operation)
       operation.succeed(summarize(kind, outcome.change))

@@ -13,10 +13,12 @@ import {
   EngineProxy,
   eventually,
   openStack,
+  pinTestInputs,
   removeStack,
   stackEnv,
   stackResources,
   uniqueStackName,
+  type PinnedInputs,
   type TestStack,
 } from './test-helpers'
 
@@ -24,11 +26,16 @@ const docker = new Docker()
 const stacks = new Set<string>()
 const images = new Set<string>()
 const open: TestStack[] = []
+let pinned: PinnedInputs
+
+beforeAll(async () => {
+  pinned = await pinTestInputs(docker, uniqueStackName('pin'))
+})
 
 async function newStack(extra: NodeJS.ProcessEnv = {}, options?: Parameters<typeof openStack>[1]) {
   const name = uniqueStackName('mdf')
   stacks.add(name)
-  const stack = await openStack(stackEnv(name, extra), options)
+  const stack = await openStack(stackEnv(name, { ...pinned.env, ...extra }), options)
   open.push(stack)
   return { name, ...stack }
 }
@@ -57,6 +64,7 @@ afterAll(async () => {
       .getImage(image)
       .remove({ force: true })
       .catch(() => undefined)
+  await pinned.cleanup()
 })
 
 describe('stack faults', () => {
@@ -78,7 +86,7 @@ describe('stack faults', () => {
 
   it('reports a failing image build with its output, and creates nothing', async () => {
     // A base image without /bin/sh: COPY works, the emailer's and logger's RUN cannot.
-    const empty = `maildock-test/empty:${uniqueStackName('base')}`
+    const empty = `maildock-stack-test/empty:${uniqueStackName('base')}`
     execFileSync('docker', ['import', '--change', 'LABEL maildock.test=1', '-', empty], {
       input: execFileSync('tar', ['-cf', '-', '--files-from', '/dev/null']),
     })
@@ -98,7 +106,7 @@ describe('stack faults', () => {
 
   it('times out a broker that never becomes healthy, shows its logs and removes what it made', async () => {
     // Runs and logs, but never answers AMQP.
-    const mute = `maildock-test/mute-broker:${uniqueStackName('img')}`
+    const mute = `maildock-stack-test/mute-broker:${uniqueStackName('img')}`
     const dockerfile = [
       `FROM ${process.env.MAILDOCK_NODE_IMAGE ?? ''}`,
       'LABEL maildock.test=1',
@@ -140,7 +148,7 @@ describe('stack faults', () => {
     stacks.add(name)
     const proxy = new EngineProxy(join(`/tmp`, `${name}.sock`))
     await proxy.start()
-    const stack = await openStack(stackEnv(name), { endpoint: proxy.endpoint })
+    const stack = await openStack(stackEnv(name, pinned.env), { endpoint: proxy.endpoint })
     open.push(stack)
     // Watch the real engine: cut the proxy as soon as the broker has started.
     const events = (await docker.getEvents({
@@ -183,13 +191,17 @@ describe('stack faults', () => {
 
     beforeAll(async () => {
       stacks.add(name)
-      stack = await openStack(stackEnv(name))
+      stack = await openStack(stackEnv(name, pinned.env))
     })
 
     afterAll(() => stack.close())
 
     it('three ups at once (two here, one in another process) create each container once', async () => {
-      const env = { ...process.env, ...stackEnv(name), MAILDOCK_DATA_DIR: stack.dataDir }
+      const env = {
+        ...process.env,
+        ...stackEnv(name, pinned.env),
+        MAILDOCK_DATA_DIR: stack.dataDir,
+      }
       const cli = new Promise<number>((resolve) => {
         execFile(
           process.execPath,
@@ -237,13 +249,16 @@ describe('stack faults', () => {
     })
 
     it('re-creates only the service a changed setting reaches', async () => {
-      const copy = `maildock-test/catcher:${name}`
+      const copy = `maildock-stack-test/catcher:${name}`
       const [repo, tag] = copy.split(':') as [string, string]
-      await docker.getImage(process.env.MAILDOCK_CATCHER_IMAGE ?? '').tag({ repo, tag })
+      await docker.getImage(pinned.env.MAILDOCK_CATCHER_IMAGE ?? '').tag({ repo, tag })
       images.add(copy)
-      const changed = await openStack(stackEnv(name, { MAILDOCK_CATCHER_IMAGE: copy }), {
-        dataDir: stack.dataDir,
-      })
+      const changed = await openStack(
+        stackEnv(name, { ...pinned.env, MAILDOCK_CATCHER_IMAGE: copy }),
+        {
+          dataDir: stack.dataDir,
+        },
+      )
       open.push(changed)
       const result = await changed.manager.up()
       expect(result.changes.recreated).toEqual([`${name}-catcher-1`])

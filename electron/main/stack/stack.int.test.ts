@@ -1,7 +1,7 @@
 // `maildock up | status | scale | down` against the real engine with the local images: the CLI
 // runs from source in a child process, on a throw-away stack with engine-picked ports.
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Docker from 'dockerode'
@@ -10,6 +10,7 @@ import type { StackResult, StackStatus } from '../../../shared/contract'
 import {
   emailerConsumers,
   eventually,
+  pinTestInputs,
   postEmail,
   publishedUrl,
   removeStack,
@@ -17,12 +18,14 @@ import {
   stackResources,
   uniqueStackName,
   waitForMessage,
+  type PinnedInputs,
 } from './test-helpers'
 
 const docker = new Docker()
 const stack = uniqueStackName()
 const dataDir = mkdtempSync(join(tmpdir(), 'maildock-cli-'))
-const env = { ...process.env, ...stackEnv(stack), MAILDOCK_DATA_DIR: dataDir }
+let env: NodeJS.ProcessEnv = {}
+let pinned: PinnedInputs | undefined
 const builtImages = new Set<string>()
 
 interface Run {
@@ -70,6 +73,8 @@ const brokerPassword = (): string =>
 
 beforeAll(async () => {
   await removeStack(docker, stack)
+  pinned = await pinTestInputs(docker, stack)
+  env = { ...process.env, ...stackEnv(stack, pinned.env), MAILDOCK_DATA_DIR: dataDir }
 })
 
 afterAll(async () => {
@@ -79,6 +84,7 @@ afterAll(async () => {
       .getImage(image)
       .remove()
       .catch(() => undefined)
+  await pinned?.cleanup()
 })
 
 describe('maildock up / status / scale / down', () => {
@@ -140,6 +146,17 @@ describe('maildock up / status / scale / down', () => {
     await eventually('three consumers', async () =>
       (await emailerConsumers(management, brokerPassword())) === 3 ? true : undefined,
     )
+  })
+
+  it('reads a --config file over the saved settings', async () => {
+    const config = join(dataDir, 'config.json')
+    writeFileSync(config, JSON.stringify({ emailerReplicas: 2 }))
+    const viaConfig = JSON.parse(
+      (await ok('status', '--json', '--config', config)).stdout,
+    ) as StackStatus
+    expect(viaConfig.services.find((s) => s.service === 'emailer')?.desiredReplicas).toBe(2)
+    const missing = await ok('--config', join(dataDir, 'nope.json'), 'status')
+    expect(missing.stdout).toMatch(/Settings problem: config file .*nope\.json: not found/)
   })
 
   it('prints a table and fails with a usage code on a bad service', async () => {

@@ -1,6 +1,7 @@
 // Helpers for the stack's integration tests (real engine, local images, throw-away stacks).
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { cp, mkdir } from 'node:fs/promises'
 import { createServer, connect, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,12 +12,78 @@ import { EngineMonitor } from '../docker/engine'
 import { FileSecretStore } from '../settings/secrets'
 import { LABELS } from './definition'
 import { StackManager } from './manager'
+import { bundle, locateStackDir } from './sources'
 
 export const ENGINE_SOCKET = '/var/run/docker.sock'
 
 /** A stack name no other run uses. */
 export const uniqueStackName = (prefix = 'mdt'): string =>
   `${prefix}-${randomBytes(3).toString('hex')}`
+
+export interface PinnedInputs {
+  /** Image settings and MAILDOCK_STACK_DIR pointing at the copies. */
+  env: NodeJS.ProcessEnv
+  cleanup(): Promise<void>
+}
+
+/**
+ * Freezes what a test stack is built from, so other work on this machine (sources edited, local
+ * images rebuilt) cannot change it mid-test: the three images get a tag of their own, and the
+ * services' Dockerfiles and bundles are copied.
+ */
+export async function pinTestInputs(docker: Docker, run: string): Promise<PinnedInputs> {
+  const env: NodeJS.ProcessEnv = {}
+  const tags: string[] = []
+  const holders: string[] = []
+  for (const [variable, role] of [
+    ['MAILDOCK_NODE_IMAGE', 'node'],
+    ['MAILDOCK_BROKER_IMAGE', 'broker'],
+    ['MAILDOCK_CATCHER_IMAGE', 'catcher'],
+  ] as const) {
+    const source = process.env[variable]
+    if (!source) throw new Error(`${variable} is not set (test/global-setup.ts sets it)`)
+    const pinned = `maildock-stack-test/pinned-${role}:${run}`
+    await docker.getImage(source).tag({ repo: `maildock-stack-test/pinned-${role}`, tag: run })
+    // A container that is never started keeps `docker image rm <id>` (a rebuild's clean-up)
+    // from deleting the pinned image when its original tag moves on.
+    const holder = await docker.createContainer({
+      Image: pinned,
+      Cmd: ['true'],
+      Labels: { 'maildock.test': '1' },
+    })
+    holders.push(holder.id)
+    tags.push(pinned)
+    env[variable] = pinned
+  }
+  const stackDir = locateStackDir()
+  if (stackDir === null) throw new Error('resources/stack not found')
+  const services = ['api', 'emailer', 'logger'] as const
+  const unbundled = services.filter((s) => !existsSync(join(stackDir, s, 'dist', 'index.js')))
+  if (unbundled.length > 0) await bundle(stackDir, unbundled)
+  const copy = mkdtempSync(join(tmpdir(), 'maildock-stack-src-'))
+  for (const service of services) {
+    await mkdir(join(copy, service), { recursive: true })
+    await cp(join(stackDir, service, 'Dockerfile'), join(copy, service, 'Dockerfile'))
+    await cp(join(stackDir, service, 'dist'), join(copy, service, 'dist'), { recursive: true })
+  }
+  env.MAILDOCK_STACK_DIR = copy
+  return {
+    env,
+    async cleanup() {
+      for (const id of holders) {
+        await docker
+          .getContainer(id)
+          .remove({ force: true })
+          .catch(() => undefined)
+      }
+      for (const tag of tags)
+        await docker
+          .getImage(tag)
+          .remove()
+          .catch(() => undefined)
+    },
+  }
+}
 
 /** Settings for a test stack: the test images, every port picked by the engine, test labels. */
 export function stackEnv(stack: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
