@@ -1,6 +1,15 @@
 // AMQP wire format shared by the desktop app and the stack services (api, emailer, logger):
 // exchange and queue names, routing keys, message schemas and the topology declaration.
 import { z } from 'zod'
+import {
+  emailAddressSchema,
+  emailIdSchema,
+  MAX_RECIPIENTS,
+  subjectSchema,
+  typeError,
+} from './email-rules'
+
+export { emailAddressSchema, emailIdSchema, MAX_RECIPIENTS, subjectSchema } from './email-rules'
 
 export const WIRE_VERSION = 1
 
@@ -56,31 +65,6 @@ export function parseRetryDelays(value: string | undefined): number[] {
 
 // ---------------------------------------------------------------------------------------------
 // Field schemas
-
-/** A type error message that says "is required" when the field is missing. */
-function typeError(message: string) {
-  return (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : message)
-}
-
-const lineBreakFree = (value: string): boolean => !/[\r\n]/.test(value)
-
-export const emailAddressSchema = z
-  .string({ error: typeError('must be a string') })
-  .max(254, { error: 'is longer than 254 characters' })
-  .refine(lineBreakFree, { error: 'must not contain CR or LF' })
-  .pipe(z.email({ error: 'is not a valid email address' }))
-
-/** Also the accepted shape of an Idempotency-Key; it becomes part of the Message-ID header. */
-export const emailIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, {
-  error: 'must be 1-128 characters of letters, digits, ".", "_", ":" or "-"',
-})
-
-export const subjectSchema = z
-  .string({ error: typeError('must be a string') })
-  .max(998, { error: 'is longer than 998 characters' })
-  .refine(lineBreakFree, { error: 'must not contain CR or LF' })
-
-export const MAX_RECIPIENTS = 100
 
 const addressListSchema = z.array(emailAddressSchema).max(MAX_RECIPIENTS)
 

@@ -1,28 +1,13 @@
 import { z } from 'zod'
+import { emailAddressSchema, MAX_RECIPIENTS, subjectSchema } from '../email-rules'
 import { channel, event } from './define'
+
+export { emailAddressSchema, MAX_RECIPIENTS, subjectSchema }
 
 /*
  * Composing and sending emails through the stack's HTTP API, templates, bulk sends from CSV, and
  * each email's delivery tracking built from the broker's events. Times are ms since the epoch.
  */
-
-// The API's own rules (shared/messages), restated here because the renderer's bundle and type
-// check include shared/contract only; electron/main/mail/contract-rules.test.ts keeps them equal.
-
-export const MAX_RECIPIENTS = 100
-
-const lineBreakFree = (value: string): boolean => !/[\r\n]/.test(value)
-
-export const emailAddressSchema = z
-  .string()
-  .max(254, { error: 'is longer than 254 characters' })
-  .refine(lineBreakFree, { error: 'must not contain CR or LF' })
-  .pipe(z.email({ error: 'is not a valid email address' }))
-
-export const subjectSchema = z
-  .string()
-  .max(998, { error: 'is longer than 998 characters' })
-  .refine(lineBreakFree, { error: 'must not contain CR or LF' })
 
 /** The stack API's default request body limit; a compose form larger than this is refused. */
 export const MAX_EMAIL_BYTES = 1024 * 1024
