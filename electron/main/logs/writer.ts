@@ -85,6 +85,8 @@ export class BatchWriter {
   private retryAttempt = 0
   /** Rows the next transaction takes: halved after a slow batch, doubled after a quick one. */
   private batchSize: number
+  /** No batch before this time (ms): the writer's share of the event loop is bounded. */
+  private restUntil = 0
   private writeBatch: ReturnType<typeof prepare> | undefined
   private preparedFor: Database.Database | undefined
   private idleWaiters: Array<() => void> = []
@@ -184,7 +186,10 @@ export class BatchWriter {
       }
       return
     }
-    if (now || this.queued >= this.tuning.batchRows) {
+    const rest = this.restUntil - Date.now()
+    if (rest > 0) {
+      this.timer ??= setTimeout(() => this.flushFromTimer(), rest)
+    } else if (now || this.queued >= this.tuning.batchRows) {
       clearTimeout(this.timer)
       this.timer = undefined
       this.immediate = setImmediate(() => {
@@ -232,8 +237,11 @@ export class BatchWriter {
       this.retryAttempt = 0
       this.hooks.onResumed()
     }
-    if (this.queued > 0) this.schedule(true)
-    else for (const resolve of this.idleWaiters.splice(0)) resolve()
+    if (this.queued > 0) {
+      // A backlog is written at most about half the time: reading (the live tail) keeps going.
+      this.restUntil = this.idleWaiters.length > 0 ? 0 : Date.now() + Math.min(50, ms)
+      this.schedule(true)
+    } else for (const resolve of this.idleWaiters.splice(0)) resolve()
   }
 
   private adaptBatchSize(rows: number, ms: number): void {
