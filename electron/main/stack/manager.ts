@@ -18,8 +18,10 @@ import type { SecretStore } from '../settings/secrets'
 import { StackSettingsStore, type LoadedSettings } from '../settings/stack-settings'
 import { applyPlan } from './apply'
 import { exportCompose } from './compose'
-import { configHash } from './container-spec'
+import { configHash, type ImageRef } from './container-spec'
 import {
+  BROKER_USER,
+  brokerSecretName,
   loadCredentials,
   passwordOfRunningBroker,
   SMTP_PASSWORD_SECRET,
@@ -113,21 +115,16 @@ export class StackManager {
     if (loaded.problems.length > 0) return null
     const stack = loaded.settings.stackName
     const { secrets, env } = this.options
-    const password = await secrets.get(`broker-password/${stack}`)
+    const password = await secrets.get(brokerSecretName(stack))
     const smtp = env.MAILDOCK_SMTP_PASS || ((await secrets.get(SMTP_PASSWORD_SECRET)) ?? null)
     const definition = defineStack(
       loaded.settings,
-      { brokerUser: 'maildock', brokerPassword: password ?? '', smtpPassword: smtp },
+      { brokerUser: BROKER_USER, brokerPassword: password ?? '', smtpPassword: smtp },
       parseLabels(env.MAILDOCK_STACK_LABELS),
     )
     if (password === undefined) return { definition, hashes: new Map() }
     const images = await resolveImages({ docker: this.docker, definition, stackDir: this.stackDir })
-    const hashes = new Map<string, string>()
-    for (const spec of definition.services) {
-      const image = images.byService.get(spec.service)
-      if (image) hashes.set(spec.service, configHash(definition, spec, image))
-    }
-    return { definition, hashes }
+    return { definition, hashes: hashesFor(definition, images.byService) }
   }
 
   // ----- status -----
@@ -213,11 +210,7 @@ export class StackManager {
       stackDir: this.stackDir,
       operation,
     })
-    const hashes = new Map<string, string>()
-    for (const spec of definition.services) {
-      const image = images.byService.get(spec.service)
-      if (image) hashes.set(spec.service, configHash(definition, spec, image))
-    }
+    const hashes = hashesFor(definition, images.byService)
     const observed = await observeStack(this.docker, definition.name)
     const plan = computePlan(definition, hashes, observed)
     const kind = this.options.engine.status.endpoint.kind
@@ -359,7 +352,7 @@ export class StackManager {
         .filter((c) => c.service === service && c.state === 'running')
         .flatMap((c) => c.ports)
         .find((p) => p.containerPort === containerPort)?.hostPort ?? null
-    const password = await this.options.secrets.get(`broker-password/${stack}`)
+    const password = await this.options.secrets.get(brokerSecretName(stack))
     const [amqp, management, api] = [port('broker', 5672), port('broker', 15672), port('api', 3000)]
     if (amqp === null || management === null || api === null || password === undefined) {
       throw new MaildockError(
@@ -367,13 +360,26 @@ export class StackManager {
         `The stack ${stack} is not running: start it from the Stack panel (or \`maildock up\`).`,
       )
     }
-    const auth = `maildock:${encodeURIComponent(password)}@127.0.0.1`
+    const auth = `${BROKER_USER}:${encodeURIComponent(password)}@127.0.0.1`
     return {
       apiUrl: `http://127.0.0.1:${api}`,
       amqpUrl: `amqp://${auth}:${amqp}`,
       managementUrl: `http://${auth}:${management}`,
     }
   }
+}
+
+/** Each service's configuration hash, for the services whose image is on the engine. */
+function hashesFor(
+  definition: StackDefinition,
+  images: ReadonlyMap<StackServiceName, ImageRef>,
+): Map<string, string> {
+  const hashes = new Map<string, string>()
+  for (const spec of definition.services) {
+    const image = images.get(spec.service)
+    if (image) hashes.set(spec.service, configHash(definition, spec, image))
+  }
+  return hashes
 }
 
 /** The error, with the failing step's name and logs in its details for the UI and the CLI. */

@@ -84,6 +84,18 @@ describe('stack faults', () => {
     }
   })
 
+  it('names the setting to change when an image is neither here nor pullable', async () => {
+    const stack = await newStack({ MAILDOCK_BROKER_IMAGE: 'maildock-stack-test/absent:none' })
+    const error = await failureOf(stack.manager.up())
+    expect(error.code).toBe('NOT_FOUND')
+    expect(error.message).toMatch(
+      /^Image maildock-stack-test\/absent:none is not on this engine and could not be pulled \(.+\)\. .*set MAILDOCK_BROKER_IMAGE/,
+    )
+    const pull = stack.manager.lastOperation?.steps.find((s) => s.kind === 'pull')
+    expect(pull).toMatchObject({ state: 'failed', service: 'broker' })
+    expect(await stackResources(docker, stack.name)).toEqual(nothingLeft)
+  })
+
   it('reports a failing image build with its output, and creates nothing', async () => {
     // A base image without /bin/sh: COPY works, the emailer's and logger's RUN cannot.
     const empty = `maildock-stack-test/empty:${uniqueStackName('base')}`
