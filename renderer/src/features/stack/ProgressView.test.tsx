@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { act, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
+import { notifications } from '@mantine/notifications'
 import type { StackOperation } from '../../../../shared/contract'
 import { fakeBridge, renderWithClient } from '../../test/render'
 import { EngineStatusProvider } from '../engine/engine-status'
@@ -54,6 +55,12 @@ const running: StackOperation = operation({
     step({ id: '3', kind: 'network', title: 'Create network maildock-net' }),
     step({ id: '4', kind: 'health', service: 'broker', title: 'Wait until broker is healthy' }),
   ],
+})
+
+// Toasts live in a module-wide store: earlier tests' toasts would queue this test's behind them.
+afterEach(() => {
+  notifications.clean()
+  notifications.cleanQueue()
 })
 
 describe('Stack progress view', { timeout: 20_000 }, () => {

@@ -54,6 +54,16 @@ function planStillComing(operation: StackOperation): boolean {
   return operation.steps.every((step) => IMAGE_STEP_KINDS.has(step.kind))
 }
 
+function countLine(operation: StackOperation, finished: number, planPending: boolean): string {
+  const total = operation.steps.length
+  const steps = planPending
+    ? `Preparing images · ${finished} of ${total} steps so far`
+    : total === 0 && operation.state !== 'running'
+      ? ''
+      : `${finished} of ${total} ${total === 1 ? 'step' : 'steps'}`
+  return [steps, operation.summary].filter(Boolean).join(' · ')
+}
+
 const asViewLines = (logs: readonly string[]): ViewLine[] =>
   logs.map((text, seq) => ({ seq, kind: 'line', text }))
 
@@ -191,7 +201,12 @@ function FailureAlert({
   const failed = operation.steps.find((s) => s.state === 'failed')
   const logs = useMemo(() => asViewLines(failureLogs(operation)), [operation])
   return (
-    <Alert color="red" title={failed ? `Failed: ${failed.title}` : 'Failed'} role="alert" p="sm">
+    <Alert
+      color="red"
+      title={failed ? `Failed: ${failed.title}` : 'Failed before any step ran'}
+      role="alert"
+      p="sm"
+    >
       <Stack gap="xs" data-testid="stack-failure">
         <Text size="sm" data-testid="stack-failure-message" style={{ whiteSpace: 'pre-wrap' }}>
           {operation.error?.message ?? 'The operation failed.'}
@@ -270,14 +285,11 @@ export function ProgressView({
               {operationTitle(operation)}
             </Text>
             <Text size="sm" c="dimmed" data-testid="progress-count">
-              {planPending
-                ? `Preparing images · ${finished} of ${total} steps so far`
-                : `${finished} of ${total} ${total === 1 ? 'step' : 'steps'}`}
-              {operation.summary ? ` · ${operation.summary}` : ''}
+              {countLine(operation, finished, planPending)}
             </Text>
           </Group>
           <Group gap="xs" wrap="nowrap">
-            {!running && (
+            {!running && total > 0 && (
               <Button
                 size="compact-xs"
                 variant="subtle"
@@ -314,7 +326,7 @@ export function ProgressView({
             retrying={retrying}
           />
         )}
-        <Collapse expanded={showSteps}>
+        {showSteps && (
           <Box role="list" aria-label="Steps" data-testid="stack-steps">
             {operation.steps.map((step) => (
               // Only running steps need the ticking clock; the others keep their props and skip renders.
@@ -326,7 +338,7 @@ export function ProgressView({
               </Text>
             )}
           </Box>
-        </Collapse>
+        )}
       </Stack>
     </Paper>
   )

@@ -1,16 +1,5 @@
 import { useState } from 'react'
-import {
-  ActionIcon,
-  Anchor,
-  Button,
-  Code,
-  Group,
-  List,
-  Menu,
-  Paper,
-  Text,
-  Tooltip,
-} from '@mantine/core'
+import { ActionIcon, Anchor, Button, Code, Group, List, Menu, Paper, Text } from '@mantine/core'
 import {
   IconChevronDown,
   IconExternalLink,
@@ -19,7 +8,9 @@ import {
   IconTrash,
 } from '@tabler/icons-react'
 import type { StackStatus } from '../../../../shared/contract'
+import { useClient } from '../../transport/client'
 import { ConfirmDialog } from '../../ui/ConfirmDialog'
+import { notifyDone, notifyError } from '../../ui/notify'
 
 /** Start, and Stop / Stop and remove volumes behind a confirmation. */
 export function StackButtons({
@@ -46,24 +37,22 @@ export function StackButtons({
   const startLabel = status?.state === 'up' ? (outdated ? 'Apply changes' : 'Start') : 'Start'
   return (
     <>
-      <Tooltip
-        label={
+      {/* A title, not a Tooltip: a tooltip stays stuck open when its button turns disabled. */}
+      <Button
+        color="green"
+        leftSection={<IconPlayerPlay size={16} />}
+        onClick={onStart}
+        loading={starting || status?.busy?.kind === 'up'}
+        disabled={!reachable || (busy && !starting)}
+        title={
           status?.state === 'up' && !outdated
             ? 'Everything runs: Start checks and changes nothing'
             : 'Build what is missing, then start every service and wait until healthy'
         }
+        data-testid="stack-start"
       >
-        <Button
-          color="green"
-          leftSection={<IconPlayerPlay size={16} />}
-          onClick={onStart}
-          loading={starting || status?.busy?.kind === 'up'}
-          disabled={!reachable || (busy && !starting)}
-          data-testid="stack-start"
-        >
-          {startLabel}
-        </Button>
-      </Tooltip>
+        {startLabel}
+      </Button>
       <Group gap={0} wrap="nowrap">
         <Button
           variant="default"
@@ -146,6 +135,39 @@ export function StackButtons({
 }
 
 const linkPaths: Record<string, string> = { API: '/health' }
+const BROKER_UI = 'RabbitMQ management'
+
+/**
+ * The management UI asks for the broker's login, which MailDock generated and keeps as a secret.
+ * The contract has no channel that reveals it, so it is read from the export's .env, with secrets.
+ */
+function CopyBrokerLogin() {
+  const client = useClient()
+  const [busy, setBusy] = useState(false)
+  const copy = () => {
+    setBusy(true)
+    client
+      .call('stack:export', { includeSecrets: true })
+      .then(async (exported) => {
+        const line = exported.env.split('\n').find((l) => l.startsWith('MAILDOCK_BROKER_PASSWORD='))
+        const password = line?.slice('MAILDOCK_BROKER_PASSWORD='.length) ?? ''
+        if (password === '') throw new Error('The broker password is not known yet.')
+        const user =
+          exported.variables
+            .find((v) => v.name === 'MAILDOCK_BROKER_PASSWORD')
+            ?.description.match(/user (\S+)$/)?.[1] ?? 'maildock'
+        await navigator.clipboard.writeText(password)
+        notifyDone('Broker password copied', `Log in to the management UI as "${user}".`)
+      })
+      .catch((error: unknown) => notifyError('Could not copy the broker login', error))
+      .finally(() => setBusy(false))
+  }
+  return (
+    <Button size="compact-xs" variant="subtle" onClick={copy} loading={busy}>
+      Copy login
+    </Button>
+  )
+}
 
 /** Where the running stack answers: the API, the mail catcher's UI, the broker's management UI. */
 export function StackLinks({ status }: { status: StackStatus }) {
@@ -180,6 +202,7 @@ export function StackLinks({ status }: { status: StackStatus }) {
                   <IconExternalLink size={13} />
                 </Group>
               </Anchor>
+              {link.label === BROKER_UI && <CopyBrokerLogin />}
             </Group>
           )
         })}

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
+import { notifications } from '@mantine/notifications'
 import type { StackStatus } from '../../../../shared/contract'
 import { fakeBridge, renderWithClient } from '../../test/render'
 import { EngineStatusProvider } from '../engine/engine-status'
@@ -34,6 +35,12 @@ const rowOf = (key: string) => {
 }
 const callsTo = (bridge: ReturnType<typeof fakeBridge>['bridge'], channel: string) =>
   bridge.call.mock.calls.filter(([c]) => c === channel).map(([, input]) => input)
+
+// Toasts live in a module-wide store: earlier tests' toasts would queue this test's behind them.
+afterEach(() => {
+  notifications.clean()
+  notifications.cleanQueue()
+})
 
 describe('StackPanel', { timeout: 20_000 }, () => {
   it('is loading until the first status, then lists every service with its status', async () => {
@@ -203,5 +210,30 @@ describe('StackPanel', { timeout: 20_000 }, () => {
     await screen.findByRole('table', { name: 'Stack services' })
     expect(within(rowOf('api')).getByText('outdated')).toBeInTheDocument()
     expect(screen.getByTestId('stack-start')).toHaveTextContent('Apply changes')
+  })
+
+  it('copies the generated broker login for the management UI', async () => {
+    const writeText = vi.fn(() => Promise.resolve())
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true })
+    const fake = setup({
+      'stack:export': () => ({
+        compose: 'services: {}',
+        env: '# password of the broker user maildock\nMAILDOCK_BROKER_PASSWORD=pa55-w0rd\n',
+        variables: [
+          {
+            name: 'MAILDOCK_BROKER_PASSWORD',
+            secret: true,
+            description: 'password of the broker user maildock',
+          },
+        ],
+        project: 'maildock',
+        warnings: [],
+      }),
+    })
+    await screen.findByTestId('stack-links')
+    await userEvent.click(screen.getByRole('button', { name: 'Copy login' }))
+    await waitFor(() => expect(writeText).toHaveBeenCalledWith('pa55-w0rd'))
+    expect(callsTo(fake.bridge, 'stack:export')).toEqual([{ includeSecrets: true }])
+    expect(await screen.findByText('Log in to the management UI as "maildock".')).toBeTruthy()
   })
 })

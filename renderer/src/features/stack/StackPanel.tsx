@@ -107,9 +107,9 @@ function Resources({ status }: { status: StackStatus }) {
  * its actions, the links, compose export and the stack's settings.
  */
 export function StackPanel() {
-  const { status, error, refresh } = useStackStatus()
+  const { status, error, refresh, offer } = useStackStatus()
   const operation = useStackProgress()
-  const actions = useStackActions()
+  const actions = useStackActions(offer)
   const engine = useEngineStatus()
   const now = useNow(5_000)
   const [hiddenOperation, setHiddenOperation] = useState<string | null>(null)

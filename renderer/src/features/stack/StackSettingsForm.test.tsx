@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { fireEvent, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
+import { notifications } from '@mantine/notifications'
 import type { StackSettingsView } from '../../../../shared/contract'
 import { fakeBridge, renderWithClient } from '../../test/render'
 import { settingsView } from './fixtures'
@@ -23,6 +24,12 @@ const field = (label: string | RegExp) => screen.getByLabelText(label)
 const type = (label: string | RegExp, value: string) =>
   fireEvent.change(field(label), { target: { value } })
 const save = () => screen.getByTestId('settings-save')
+
+// Toasts live in a module-wide store: earlier tests' toasts would queue this test's behind them.
+afterEach(() => {
+  notifications.clean()
+  notifications.cleanQueue()
+})
 
 describe('Stack settings form', { timeout: 20_000 }, () => {
   it('shows the values in force; env-set fields are locked and say by what', async () => {

@@ -21,6 +21,8 @@ export function useStackStatus(): {
   status: StackStatus | undefined
   error: ErrorPayload | undefined
   refresh: () => void
+  /** A status read elsewhere (an operation's result): shown when newer than the last push. */
+  offer: (status: StackStatus) => void
 } {
   const client = useClient()
   const [generation, setGeneration] = useState(0)
@@ -42,7 +44,12 @@ export function useStackStatus(): {
     [client, generation],
   )
   const refresh = useCallback(() => setGeneration((g) => g + 1), [])
-  return { status, error, refresh }
+  const offer = useCallback(
+    (next: StackStatus) =>
+      setStatus((current) => (current && current.checkedAt >= next.checkedAt ? current : next)),
+    [],
+  )
+  return { status, error, refresh, offer }
 }
 
 /** The running (or last) operation, as `stack:progress` pushes it. */
@@ -82,7 +89,7 @@ export interface StackActions {
   busyService: (service: StackServiceName) => boolean
 }
 
-export function useStackActions(): StackActions {
+export function useStackActions(onStatus?: (status: StackStatus) => void): StackActions {
   const client = useClient()
   const [pending, setPending] = useState<StackRequest[]>([])
   const [lastRequest, setLastRequest] = useState<StackRequest | null>(null)
@@ -100,6 +107,7 @@ export function useStackActions(): StackActions {
       setLastRequest(request)
       try {
         const result = await callFor(client, request)
+        onStatus?.(result.status)
         const summary = result.operation.summary ?? 'done'
         notifyDone(describeRequest(request), summary)
         for (const warning of result.warnings)
@@ -117,7 +125,7 @@ export function useStackActions(): StackActions {
         if (mounted.current) setPending((list) => list.filter((r) => r !== request))
       }
     },
-    [client],
+    [client, onStatus],
   )
 
   const busyService = useCallback(
