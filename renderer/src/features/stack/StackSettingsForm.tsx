@@ -252,7 +252,7 @@ function SettingsEditor({
               />
               <PasswordInput
                 label="Password"
-                description={`kept as a secret: ${view.secrets.note}`}
+                description="kept as a secret, never shown again"
                 autoComplete="new-password"
                 placeholder={view.smtpPasswordSet ? 'Stored: type to replace it' : 'Not set'}
                 disabled={form.forgetPassword}
@@ -275,6 +275,11 @@ function SettingsEditor({
                 />
               )}
             </SimpleGrid>
+          )}
+          {form.smtp.relay && (
+            <Text size="xs" c="dimmed" data-testid="secrets-note">
+              {view.secrets.note}
+            </Text>
           )}
         </Stack>
       </Fieldset>
