@@ -6,7 +6,11 @@ import { fakeBridge, renderWithClient } from '../../test/render'
 import { EnginePanel } from './EnginePanel'
 import { EngineStatusProvider } from './engine-status'
 
-const endpoint = { kind: 'socket' as const, address: 'unix:///var/run/docker.sock', source: 'DOCKER_HOST' }
+const endpoint = {
+  kind: 'socket' as const,
+  address: 'unix:///var/run/docker.sock',
+  source: 'DOCKER_HOST',
+}
 const connected: EngineStatus = {
   state: 'connected',
   endpoint,
@@ -48,7 +52,9 @@ function setup(answers: Parameters<typeof fakeBridge>[0] = {}) {
 describe('EnginePanel', () => {
   it('says it is connecting before the first status arrives', () => {
     setup()
-    expect(screen.getByTestId('engine-connecting')).toHaveTextContent('Connecting to the Docker engine')
+    expect(screen.getByTestId('engine-connecting')).toHaveTextContent(
+      'Connecting to the Docker engine',
+    )
   })
 
   it('shows version, endpoint and counts of a connected engine', () => {
@@ -57,7 +63,9 @@ describe('EnginePanel', () => {
     expect(screen.getByTestId('engine-version')).toHaveTextContent('27.3.1')
     expect(screen.getByTestId('stat-containers')).toHaveTextContent('6')
     expect(screen.getByTestId('stat-running')).toHaveTextContent('3')
-    expect(within(screen.getByTestId('engine-details')).getByText(endpoint.address)).toBeInTheDocument()
+    expect(
+      within(screen.getByTestId('engine-details')).getByText(endpoint.address),
+    ).toBeInTheDocument()
     expect(screen.getByText('8 CPUs, 16 GiB')).toBeInTheDocument()
   })
 
