@@ -178,8 +178,9 @@ function searchWorkloads(size: number): Workload[] {
       run: (db, i) => search({ text: fixtureWord(i, shape) })(db),
     },
     { name: 'full text, common word (~75%)', run: (db) => search({ text: 'delivered' })(db) },
+    { name: 'full text, phrase (common)', run: search({ text: '"delivered message"' }) },
     {
-      name: 'full text, phrase',
+      name: 'full text, phrase that never occurs',
       run: (db, i) => search({ text: `"relay${i % 7} delivered"` })(db),
     },
     { name: 'full text, prefix', run: (db, i) => search({ text: `relay${i % 7}*` })(db) },

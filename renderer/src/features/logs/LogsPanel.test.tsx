@@ -207,6 +207,21 @@ describe('LogsPanel', () => {
     expect(await screen.findByText(/kept as \/data\/logs.db.old-1/)).toBeInTheDocument()
   })
 
+  it('sets the retention from the store badge', async () => {
+    const { bridge } = setup({ 'logs:set-retention': (input) => input })
+    await userEvent.click(await screen.findByTestId('store-badge'))
+    const days = await screen.findByTestId('retention-days')
+    await userEvent.clear(days)
+    await userEvent.type(days, '7')
+    await userEvent.click(screen.getByTestId('retention-save'))
+    await waitFor(() =>
+      expect(bridge.call).toHaveBeenCalledWith('logs:set-retention', {
+        maxAgeDays: 7,
+        maxSizeMb: 2048,
+      }),
+    )
+  })
+
   it('exports every result in chunks to one download', async () => {
     const created: Blob[] = []
     URL.createObjectURL = vi.fn((blob: Blob) => {

@@ -85,7 +85,7 @@ export function LogsPanel({ height = 'calc(100vh - 420px)' }: { height?: string 
             : undefined
         }
       >
-        <StoreBadge status={store.status} />
+        <StoreBadge status={store.status} onChanged={store.refresh} />
         <Button
           size="xs"
           variant="subtle"

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { Alert, Badge, Button, Group, Text, Tooltip } from '@mantine/core'
+import { Alert, Badge, Button, Group, NumberInput, Popover, Stack, Text } from '@mantine/core'
 import type { LogStatus, MaildockError } from '../../../../shared/contract'
 import { useClient } from '../../transport/client'
 import { ConfirmDialog } from '../../ui/ConfirmDialog'
@@ -43,7 +43,18 @@ export function useStoreStatus(): {
   return { status, error, refresh: () => setTick((n) => n + 1) }
 }
 
-export function StoreBadge({ status }: { status: LogStatus | undefined }) {
+/** The store's badge; it opens the database details and the retention settings. */
+export function StoreBadge({
+  status,
+  onChanged,
+}: {
+  status: LogStatus | undefined
+  onChanged: () => void
+}) {
+  const client = useClient()
+  const [days, setDays] = useState<number | string>('')
+  const [sizeMb, setSizeMb] = useState<number | string>('')
+  const [saving, setSaving] = useState(false)
   if (!status) return null
   const color =
     status.state === 'ready'
@@ -53,15 +64,81 @@ export function StoreBadge({ status }: { status: LogStatus | undefined }) {
         : status.state === 'failed'
           ? 'red'
           : 'gray'
+  const open = (): void => {
+    setDays(status.retention.maxAgeDays ?? '')
+    setSizeMb(status.retention.maxSizeMb ?? '')
+  }
+  const save = (): void => {
+    setSaving(true)
+    client
+      .call('logs:set-retention', {
+        maxAgeDays: typeof days === 'number' && days > 0 ? days : null,
+        maxSizeMb: typeof sizeMb === 'number' && sizeMb > 0 ? sizeMb : null,
+      })
+      .then(() => {
+        notifyDone('Retention saved', 'Older entries are removed in the background.')
+        onChanged()
+      })
+      .catch((error: unknown) => notifyError('Could not save the retention', error))
+      .finally(() => setSaving(false))
+  }
   return (
-    <Tooltip
-      label={`${status.path} · ${formatBytes(status.sizeBytes + status.walBytes)}`}
-      withArrow
-    >
-      <Badge variant="light" color={color} ff="monospace" data-testid="store-badge">
-        {status.rows.toLocaleString()} entries · {status.state}
-      </Badge>
-    </Tooltip>
+    <Popover width={340} position="bottom-end" withArrow onOpen={open}>
+      <Popover.Target>
+        <Badge
+          variant="light"
+          color={color}
+          ff="monospace"
+          style={{ cursor: 'pointer' }}
+          data-testid="store-badge"
+        >
+          {status.rows.toLocaleString()} entries · {status.state}
+        </Badge>
+      </Popover.Target>
+      <Popover.Dropdown>
+        <Stack gap={6}>
+          <Text size="xs" ff="monospace" style={{ wordBreak: 'break-all' }}>
+            {status.path}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {formatBytes(status.sizeBytes + status.walBytes)} · {status.emails.toLocaleString()}{' '}
+            emails · {status.ingest.written.toLocaleString()} written this session
+            {status.ingest.duplicates > 0
+              ? `, ${status.ingest.duplicates.toLocaleString()} repeats skipped`
+              : ''}
+          </Text>
+          <Group grow gap="xs">
+            <NumberInput
+              size="xs"
+              label="Keep days"
+              placeholder="forever"
+              min={1}
+              value={days}
+              onChange={setDays}
+              data-testid="retention-days"
+            />
+            <NumberInput
+              size="xs"
+              label="Max size (MB)"
+              placeholder="no limit"
+              min={16}
+              value={sizeMb}
+              onChange={setSizeMb}
+              data-testid="retention-size"
+            />
+          </Group>
+          <Button size="xs" onClick={save} loading={saving} data-testid="retention-save">
+            Save retention
+          </Button>
+          {status.compaction.lastRunAt !== null && (
+            <Text size="xs" c="dimmed">
+              Last clean-up {new Date(status.compaction.lastRunAt).toLocaleTimeString()}, removed{' '}
+              {status.compaction.lastDeleted.toLocaleString()}
+            </Text>
+          )}
+        </Stack>
+      </Popover.Dropdown>
+    </Popover>
   )
 }
 

@@ -150,7 +150,8 @@ export function TailList({
             return (
               <div
                 key={item.key}
-                ref={virtualizer.measureElement}
+                // Rows are one line high; only pretty JSON needs measuring (no layout reads else).
+                ref={options.pretty ? virtualizer.measureElement : undefined}
                 data-index={item.index}
                 data-testid="tail-line"
                 className={`${classes.row} ${tone}`}

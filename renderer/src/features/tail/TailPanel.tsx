@@ -289,6 +289,7 @@ export function TailPanel({ height = 'calc(100vh - 260px)' }: { height?: string 
           </Alert>
         )}
       <TailList
+        key={pretty ? 'pretty' : 'plain'}
         lines={visible}
         options={options}
         following={buffer.following}

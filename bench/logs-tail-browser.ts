@@ -1,0 +1,143 @@
+// The Tail panel in Chromium (browser mode, the built app) during a 50,000 lines/s burst from a
+// stack container: frame times and JS heap beside the same page idle in the same run, and how
+// long until every line has reached the renderer.
+//   npx electron-vite build && npx tsx bench/logs-tail-browser.ts [--rate 50000] [--seconds 4]
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import Docker from 'dockerode'
+import {
+  BASE_IMAGE,
+  cleanupSuite,
+  docker,
+  testLabels,
+  uniqueSuite,
+} from '../electron/main/docker/test-support'
+import { launchBrowser, openPage, startApp } from '../test/e2e/harness'
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '50000' },
+    seconds: { type: 'string', default: '4' },
+  },
+})
+const RATE = Number(values.rate)
+const SECONDS = Number(values.seconds)
+const TOTAL = RATE * SECONDS
+const suite = uniqueSuite('bench-tail-ui')
+const dataDir = mkdtempSync(join(tmpdir(), 'maildock-bench-tail-ui-'))
+
+// Runs in the page (a string, so no DOM types are needed here): frame gaps and long tasks.
+const MONITOR = `(() => {
+  window.__bench = { frames: [], longTasks: [] }
+  let last = performance.now()
+  const frame = (t) => { window.__bench.frames.push([t, t - last]); last = t; requestAnimationFrame(frame) }
+  requestAnimationFrame(frame)
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__bench.longTasks.push([entry.startTime, entry.duration])
+  }).observe({ entryTypes: ['longtask'] })
+  return performance.now()
+})()`
+
+type Sample = [number, number]
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? NaN
+}
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`
+
+function frameStats(frames: Sample[], from: number, to: number) {
+  const gaps = frames.filter(([t]) => t >= from && t <= to).map(([, gap]) => gap)
+  return {
+    count: gaps.length,
+    p50: percentile(gaps, 0.5),
+    p95: percentile(gaps, 0.95),
+    max: Math.max(...gaps),
+    over50: gaps.filter((gap) => gap > 50).length,
+  }
+}
+
+const app = await startApp({ MAILDOCK_DATA_DIR: dataDir, MAILDOCK_STACK_NAME: suite })
+const browser = await launchBrowser()
+try {
+  const { page, errors } = await openPage(browser, app.url)
+  await page.goto(`${app.origin}/#/tail`)
+  await page.getByTestId('tail-counts').waitFor()
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Performance.enable')
+  const heap = async (): Promise<number> => {
+    const { metrics } = await cdp.send('Performance.getMetrics')
+    return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0
+  }
+  const received = async (): Promise<number> => {
+    const text = (await page.getByTestId('tail-counts').textContent()) ?? ''
+    return Number(/^([\d,]+) received/.exec(text)?.[1]?.replace(/,/g, '') ?? 0)
+  }
+
+  const idleFrom = await page.evaluate<number>(MONITOR)
+  await page.waitForTimeout(3_000)
+  const idleTo = await page.evaluate<number>('performance.now()')
+  await cdp.send('HeapProfiler.collectGarbage')
+  const heapBefore = await heap()
+
+  const labels = { ...testLabels(suite), 'maildock.stack': suite, 'maildock.service': 'burst' }
+  const perTick = Math.round(RATE / 10)
+  const script = `$|=1; for my $s (1..${SECONDS * 10}) { print "burst $s.$_ mail-logger info: delivered message id=$s-$_ to someone\\@example.com\\n" for 1..${perTick}; select(undef,undef,undef,0.1) }`
+  const burstFrom = await page.evaluate<number>('performance.now()')
+  const started = Date.now()
+  await docker(
+    'run',
+    '-d',
+    ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+    BASE_IMAGE,
+    'sh',
+    '-c',
+    `perl -e '${script}'; sleep 120`,
+  )
+  let heapPeak = heapBefore
+  let allAt = 0
+  const deadline = Date.now() + 180_000
+  while (Date.now() < deadline) {
+    heapPeak = Math.max(heapPeak, await heap())
+    if ((await received()) >= TOTAL) {
+      allAt = Date.now()
+      break
+    }
+    await page.waitForTimeout(250)
+  }
+  const burstTo = await page.evaluate<number>('performance.now()')
+  await page.waitForTimeout(1_000)
+  await cdp.send('HeapProfiler.collectGarbage')
+  const heapAfter = await heap()
+  const bench = await page.evaluate<{ frames: Sample[]; longTasks: Sample[] }>('window.__bench')
+  const counts = (await page.getByTestId('tail-counts').textContent()) ?? ''
+  const rows = await page.getByTestId('tail-line').count()
+
+  const idle = frameStats(bench.frames, idleFrom, idleTo)
+  const burst = frameStats(bench.frames, burstFrom, burstTo)
+  const longTasks = bench.longTasks.filter(([t]) => t >= burstFrom && t <= burstTo)
+  const fmt = (s: typeof idle) =>
+    `frames ${s.count}, gap p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, max ${s.max.toFixed(0)} ms, ${s.over50} over 50 ms`
+  console.log(
+    `${TOTAL.toLocaleString('en')} lines at ${RATE.toLocaleString('en')} lines/s for ${SECONDS} s into the Tail panel (Chromium, browser mode)`,
+  )
+  console.log(`idle  : ${fmt(idle)}`)
+  console.log(`burst : ${fmt(burst)}`)
+  console.log(
+    `long tasks during the burst: ${longTasks.length}, longest ${Math.max(0, ...longTasks.map(([, d]) => d)).toFixed(0)} ms`,
+  )
+  console.log(
+    allAt > 0
+      ? `every line in the renderer ${((allAt - started) / 1000).toFixed(1)} s after the container started (${(TOTAL / ((allAt - started) / 1000)).toFixed(0)} lines/s end to end)`
+      : `not every line arrived within 180 s: ${counts}`,
+  )
+  console.log(`counters: ${counts}; rows in the DOM: ${rows}`)
+  console.log(`JS heap: ${mb(heapBefore)} before, ${mb(heapPeak)} peak, ${mb(heapAfter)} after GC`)
+  if (errors.length > 0) console.log(`page errors: ${errors.join('; ')}`)
+} finally {
+  await browser.close()
+  await app.stop()
+  await cleanupSuite(new Docker(), suite)
+  rmSync(dataDir, { recursive: true, force: true })
+}
