@@ -156,10 +156,14 @@ export function DataTable<T>(props: DataTableProps<T>) {
     if (!entry) return
     setActiveKey(entry.key)
     if (virtual) virtualizer.scrollToIndex(entries.indexOf(entry), { align: 'auto' })
-    requestAnimationFrame(() => {
+    // Focus at once when the row is rendered, so keys pressed within one frame all count; a row
+    // the virtualizer has yet to render gets focus on the next frame.
+    const focusRendered = (): boolean => {
       const rows = scrollRef.current?.querySelectorAll<HTMLElement>('[data-row-key]') ?? []
-      for (const row of rows) if (row.dataset.rowKey === entry.key) row.focus()
-    })
+      for (const row of rows) if (row.dataset.rowKey === entry.key) return (row.focus(), true)
+      return false
+    }
+    if (!focusRendered()) requestAnimationFrame(focusRendered)
   }
 
   const onRowKey = (event: KeyboardEvent, entry: RowEntry<T>) => {
