@@ -1,16 +1,15 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs'
-import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { StoreFault } from '../../../shared/contract'
+import { dataDirFrom } from '../settings/data-dir'
 import { migrate, NewerSchemaError, SCHEMA_VERSION } from './schema'
 
 export type FaultKind = StoreFault['kind']
 
-/** Where the log database lives: MAILDOCK_DATA_DIR (else ~/.config/maildock)/logs.db. */
+/** Where the log database lives: logs.db in the data dir. */
 export function logDatabasePath(env: NodeJS.ProcessEnv = process.env): string {
-  const dir = env.MAILDOCK_DATA_DIR?.trim() || join(homedir(), '.config', 'maildock')
-  return join(dir, 'logs.db')
+  return join(dataDirFrom(env), 'logs.db')
 }
 
 /** The fault an error from SQLite stands for (undefined: not a fault of the file or disk). */

@@ -6,6 +6,7 @@ import type {
   LogGetResult,
   LogHistogram,
   LogSearchResult,
+  MailStatus,
   logGetInput,
   logHistogramInput,
   logSearchInput,
@@ -104,15 +105,34 @@ function emailSummary(
       emailId,
     ) as Array<{ address: string }>
   ).map((row) => row.address)
-  const outcomes = entries.filter((entry) => entry.status !== null && entry.status !== 'request')
   return {
     emailId,
     subject: email?.subject ?? null,
     recipients,
     firstTs: entries[0]?.ts ?? email?.first_ts ?? null,
     lastTs: entries[entries.length - 1]?.ts ?? null,
-    lastStatus: outcomes[outcomes.length - 1]?.status ?? (email ? 'request' : null),
+    lastStatus: latestStatus(entries) ?? (email ? 'request' : null),
   }
+}
+
+/** How far an email got: clocks of different services disagree, so the stage decides first. */
+const STAGE: Record<MailStatus, number> = {
+  request: 0,
+  accepted: 1,
+  retrying: 2,
+  failed: 3,
+  'dead-lettered': 3,
+  sent: 3,
+}
+
+export function latestStatus(entries: readonly LogEntry[]): MailStatus | null {
+  let best: LogEntry | undefined
+  for (const entry of entries) {
+    if (entry.status === null) continue
+    // Entries come oldest first: among the final stages, the latest one wins (a retried failure).
+    if (!best?.status || STAGE[entry.status] >= STAGE[best.status]) best = entry
+  }
+  return best?.status ?? null
 }
 
 export function getEntries(db: Database.Database, input: GetInput): LogGetResult {

@@ -188,6 +188,19 @@ describe('LogStore search', () => {
     })
   })
 
+  it('gives the furthest stage as the email status, whatever the order of the clocks', async () => {
+    const [request, accepted, sent] = fixtureMessages(500)
+    // The api's clock is late: its accepted event is stamped after the emailer's sent event.
+    const late = {
+      ...accepted!,
+      at: new Date(Date.parse((sent as { at: string }).at) + 50).toISOString(),
+    }
+    await Promise.all([request!, late, sent!].map((m) => store.ingestMailEvent(m)))
+    const { email, timeline } = store.get({ emailId: 'email-500' })
+    expect(timeline.map((e) => e.status)).toEqual(['request', 'sent', 'accepted'])
+    expect(email?.lastStatus).toBe('sent')
+  })
+
   it('exports a result set in chunks that join into the whole set', () => {
     const query = { statuses: ['request' as const] }
     let cursor: string | undefined

@@ -18,6 +18,8 @@ import { prettyJson } from '../tail/TailList'
 import { formatTimestamp, LEVEL_COLOR, STATUS_COLOR } from './LogResults'
 import classes from './Logs.module.css'
 
+const FINAL = new Set(['sent', 'failed', 'dead-lettered'])
+
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
     <Table.Tr>
@@ -71,14 +73,22 @@ export function LogDetail({
     result?: LogGetResult
     error?: MaildockError
   }>({ key: '' })
+  const [tick, setTick] = useState(0)
   useEffect(() => {
     client
       .call('logs:get', target)
       .then((result) => setLoaded({ key, result }))
       .catch((error: MaildockError) => setLoaded({ key, error }))
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for `target`
-  }, [client, key])
+  }, [client, key, tick])
   const { result, error } = loaded.key === key ? loaded : { result: undefined, error: undefined }
+  // An email still on its way: its timeline grows, so it is read again every 2 s.
+  const inFlight = result?.email ? !FINAL.has(result.email.lastStatus ?? 'request') : false
+  useEffect(() => {
+    if (!inFlight) return
+    const timer = setInterval(() => setTick((n) => n + 1), 2_000)
+    return () => clearInterval(timer)
+  }, [inFlight])
 
   if (error) {
     return (

@@ -153,6 +153,29 @@ describe('LogsPanel', () => {
     expect(screen.getByTestId('log-email')).toHaveTextContent('bob@example.com')
   })
 
+  it('keeps the timeline of an email on its way up to date', async () => {
+    let calls = 0
+    const timeline = (status: 'accepted' | 'sent') => ({
+      entry: entry(1),
+      email: {
+        emailId: 'email-1',
+        subject: 's',
+        recipients: [],
+        firstTs: 0,
+        lastTs: 1,
+        lastStatus: status,
+      },
+      timeline: [entry(1)],
+      truncated: false,
+    })
+    setup({ 'logs:get': () => timeline(++calls === 1 ? 'accepted' : 'sent') })
+    await userEvent.click((await screen.findAllByTestId('logs-row'))[1]!)
+    expect(await screen.findByTestId('log-email-status')).toHaveTextContent('accepted')
+    await waitFor(() => expect(screen.getByTestId('log-email-status')).toHaveTextContent('sent'), {
+      timeout: 6_000,
+    })
+  }, 15_000)
+
   it('loads the next keyset page when the end of the list is in view', async () => {
     let page = 0
     const { bridge } = setup({
