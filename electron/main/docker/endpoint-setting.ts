@@ -1,11 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 
-/** Where MailDock keeps its files: MAILDOCK_DATA_DIR, else ~/.config/maildock. */
-export function dataDirFrom(env: NodeJS.ProcessEnv = process.env): string {
-  return env.MAILDOCK_DATA_DIR?.trim() || join(homedir(), '.config', 'maildock')
-}
+export { dataDirFrom } from '../settings/data-dir'
 
 /** The engine address the user chose in Settings, kept as JSON so it survives restarts. */
 export class EndpointSetting {

@@ -137,8 +137,8 @@ describe('EndpointSetting', () => {
     }
   })
 
-  it('takes the data dir from MAILDOCK_DATA_DIR, else ~/.config/maildock', () => {
+  it('takes the data dir from MAILDOCK_DATA_DIR, else the app folder', () => {
     expect(dataDirFrom({ MAILDOCK_DATA_DIR: '/data/md' })).toBe('/data/md')
-    expect(dataDirFrom({})).toMatch(/\.config\/maildock$/)
+    expect(dataDirFrom({}, 'linux', '/home/ann')).toBe('/home/ann/.config/MailDock')
   })
 })
