@@ -220,20 +220,34 @@ describe('images against the real engine', () => {
     })
 
     it('pulls with per-layer progress and a final snapshot with every layer done', async () => {
-      const pull = subscribe(h.client, 'images:pull', { ref: ref() })
-      const snapshots: PullProgress[] = await pull.finished
-      const last = snapshots.at(-1)!
-      expect(last.done).toBe(true)
-      expect(last.layers.length).toBeGreaterThanOrEqual(2)
-      expect(last.layers.every((l) => l.done && l.status === 'Pull complete')).toBe(true)
-      const downloading = snapshots
-        .flatMap((s) => s.layers)
-        .filter((l) => l.status === 'Downloading')
-      expect(downloading.length).toBeGreaterThan(0)
-      expect(downloading.every((l) => l.total! >= 24 << 20 && l.current! <= l.total!)).toBe(true)
-      expect(last.status).toMatch(/Downloaded newer image/)
-      expect(await docker('image', 'inspect', '-f', '{{.Id}}', ref())).toMatch(/^sha256:/)
-      await docker('rmi', ref())
+      // Paced at 16 MiB/s (about 3 s for both layers) so progress is seen even on a busy machine,
+      // where an unpaced loopback pull can finish between two progress batches.
+      const port = await freeLowPort()
+      const [, upstream] = registry.address.split(':')
+      const paced = await startProxy({
+        listen: port,
+        target: Number(upstream),
+        bytesPerSecond: 16 << 20,
+      })
+      const pacedRef = `127.0.0.1:${port}/${repo}:pull`
+      try {
+        const pull = subscribe(h.client, 'images:pull', { ref: pacedRef })
+        const snapshots: PullProgress[] = await pull.finished
+        const last = snapshots.at(-1)!
+        expect(last.done).toBe(true)
+        expect(last.layers.length).toBeGreaterThanOrEqual(2)
+        expect(last.layers.every((l) => l.done && l.status === 'Pull complete')).toBe(true)
+        const downloading = snapshots
+          .flatMap((s) => s.layers)
+          .filter((l) => l.status === 'Downloading')
+        expect(downloading.length).toBeGreaterThan(0)
+        expect(downloading.every((l) => l.total! >= 24 << 20 && l.current! <= l.total!)).toBe(true)
+        expect(last.status).toMatch(/Downloaded newer image/)
+        expect(await docker('image', 'inspect', '-f', '{{.Id}}', pacedRef)).toMatch(/^sha256:/)
+      } finally {
+        await docker('rmi', pacedRef).catch(() => undefined)
+        await paced.stop()
+      }
     })
 
     it('cancels a pull when unsubscribed: the engine stops downloading', async () => {
