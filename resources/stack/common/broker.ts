@@ -3,7 +3,7 @@ import { declareTopology, type TopologyOptions } from '../../../shared/messages'
 import { backoffDelay, DEFAULT_RECONNECT_BACKOFF, sleep, type BackoffOptions } from './backoff'
 import { redactUrl } from './env'
 import { errorMessage, type Logger } from './log'
-import { ConfirmPublisher } from './publisher'
+import { ConfirmPublisher } from '../../../shared/amqp-publisher'
 
 /** One live connection: a confirm channel (publish and consume) and its publisher. */
 export interface BrokerSession {

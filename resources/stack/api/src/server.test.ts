@@ -1,7 +1,7 @@
 import { pino } from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { emailRequestSchema, type EmailRequest } from '../../../../shared/messages'
-import { PublishError } from '../../common/publisher'
+import { PublishError } from '../../../../shared/amqp-publisher'
 import { buildServer } from './server'
 
 const BODY_LIMIT = 64 * 1024

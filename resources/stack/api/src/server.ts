@@ -9,7 +9,7 @@ import {
 } from '../../../../shared/messages'
 import type { HealthStatus } from '../../common/health'
 import { errorMessage, type Logger } from '../../common/log'
-import { PublishError } from '../../common/publisher'
+import { PublishError } from '../../../../shared/amqp-publisher'
 import { emailIdFor, fromLegacyInput, toEmailRequest } from './requests'
 
 export class BrokerUnavailableError extends Error {

@@ -31,7 +31,7 @@ interface Published {
   exchange: string
   key: string
   content: Buffer
-  headers: Record<string, string | number>
+  headers: Record<string, unknown>
 }
 
 function fakeBroker(failPublishes = false) {

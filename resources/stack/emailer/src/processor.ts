@@ -14,7 +14,7 @@ import {
   type OutcomeEventType,
 } from '../../../../shared/messages'
 import type { Logger } from '../../common/log'
-import type { PublishOptions } from '../../common/publisher'
+import type { PublishOptions } from '../../../../shared/amqp-publisher'
 import type { EmailerConfig } from './config'
 import type { LedgerEntry, SentEntry, SentLedger } from './ledger'
 import {

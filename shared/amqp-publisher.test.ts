@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import type { ConfirmChannel } from 'amqplib'
 import { describe, expect, it } from 'vitest'
-import { ConfirmPublisher } from './publisher'
+import { ConfirmPublisher } from './amqp-publisher'
 
 type Confirm = (error: unknown) => void
 

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { ConfirmChannel, Message, Options } from 'amqplib'
 
+// Publishing with confirms, shared by the stack services and the desktop app (plain amqplib).
+
 const PUBLISH_ID_HEADER = 'x-maildock-publish-id'
 
 export class PublishError extends Error {
@@ -15,8 +17,9 @@ export class PublishError extends Error {
 
 export interface PublishOptions {
   messageId?: string
-  headers?: Record<string, string | number>
+  headers?: Record<string, unknown>
   type?: string
+  contentType?: string
 }
 
 /**
@@ -31,6 +34,8 @@ export class ConfirmPublisher {
   constructor(
     private readonly channel: ConfirmChannel,
     private readonly timeoutMs = 10_000,
+    /** Why publishes may be slow right now (a blocked connection), for the timeout message. */
+    private readonly slowReason: () => string | undefined = () => undefined,
   ) {
     channel.on('return', (message: Message) => {
       const id: unknown = message.properties.headers?.[PUBLISH_ID_HEADER]
@@ -54,7 +59,7 @@ export class ConfirmPublisher {
     const properties: Options.Publish = {
       persistent: true,
       mandatory: true,
-      contentType: 'application/json',
+      contentType: options.contentType ?? 'application/json',
       contentEncoding: 'utf-8',
       timestamp: Math.floor(Date.now() / 1000),
       messageId: options.messageId,
@@ -63,7 +68,11 @@ export class ConfirmPublisher {
     }
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new PublishError(`no broker confirm within ${this.timeoutMs} ms`, 'timeout'))
+        const why = this.slowReason()
+        const because = why === undefined ? '' : ` (${why})`
+        reject(
+          new PublishError(`no broker confirm within ${this.timeoutMs} ms${because}`, 'timeout'),
+        )
       }, this.timeoutMs)
       const onConfirm = (error: unknown) => {
         clearTimeout(timer)
