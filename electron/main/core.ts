@@ -37,13 +37,13 @@ export interface Core {
 /** Builds every service and the router over them: shared by Electron, browser mode and the CLI. */
 export function createCore(options: CoreOptions): Core {
   const env = options.env ?? process.env
+  const dataDir = dataDirFrom(env)
   const discovery = nodeDiscoveryHost(env)
-  const setting = EndpointSetting.inDataDir(dataDirFrom(env))
+  const setting = EndpointSetting.inDataDir(dataDir)
   const engine = new EngineMonitor(resolveEndpoint(discovery, setting))
   void engine.probe()
 
   const engineApi = engineHandlers(engine)
-  const dataDir = dataDirFrom(env)
   const stack = new StackManager({
     engine,
     env,
@@ -76,7 +76,7 @@ export function createCore(options: CoreOptions): Core {
           ),
       ),
     endpoints: stackEndpointsSource(env, stack),
-    dataDir: dataDirFrom(env),
+    dataDir,
     connect: options.subscribe !== false,
     ...(options.log === undefined ? {} : { log: options.log }),
   })
