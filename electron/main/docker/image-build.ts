@@ -122,6 +122,7 @@ export async function buildImage(
         ...(input.labels ? { labels: input.labels } : {}),
         nocache: input.noCache,
         rm: true,
+        forcerm: true,
         abortSignal: sink.signal,
       }),
     )

@@ -112,6 +112,8 @@ describe('images against the real engine', () => {
       ),
     })
     expect(stream.data.flatMap((b) => b.lines)).toContain('before-failure')
+    // The failed step's container is removed too, not left behind in `docker ps -a`.
+    expect(await docker('ps', '-aq', '--filter', `label=maildock.test.suite=${suite}`)).toBe('')
     const missing = subscribe(h.client, 'images:build', {
       context: { kind: 'folder', path: join(work, 'nope') },
     })
