@@ -13,6 +13,12 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`
 }
 
+/** A list's count for its header: "12", or "3 of 12" while a filter hides some; none until loaded. */
+export function shownOf(loaded: boolean, shown: number, total: number): string | undefined {
+  if (!loaded) return undefined
+  return shown === total ? `${total}` : `${shown} of ${total}`
+}
+
 export const formatRate = (bytesPerSecond: number): string => `${formatBytes(bytesPerSecond)}/s`
 
 /** `sha256:abc…` or a container id, as the docker CLI shows it: 12 hex digits. */

@@ -15,7 +15,7 @@ import { IconRefresh } from '@tabler/icons-react'
 import type { ContainerAction, ContainerSummary } from '../../../../shared/contract'
 import { DataTable, type Column, type SortState, type TableSection } from '../../ui/DataTable'
 import { FilterInput } from '../../ui/FilterInput'
-import { formatAge, shortId } from '../../ui/format'
+import { formatAge, shortId, shownOf } from '../../ui/format'
 import { ListEmpty, ListStates } from '../../ui/ListStates'
 import { PanelHeader, Toolbar } from '../../ui/PanelHeader'
 import { useEngineList } from '../../ui/useEngineList'
@@ -239,13 +239,7 @@ export function ContainersPanel() {
     <Stack gap="sm">
       <PanelHeader
         title="Containers"
-        count={
-          list.data
-            ? visible.length === all.length
-              ? `${all.length}`
-              : `${visible.length} of ${all.length}`
-            : undefined
-        }
+        count={shownOf(list.data !== undefined, visible.length, all.length)}
       >
         {list.data && (
           <Text size="xs" c="dimmed">

@@ -17,7 +17,8 @@ import type { EngineStatus } from '../../../../shared/contract'
 import { useClient } from '../../transport/client'
 import { StatusDot } from '../../ui/StatusDot'
 import { useEngineStatus } from './engine-status'
-import { formatBytes, secondsUntil } from './format'
+import { formatBytes } from '../../ui/format'
+import { secondsUntil } from './format'
 
 function Stat({ label, value, hint }: { label: string; value: string | number; hint?: string }) {
   return (

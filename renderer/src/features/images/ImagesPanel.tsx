@@ -11,7 +11,7 @@ import {
 import type { ImageSummary } from '../../../../shared/contract'
 import { DataTable, type Column, type SortState } from '../../ui/DataTable'
 import { FilterInput } from '../../ui/FilterInput'
-import { formatAge, formatBytes, shortId } from '../../ui/format'
+import { formatAge, formatBytes, shortId, shownOf } from '../../ui/format'
 import { ListEmpty, ListStates } from '../../ui/ListStates'
 import { PanelHeader, Toolbar } from '../../ui/PanelHeader'
 import { StatusDot } from '../../ui/StatusDot'
@@ -191,13 +191,7 @@ export function ImagesPanel() {
     <Stack gap="sm">
       <PanelHeader
         title="Images"
-        count={
-          list.data
-            ? visible.length === all.length
-              ? `${all.length}`
-              : `${visible.length} of ${all.length}`
-            : undefined
-        }
+        count={shownOf(list.data !== undefined, visible.length, all.length)}
       >
         {list.data && (
           <Text size="xs" c="dimmed">

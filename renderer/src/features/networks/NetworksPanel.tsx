@@ -1,12 +1,13 @@
 import { useDeferredValue, useMemo, useState } from 'react'
-import { ActionIcon, Badge, Button, Group, Stack, Text } from '@mantine/core'
-import { IconPlus, IconTrash } from '@tabler/icons-react'
+import { Badge, Button, Group, Stack, Text } from '@mantine/core'
+import { IconPlus } from '@tabler/icons-react'
 import type { NetworkSummary } from '../../../../shared/contract'
 import { DataTable, type Column, type SortState } from '../../ui/DataTable'
 import { FilterInput } from '../../ui/FilterInput'
-import { formatAge } from '../../ui/format'
+import { formatAge, shownOf } from '../../ui/format'
 import { ListEmpty, ListStates } from '../../ui/ListStates'
 import { PanelHeader, Toolbar } from '../../ui/PanelHeader'
+import { removeColumn } from '../../ui/remove-column'
 import { useEngineList } from '../../ui/useEngineList'
 import { useNow } from '../../ui/useNow'
 import { CreateNetworkDialog, PruneNetworksDialog, RemoveNetworkDialog } from './network-dialogs'
@@ -103,25 +104,11 @@ export function NetworksPanel() {
           </Text>
         ),
       },
-      {
-        key: 'actions',
-        header: '',
-        width: 44,
-        compact: true,
-        interactive: true,
-        render: (n) =>
-          n.builtIn ? null : (
-            <ActionIcon
-              size="sm"
-              variant="subtle"
-              color="red"
-              aria-label={`Remove ${n.name}`}
-              onClick={() => setRemoving(n)}
-            >
-              <IconTrash size={16} />
-            </ActionIcon>
-          ),
-      },
+      removeColumn<NetworkSummary>(
+        (n) => n.name,
+        setRemoving,
+        (n) => !n.builtIn,
+      ),
     ],
     [now],
   )
@@ -130,13 +117,7 @@ export function NetworksPanel() {
     <Stack gap="sm">
       <PanelHeader
         title="Networks"
-        count={
-          list.data
-            ? visible.length === all.length
-              ? `${all.length}`
-              : `${visible.length} of ${all.length}`
-            : undefined
-        }
+        count={shownOf(list.data !== undefined, visible.length, all.length)}
       />
       <Toolbar>
         <FilterInput

@@ -1,13 +1,14 @@
 import { useDeferredValue, useMemo, useState } from 'react'
-import { ActionIcon, Button, Drawer, Group, Stack, Text } from '@mantine/core'
-import { IconPlus, IconTrash } from '@tabler/icons-react'
+import { Button, Drawer, Group, Stack, Text } from '@mantine/core'
+import { IconPlus } from '@tabler/icons-react'
 import type { VolumeSummary } from '../../../../shared/contract'
 import { DataTable, type Column, type SortState } from '../../ui/DataTable'
 import { FilterInput } from '../../ui/FilterInput'
-import { formatAge, formatBytes, formatTime } from '../../ui/format'
+import { formatAge, formatBytes, formatTime, shownOf } from '../../ui/format'
 import { KeyValueTable } from '../../ui/KeyValueTable'
 import { ListEmpty, ListStates } from '../../ui/ListStates'
 import { PanelHeader, Toolbar } from '../../ui/PanelHeader'
+import { removeColumn } from '../../ui/remove-column'
 import { StatusDot } from '../../ui/StatusDot'
 import { useEngineList } from '../../ui/useEngineList'
 import { useNow } from '../../ui/useNow'
@@ -142,24 +143,7 @@ export function VolumesPanel() {
           </Text>
         ),
       },
-      {
-        key: 'actions',
-        header: '',
-        width: 44,
-        compact: true,
-        interactive: true,
-        render: (v) => (
-          <ActionIcon
-            size="sm"
-            variant="subtle"
-            color="red"
-            aria-label={`Remove ${v.name}`}
-            onClick={() => setRemoving(v)}
-          >
-            <IconTrash size={16} />
-          </ActionIcon>
-        ),
-      },
+      removeColumn<VolumeSummary>((v) => v.name, setRemoving),
     ],
     [now],
   )
@@ -168,13 +152,7 @@ export function VolumesPanel() {
     <Stack gap="sm">
       <PanelHeader
         title="Volumes"
-        count={
-          list.data
-            ? visible.length === all.length
-              ? `${all.length}`
-              : `${visible.length} of ${all.length}`
-            : undefined
-        }
+        count={shownOf(list.data !== undefined, visible.length, all.length)}
       >
         {list.data && (
           <Text size="xs" c="dimmed">
