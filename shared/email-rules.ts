@@ -10,20 +10,59 @@ export function typeError(message: string) {
 
 export const lineBreakFree = (value: string): boolean => !/[\r\n]/.test(value)
 
+/** C0 controls other than tab, DEL and the C1 controls: nothing a header or a terminal should get. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F]/
+
+export const controlCharacterFree = (value: string): boolean => !CONTROL_CHARACTER.test(value)
+
+/** No lone UTF-16 surrogate: it cannot be encoded in a header (it would become U+FFFD). */
+export const wellFormedUnicode = (value: string): boolean =>
+  !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value)
+
+/** What is wrong with a line of header text, or null. */
+export function headerTextProblem(value: string): string | null {
+  if (!lineBreakFree(value)) return 'must not contain CR or LF'
+  if (!controlCharacterFree(value)) return 'must not contain control characters (tab is allowed)'
+  if (!wellFormedUnicode(value)) return 'must be well-formed Unicode (a lone surrogate is not)'
+  return null
+}
+
+/**
+ * Text that goes into a mail header (a subject, a display name, a header value): one line, no
+ * control characters other than tab, well-formed Unicode, at most `max` characters.
+ */
+export function headerTextSchema(max: number) {
+  return z
+    .string({ error: typeError('must be a string') })
+    .max(max, { error: `is longer than ${max} characters` })
+    .refine((value) => headerTextProblem(value) === null, {
+      error: (issue) => headerTextProblem(String(issue.input)) ?? 'is invalid',
+    })
+}
+
 export const emailAddressSchema = z
   .string({ error: typeError('must be a string') })
   .max(254, { error: 'is longer than 254 characters' })
-  .refine(lineBreakFree, { error: 'must not contain CR or LF' })
+  .refine((value) => headerTextProblem(value) === null, {
+    error: (issue) => headerTextProblem(String(issue.input)) ?? 'is invalid',
+  })
   .pipe(z.email({ error: 'is not a valid email address' }))
 
-/** Also the accepted shape of an Idempotency-Key; it becomes part of the Message-ID header. */
-export const emailIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, {
-  error: 'must be 1-128 characters of letters, digits, ".", "_", ":" or "-"',
-})
+export const IDEMPOTENCY_KEY_RULE = '1-128 characters of letters, digits, ".", "_", ":" or "-"'
 
-export const subjectSchema = z
+/**
+ * The one rule for an Idempotency-Key, in the app (contract, CLI) and the API: it becomes the
+ * email id and part of the Message-ID header, so it is a plain token.
+ */
+export const emailIdSchema = z
   .string({ error: typeError('must be a string') })
-  .max(998, { error: 'is longer than 998 characters' })
-  .refine(lineBreakFree, { error: 'must not contain CR or LF' })
+  .regex(/^[A-Za-z0-9._:-]{1,128}$/, { error: `must be ${IDEMPOTENCY_KEY_RULE}` })
+export const idempotencyKeySchema = emailIdSchema
+
+export const subjectSchema = headerTextSchema(998)
+
+/** A display name ("Ada Lovelace" in `Ada Lovelace <ada@example.org>`). */
+export const displayNameSchema = headerTextSchema(256)
 
 export const MAX_RECIPIENTS = 100

@@ -1,5 +1,10 @@
 import { z } from 'zod'
-import { emailAddressSchema, MAX_RECIPIENTS, subjectSchema } from '../email-rules'
+import {
+  emailAddressSchema,
+  idempotencyKeySchema,
+  MAX_RECIPIENTS,
+  subjectSchema,
+} from '../email-rules'
 import { channel, event } from './define'
 
 export { emailAddressSchema, MAX_RECIPIENTS, subjectSchema }
@@ -218,7 +223,7 @@ const emailId = z.string().min(1).max(128)
 export const mailChannels = {
   /** Sends one email through the stack's API; resolves once the API confirmed it (202). */
   'mail:send': channel(
-    z.object({ email: composeSchema, idempotencyKey: emailId.optional() }).strict(),
+    z.object({ email: composeSchema, idempotencyKey: idempotencyKeySchema.optional() }).strict(),
     z.object({ id: z.string(), acceptedAt: z.number() }),
   ),
   'mail:templates': channel(z.object({}).strict(), z.array(mailTemplateSchema)),

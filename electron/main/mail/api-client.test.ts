@@ -48,6 +48,22 @@ describe('postEmail', () => {
     expect(seen).toEqual({ key: 'k-1', body: email })
   })
 
+  it.each(['a\r\nX-Injected: 1', 'ü', 'has space', '', 'x'.repeat(129)])(
+    'refuses the Idempotency-Key %j as INVALID_INPUT before any request',
+    async (key) => {
+      let requests = 0
+      const url = await serve((_req, _body, res) => {
+        requests += 1
+        res.writeHead(202).end('{"id":"x"}')
+      })
+      const error = await failure(postEmail(url, email, key))
+      expect(error.code).toBe('INVALID_INPUT')
+      expect(error.message).toMatch(/^The Idempotency-Key must be 1-128 characters/)
+      expect(error.message).not.toMatch(/not reachable/)
+      expect(requests).toBe(0)
+    },
+  )
+
   it("turns a 4xx into INVALID_INPUT carrying the API's message", async () => {
     const url = await serve((_req, _body, res) =>
       res

@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { MaildockError, type Compose } from '../../../shared/contract'
+import { IDEMPOTENCY_KEY_RULE, idempotencyKeySchema } from '../../../shared/email-rules'
 
 // Keep-alive sockets: a bulk send posts hundreds of emails to the same API (node:http costs
 // about half what fetch does per request at 32 in flight).
@@ -65,6 +66,13 @@ export async function postEmail(
   timeoutMs = 15_000,
 ): Promise<Accepted> {
   const base = apiUrl.replace(/\/$/, '')
+  if (!idempotencyKeySchema.safeParse(idempotencyKey).success) {
+    throw new MaildockError(
+      'INVALID_INPUT',
+      `The Idempotency-Key must be ${IDEMPOTENCY_KEY_RULE}; nothing was sent`,
+      { field: 'idempotencyKey' },
+    )
+  }
   let response: { status: number; body: string }
   try {
     response = await post(`${base}/emails`, JSON.stringify(email), idempotencyKey, timeoutMs)
