@@ -92,10 +92,10 @@ describe('exportCompose', () => {
 
   it('escapes dollars so compose does not substitute them', () => {
     expect(escapeDollars('a$b$$c')).toBe('a$$b$$$$c')
-    const { file } = exported()
-    const script = file.services.broker?.healthcheck.test?.[3] ?? ''
-    expect(script).toContain('$$frame')
-    expect(script).not.toMatch(/[^$]\$[^${]/)
+    const { file } = exported(false, (s) => {
+      s.smtp = { host: 'smtp.example.com', port: 587, user: 'ann$team', tls: 'starttls' }
+    })
+    expect(file.services.emailer?.environment.SMTP_USER).toBe('ann$$team')
   })
 
   it('exports a relay and its password variable instead of the catcher', () => {
