@@ -1,6 +1,5 @@
-import { useEffect, useState, type ReactNode } from 'react'
+import { useCallback, useEffect, useState, type MouseEvent, type ReactNode } from 'react'
 import { AppShell, Badge, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core'
-import { useHotkeys } from '@mantine/hooks'
 import { ContainersPanel } from '../features/containers/ContainersPanel'
 import { BrokerPanel } from '../features/broker/BrokerPanel'
 import { brokerDot, useBrokerConnection } from '../features/broker/BrokerStatusBadge'
@@ -18,7 +17,10 @@ import { StackPanel } from '../features/stack/StackPanel'
 import { FailureAlerts } from '../features/tracking/FailureAlerts'
 import { TrackingPanel } from '../features/tracking/TrackingPanel'
 import { StatusDot, type DotState } from '../ui/StatusDot'
+import { CommandPalette } from './CommandPalette'
+import classes from './App.module.css'
 import { panelFromHash, panels, type PanelId } from './panels'
+import { panelShortcutAria, panelShortcutLabel, useGlobalShortcuts } from './shortcuts'
 
 function usePanel(): [PanelId, (id: PanelId) => void] {
   const [panel, setPanel] = useState<PanelId>(() => panelFromHash(window.location.hash))
@@ -27,12 +29,10 @@ function usePanel(): [PanelId, (id: PanelId) => void] {
     window.addEventListener('hashchange', onHash)
     return () => window.removeEventListener('hashchange', onHash)
   }, [])
-  return [
-    panel,
-    (id) => {
-      window.location.hash = `/${id}`
-    },
-  ]
+  const go = useCallback((id: PanelId) => {
+    window.location.hash = `/${id}`
+  }, [])
+  return [panel, go]
 }
 
 function renderPanel(id: PanelId): ReactNode {
@@ -79,13 +79,30 @@ export function App() {
         }
       : {}
 
-  useHotkeys(panels.slice(0, 9).map((p, i) => [`mod+${i + 1}`, () => setPanel(p.id)]))
+  const [paletteOpen, setPaletteOpen] = useState(false)
+  const openPalette = useCallback(() => setPaletteOpen(true), [])
+  const goToIndex = useCallback(
+    (index: number) => {
+      const target = panels[index]
+      if (target) setPanel(target.id)
+    },
+    [setPanel],
+  )
+  useGlobalShortcuts(goToIndex, openPalette)
 
   return (
-    <AppShell navbar={{ width: 220, breakpoint: 0 }} padding="lg">
+    <AppShell navbar={{ width: 232, breakpoint: 0 }} padding="lg">
+      <a href="#main" className={classes.skipLink} onClick={skipToMain}>
+        Skip to content
+      </a>
       <AppShell.Navbar p="xs" aria-label="Panels">
-        <Group px="sm" py="xs" gap="xs">
-          <Title order={4}>MailDock</Title>
+        <Group px="sm" py="xs" gap="xs" justify="space-between">
+          <Title order={1} size="h4">
+            MailDock
+          </Title>
+          <Text size="xs" c="dimmed" title="Command palette">
+            {`${navigator.platform.includes('Mac') ? '⌘' : 'Ctrl+'}K`}
+          </Text>
         </Group>
         <ScrollArea>
           {panels.map((p, i) => (
@@ -95,35 +112,55 @@ export function App() {
               label={p.label}
               active={panel === p.id}
               aria-current={panel === p.id ? 'page' : undefined}
-              leftSection={
-                p.id === 'engine' ? (
-                  <StatusDot state={engineDot} label={`engine ${engine?.state ?? 'connecting'}`} />
-                ) : p.id === 'stack' ? (
-                  <StackNavDot />
-                ) : p.id === 'broker' ? (
-                  <StatusDot
-                    state={brokerDot(broker?.state)}
-                    label={`broker ${broker?.state ?? 'connecting'}`}
-                  />
-                ) : undefined
-              }
+              aria-keyshortcuts={panelShortcutAria(i)}
+              leftSection={navDot(p.id, engineDot, engine?.state, broker?.state)}
               rightSection={
-                counts[p.id] !== undefined ? (
-                  <Badge size="sm" variant="light" ff="monospace">
-                    {counts[p.id]}
-                  </Badge>
-                ) : i < 9 ? (
-                  <Text size="xs" c="dimmed">
-                    {`⌘${i + 1}`.replace('⌘', navigator.platform.includes('Mac') ? '⌘' : 'Ctrl+')}
+                <Group gap={6} wrap="nowrap">
+                  {counts[p.id] !== undefined && (
+                    <Badge size="sm" variant="light" ff="monospace">
+                      {counts[p.id]}
+                    </Badge>
+                  )}
+                  <Text size="xs" c="dimmed" className={classes.hint} aria-hidden>
+                    {panelShortcutLabel(i)}
                   </Text>
-                ) : undefined
+                </Group>
               }
             />
           ))}
         </ScrollArea>
       </AppShell.Navbar>
-      <AppShell.Main>{renderPanel(panel)}</AppShell.Main>
+      <AppShell.Main id="main" tabIndex={-1} className={classes.main}>
+        {renderPanel(panel)}
+      </AppShell.Main>
+      <CommandPalette
+        opened={paletteOpen}
+        onClose={() => setPaletteOpen(false)}
+        onPanel={setPanel}
+      />
       <FailureAlerts />
     </AppShell>
   )
+}
+
+/** The panels live in the URL's hash, so the skip link moves focus instead of navigating. */
+function skipToMain(event: MouseEvent<HTMLAnchorElement>): void {
+  event.preventDefault()
+  document.getElementById('main')?.focus()
+}
+
+function navDot(
+  id: PanelId,
+  engineDot: DotState,
+  engineState: string | undefined,
+  brokerState: Parameters<typeof brokerDot>[0],
+): ReactNode {
+  if (id === 'engine')
+    return <StatusDot state={engineDot} label={`engine ${engineState ?? 'connecting'}`} />
+  if (id === 'stack') return <StackNavDot />
+  if (id === 'broker')
+    return (
+      <StatusDot state={brokerDot(brokerState)} label={`broker ${brokerState ?? 'connecting'}`} />
+    )
+  return undefined
 }
