@@ -13,7 +13,7 @@ import {
   startHarness,
   testLabels,
   uniqueSuite,
-} from '../electron/main/docker/test-support'
+} from '../test/support/docker'
 
 const run = promisify(execFile)
 const { values } = parseArgs({

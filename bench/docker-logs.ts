@@ -12,7 +12,7 @@ import {
   subscribe,
   testLabels,
   uniqueSuite,
-} from '../electron/main/docker/test-support'
+} from '../test/support/docker'
 
 const { values } = parseArgs({
   options: {

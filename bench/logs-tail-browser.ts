@@ -7,13 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import Docker from 'dockerode'
-import {
-  BASE_IMAGE,
-  cleanupSuite,
-  docker,
-  testLabels,
-  uniqueSuite,
-} from '../electron/main/docker/test-support'
+import { BASE_IMAGE, cleanupSuite, docker, testLabels, uniqueSuite } from '../test/support/docker'
 import { launchBrowser, openPage, startApp } from '../test/e2e/harness'
 
 const { values } = parseArgs({

@@ -15,11 +15,12 @@ import {
   startHarness,
   testLabels,
   uniqueSuite,
-} from '../electron/main/docker/test-support'
+} from '../test/support/docker'
 import { StackLogCollector } from '../electron/main/logs/collector'
 import { logsHandlers } from '../electron/main/logs/logs-handlers'
 import { LogStore } from '../electron/main/logs/store'
-import { createRouter, type ChannelHandlers, type EventHandlers } from '../electron/main/router'
+import type { ChannelHandlers, EventHandlers } from '../electron/main/lib/handlers'
+import { createRouter } from '../electron/main/router'
 
 const { values } = parseArgs({ options: { lines: { type: 'string', default: '200000' } } })
 const LINES = Number(values.lines)

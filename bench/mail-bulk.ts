@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util'
 import { keepAliveClient } from '../resources/stack/test/api-client'
 import { waitFor } from '../resources/stack/test/docker-helpers'
 import { waitForDelivery } from '../resources/stack/test/expectations'
-import { startApp, startMailStack, tempDataDir } from '../electron/main/mail/mail-test-stack'
+import { startApp, startMailStack, tempDataDir } from '../test/support/mail-stack'
 import { BulkSender } from '../electron/main/mail/bulk'
 import { postEmail } from '../electron/main/mail/api-client'
 

@@ -17,7 +17,7 @@ import {
   stackEnv,
   uniqueStackName,
   waitLabelledHealthy,
-} from '../electron/main/stack/test-helpers'
+} from '../test/support/stack'
 import { chooseTestImages } from '../test/images'
 
 const run = promisify(execFile)

@@ -1,17 +1,17 @@
-import { createRouter, type Router, type Sender } from './router'
-import { EngineMonitor } from './docker/engine'
-import { nodeDiscoveryHost } from './docker/discovery'
-import { dockerHandlers, resolveEndpoint } from './docker/docker-handlers'
-import { EndpointSetting } from './docker/endpoint-setting'
-import { dataDirFrom } from './settings/data-dir'
-import { engineHandlers } from './docker/engine-handlers'
-import { FileSecretStore, type SecretStore } from './settings/secrets'
-import { stackEndpointsSource } from './stack/endpoints'
-import { stackHandlers } from './stack/handlers'
-import { StackManager } from './stack/manager'
-import { createMailServices } from './mail/mail-services'
-import { createLogServices } from './logs/log-services'
-import type { LogStore } from './logs/store'
+import type { Sender } from './lib/handlers'
+import { createRouter, type Router } from './router'
+import {
+  EngineMonitor,
+  nodeDiscoveryHost,
+  dockerHandlers,
+  resolveEndpoint,
+  EndpointSetting,
+  engineHandlers,
+} from './docker'
+import { dataDirFrom, FileSecretStore, type SecretStore } from './settings'
+import { stackEndpointsSource, stackHandlers, StackManager } from './stack'
+import { createMailServices } from './mail'
+import { createLogServices, type LogStore } from './logs'
 
 export interface CoreOptions {
   env?: NodeJS.ProcessEnv

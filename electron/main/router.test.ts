@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { MaildockError, type EngineStatus, type StreamMessage } from '../../shared/contract'
-import { createRouter, type ChannelHandlers, type EventHandlers } from './router'
+import type { ChannelHandlers, EventHandlers } from './lib/handlers'
+import { createRouter } from './router'
 
 const trusted = { url: 'app://maildock/index.html', isMainFrame: true }
 const status: EngineStatus = {

@@ -1,8 +1,9 @@
 // Builds the stack's service images with dockerode from a tar build context (Dockerfile and
-// the bundled dist/), streaming the engine's progress. The app's one-click stack reuses this.
+// the bundled dist/), streaming the engine's progress. The stack's own integration tests use it.
 import { access } from 'node:fs/promises'
 import { join } from 'node:path'
 import type Docker from 'dockerode'
+import { LABELS } from '../../shared/labels'
 import { bundleServices, serviceDir, STACK_SERVICES, type StackService } from './build'
 
 export const DEFAULT_BASE_IMAGE = 'node:20-bookworm-slim'
@@ -47,7 +48,7 @@ export async function buildServiceImage(options: BuildServiceImageOptions): Prom
     {
       t: tag,
       buildargs: { BASE_IMAGE: options.baseImage ?? DEFAULT_BASE_IMAGE },
-      labels: { 'maildock.service': service, ...options.labels },
+      labels: { [LABELS.service]: service, ...options.labels },
       // No `pull`: the engine uses the local base image and only pulls one that is missing.
       rm: true,
       forcerm: true,

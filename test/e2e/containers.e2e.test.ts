@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { startProxy, type Proxy } from '../../electron/main/docker/test-support'
+import { startProxy, type Proxy } from '../support/docker'
 import { docker } from './docker-cli'
 import { launchBrowser, openPage, startApp, type RunningApp } from './harness'
 

@@ -11,7 +11,7 @@ import {
   startRegistry,
   type Proxy,
   type Registry,
-} from '../../electron/main/docker/test-support'
+} from '../support/docker'
 import { docker } from './docker-cli'
 import { launchBrowser, openPage, startApp, type RunningApp } from './harness'
 

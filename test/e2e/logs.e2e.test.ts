@@ -10,13 +10,7 @@ import Docker from 'dockerode'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { StackResult, StackStatus } from '../../shared/contract'
-import {
-  postEmail,
-  publishedUrl,
-  removeStack,
-  stackEnv,
-  uniqueStackName,
-} from '../../electron/main/stack/test-helpers'
+import { postEmail, publishedUrl, removeStack, stackEnv, uniqueStackName } from '../support/stack'
 import { launchBrowser, openPage, startApp, type RunningApp } from './harness'
 
 const docker = new Docker()

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { waitForDelivery } from '../../resources/stack/test/expectations'
 import { MailStack } from '../../resources/stack/test/mail-stack'
-import { managementUrlOf } from '../../electron/main/mail/mail-test-stack'
+import { managementUrlOf } from '../support/mail-stack'
 import { launchBrowser, openPage, startApp, type RunningApp } from './harness'
 
 let stack: MailStack

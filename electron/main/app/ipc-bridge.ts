@@ -1,6 +1,7 @@
 import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron'
 import { IPC_CALL, IPC_STREAM, IPC_SUBSCRIBE, IPC_UNSUBSCRIBE } from '../../../shared/contract/ipc'
-import type { CallContext, Router } from '../router'
+import type { CallContext } from '../lib/handlers'
+import type { Router } from '../router'
 
 function contextOf(event: IpcMainEvent | IpcMainInvokeEvent): CallContext {
   const frame = event.senderFrame

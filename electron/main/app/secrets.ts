@@ -1,12 +1,7 @@
 import { join } from 'node:path'
 import { safeStorage } from 'electron'
 import type { SecretStoreInfo } from '../../../shared/contract'
-import {
-  FileSecretStore,
-  readSecretsFile,
-  writeSecretsFile,
-  type SecretStore,
-} from '../settings/secrets'
+import { FileSecretStore, readSecretsFile, writeSecretsFile, type SecretStore } from '../settings'
 
 /** Secrets encrypted by the OS (Keychain, DPAPI, libsecret/kwallet) through Electron's safeStorage. */
 export class SafeStorageSecretStore implements SecretStore {

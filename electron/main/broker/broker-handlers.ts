@@ -1,5 +1,5 @@
 import type { BrokerOverview } from '../../../shared/contract'
-import type { ChannelHandlers, EventHandlers } from '../router'
+import type { ChannelHandlers, EventHandlers } from '../lib/handlers'
 import type { BrokerConnectionManager, BrokerSession } from './connection'
 import { discardDeadLetters, listDeadLetters, retryDeadLetters } from './dead-letters'
 import type { EndpointsSource } from './endpoints'

@@ -10,7 +10,7 @@ import {
   type MailStatus,
 } from '../../../shared/contract'
 import type { Core } from '../core'
-import { exportAll } from '../logs/export'
+import { exportAll } from '../logs'
 import { call } from './run'
 import { printServiceLogs } from './stack-command'
 

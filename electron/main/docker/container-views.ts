@@ -8,10 +8,9 @@ import {
   type ContainerSummary,
   type PortMapping,
 } from '../../../shared/contract'
+import { LABELS } from '../../../shared/labels'
 import { maskEnv } from './secrets'
 
-export const STACK_LABEL = 'maildock.stack'
-export const STACK_SERVICE_LABEL = 'maildock.service'
 const COMPOSE_PROJECT = 'com.docker.compose.project'
 const COMPOSE_SERVICE = 'com.docker.compose.service'
 
@@ -27,9 +26,9 @@ const ms = (iso: string | undefined): number | null => {
 
 /** A MailDock stack wins over the compose project it may also carry. */
 export function groupOf(labels: Record<string, string> | undefined): ContainerGroup | null {
-  const stack = labels?.[STACK_LABEL]
+  const stack = labels?.[LABELS.stack]
   if (stack) {
-    const service = labels[STACK_SERVICE_LABEL]
+    const service = labels[LABELS.service]
     return service ? { kind: 'stack', name: stack, service } : { kind: 'stack', name: stack }
   }
   const project = labels?.[COMPOSE_PROJECT]

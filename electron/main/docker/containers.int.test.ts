@@ -11,7 +11,7 @@ import {
   uniqueSuite,
   waitFor,
   type Harness,
-} from './test-support'
+} from '../../../test/support/docker'
 
 const suite = uniqueSuite('containers')
 const labels = testLabels(suite)

@@ -1,6 +1,6 @@
 import type { DockerEvent, DockerEventBatch, EngineStatus } from '../../../shared/contract'
 import { dockerEventTypes } from '../../../shared/contract'
-import { Batcher } from './batcher'
+import { Batcher } from '../lib/batcher'
 import type { EngineMonitor, RawEngineEvent } from './engine'
 
 type EventType = DockerEvent['type']

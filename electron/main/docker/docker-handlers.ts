@@ -1,6 +1,6 @@
 import type Docker from 'dockerode'
 import { MaildockError, type ChannelName, type EventName } from '../../../shared/contract'
-import type { ChannelHandlers, EventHandlers } from '../router'
+import type { ChannelHandlers, EventHandlers } from '../lib/handlers'
 import * as containers from './containers'
 import { listCandidates, chooseEndpoint, parseUserAddress, type DiscoveryHost } from './discovery'
 import { streamDockerEvents } from './docker-events'

@@ -1,8 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 
-export { dataDirFrom } from '../settings/data-dir'
-
 /** The engine address the user chose in Settings, kept as JSON so it survives restarts. */
 export class EndpointSetting {
   constructor(readonly file: string) {}

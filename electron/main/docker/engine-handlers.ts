@@ -1,4 +1,4 @@
-import type { ChannelHandlers, EventHandlers } from '../router'
+import type { ChannelHandlers, EventHandlers } from '../lib/handlers'
 import type { EngineMonitor } from './engine'
 
 type EngineChannels = Pick<ChannelHandlers, 'engine:status' | 'engine:retry'>

@@ -17,7 +17,7 @@ import {
   uniqueSuite,
   type Harness,
   type Proxy,
-} from './test-support'
+} from '../../../test/support/docker'
 
 const suite = uniqueSuite('engine')
 const labelArgs = Object.entries(testLabels(suite)).flatMap(([k, v]) => ['--label', `${k}=${v}`])

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream'
 import type Docker from 'dockerode'
 import type { Endpoint, EngineInfo, EngineStatus } from '../../../shared/contract'
 import { createDockerClient } from './client'
-import { JsonLines } from './json-lines'
+import { JsonLines } from '../lib/json-lines'
 
 const PROBE_TIMEOUT_MS = 5_000
 const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000]

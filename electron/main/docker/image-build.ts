@@ -5,10 +5,10 @@ import type { Readable } from 'node:stream'
 import type Docker from 'dockerode'
 import type { z } from 'zod'
 import { MaildockError, type BuildOutput, type buildInput } from '../../../shared/contract'
-import { Batcher } from './batcher'
+import { Batcher } from '../lib/batcher'
 import { brokenStream, engineCall, isAbort, isConnectionFailure, toMaildockError } from './errors'
-import { JsonLines } from './json-lines'
-import { asReadable, settle } from './streams'
+import { JsonLines } from '../lib/json-lines'
+import { asReadable, settle } from '../lib/streams'
 
 type BuildInput = z.output<typeof buildInput>
 

@@ -2,8 +2,8 @@ import type { Readable } from 'node:stream'
 import type Docker from 'dockerode'
 import type { LayerProgress, PullProgress } from '../../../shared/contract'
 import { brokenStream, isAbort, isConnectionFailure, toMaildockError } from './errors'
-import { JsonLines } from './json-lines'
-import { asReadable, settle } from './streams'
+import { JsonLines } from '../lib/json-lines'
+import { asReadable, settle } from '../lib/streams'
 
 export interface PullMessage {
   status?: string

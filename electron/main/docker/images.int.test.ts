@@ -20,7 +20,7 @@ import {
   waitFor,
   type Harness,
   type Registry,
-} from './test-support'
+} from '../../../test/support/docker'
 
 const suite = uniqueSuite('images')
 const labels = testLabels(suite)

@@ -10,7 +10,7 @@ import {
   testLabels,
   uniqueSuite,
   type Harness,
-} from './test-support'
+} from '../../../test/support/docker'
 
 const suite = uniqueSuite('logs')
 let h: Harness

@@ -3,10 +3,10 @@ import { finished } from 'node:stream/promises'
 import type Docker from 'dockerode'
 import type { z } from 'zod'
 import type { containerLogsInput, LogBatch, LogLine } from '../../../shared/contract'
-import { Batcher } from './batcher'
+import { Batcher } from '../lib/batcher'
 import { brokenStream, engineCall, isAbort, isConnectionFailure, toMaildockError } from './errors'
 import { LogLineAssembler } from './log-lines'
-import { asReadable, settle } from './streams'
+import { asReadable, settle } from '../lib/streams'
 
 export type LogStreamInput = z.output<typeof containerLogsInput>
 

@@ -8,7 +8,7 @@ import {
   testLabels,
   uniqueSuite,
   type Harness,
-} from './test-support'
+} from '../../../test/support/docker'
 
 const suite = uniqueSuite('netvol')
 const labels = testLabels(suite)

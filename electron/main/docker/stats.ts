@@ -2,8 +2,8 @@ import type { Readable } from 'node:stream'
 import type Docker from 'dockerode'
 import type { ContainerStats } from '../../../shared/contract'
 import { brokenStream, engineCall, isAbort, isConnectionFailure, toMaildockError } from './errors'
-import { JsonLines } from './json-lines'
-import { asReadable, settle } from './streams'
+import { JsonLines } from '../lib/json-lines'
+import { asReadable, settle } from '../lib/streams'
 
 /** The parts of the engine's stats sample we read (cgroup v1 and v2 name things differently). */
 export interface RawStats {

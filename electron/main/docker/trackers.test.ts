@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { toDockerEvent } from './docker-events'
-import { EndpointSetting, dataDirFrom } from './endpoint-setting'
+import { EndpointSetting } from './endpoint-setting'
 import { BuildTracker } from './image-build'
 import { PullTracker } from './image-pull'
-import { JsonLines } from './json-lines'
+import { JsonLines } from '../lib/json-lines'
 
 describe('PullTracker', () => {
   it('keeps one entry per layer with its byte progress, and the overall status apart', () => {
@@ -135,10 +135,5 @@ describe('EndpointSetting', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
-  })
-
-  it('takes the data dir from MAILDOCK_DATA_DIR, else the app folder', () => {
-    expect(dataDirFrom({ MAILDOCK_DATA_DIR: '/data/md' })).toBe('/data/md')
-    expect(dataDirFrom({}, 'linux', '/home/ann')).toBe('/home/ann/.config/MailDock')
   })
 })

@@ -18,8 +18,9 @@ import {
   uniqueSuite,
   waitFor,
   type Harness,
-} from '../docker/test-support'
-import { createRouter, type ChannelHandlers, type EventHandlers } from '../router'
+} from '../../../test/support/docker'
+import type { ChannelHandlers, EventHandlers } from '../lib/handlers'
+import { createRouter } from '../router'
 import { StackLogCollector } from './collector'
 import { logsHandlers } from './logs-handlers'
 import { LogStore } from './store'

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode'
 import { describe, expect, it, vi } from 'vitest'
-import type { RawEngineEvent } from '../docker/engine'
+import type { RawEngineEvent } from '../docker'
 import { sinceOf, StackLogCollector, timeKey } from './collector'
 import type { LogStore } from './store'
 

@@ -1,8 +1,12 @@
 import type Docker from 'dockerode'
 import type { LogBatch, TailLine } from '../../../shared/contract'
-import { STACK_LABEL, STACK_SERVICE_LABEL } from '../docker/container-views'
-import type { RawEngineEvent } from '../docker/engine'
-import { DEFAULT_LOG_TUNING, streamContainerLogs, type LogStreamTuning } from '../docker/log-stream'
+import { LABELS } from '../../../shared/labels'
+import {
+  type RawEngineEvent,
+  DEFAULT_LOG_TUNING,
+  streamContainerLogs,
+  type LogStreamTuning,
+} from '../docker'
 import { keyHex, type ContainerLine, type ContainerRef, type LogRow } from './rows'
 import type { CollectorStatus, LogStore } from './store'
 
@@ -97,13 +101,13 @@ export class StackLogCollector {
     if (!this.running) return
     try {
       const name = await this.deps.stackName?.()
-      const label = name === undefined ? STACK_LABEL : `${STACK_LABEL}=${name}`
+      const label = name === undefined ? LABELS.stack : `${LABELS.stack}=${name}`
       const list = await this.deps
         .docker()
         .listContainers({ filters: { label: [label], status: ['running'] } })
       for (const info of list) {
         const name = containerName(info.Names, info.Id)
-        this.follow({ id: info.Id, name, service: info.Labels[STACK_SERVICE_LABEL] ?? name })
+        this.follow({ id: info.Id, name, service: info.Labels[LABELS.service] ?? name })
       }
     } catch (error) {
       this.lastError = `cannot list the stack's containers: ${message(error)}`
@@ -114,10 +118,10 @@ export class StackLogCollector {
     if (event.Type !== 'container' || event.Action !== 'start') return
     const attributes = event.Actor?.Attributes ?? {}
     const id = event.Actor?.ID
-    const stack = attributes[STACK_LABEL]
+    const stack = attributes[LABELS.stack]
     if (!id || stack === undefined) return
     const name = attributes.name ?? id.slice(0, 12)
-    const ref = { id, name, service: attributes[STACK_SERVICE_LABEL] ?? name }
+    const ref = { id, name, service: attributes[LABELS.service] ?? name }
     if (!this.deps.stackName) return this.follow(ref)
     this.deps
       .stackName()

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { StoreFault } from '../../../shared/contract'
-import { dataDirFrom } from '../settings/data-dir'
+import { dataDirFrom } from '../settings'
 import { migrate, NewerSchemaError, SCHEMA_VERSION } from './schema'
 
 export type FaultKind = StoreFault['kind']

@@ -5,7 +5,12 @@ import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { logSearchInput, type LogEntry, type LogQuery } from '../../../shared/contract'
 import { decodeEmailRequest, decodeOutcomeEvent, encodeMessage } from '../../../shared/messages'
-import { fixtureMessages, fixtureRecipient, fixtureWord, DEFAULT_SHAPE } from './fixtures'
+import {
+  fixtureMessages,
+  fixtureRecipient,
+  fixtureWord,
+  DEFAULT_SHAPE,
+} from '../../../test/support/log-fixtures'
 import { LogStore } from './store'
 
 /*

@@ -1,4 +1,4 @@
-import type { EngineMonitor } from '../docker/engine'
+import type { EngineMonitor } from '../docker'
 import { StackLogCollector } from './collector'
 import { logDatabasePath } from './database'
 import { logsHandlers } from './logs-handlers'

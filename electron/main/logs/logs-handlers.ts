@@ -1,6 +1,6 @@
 import type Docker from 'dockerode'
-import { engineCall } from '../docker/errors'
-import type { ChannelHandlers, EventHandlers } from '../router'
+import { engineCall } from '../docker'
+import type { ChannelHandlers, EventHandlers } from '../lib/handlers'
 import type { StackLogCollector } from './collector'
 import type { LogStore } from './store'
 import { listTailSources, runTail } from './tail'

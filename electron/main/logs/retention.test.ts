@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { logSearchInput } from '../../../shared/contract'
-import { fixtureMessages } from './fixtures'
+import { fixtureMessages } from '../../../test/support/log-fixtures'
 import { applyRetention, retentionFromEnv, usedBytes } from './retention'
 import { LogStore } from './store'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fixtureEvents, fixtureRequest } from './fixtures'
+import { fixtureEvents, fixtureRequest } from '../../../test/support/log-fixtures'
 import { keyHex, rowFromContainerLine, rowFromMailMessage, stripAnsi } from './rows'
 
 const api = { id: 'c0ffee', name: 'maildock-api-1', service: 'api' }

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { logSearchInput, MaildockError } from '../../../shared/contract'
-import { fixtureMessages } from './fixtures'
+import { fixtureMessages } from '../../../test/support/log-fixtures'
 import { LogStore, type LogStoreOptions } from './store'
 
 let dir: string

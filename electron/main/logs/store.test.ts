@@ -8,7 +8,7 @@ import {
   logSearchInput,
   type LogQuery,
 } from '../../../shared/contract'
-import { fixtureMessages, fixtureRecipient, fixtureWord } from './fixtures'
+import { fixtureMessages, fixtureRecipient, fixtureWord } from '../../../test/support/log-fixtures'
 import { LogStore } from './store'
 
 let dir: string

@@ -9,9 +9,9 @@ import {
   type TailSource,
   type logTailInput,
 } from '../../../shared/contract'
-import { Batcher } from '../docker/batcher'
-import { STACK_LABEL, STACK_SERVICE_LABEL } from '../docker/container-views'
-import { streamContainerLogs } from '../docker/log-stream'
+import { Batcher } from '../lib/batcher'
+import { LABELS } from '../../../shared/labels'
+import { streamContainerLogs } from '../docker'
 import { containerName, tailLine, type StackLogCollector } from './collector'
 import { rowFromContainerLine, type ContainerRef } from './rows'
 import type { LogStore } from './store'
@@ -69,7 +69,7 @@ async function resolveTargets(input: TailInput, deps: TailDeps) {
       const info = await deps.docker().getContainer(want).inspect()
       const name = info.Name.replace(/^\//, '')
       const labels = info.Config.Labels ?? {}
-      if (labels[STACK_LABEL] !== undefined) {
+      if (labels[LABELS.stack] !== undefined) {
         stackNames.add(name)
         continue
       }
@@ -209,9 +209,9 @@ export async function listTailSources(docker: Docker): Promise<TailSource[]> {
       return {
         id: info.Id,
         name,
-        service: labels[STACK_SERVICE_LABEL] ?? name,
+        service: labels[LABELS.service] ?? name,
         state: info.State,
-        stack: labels[STACK_LABEL] !== undefined,
+        stack: labels[LABELS.stack] !== undefined,
       }
     })
     .sort((a, b) => Number(b.stack) - Number(a.stack) || a.name.localeCompare(b.name))

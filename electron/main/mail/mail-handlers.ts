@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import type { ChannelHandlers, EventHandlers } from '../router'
-import type { EndpointsSource } from '../broker/endpoints'
+import type { ChannelHandlers, EventHandlers } from '../lib/handlers'
+import type { EndpointsSource } from '../broker'
 import { postEmail } from './api-client'
 import type { BulkSender } from './bulk'
 import { previewCsv } from './csv'

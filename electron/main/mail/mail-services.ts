@@ -1,8 +1,12 @@
-import type { BackoffOptions } from '../broker/backoff'
-import { BrokerConnectionManager } from '../broker/connection'
-import { brokerHandlers } from '../broker/broker-handlers'
-import type { EndpointsSource } from '../broker/endpoints'
-import { startAppSubscription, type ConsumedMail, type MailMessage } from '../broker/subscription'
+import {
+  type BackoffOptions,
+  BrokerConnectionManager,
+  brokerHandlers,
+  type EndpointsSource,
+  startAppSubscription,
+  type ConsumedMail,
+  type MailMessage,
+} from '../broker'
 import { postEmail } from './api-client'
 import { BulkSender } from './bulk'
 import { mailHandlers } from './mail-handlers'

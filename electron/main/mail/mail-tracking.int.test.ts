@@ -7,11 +7,10 @@ import { postMany } from '../../../resources/stack/test/api-client'
 import { execText, waitFor } from '../../../resources/stack/test/docker-helpers'
 import { waitForDelivery } from '../../../resources/stack/test/expectations'
 import type { MailStack } from '../../../resources/stack/test/mail-stack'
-import { listDeadLetters } from '../broker/dead-letters'
-import type { StackEndpoints } from '../broker/endpoints'
+import { listDeadLetters, type StackEndpoints } from '../broker'
 import { postEmail } from './api-client'
 import { createMailServices } from './mail-services'
-import { startApp, startMailStack, tempDataDir } from './mail-test-stack'
+import { startApp, startMailStack, tempDataDir } from '../../../test/support/mail-stack'
 
 let stack: MailStack
 let endpoints: () => Promise<StackEndpoints>

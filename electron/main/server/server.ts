@@ -4,7 +4,8 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import fastifyStatic from '@fastify/static'
 import fastifyWebsocket from '@fastify/websocket'
 import type { WebSocket } from 'ws'
-import type { Router, Sender } from '../router'
+import type { Sender } from '../lib/handlers'
+import type { Router } from '../router'
 import {
   allowedOrigins,
   hostAllowed,

@@ -16,4 +16,8 @@ describe('data dir', () => {
       'C:/Users/ann/AppData/Roaming/MailDock',
     )
   })
+  it('takes the data dir from MAILDOCK_DATA_DIR, else the app folder', () => {
+    expect(dataDirFrom({ MAILDOCK_DATA_DIR: '/data/md' })).toBe('/data/md')
+    expect(dataDirFrom({}, 'linux', '/home/ann')).toBe('/home/ann/.config/MailDock')
+  })
 })

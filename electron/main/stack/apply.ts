@@ -1,8 +1,9 @@
 import type Docker from 'dockerode'
 import { MaildockError, type StackChange, type StackServiceName } from '../../../shared/contract'
-import { engineCall, toMaildockError } from '../docker/errors'
+import { engineCall, toMaildockError } from '../docker'
 import { labelledOptions, type ImageRef } from './container-spec'
-import { containerName, LABELS, type StackDefinition } from './definition'
+import { LABELS } from '../../../shared/labels'
+import { containerName, type StackDefinition } from './definition'
 import {
   createContainer,
   removeContainer,

@@ -20,7 +20,7 @@ import {
   waitLabelledHealthy,
   type PinnedInputs,
   type TestStack,
-} from './test-helpers'
+} from '../../../test/support/stack'
 
 const docker = new Docker()
 const name = uniqueStackName('mdx')

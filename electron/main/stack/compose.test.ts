@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { escapeDollars, exportCompose } from './compose'
-import { CREDENTIALS, definitionWith, IMAGES } from './test-fixtures'
+import { CREDENTIALS, definitionWith, IMAGES } from '../../../test/support/stack-fixtures'
 import { toYaml } from './yaml'
 
 interface ComposeService {

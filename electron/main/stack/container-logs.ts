@@ -1,5 +1,5 @@
 import type Docker from 'dockerode'
-import { streamContainerLogs } from '../docker/log-stream'
+import { streamContainerLogs } from '../docker'
 
 /** The last `lines` lines a container wrote (stdout and stderr), for an error message. */
 export async function recentLogs(docker: Docker, id: string, lines = 60): Promise<string[]> {

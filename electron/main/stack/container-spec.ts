@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type Docker from 'dockerode'
-import { containerName, LABELS, type ServiceSpec, type StackDefinition } from './definition'
+import { LABELS } from '../../../shared/labels'
+import { containerName, type ServiceSpec, type StackDefinition } from './definition'
 
 const SECOND_NS = 1_000_000_000
 

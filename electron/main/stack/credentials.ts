@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto'
 import type Docker from 'dockerode'
-import { SMTP_PASSWORD_ENV } from '../settings/setting-fields'
-import type { SecretStore } from '../settings/secrets'
-import { LABELS, type StackCredentials } from './definition'
+import { SMTP_PASSWORD_ENV, type SecretStore } from '../settings'
+import { LABELS } from '../../../shared/labels'
+import { type StackCredentials } from './definition'
 
 export const BROKER_USER = 'maildock'
 export const SMTP_PASSWORD_SECRET = 'smtp-password'

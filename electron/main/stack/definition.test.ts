@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { configHash, containerOptions, stableStringify } from './container-spec'
 import { dependencyOrder, type StackDefinition } from './definition'
-import { CREDENTIALS, definitionWith, image } from './test-fixtures'
+import { CREDENTIALS, definitionWith, image } from '../../../test/support/stack-fixtures'
 
 const hashes = (definition: StackDefinition, images = image): Record<string, string> =>
   Object.fromEntries(

@@ -1,14 +1,5 @@
 import type { StackServiceName, StackSettings } from '../../../shared/contract'
 
-/** Every label MailDock puts on the stack's resources. */
-export const LABELS = {
-  stack: 'maildock.stack',
-  service: 'maildock.service',
-  replica: 'maildock.replica',
-  configHash: 'maildock.config-hash',
-  contextHash: 'maildock.context-hash',
-} as const
-
 export type BuiltService = 'api' | 'emailer' | 'logger'
 export type VolumeKey = 'logger-data' | 'emailer-ledger'
 

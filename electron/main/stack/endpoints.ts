@@ -1,4 +1,4 @@
-import { endpointsFromEnv, type EndpointsSource } from '../broker/endpoints'
+import { endpointsFromEnv, type EndpointsSource } from '../broker'
 import type { StackManager } from './manager'
 
 /** MAILDOCK_API_URL / MAILDOCK_AMQP_URL when set (a stack run elsewhere), else the stack's own. */

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode'
 import { MaildockError } from '../../../shared/contract'
-import { engineMessage, toMaildockError } from '../docker/errors'
+import { engineMessage, toMaildockError } from '../docker'
 
 const status = (error: unknown): number | undefined => (error as { statusCode?: number }).statusCode
 

@@ -1,8 +1,8 @@
 import type Docker from 'dockerode'
 import type { z } from 'zod'
 import { MaildockError, type stackLogsInput, type StackLogBatch } from '../../../shared/contract'
-import { streamContainerLogs } from '../docker/log-stream'
-import type { ChannelHandlers, EventHandlers } from '../router'
+import { streamContainerLogs } from '../docker'
+import type { ChannelHandlers, EventHandlers } from '../lib/handlers'
 import type { StackManager } from './manager'
 import { observeStack } from './observe'
 

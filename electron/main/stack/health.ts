@@ -1,9 +1,8 @@
 import type { Readable } from 'node:stream'
 import type Docker from 'dockerode'
 import { MaildockError } from '../../../shared/contract'
-import { brokenStream, isConnectionFailure, toMaildockError } from '../docker/errors'
-import type { RawEngineEvent } from '../docker/engine'
-import { JsonLines } from '../docker/json-lines'
+import { brokenStream, isConnectionFailure, toMaildockError, type RawEngineEvent } from '../docker'
+import { JsonLines } from '../lib/json-lines'
 import { recentLogs } from './container-logs'
 
 export interface WaitReadyOptions {

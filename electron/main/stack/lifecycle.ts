@@ -1,6 +1,6 @@
 import type Docker from 'dockerode'
 import { MaildockError, type StackChange, type StackServiceName } from '../../../shared/contract'
-import { engineCall } from '../docker/errors'
+import { engineCall } from '../docker'
 import { dependencyOrder, type StackDefinition } from './definition'
 import {
   removeContainer,

@@ -2,8 +2,8 @@ import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { EngineMonitor } from '../docker/engine'
-import { MemorySecretStore } from '../settings/secrets'
+import { EngineMonitor } from '../docker'
+import { MemorySecretStore } from '../settings'
 import { StackManager } from './manager'
 
 async function manager(env: NodeJS.ProcessEnv = {}) {

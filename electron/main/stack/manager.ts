@@ -11,11 +11,9 @@ import {
   type StackSettingsView,
   type StackStatus,
 } from '../../../shared/contract'
-import type { StackEndpoints } from '../broker/endpoints'
-import type { EngineMonitor } from '../docker/engine'
-import { toMaildockError } from '../docker/errors'
-import type { SecretStore } from '../settings/secrets'
-import { StackSettingsStore, type LoadedSettings } from '../settings/stack-settings'
+import type { StackEndpoints } from '../broker'
+import { type EngineMonitor, toMaildockError } from '../docker'
+import { type SecretStore, StackSettingsStore, type LoadedSettings } from '../settings'
 import { applyPlan } from './apply'
 import { exportCompose } from './compose'
 import { configHash, type ImageRef } from './container-spec'

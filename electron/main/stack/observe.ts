@@ -1,7 +1,7 @@
 import type Docker from 'dockerode'
 import type { StackHealth, StackInstanceState } from '../../../shared/contract'
-import { engineCall } from '../docker/errors'
-import { LABELS } from './definition'
+import { engineCall } from '../docker'
+import { LABELS } from '../../../shared/labels'
 
 /** A container of the stack, as the engine lists it. */
 export interface ObservedContainer {

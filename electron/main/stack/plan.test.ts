@@ -3,7 +3,7 @@ import { configHash } from './container-spec'
 import type { StackDefinition } from './definition'
 import type { ObservedStack } from './observe'
 import { computePlan, isNoop, type StackPlan } from './plan'
-import { container, definitionWith, image } from './test-fixtures'
+import { container, definitionWith, image } from '../../../test/support/stack-fixtures'
 
 function hashesOf(definition: StackDefinition): Map<string, string> {
   return new Map(

@@ -7,8 +7,8 @@ import type { Readable } from 'node:stream'
 import Docker from 'dockerode'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { MaildockError, type StackStatus } from '../../../shared/contract'
-import { JsonLines } from '../docker/json-lines'
-import type { RawEngineEvent } from '../docker/engine'
+import { JsonLines } from '../lib/json-lines'
+import type { RawEngineEvent } from '../docker'
 import {
   EngineProxy,
   eventually,
@@ -20,7 +20,7 @@ import {
   uniqueStackName,
   type PinnedInputs,
   type TestStack,
-} from './test-helpers'
+} from '../../../test/support/stack'
 
 const docker = new Docker()
 const stacks = new Set<string>()

@@ -19,7 +19,7 @@ import {
   uniqueStackName,
   waitForMessage,
   type PinnedInputs,
-} from './test-helpers'
+} from '../../../test/support/stack'
 
 const docker = new Docker()
 const stack = uniqueStackName()

@@ -1,6 +1,6 @@
 import type { StackStatus } from '../../../shared/contract'
-import type { EngineMonitor, RawEngineEvent } from '../docker/engine'
-import { LABELS } from './definition'
+import type { EngineMonitor, RawEngineEvent } from '../docker'
+import { LABELS } from '../../../shared/labels'
 
 const DEBOUNCE_MS = 250
 

@@ -3,7 +3,7 @@ import {
   WIRE_VERSION,
   type EmailRequest,
   type OutcomeEvent,
-} from '../../../shared/messages'
+} from '../../shared/messages'
 
 /*
  * Mail messages in the exact shape of shared/messages, for tests and benchmarks. Email i goes to

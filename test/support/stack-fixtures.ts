@@ -1,8 +1,12 @@
-import type { StackSettings } from '../../../shared/contract'
-import { DEFAULT_STACK_SETTINGS } from '../settings/setting-fields'
-import type { ImageRef } from './container-spec'
-import { defineStack, type StackCredentials, type StackDefinition } from './definition'
-import type { ObservedContainer } from './observe'
+import type { StackSettings } from '../../shared/contract'
+import { DEFAULT_STACK_SETTINGS } from '../../electron/main/settings/setting-fields'
+import type { ImageRef } from '../../electron/main/stack/container-spec'
+import {
+  defineStack,
+  type StackCredentials,
+  type StackDefinition,
+} from '../../electron/main/stack/definition'
+import type { ObservedContainer } from '../../electron/main/stack/observe'
 
 export const CREDENTIALS: StackCredentials = {
   brokerUser: 'maildock',

@@ -3,10 +3,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { MailStack, type MailStackOptions } from '../../../resources/stack/test/mail-stack'
-import type { StackEndpoints } from '../broker/endpoints'
-import { LogStore } from '../logs/store'
-import { createMailServices } from './mail-services'
+import { MailStack, type MailStackOptions } from '../../resources/stack/test/mail-stack'
+import type { StackEndpoints } from '../../electron/main/broker/endpoints'
+import { LogStore } from '../../electron/main/logs/store'
+import { createMailServices } from '../../electron/main/mail/mail-services'
 
 /** The management API on the broker container's own address (its 15672 is not published). */
 export async function managementUrlOf(stack: MailStack): Promise<string> {

@@ -12,13 +12,18 @@ import {
   type EventInput,
   type EventName,
   type MaildockClient,
-} from '../../../shared/contract'
-import { createRouter, type ChannelHandlers, type EventHandlers } from '../router'
-import { nodeDiscoveryHost, parseUserAddress, discoverEndpoint } from './discovery'
-import { dockerHandlers } from './docker-handlers'
-import { EndpointSetting } from './endpoint-setting'
-import { EngineMonitor } from './engine'
-import { engineHandlers } from './engine-handlers'
+} from '../../shared/contract'
+import type { ChannelHandlers, EventHandlers } from '../../electron/main/lib/handlers'
+import { createRouter } from '../../electron/main/router'
+import {
+  nodeDiscoveryHost,
+  parseUserAddress,
+  discoverEndpoint,
+} from '../../electron/main/docker/discovery'
+import { dockerHandlers } from '../../electron/main/docker/docker-handlers'
+import { EndpointSetting } from '../../electron/main/docker/endpoint-setting'
+import { EngineMonitor } from '../../electron/main/docker/engine'
+import { engineHandlers } from '../../electron/main/docker/engine-handlers'
 
 /* Helpers for the integration tests: the docker handlers behind a real router, on the real engine. */
 

@@ -1,0 +1,7 @@
+// The broker domain's public face: other rooms of main import only this file.
+export type { BackoffOptions } from './backoff'
+export { brokerHandlers } from './broker-handlers'
+export { BrokerConnectionManager } from './connection'
+export { listDeadLetters } from './dead-letters'
+export { endpointsFromEnv, type EndpointsSource, type StackEndpoints } from './endpoints'
+export { startAppSubscription, type ConsumedMail, type MailMessage } from './subscription'

@@ -1,0 +1,2 @@
+// The mail domain's public face: other rooms of main import only this file.
+export { createMailServices } from './mail-services'
