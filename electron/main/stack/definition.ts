@@ -147,7 +147,8 @@ export function defineStack(
       ...base,
       service: 'api',
       image: build('api'),
-      env: { AMQP_URL: amqpUrl, API_PORT: '3000' },
+      // Loopback names and its own alias only (DNS rebinding guard, shared/allowed-host.ts).
+      env: { AMQP_URL: amqpUrl, API_PORT: '3000', API_ALLOWED_HOSTS: 'api' },
       ports: [{ containerPort: 3000, hostPort: ports.api }],
       health: quick(httpHealth('API_PORT')),
       dependsOn: [onBroker],
@@ -179,7 +180,8 @@ export function defineStack(
       ...base,
       service: 'catcher',
       image: { kind: 'image', ref: images.catcher },
-      env: {},
+      // Mailpit (1.31.1 and later) and the stand-in catcher refuse any other Host.
+      env: { MP_ALLOWED_HOSTS: 'catcher' },
       ports: [{ containerPort: 8025, hostPort: ports.catcherUi }],
       health: quick(null),
     })

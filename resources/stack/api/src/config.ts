@@ -6,6 +6,8 @@ export interface ApiConfig {
   bodyLimitBytes: number
   publishTimeoutMs: number
   shutdownTimeoutMs: number
+  /** Host names answered besides the loopback names (the service's network alias). */
+  allowedHosts: string
 }
 
 export const DEFAULT_AMQP_URL = 'amqp://maildock:maildock@broker:5672'
@@ -17,5 +19,6 @@ export function loadApiConfig(env: Env): ApiConfig {
     bodyLimitBytes: envInt(env, 'API_BODY_LIMIT_BYTES', 1024 * 1024, 1024),
     publishTimeoutMs: envInt(env, 'API_PUBLISH_TIMEOUT_MS', 10_000, 100),
     shutdownTimeoutMs: envInt(env, 'SHUTDOWN_TIMEOUT_MS', 20_000, 100),
+    allowedHosts: envString(env, 'API_ALLOWED_HOSTS', 'api'),
   }
 }

@@ -63,6 +63,7 @@ async function publishRequest(request: EmailRequest): Promise<void> {
 const server = buildServer({
   log,
   bodyLimitBytes: config.bodyLimitBytes,
+  allowedHosts: config.allowedHosts,
   publishRequest,
   health: () => ({ live: true, ready: broker.connected, broker: broker.connected }),
 })

@@ -97,6 +97,18 @@ describe('POST /emails', () => {
       /to.0: must not contain CR or LF/,
     ],
     ['a JSON array', [1, 2], 400, /expected object/],
+    [
+      'a deeply nested body',
+      `{"to":${'['.repeat(20_000)}${']'.repeat(20_000)}}`,
+      400,
+      /nested deeper than 32 levels/,
+    ],
+    [
+      'a poisoned prototype',
+      '{"__proto__":{"x":1},"to":"a@b.co","subject":"s","text":"t"}',
+      400,
+      /not valid JSON/,
+    ],
   ])('rejects %s with a 4xx naming the problem', async (_what, body, status, message) => {
     const response = await post('/emails', body)
     expect(response.statusCode).toBe(status)
@@ -148,4 +160,37 @@ describe('GET /health', () => {
     expect(response.statusCode).toBe(404)
     expect(response.json().error).toBe('not_found')
   })
+})
+
+describe('Host guard (DNS rebinding)', () => {
+  const body = { to: 'ada@example.com', subject: 's', text: 't' }
+
+  it.each(['evil.example:5001', 'localhost.evil.example', '192.168.1.20:5001'])(
+    'answers 421 to Host %s and publishes nothing',
+    async (host) => {
+      for (const [method, url] of [
+        ['POST', '/emails'],
+        ['POST', '/send'],
+        ['GET', '/health'],
+      ] as const) {
+        const response = await app.inject({ method, url, payload: body, headers: { host } })
+        expect(response.statusCode).toBe(421)
+        expect(response.json()).toMatchObject({ error: 'misdirected_request' })
+      }
+      expect(published).toHaveLength(0)
+    },
+  )
+
+  it.each(['127.0.0.1:5001', 'localhost:49153', '[::1]:5001', 'api:3000'])(
+    'serves Host %s (any published port)',
+    async (host) => {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/emails',
+        payload: body,
+        headers: { host },
+      })
+      expect(response.statusCode).toBe(202)
+    },
+  )
 })

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net'
 import Fastify, { LogController, type FastifyError, type FastifyReply } from 'fastify'
 import type { z } from 'zod'
 import {
@@ -9,7 +10,13 @@ import {
 } from '../../../../shared/messages'
 import type { HealthStatus } from '../../common/health'
 import { errorMessage, type Logger } from '../../common/log'
+import {
+  allowedHostNames,
+  isAllowedHost,
+  misdirectedMessage,
+} from '../../../../shared/allowed-host'
 import { PublishError } from '../../../../shared/amqp-publisher'
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-depth'
 import { emailIdFor, fromLegacyInput, toEmailRequest } from './requests'
 
 export class BrokerUnavailableError extends Error {
@@ -19,6 +26,8 @@ export class BrokerUnavailableError extends Error {
 export interface ApiDependencies {
   log: Logger
   bodyLimitBytes: number
+  /** Host names answered besides 127.0.0.1, localhost and [::1] (comma-separated). */
+  allowedHosts?: string
   /** Resolves once the broker confirmed the request; throws when it may not be stored. */
   publishRequest: (request: EmailRequest) => Promise<void>
   health: () => HealthStatus
@@ -40,7 +49,35 @@ export function buildServer(deps: ApiDependencies) {
     return503OnClosing: true,
   })
   // Only JSON bodies: anything else is a 415 rather than a string handed to validation.
-  app.removeContentTypeParser(['text/plain'])
+  app.removeContentTypeParser(['text/plain', 'application/json'])
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string' },
+    (request, body: string, done) => {
+      if (!jsonDepthExceeds(body)) return parseJson(request, body, done)
+      const error = new Error(`nested deeper than ${MAX_JSON_DEPTH} levels`) as FastifyError
+      Object.assign(error, { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' })
+      done(error, undefined)
+    },
+  )
+  // A CONNECT request would otherwise be dropped without an answer.
+  app.server.on('connect', (_request, socket: Socket) => {
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+  })
+
+  // DNS rebinding: a foreign Host is answered before anything else runs.
+  const allowedHosts = allowedHostNames(deps.allowedHosts ?? 'api')
+  app.addHook('onRequest', (request, reply, done) => {
+    if (isAllowedHost(request.headers.host, allowedHosts)) return done()
+    void reply
+      .status(421)
+      .header('connection', 'close')
+      .send({
+        error: 'misdirected_request',
+        message: misdirectedMessage(request.headers.host),
+      } satisfies ErrorBody)
+  })
 
   // A declared length over the limit is answered at once, but the connection stays open while
   // Node discards the rest of the upload, so the client reads the 413 instead of an EPIPE

@@ -1,4 +1,5 @@
 // The catcher in-process: real SMTP (nodemailer) in, Mailpit-shaped JSON out over real HTTP.
+import { request as httpRequest } from 'node:http'
 import nodemailer, { type SendMailOptions } from 'nodemailer'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startCatcher, type Catcher } from './catcher'
@@ -223,6 +224,43 @@ describe('catcher bounds', () => {
       expect(page.messages.map((message) => message.Subject)).toEqual(['b3', 'b2'])
     } finally {
       await small.close()
+    }
+  })
+})
+
+describe('Host guard (DNS rebinding)', () => {
+  const withHost = (host: string, method = 'GET', path = '/api/v1/messages', port?: number) =>
+    new Promise<number>((resolve, reject) => {
+      const request = httpRequest(
+        { host: '127.0.0.1', port: port ?? catcher.httpPort, method, path, headers: { host } },
+        (response) => {
+          response.resume()
+          resolve(response.statusCode ?? 0)
+        },
+      )
+      request.on('error', reject)
+      request.end()
+    })
+
+  it('answers 421 to a foreign Host, for reads and deletes alike, and keeps the mail', async () => {
+    await send({ to: 'kept@example.test', subject: 'kept', text: 'x' })
+    expect(await withHost('evil.example:8025')).toBe(421)
+    expect(await withHost('evil.example', 'DELETE')).toBe(421)
+    expect(await withHost('localhost.evil.example:8025', 'GET', '/api/v1/info')).toBe(421)
+    expect((await json<MessagesPage>('GET', '/api/v1/messages')).total).toBe(1)
+  })
+
+  it('serves the loopback names on any port, and the names MP_ALLOWED_HOSTS adds', async () => {
+    for (const host of ['127.0.0.1:8025', 'localhost:49153', '[::1]:8025']) {
+      expect(await withHost(host)).toBe(200)
+    }
+    expect(await withHost('catcher:8025')).toBe(421)
+    const aliased = await startCatcher({ allowedHosts: 'catcher' })
+    try {
+      const status = await withHost('catcher:8025', 'GET', '/livez', aliased.httpPort)
+      expect(status).toBe(200)
+    } finally {
+      await aliased.close()
     }
   })
 })

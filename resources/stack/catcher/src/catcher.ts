@@ -14,6 +14,8 @@ export interface CatcherOptions {
   maxMessages?: number
   maxMessageBytes?: number
   chaos?: ChaosTriggers
+  /** Host names the HTTP side answers besides the loopback names (MP_ALLOWED_HOSTS). */
+  allowedHosts?: string
   onStored?: SmtpOptions['onStored']
   onRejected?: SmtpOptions['onRejected']
 }
@@ -47,7 +49,13 @@ export async function startCatcher(options: CatcherOptions = {}): Promise<Catche
     ...(options.onStored === undefined ? {} : { onStored: options.onStored }),
     ...(options.onRejected === undefined ? {} : { onRejected: options.onRejected }),
   })
-  const http = createHttpServer({ store, chaos, stats, startedAt: Date.now() })
+  const http = createHttpServer({
+    store,
+    chaos,
+    stats,
+    startedAt: Date.now(),
+    ...(options.allowedHosts === undefined ? {} : { allowedHosts: options.allowedHosts }),
+  })
 
   const smtpPort = await listen(smtp.server, options.smtpHost ?? '127.0.0.1', options.smtpPort ?? 0)
   const httpPort = await listen(http, options.httpHost ?? '127.0.0.1', options.httpPort ?? 0).catch(

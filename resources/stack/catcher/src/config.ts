@@ -10,6 +10,8 @@ export interface CatcherConfig {
   maxMessages: number
   maxMessageBytes: number
   chaos: ChaosTriggers
+  /** Mailpit's MP_ALLOWED_HOSTS: Host names answered besides the loopback names. */
+  allowedHosts: string
 }
 
 type Env = Record<string, string | undefined>
@@ -46,6 +48,7 @@ export function readConfig(env: Env = process.env): CatcherConfig {
     httpHost: http.host,
     httpPort: http.port,
     maxMessages: positiveInteger(env, 'MP_MAX_MESSAGES', DEFAULT_MAX_MESSAGES),
+    allowedHosts: env.MP_ALLOWED_HOSTS ?? '',
     maxMessageBytes: sizeMb * 2 ** 20,
     chaos:
       triggers === undefined || triggers.trim() === ''

@@ -1,5 +1,10 @@
 // The HTTP side: the part of Mailpit's API (/api/v1) and health routes that MailDock uses.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import {
+  allowedHostNames,
+  isAllowedHost,
+  misdirectedMessage,
+} from '../../../../shared/allowed-host'
 import { ChaosError, parseTriggers, type Chaos } from './chaos'
 import type { SmtpStats } from './smtp'
 import { summarize, type MessageStore, type StoredMessage } from './store'
@@ -13,6 +18,8 @@ export interface HttpOptions {
   chaos: Chaos
   stats: SmtpStats
   startedAt: number
+  /** Host names answered besides the loopback names, as Mailpit's MP_ALLOWED_HOSTS. */
+  allowedHosts?: string
 }
 
 class HttpError extends Error {
@@ -48,6 +55,14 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
     return JSON.parse(text) as unknown
   } catch {
     throw new HttpError(400, 'invalid JSON body')
+  }
+}
+
+function decodeId(raw: string): string {
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    throw new HttpError(400, 'invalid message id')
   }
 }
 
@@ -96,8 +111,13 @@ function idsToDelete(body: unknown): string[] | undefined {
 
 export function createHttpServer(options: HttpOptions): Server {
   const { store, chaos, stats } = options
+  const allowedHosts = allowedHostNames(options.allowedHosts)
 
   const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    if (!isAllowedHost(request.headers.host, allowedHosts)) {
+      response.setHeader('connection', 'close')
+      return sendText(response, 421, misdirectedMessage(request.headers.host))
+    }
     const url = new URL(request.url ?? '/', 'http://catcher')
     const method = request.method ?? 'GET'
     const path = url.pathname.replace(/\/+$/, '') || '/'
@@ -148,7 +168,7 @@ export function createHttpServer(options: HttpOptions): Server {
     }
     const messageRoute = /^\/api\/v1\/message\/([^/]+)(\/raw)?$/.exec(path)
     if (messageRoute !== null && method === 'GET') {
-      const message = store.get(decodeURIComponent(messageRoute[1] ?? ''))
+      const message = store.get(decodeId(messageRoute[1] ?? ''))
       if (message === undefined) throw new HttpError(404, 'message not found')
       if (messageRoute[2] !== undefined) {
         response.writeHead(200, { 'content-type': 'message/rfc822' })
