@@ -2,8 +2,8 @@
 // broker image: it turns the container healthy and leaves no line in the broker's log.
 import Docker from 'dockerode'
 import { afterAll, describe, expect, it } from 'vitest'
-import { definitionWith } from './test-fixtures'
-import { eventually } from './test-helpers'
+import { definitionWith } from '../../../test/support/stack-fixtures'
+import { eventually } from '../../../test/support/stack'
 
 const docker = new Docker()
 const SECOND_NS = 1_000_000_000
