@@ -1,5 +1,7 @@
 // The catcher in-process: real SMTP (nodemailer) in, Mailpit-shaped JSON out over real HTTP.
-import { request as httpRequest } from 'node:http'
+import { once } from 'node:events'
+import { createServer, request as httpRequest } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import nodemailer, { type SendMailOptions } from 'nodemailer'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startCatcher, type Catcher } from './catcher'
@@ -203,6 +205,114 @@ describe('catcher', () => {
     expect(info.Messages).toBe(1)
     expect(info.RuntimeStats.SMTPAccepted).toBeGreaterThan(0)
     expect((await call('GET', '/api/v1/nothing')).status).toBe(404)
+  })
+})
+
+describe('catcher search, tags, parts and checks', () => {
+  it('searches by recipient, subject word and tag (X-Tags), newest first', async () => {
+    await send({
+      to: 'ann@example.test',
+      subject: 'Spring sale',
+      text: 'a',
+      headers: { 'X-Tags': 'promo, spring' },
+    })
+    await send({ to: 'bob@example.test', subject: 'Invoice 42', text: 'b' })
+    await send({ to: 'ann@example.test', subject: 'Invoice 43', text: 'c' })
+    const search = (query: string) =>
+      json<MessagesPage & { messages_count: number }>(
+        'GET',
+        `/api/v1/search?query=${encodeURIComponent(query)}`,
+      )
+    expect((await search('to:ann@example.test')).messages.map((m) => m.Subject)).toEqual([
+      'Invoice 43',
+      'Spring sale',
+    ])
+    expect((await search('subject:invoice -to:bob')).messages.map((m) => m.Subject)).toEqual([
+      'Invoice 43',
+    ])
+    const tagged = await search('tag:promo')
+    expect(tagged).toMatchObject({ total: 3, messages_count: 1, count: 1 })
+    expect(tagged.messages[0]).toMatchObject({ Subject: 'Spring sale', Tags: ['promo', 'spring'] })
+    expect((await call('GET', '/api/v1/search')).status).toBe(400)
+
+    const info = await json<{ Tags: Record<string, number> }>('GET', '/api/v1/info')
+    expect(info.Tags).toEqual({ promo: 1, spring: 1 })
+    const id = tagged.messages[0]?.ID ?? ''
+    expect(await (await call('PUT', '/api/v1/tags', { Tags: ['done'], IDs: [id] })).text()).toBe(
+      'ok',
+    )
+    expect(await json('GET', '/api/v1/tags')).toEqual(['done'])
+
+    expect((await call('DELETE', '/api/v1/search?query=subject:invoice')).status).toBe(200)
+    expect(
+      (await json<MessagesPage>('GET', '/api/v1/messages')).messages.map((m) => m.Subject),
+    ).toEqual(['Spring sale'])
+  })
+
+  it('serves headers, the HTML and text views and attachments', async () => {
+    await send({
+      to: 'ann@example.test',
+      subject: 'Parts',
+      text: 'the text',
+      html: '<div style="display:flex"><script>alert(1)</script>hi</div>',
+      headers: { 'X-MailDock-Id': 'email-1' },
+      attachments: [{ filename: 'note.txt', content: 'attached words', contentType: 'text/plain' }],
+    })
+    const [summary] = (await json<MessagesPage>('GET', '/api/v1/messages')).messages
+    const id = summary?.ID ?? ''
+    const headers = await json<Record<string, string[]>>('GET', `/api/v1/message/${id}/headers`)
+    expect(headers['X-Maildock-Id']).toEqual(['email-1'])
+    expect(headers.Subject).toEqual(['Parts'])
+    expect(await (await call('GET', `/view/${id}.html`)).text()).toContain('display:flex')
+    expect((await (await call('GET', `/view/${id}.txt`)).text()).trim()).toBe('the text')
+    const message = await json<{ Attachments: { PartID: string; FileName: string }[] }>(
+      'GET',
+      `/api/v1/message/${id}`,
+    )
+    expect(message.Attachments).toMatchObject([{ FileName: 'note.txt' }])
+    const part = await call('GET', `/api/v1/message/${id}/part/${message.Attachments[0]?.PartID}`)
+    expect(await part.text()).toBe('attached words')
+    expect((await call('GET', `/api/v1/message/${id}/part/99`)).status).toBe(404)
+
+    const check = await json<{ Total: { Tests: number }; Warnings: { Slug: string }[] }>(
+      'GET',
+      `/api/v1/message/${id}/html-check`,
+    )
+    expect(check.Warnings.map((warning) => warning.Slug).sort()).toEqual([
+      'css-display-flex',
+      'html-script',
+    ])
+    expect(check.Total.Tests).toBeGreaterThan(0)
+  })
+
+  it('checks links on request (loopback server: one good, one missing)', async () => {
+    const server = createServer((request, response) => {
+      response.writeHead(request.url === '/ok' ? 200 : 404)
+      response.end()
+    })
+    server.listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      await send({
+        to: 'a@example.test',
+        subject: 'Links',
+        text: `see ${base}/ok`,
+        html: `<a href="${base}/gone">x</a>`,
+      })
+      const [summary] = (await json<MessagesPage>('GET', '/api/v1/messages')).messages
+      const result = await json<{ Errors: number; Links: { URL: string; StatusCode: number }[] }>(
+        'GET',
+        `/api/v1/message/${summary?.ID}/link-check`,
+      )
+      expect(result.Errors).toBe(1)
+      expect(result.Links.map((link) => [link.URL, link.StatusCode]).sort()).toEqual([
+        [`${base}/gone`, 404],
+        [`${base}/ok`, 200],
+      ])
+    } finally {
+      server.close()
+    }
   })
 })
 

@@ -7,6 +7,8 @@ import {
 } from '../../../../shared/allowed-host'
 import { ChaosError, parseTriggers, type Chaos } from './chaos'
 import type { SmtpStats } from './smtp'
+import { htmlCheck, linkCheck } from './checks'
+import { matcher } from './search'
 import { summarize, type MessageStore, type StoredMessage } from './store'
 
 export const CATCHER_VERSION = '1.0.0'
@@ -58,14 +60,6 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   }
 }
 
-function decodeId(raw: string): string {
-  try {
-    return decodeURIComponent(raw)
-  } catch {
-    throw new HttpError(400, 'invalid message id')
-  }
-}
-
 function nonNegativeInteger(value: string | null, fallback: number): number {
   if (value === null || value === '') return fallback
   const number = Number(value)
@@ -87,7 +81,7 @@ function messageBody(message: StoredMessage) {
     Subject: message.Subject,
     ListUnsubscribe: { Header: '', Links: [], Errors: '', HeaderPost: '' },
     Date: message.Date ?? message.Created,
-    Tags: [],
+    Tags: message.Tags,
     Username: message.Username,
     Text: message.Text,
     HTML: message.HTML,
@@ -97,22 +91,251 @@ function messageBody(message: StoredMessage) {
   }
 }
 
-function idsToDelete(body: unknown): string[] | undefined {
+function decodeId(raw: string): string {
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    throw new HttpError(400, 'invalid message id')
+  }
+}
+
+/** A list of strings from a JSON body field, matched case-insensitively as Go's encoding/json does. */
+function stringList(body: unknown, field: string): string[] | undefined {
   if (body === undefined || body === null) return undefined
   if (typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'invalid body')
-  const entry = Object.entries(body).find(([key]) => key.toLowerCase() === 'ids')
-  if (entry === undefined) return undefined
-  const ids: unknown = entry[1]
-  if (!Array.isArray(ids) || !ids.every((id): id is string => typeof id === 'string')) {
-    throw new HttpError(400, 'IDs must be an array of strings')
+  const entry = Object.entries(body).find(([key]) => key.toLowerCase() === field.toLowerCase())
+  if (entry === undefined || entry[1] === null) return undefined
+  const list: unknown = entry[1]
+  if (!Array.isArray(list) || !list.every((item): item is string => typeof item === 'string')) {
+    throw new HttpError(400, `${field} must be an array of strings`)
   }
-  return ids.length === 0 ? undefined : ids
+  return list
+}
+
+function idsToDelete(body: unknown): string[] | undefined {
+  const ids = stringList(body, 'IDs')
+  return ids === undefined || ids.length === 0 ? undefined : ids
+}
+
+interface Request {
+  url: URL
+  match: RegExpExecArray
+  request: IncomingMessage
+  response: ServerResponse
+}
+
+type Handler = (request: Request) => Promise<void> | void
+
+interface Route {
+  method: string
+  path: RegExp
+  handler: Handler
+}
+
+/** Mailpit's list answer (GET /api/v1/messages and /api/v1/search). */
+function listAnswer(store: MessageStore, url: URL, found: StoredMessage[] | undefined) {
+  const start = nonNegativeInteger(url.searchParams.get('start'), 0)
+  const limit = nonNegativeInteger(url.searchParams.get('limit'), DEFAULT_PAGE_SIZE)
+  const messages = (
+    found === undefined ? store.page(start, limit) : found.slice(start, start + limit)
+  ).map(summarize)
+  return {
+    total: store.size,
+    unread: store.unread,
+    count: messages.length,
+    messages_count: found === undefined ? store.size : found.length,
+    start,
+    tags: Object.keys(store.tagCounts()),
+    messages,
+  }
+}
+
+function searchResults(store: MessageStore, url: URL): StoredMessage[] {
+  const query = url.searchParams.get('query') ?? ''
+  if (query.trim() === '') throw new HttpError(400, 'no search query')
+  return store.filter(matcher(query))
+}
+
+function sendBytes(response: ServerResponse, type: string, bytes: Buffer | string): void {
+  response.writeHead(200, { 'content-type': type })
+  response.end(bytes)
+}
+
+function infoAnswer(options: HttpOptions) {
+  const { store, stats } = options
+  return {
+    Version: `maildock-catcher ${CATCHER_VERSION}`,
+    LatestVersion: '',
+    Database: 'memory',
+    DatabaseSize: 0,
+    Messages: store.size,
+    Unread: store.unread,
+    Tags: store.tagCounts(),
+    RuntimeStats: {
+      Uptime: Math.round((Date.now() - options.startedAt) / 1000),
+      Memory: process.memoryUsage().rss,
+      MessagesDeleted: store.deletedCount,
+      SMTPAccepted: stats.accepted,
+      SMTPAcceptedSize: stats.acceptedBytes,
+      SMTPRejected: stats.rejected,
+      SMTPIgnored: 0,
+    },
+  }
+}
+
+const json =
+  (handler: (request: Request) => unknown): Handler =>
+  async (request) =>
+    sendJson(request.response, 200, await handler(request))
+
+const ok =
+  (handler: (request: Request) => unknown): Handler =>
+  async (request) => {
+    await handler(request)
+    sendText(request.response, 200, 'ok')
+  }
+
+function mailboxRoutes(options: HttpOptions): Route[] {
+  const { store, chaos } = options
+  return [
+    { method: 'GET', path: /^\/(livez|readyz)$/, handler: ok(() => undefined) },
+    { method: 'GET', path: /^\/api\/v1\/info$/, handler: json(() => infoAnswer(options)) },
+    {
+      method: 'GET',
+      path: /^\/api\/v1\/messages$/,
+      handler: json(({ url }) => listAnswer(store, url, undefined)),
+    },
+    {
+      method: 'DELETE',
+      path: /^\/api\/v1\/messages$/,
+      handler: ok(async ({ request }) => store.delete(idsToDelete(await readJson(request)))),
+    },
+    {
+      method: 'PUT',
+      path: /^\/api\/v1\/messages$/,
+      handler: ok(async ({ request }) => {
+        const body = await readJson(request)
+        const read = (body as { Read?: unknown } | undefined)?.Read === true
+        const ids = stringList(body, 'IDs') ?? []
+        for (const found of ids.length === 0
+          ? store.filter(() => true)
+          : ids.map((i) => store.get(i))) {
+          if (found !== undefined) found.Read = read
+        }
+      }),
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/v1\/search$/,
+      handler: json(({ url }) => listAnswer(store, url, searchResults(store, url))),
+    },
+    {
+      method: 'DELETE',
+      path: /^\/api\/v1\/search$/,
+      handler: ok(({ url }) => store.delete(searchResults(store, url).map((m) => m.ID))),
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/v1\/tags$/,
+      handler: json(() => Object.keys(store.tagCounts())),
+    },
+    {
+      method: 'PUT',
+      path: /^\/api\/v1\/tags$/,
+      handler: ok(async ({ request }) => {
+        const body = await readJson(request)
+        store.setTags(stringList(body, 'IDs') ?? [], stringList(body, 'Tags') ?? [])
+      }),
+    },
+    { method: 'GET', path: /^\/api\/v1\/chaos$/, handler: json(() => chaos.get()) },
+    {
+      method: 'PUT',
+      path: /^\/api\/v1\/chaos$/,
+      handler: json(async ({ request }) =>
+        chaos.set(parseTriggers((await readJson(request)) ?? {})),
+      ),
+    },
+  ]
+}
+
+function messageRoutes(store: MessageStore): Route[] {
+  const message = ({ match }: Request): StoredMessage => {
+    const found = store.get(decodeId(match[1] ?? ''))
+    if (found === undefined) throw new HttpError(404, 'message not found')
+    return found
+  }
+  const id = '([^/]+)'
+  return [
+    {
+      method: 'GET',
+      path: new RegExp(`^/api/v1/message/${id}$`),
+      handler: json((request) => {
+        const found = message(request)
+        found.Read = true
+        return messageBody(found)
+      }),
+    },
+    {
+      method: 'GET',
+      path: new RegExp(`^/api/v1/message/${id}/headers$`),
+      handler: json((request) => message(request).Headers),
+    },
+    {
+      method: 'GET',
+      path: new RegExp(`^/api/v1/message/${id}/raw$`),
+      handler: (request) =>
+        sendBytes(request.response, 'text/plain; charset=utf-8', message(request).Raw),
+    },
+    {
+      method: 'GET',
+      path: new RegExp(`^/api/v1/message/${id}/part/([^/]+)$`),
+      handler: (request) => {
+        const found = message(request)
+        const partId = decodeId(request.match[2] ?? '')
+        const info = [...found.Attachments, ...found.Inline].find((part) => part.PartID === partId)
+        const content = found.Parts[partId]
+        if (info === undefined || content === undefined) throw new HttpError(404, 'part not found')
+        sendBytes(request.response, info.ContentType || 'application/octet-stream', content)
+      },
+    },
+    {
+      method: 'GET',
+      path: new RegExp(`^/api/v1/message/${id}/html-check$`),
+      handler: json((request) => {
+        const found = message(request)
+        if (found.HTML === '') throw new HttpError(400, 'message does not contain HTML')
+        return htmlCheck(found.HTML)
+      }),
+    },
+    {
+      method: 'GET',
+      path: new RegExp(`^/api/v1/message/${id}/link-check$`),
+      handler: json((request) => {
+        const found = message(request)
+        return linkCheck(found.HTML, found.Text, request.url.searchParams.get('follow') === 'true')
+      }),
+    },
+    {
+      method: 'GET',
+      path: /^\/view\/([^/]+)\.html$/,
+      handler: (request) => {
+        const found = message(request)
+        if (found.HTML === '') throw new HttpError(404, 'message does not contain HTML')
+        sendBytes(request.response, 'text/html; charset=utf-8', found.HTML)
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/view\/([^/]+)\.txt$/,
+      handler: (request) =>
+        sendBytes(request.response, 'text/plain; charset=utf-8', message(request).Text),
+    },
+  ]
 }
 
 export function createHttpServer(options: HttpOptions): Server {
-  const { store, chaos, stats } = options
+  const table = [...mailboxRoutes(options), ...messageRoutes(options.store)]
   const allowedHosts = allowedHostNames(options.allowedHosts)
-
   const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (!isAllowedHost(request.headers.host, allowedHosts)) {
       response.setHeader('connection', 'close')
@@ -121,61 +344,11 @@ export function createHttpServer(options: HttpOptions): Server {
     const url = new URL(request.url ?? '/', 'http://catcher')
     const method = request.method ?? 'GET'
     const path = url.pathname.replace(/\/+$/, '') || '/'
-
-    if (path === '/livez' || path === '/readyz') return sendText(response, 200, 'ok')
-    if (path === '/api/v1/info' && method === 'GET') {
-      return sendJson(response, 200, {
-        Version: `maildock-catcher ${CATCHER_VERSION}`,
-        LatestVersion: '',
-        Database: 'memory',
-        DatabaseSize: 0,
-        Messages: store.size,
-        Unread: store.unread,
-        Tags: {},
-        RuntimeStats: {
-          Uptime: Math.round((Date.now() - options.startedAt) / 1000),
-          Memory: process.memoryUsage().rss,
-          MessagesDeleted: store.deletedCount,
-          SMTPAccepted: stats.accepted,
-          SMTPAcceptedSize: stats.acceptedBytes,
-          SMTPRejected: stats.rejected,
-          SMTPIgnored: 0,
-        },
-      })
-    }
-    if (path === '/api/v1/messages' && method === 'GET') {
-      const start = nonNegativeInteger(url.searchParams.get('start'), 0)
-      const limit = nonNegativeInteger(url.searchParams.get('limit'), DEFAULT_PAGE_SIZE)
-      const messages = store.page(start, limit).map(summarize)
-      return sendJson(response, 200, {
-        total: store.size,
-        unread: store.unread,
-        count: messages.length,
-        messages_count: store.size,
-        start,
-        tags: [],
-        messages,
-      })
-    }
-    if (path === '/api/v1/messages' && method === 'DELETE') {
-      store.delete(idsToDelete(await readJson(request)))
-      return sendText(response, 200, 'ok')
-    }
-    if (path === '/api/v1/chaos' && method === 'GET') return sendJson(response, 200, chaos.get())
-    if (path === '/api/v1/chaos' && method === 'PUT') {
-      const body = (await readJson(request)) ?? {}
-      return sendJson(response, 200, chaos.set(parseTriggers(body)))
-    }
-    const messageRoute = /^\/api\/v1\/message\/([^/]+)(\/raw)?$/.exec(path)
-    if (messageRoute !== null && method === 'GET') {
-      const message = store.get(decodeId(messageRoute[1] ?? ''))
-      if (message === undefined) throw new HttpError(404, 'message not found')
-      if (messageRoute[2] !== undefined) {
-        response.writeHead(200, { 'content-type': 'message/rfc822' })
-        return void response.end(message.Raw)
-      }
-      message.Read = true
-      return sendJson(response, 200, messageBody(message))
+    for (const entry of table) {
+      const match = entry.path.exec(path)
+      if (match === null) continue
+      if (entry.method !== method) continue
+      return entry.handler({ url, match, request, response })
     }
     throw new HttpError(404, `not found: ${method} ${path}`)
   }

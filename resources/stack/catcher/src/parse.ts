@@ -1,7 +1,7 @@
 // Turns a received message and its SMTP envelope into what the store keeps, the way Mailpit
 // reports it: envelope recipients missing from To and Cc are listed as Bcc.
 import { simpleParser, type AddressObject } from 'mailparser'
-import type { AttachmentInfo, CaughtMessage, MailAddress } from './store'
+import { normalizeTags, type AttachmentInfo, type CaughtMessage, type MailAddress } from './store'
 
 export interface Envelope {
   mailFrom: string
@@ -33,6 +33,34 @@ function isValidDate(date: Date | undefined): date is Date {
   return date !== undefined && !Number.isNaN(date.getTime())
 }
 
+/** Go's canonical MIME header key, as Mailpit answers: `x-maildock-id` -> `X-Maildock-Id`. */
+export function canonicalHeaderKey(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/(^|-)([a-z])/g, (_whole, dash: string, letter: string) => dash + letter.toUpperCase())
+}
+
+/** The header block as canonical name -> values, unfolded. */
+function headerMap(lines: readonly { key: string; line: string }[]): Record<string, string[]> {
+  const headers: Record<string, string[]> = {}
+  for (const { key, line } of lines) {
+    const colon = line.indexOf(':')
+    if (colon <= 0) continue
+    const name = canonicalHeaderKey(key)
+    const value = line
+      .slice(colon + 1)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim()
+    ;(headers[name] ??= []).push(value)
+  }
+  return headers
+}
+
+/** Mailpit reads tags from the X-Tags header: a comma-separated list. */
+function tagsOf(headers: Record<string, string[]>): string[] {
+  return normalizeTags((headers['X-Tags'] ?? []).flatMap((value) => value.split(',')))
+}
+
 export async function parseMessage(raw: Buffer, envelope: Envelope): Promise<CaughtMessage> {
   const parsed = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true })
   const to = addresses(parsed.to)
@@ -53,6 +81,7 @@ export async function parseMessage(raw: Buffer, envelope: Envelope): Promise<Cau
     ContentID: stripAngles(attachment.cid),
     Size: attachment.size,
   }))
+  const headers = headerMap(parsed.headerLines)
   return {
     MessageID: stripAngles(parsed.messageId),
     From: from ?? (envelope.mailFrom === '' ? null : { Name: '', Address: envelope.mailFrom }),
@@ -69,6 +98,11 @@ export async function parseMessage(raw: Buffer, envelope: Envelope): Promise<Cau
     Inline: attachments.filter((_, index) => parsed.attachments[index]?.related === true),
     Attachments: attachments.filter((_, index) => parsed.attachments[index]?.related !== true),
     Username: envelope.username,
+    Headers: headers,
+    Tags: tagsOf(headers),
+    Parts: Object.fromEntries(
+      parsed.attachments.map((attachment, index) => [String(index + 1), attachment.content]),
+    ),
     Raw: raw,
   }
 }

@@ -18,6 +18,9 @@ function caught(subject: string): CaughtMessage {
     Inline: [],
     Attachments: [],
     Username: '',
+    Headers: {},
+    Tags: [],
+    Parts: {},
     Raw: Buffer.from(subject),
   }
 }

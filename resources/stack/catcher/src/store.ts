@@ -31,6 +31,12 @@ export interface CaughtMessage {
   Inline: AttachmentInfo[]
   Attachments: AttachmentInfo[]
   Username: string
+  /** Header name (as first written) -> its values, in order, as Mailpit's /headers answers. */
+  Headers: Record<string, string[]>
+  /** Mailpit tags: from the X-Tags header, or set with PUT /api/v1/tags. */
+  Tags: string[]
+  /** PartID -> the decoded content of each attachment and inline part. */
+  Parts: Record<string, Buffer>
   Raw: Buffer
 }
 
@@ -81,7 +87,7 @@ export function summarize(message: StoredMessage): MessageSummary {
     Subject: message.Subject,
     Created: message.Created,
     Username: message.Username,
-    Tags: [],
+    Tags: [...message.Tags],
     Size: message.Size,
     Attachments: message.Attachments.length,
     Snippet: snippet(message.Text),
@@ -142,6 +148,37 @@ export class MessageStore {
     return this.messages.slice(Math.max(0, end - limit), end).reverse()
   }
 
+  /** Every message `keep` accepts, newest first. */
+  filter(keep: (message: StoredMessage) => boolean): StoredMessage[] {
+    const found: StoredMessage[] = []
+    for (let index = this.messages.length - 1; index >= 0; index -= 1) {
+      const message = this.messages[index]
+      if (message !== undefined && keep(message)) found.push(message)
+    }
+    return found
+  }
+
+  /** Each tag in use and how many messages carry it, sorted by name. */
+  tagCounts(): Record<string, number> {
+    const counts = new Map<string, number>()
+    for (const message of this.messages) {
+      for (const tag of message.Tags) counts.set(tag, (counts.get(tag) ?? 0) + 1)
+    }
+    return Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b)))
+  }
+
+  /** Replaces the tags of the given messages (Mailpit's PUT /api/v1/tags); returns how many. */
+  setTags(ids: readonly string[], tags: readonly string[]): number {
+    let count = 0
+    for (const id of ids) {
+      const message = this.byId.get(id)
+      if (message === undefined) continue
+      message.Tags = normalizeTags(tags)
+      count += 1
+    }
+    return count
+  }
+
   /** Deletes the given ids (unknown ones are ignored), or everything; returns how many went. */
   delete(ids?: readonly string[]): number {
     if (ids === undefined) {
@@ -160,4 +197,14 @@ export class MessageStore {
     this.deleted += doomed.size
     return doomed.size
   }
+}
+
+/** Mailpit's tag rules, simplified: trimmed, no duplicates (case-insensitive), sorted. */
+export function normalizeTags(tags: Iterable<string>): string[] {
+  const byKey = new Map<string, string>()
+  for (const raw of tags) {
+    const tag = raw.trim().replace(/\s+/g, ' ').slice(0, 100)
+    if (tag !== '' && !byKey.has(tag.toLowerCase())) byKey.set(tag.toLowerCase(), tag)
+  }
+  return [...byKey.values()].sort((a, b) => a.localeCompare(b))
 }
