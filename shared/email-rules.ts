@@ -66,3 +66,21 @@ export const subjectSchema = headerTextSchema(998)
 export const displayNameSchema = headerTextSchema(256)
 
 export const MAX_RECIPIENTS = 100
+
+/** An email must say something: a subject, a text body or an HTML body (not only spaces). */
+export function hasContent(email: { subject: string; text: string; html?: string | undefined }) {
+  return [email.subject, email.text, email.html ?? ''].some((part) => part.trim() !== '')
+}
+export const BLANK_EMAIL_ERROR = 'has neither a subject nor a body (text or html)'
+
+/** Mailpit tags (the X-Tags header): a bulk send tags its emails with the send's name. */
+export const tagSchema = z
+  .string({ error: typeError('must be a string') })
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .max(100, { error: 'is longer than 100 characters' })
+  .refine((tag) => !/[\r\n,]/.test(tag), { error: 'must not contain a comma, CR or LF' })
+export const MAX_TAGS = 10
+export const tagsSchema = z
+  .array(tagSchema)
+  .max(MAX_TAGS, { error: `has more than ${MAX_TAGS} tags` })

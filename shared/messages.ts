@@ -2,10 +2,13 @@
 // exchange and queue names, routing keys, message schemas and the topology declaration.
 import { z } from 'zod'
 import {
+  BLANK_EMAIL_ERROR,
   emailAddressSchema,
   emailIdSchema,
+  hasContent,
   MAX_RECIPIENTS,
   subjectSchema,
+  tagsSchema,
   typeError,
 } from './email-rules'
 
@@ -84,11 +87,13 @@ export const sendEmailInputSchema = z
     subject: subjectSchema,
     text: z.string({ error: typeError('must be a string') }),
     html: z.string({ error: typeError('must be a string') }).optional(),
+    tags: tagsSchema.optional(),
   })
   .strict()
   .refine((input) => countRecipients(input) <= MAX_RECIPIENTS, {
     error: `has more than ${MAX_RECIPIENTS} recipients in to, cc and bcc`,
   })
+  .refine(hasContent, { error: BLANK_EMAIL_ERROR })
 export type SendEmailInput = z.infer<typeof sendEmailInputSchema>
 
 /** The original stack's `POST /send` body. */
@@ -99,6 +104,9 @@ export const legacySendInputSchema = z
     body: z.string({ error: typeError('must be a string') }),
   })
   .strict()
+  .refine((input) => hasContent({ subject: input.subject, text: input.body }), {
+    error: BLANK_EMAIL_ERROR,
+  })
 export type LegacySendInput = z.infer<typeof legacySendInputSchema>
 
 function countRecipients(input: { to: string[]; cc?: string[]; bcc?: string[] }): number {
@@ -117,6 +125,7 @@ export const emailRequestSchema = z.object({
   subject: subjectSchema,
   text: z.string(),
   html: z.string().optional(),
+  tags: tagsSchema.optional(),
   createdAt: z.iso.datetime(),
 })
 export type EmailRequest = z.infer<typeof emailRequestSchema>

@@ -1,13 +1,17 @@
 import { z } from 'zod'
 import {
+  BLANK_EMAIL_ERROR,
   emailAddressSchema,
   idempotencyKeySchema,
+  hasContent,
   MAX_RECIPIENTS,
   subjectSchema,
+  tagSchema,
+  tagsSchema,
 } from '../email-rules'
 import { channel, event } from './define'
 
-export { emailAddressSchema, MAX_RECIPIENTS, subjectSchema }
+export { BLANK_EMAIL_ERROR, emailAddressSchema, hasContent, MAX_RECIPIENTS, subjectSchema }
 
 /*
  * Composing and sending emails through the stack's HTTP API, templates, bulk sends from CSV, and
@@ -39,8 +43,10 @@ export const composeSchema = z
     subject: subjectSchema,
     text: z.string(),
     html: z.string().optional(),
+    tags: tagsSchema.optional(),
   })
   .strict()
+  .refine(hasContent, { error: BLANK_EMAIL_ERROR, path: ['subject'] })
   .refine((email) => email.to.length + email.cc.length + email.bcc.length <= MAX_RECIPIENTS, {
     error: `has more than ${MAX_RECIPIENTS} recipients in to, cc and bcc`,
   })
@@ -245,6 +251,8 @@ export const mailChannels = {
       csv: z.string().max(MAX_CSV_BYTES),
       mapping: csvMappingSchema,
       template: draftTemplate,
+      /** The send's name, carried by each email as a catcher tag; default: the batch id. */
+      name: tagSchema.optional(),
     }),
     bulkSendProgressSchema,
   ),

@@ -24,6 +24,7 @@ interface SendOptions {
   ccColumn?: string
   bccColumn?: string
   json?: boolean
+  name?: string
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
@@ -46,10 +47,27 @@ function variables(pairs: string[]): Record<string, string> {
   return values
 }
 
-function body(options: SendOptions): { subject: string; text: string; html?: string } {
+type Template = { subject: string; text: string; html?: string }
+
+function body(options: SendOptions): Template {
   const text = options.textFile !== undefined ? readText(options.textFile) : (options.text ?? '')
   const html = options.htmlFile === undefined ? undefined : readText(options.htmlFile)
   return { subject: options.subject ?? '', text, ...(html === undefined ? {} : { html }) }
+}
+
+/** CSV columns named subject, text and html are the templates for what no option gives. */
+export function csvTemplate(options: SendOptions, columns: readonly string[]): Template {
+  const given = body(options)
+  const column = (name: string): string | undefined =>
+    columns.includes(name) ? `{{${name}}}` : undefined
+  const text =
+    options.text === undefined && options.textFile === undefined ? column('text') : undefined
+  const html = options.htmlFile === undefined ? column('html') : undefined
+  return {
+    subject: options.subject ?? column('subject') ?? '',
+    text: text ?? given.text,
+    ...(html !== undefined ? { html } : given.html === undefined ? {} : { html: given.html }),
+  }
 }
 
 /** `maildock send`: one email from the options, or one per row of a CSV file. */
@@ -70,6 +88,7 @@ export function registerSendCommand(program: Command, core: () => Core): void {
     .option('--to-column <name>', 'CSV column holding the recipients (default: guessed)')
     .option('--cc-column <name>', 'CSV column holding cc recipients')
     .option('--bcc-column <name>', 'CSV column holding bcc recipients')
+    .option('--name <name>', 'name of a CSV send, tagged on each email (default: its batch id)')
     .option('--json', 'print the result as JSON')
     .action(async (options: SendOptions) => {
       if (options.csv !== undefined) await sendCsv(core(), options)
@@ -120,7 +139,8 @@ async function sendCsv(core: Core, options: SendOptions): Promise<void> {
   const started = await call(core, 'mail:bulk-start', {
     csv,
     mapping: { to, ...(cc === undefined ? {} : { cc }), ...(bcc === undefined ? {} : { bcc }) },
-    template: body(options),
+    template: csvTemplate(options, preview.columns),
+    ...(options.name === undefined ? {} : { name: options.name }),
   })
   const interactive = process.stderr.isTTY && options.json !== true
   let last: BulkSendProgress = started

@@ -99,6 +99,23 @@ describe('BulkSender', () => {
     ).toThrow('The template uses {{city}}, which is not a column')
   })
 
+  it('refuses a template with neither a subject nor a body, and tags each email with the name', async () => {
+    const sent: Compose[] = []
+    const sender = new BulkSender({
+      send: (email, key) => {
+        sent.push(email)
+        return Promise.resolve({ id: key, acceptedAt: 0 })
+      },
+    })
+    const csv = csvWith(['a@x.org,A,1'])
+    expect(() => sender.start({ csv, mapping, template: { subject: ' ', text: '' } })).toThrow(
+      'has neither a subject nor a body',
+    )
+    expect(sent).toEqual([])
+    await finished(sender, sender.start({ csv, mapping, template, name: 'spring' }).batchId)
+    expect(sent[0]?.tags).toEqual(['spring'])
+  })
+
   it('cancels the rows not sent yet', async () => {
     let release = () => {}
     const gate = new Promise<void>((resolve) => {

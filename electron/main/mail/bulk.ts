@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import {
+  BLANK_EMAIL_ERROR,
+  hasContent,
   MaildockError,
   templateVariables,
   type BulkSendProgress,
@@ -16,6 +18,8 @@ export interface BulkInput {
   csv: string
   mapping: CsvMapping
   template: { subject: string; text: string; html?: string | undefined }
+  /** The send's name: every email of the batch carries it as a tag (X-Tags). Default: its id. */
+  name?: string | undefined
 }
 
 export interface BulkOptions {
@@ -66,6 +70,12 @@ export class BulkSender {
       )
     }
     if (parsed.rows.length === 0) throw new MaildockError('INVALID_INPUT', 'The CSV has no rows')
+    if (!hasContent(input.template)) {
+      throw new MaildockError(
+        'INVALID_INPUT',
+        `The template ${BLANK_EMAIL_ERROR}: give a subject or a body, or CSV columns named subject, text or html`,
+      )
+    }
 
     const batchId = `b${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
     const rows: BulkSendRow[] = []
@@ -94,6 +104,7 @@ export class BulkSender {
         subject: filled.subject,
         text: filled.text,
         ...(filled.html === undefined ? {} : { html: filled.html }),
+        tags: [input.name ?? batchId],
       })
       if (!checked.ok) {
         invalid(checked.error)

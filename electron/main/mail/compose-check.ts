@@ -11,6 +11,7 @@ export function checkEmail(draft: {
   subject: string
   text: string
   html?: string | undefined
+  tags?: string[]
 }): Checked {
   const parsed = composeSchema.safeParse(draft)
   return parsed.success

@@ -88,11 +88,26 @@ describe('ComposeForm validation', { timeout: 20_000 }, () => {
       },
     })
     await userEvent.type(toField(), 'ann@example.org ')
+    await userEvent.type(screen.getByTestId('compose-subject'), 'Hi')
     await userEvent.click(screen.getByTestId('compose-send'))
     expect(await screen.findByTestId('send-error')).toHaveTextContent(
       'is not reachable (connection refused',
     )
     expect(screen.queryByTestId('sent-id')).not.toBeInTheDocument()
+  })
+
+  it('refuses an email with neither a subject nor a body before anything is sent', async () => {
+    let sent = 0
+    setup({
+      'mail:send': () => {
+        sent += 1
+        return { id: 'never', acceptedAt: 0 }
+      },
+    })
+    await userEvent.type(toField(), 'ann@example.org ')
+    await userEvent.click(screen.getByTestId('compose-send'))
+    expect(await screen.findByText(/Write a subject or a body/)).toBeInTheDocument()
+    expect(sent).toBe(0)
   })
 
   it('follows the sent email to "sent" as its events arrive', async () => {
@@ -105,6 +120,7 @@ describe('ComposeForm validation', { timeout: 20_000 }, () => {
       },
     })
     await userEvent.type(toField(), 'ann@example.org ')
+    await userEvent.type(screen.getByTestId('compose-subject'), 'Hi')
     await userEvent.click(screen.getByTestId('compose-send'))
     expect(await screen.findByTestId('sent-id')).toHaveTextContent('e-42')
     const email = {

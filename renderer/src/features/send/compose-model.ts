@@ -1,4 +1,5 @@
 import {
+  BLANK_EMAIL_ERROR,
   composeSchema,
   emailAddressSchema,
   emailJsonBytes,
@@ -82,6 +83,8 @@ export function checkDraft(draft: Draft): DraftCheck {
       const field = issue.path[0]
       if (field === 'to' || field === 'cc' || field === 'bcc') {
         if (issue.path.length === 1) errors[field] ??= capitalize(issue.message)
+      } else if (field === 'subject' && issue.message === BLANK_EMAIL_ERROR) {
+        errors.subject ??= 'Write a subject or a body: an email with neither is not sent'
       } else if (field === 'subject') {
         errors.subject ??= `Subject ${issue.message}`
       } else if (field === 'text' && bytes > MAX_EMAIL_BYTES) {

@@ -34,6 +34,7 @@ export function toEmailRequest(input: SendEmailInput, id: string, now = new Date
     subject: input.subject,
     text: input.text,
     ...(input.html === undefined ? {} : { html: input.html }),
+    ...(input.tags === undefined || input.tags.length === 0 ? {} : { tags: input.tags }),
     createdAt: now.toISOString(),
   }
 }

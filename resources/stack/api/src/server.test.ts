@@ -138,6 +138,26 @@ describe('POST /send (the original shape)', () => {
     expect(published[0]).toMatchObject({ to: ['ada@example.com'], subject: 'Hi', text: 'Text' })
   })
 
+  it('refuses an email with neither a subject nor a body (400), on both routes', async () => {
+    const blank = await post('/emails', { to: 'ada@example.com', subject: ' ', text: '' })
+    expect(blank.statusCode).toBe(400)
+    expect(blank.json().message).toContain('has neither a subject nor a body')
+    const legacy = await post('/send', { toaddr: 'ada@example.com', subject: '', body: '' })
+    expect(legacy.statusCode).toBe(400)
+    expect(published).toEqual([])
+  })
+
+  it('passes tags on to the emailer', async () => {
+    const response = await post('/emails', {
+      to: 'a@example.com',
+      subject: 'T',
+      text: '',
+      tags: ['spring'],
+    })
+    expect(response.statusCode).toBe(202)
+    expect(published[0]?.tags).toEqual(['spring'])
+  })
+
   it('names what is missing', async () => {
     const response = await post('/send', { toaddr: 'ada@example.com' })
     expect(response.json().message).toBe('subject: is required; body: is required')

@@ -25,7 +25,10 @@ export function toMailOptions(request: EmailRequest, config: SmtpConfig): SendMa
     ...(request.html === undefined ? {} : { html: request.html }),
     messageId: `<${request.id}@${config.messageIdDomain}>`,
     date: new Date(request.createdAt),
-    headers: { 'X-MailDock-Id': request.id },
+    headers: {
+      'X-MailDock-Id': request.id,
+      ...(request.tags === undefined ? {} : { 'X-Tags': request.tags.join(', ') }),
+    },
     disableFileAccess: true,
     disableUrlAccess: true,
   }
