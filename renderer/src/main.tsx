@@ -7,7 +7,7 @@ import '@mantine/notifications/styles.css'
 import { App } from './app/App'
 import { EngineStatusProvider } from './features/engine/engine-status'
 import { ClientProvider, connectClient } from './transport/client'
-import { theme } from './ui/theme'
+import { cssVariablesResolver, theme } from './ui/theme'
 
 const client = connectClient()
 // The token has done its job (the server set a cookie); keep it out of the address bar and history.
@@ -17,7 +17,11 @@ if (new URLSearchParams(window.location.search).has('token')) {
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="auto">
+    <MantineProvider
+      theme={theme}
+      cssVariablesResolver={cssVariablesResolver}
+      defaultColorScheme="auto"
+    >
       <Notifications position="bottom-right" />
       <ClientProvider client={client}>
         <EngineStatusProvider>

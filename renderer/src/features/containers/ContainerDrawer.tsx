@@ -46,7 +46,6 @@ export function ContainerDrawer({
           <Text fw={600}>Container</Text>
         )
       }
-      aria-label="Container details"
     >
       {id !== null && (
         <>

@@ -166,6 +166,7 @@ export function ContainerLogs({ id }: { id: string }) {
           value={streams}
           onChange={(value) => setStreams(value)}
           data={['all', 'stdout', 'stderr']}
+          role="radiogroup"
           aria-label="Streams"
         />
         <Switch

@@ -267,6 +267,7 @@ export function ContainersPanel() {
             { value: 'all', label: 'All' },
             { value: 'running', label: 'Running' },
           ]}
+          role="radiogroup"
           aria-label="Which containers"
         />
         <Switch

@@ -49,6 +49,7 @@ export function LogsFilters({
       <Group gap="xs" wrap="wrap" align="flex-end">
         <SegmentedControl
           size="xs"
+          role="radiogroup"
           aria-label="Time range"
           data={ranges}
           value={value.range}

@@ -86,6 +86,8 @@ export function StoreBadge({
     <Popover width={340} position="bottom-end" withArrow onOpen={open}>
       <Popover.Target>
         <Badge
+          component="button"
+          type="button"
           variant="light"
           color={color}
           ff="monospace"

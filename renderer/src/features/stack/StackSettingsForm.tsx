@@ -184,6 +184,7 @@ function SettingsEditor({
         <Stack gap="sm">
           <SegmentedControl
             w="fit-content"
+            role="radiogroup"
             aria-label="Deliver to"
             value={form.smtp.relay ? 'relay' : 'catcher'}
             disabled={info('smtp.host').locked}
