@@ -3,17 +3,7 @@ import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 
-const restrict = (...patterns) => ['error', { patterns }]
-const noElectron = {
-  group: ['electron'],
-  message: 'Only electron/main/app/ and the preload may import electron.',
-}
-const noNode = { group: ['node:*'], message: 'The renderer runs in a browser: no Node modules.' }
-const noMainFromOutside = {
-  group: ['**/electron/main/**', '**/electron/preload/**'],
-  message: 'Only main may import main code.',
-}
-const noRenderer = { group: ['**/renderer/**'], message: 'Nothing imports the renderer.' }
+// Which room may import which is written once, in .dependency-cruiser.cjs (npm run lint).
 
 export default tseslint.config(
   {
@@ -63,37 +53,6 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': restrict(noElectron, noNode, noMainFromOutside, {
-        group: ['**/shared/messages*'],
-        message: 'The renderer uses shared/contract only.',
-      }),
-    },
-  },
-  {
-    files: ['electron/preload/**/*.ts'],
-    rules: {
-      'no-restricted-imports': restrict(noNode, noRenderer, {
-        group: ['**/electron/main/**'],
-        message: 'The preload uses shared/contract only.',
-      }),
-    },
-  },
-  {
-    files: ['electron/main/**/*.ts'],
-    ignores: ['electron/main/app/**'],
-    rules: { 'no-restricted-imports': restrict(noElectron, noRenderer) },
-  },
-  {
-    files: ['shared/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict(noElectron, noRenderer, noMainFromOutside) },
-  },
-  {
-    files: ['resources/stack/**/*.ts'],
-    rules: {
-      'no-restricted-imports': restrict(noElectron, noRenderer, noMainFromOutside, {
-        group: ['**/shared/contract/**', '**/shared/contract'],
-        message: 'Stack services share only shared/messages with the app.',
-      }),
     },
   },
 )

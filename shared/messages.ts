@@ -12,7 +12,7 @@ import {
   typeError,
 } from './email-rules'
 
-export { emailAddressSchema, emailIdSchema, MAX_RECIPIENTS, subjectSchema } from './email-rules'
+export { emailIdSchema } from './email-rules'
 
 export const WIRE_VERSION = 1
 
@@ -194,7 +194,6 @@ export const outcomeEventSchema = z.discriminatedUnion('type', [
   }),
 ])
 export type OutcomeEvent = z.infer<typeof outcomeEventSchema>
-export type OutcomeEventOf<T extends OutcomeEventType> = Extract<OutcomeEvent, { type: T }>
 
 export function outcomeEventId(emailId: string, type: OutcomeEventType, attemptNo?: number) {
   return type === 'retrying' ? `${emailId}.${type}.${attemptNo ?? 0}` : `${emailId}.${type}`

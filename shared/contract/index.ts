@@ -46,9 +46,6 @@ export type ChannelOutput<C extends ChannelName> = z.output<Channels[C]['output'
 export type EventInput<E extends EventName> = z.input<Events[E]['input']>
 export type EventData<E extends EventName> = z.output<Events[E]['data']>
 
-export const channelNames = Object.keys(channels) as ChannelName[]
-export const eventNames = Object.keys(events) as EventName[]
-
 export const isChannelName = (name: unknown): name is ChannelName =>
   typeof name === 'string' && Object.hasOwn(channels, name)
 export const isEventName = (name: unknown): name is EventName =>

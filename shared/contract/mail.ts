@@ -55,7 +55,6 @@ export const composeSchema = z
     path: ['text'],
   })
 export type Compose = z.output<typeof composeSchema>
-export type ComposeInput = z.input<typeof composeSchema>
 
 // ----- templates: {{variable}} -----
 

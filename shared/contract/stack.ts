@@ -168,7 +168,6 @@ export const stackServiceStateSchema = z.enum([
   'missing',
   'disabled',
 ])
-export type StackServiceState = z.infer<typeof stackServiceStateSchema>
 
 export const stackServiceStatusSchema = z.object({
   service: stackServiceSchema,
@@ -234,7 +233,6 @@ export const stackStepKindSchema = z.enum(stackStepKinds)
 export type StackStepKind = z.infer<typeof stackStepKindSchema>
 
 export const stackStepStateSchema = z.enum(['pending', 'running', 'done', 'failed', 'skipped'])
-export type StackStepState = z.infer<typeof stackStepStateSchema>
 
 export const stackStepSchema = z.object({
   id: z.string(),

@@ -1,4 +1,3 @@
-import { MaildockError } from '../../../shared/contract'
 /**
  * Where the running stack can be reached from the app. The stack module fills it from its settings
  * and secrets (published ports, generated broker credentials); tests fill it from their own stack.
@@ -45,21 +44,4 @@ export function managementUrlFor(amqpUrl: string, port: number): string {
   url.username = amqp.username
   url.password = amqp.password
   return url.toString().replace(/\/$/, '')
-}
-
-/**
- * Until the stack module provides them: MAILDOCK_API_URL and MAILDOCK_AMQP_URL (and optionally
- * MAILDOCK_BROKER_MANAGEMENT_URL) from the environment, else a clear UNAVAILABLE.
- */
-export function envEndpointsSource(env: NodeJS.ProcessEnv): EndpointsSource {
-  return () => {
-    const endpoints = endpointsFromEnv(env)
-    if (endpoints !== undefined) return Promise.resolve(endpoints)
-    return Promise.reject(
-      new MaildockError(
-        'UNAVAILABLE',
-        'The stack is not set up yet: start it from the Stack panel (or set MAILDOCK_API_URL and MAILDOCK_AMQP_URL)',
-      ),
-    )
-  }
 }

@@ -16,4 +16,3 @@ export const clientFrame = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('unsubscribe'), id: z.union([z.string(), z.number()]) }),
 ])
-export type ClientFrame = z.infer<typeof clientFrame>

@@ -7,5 +7,5 @@ export {
   writeSecretsFile,
   type SecretStore,
 } from './secrets'
-export { SMTP_PASSWORD_ENV } from './setting-fields'
+export { EXTRA_LABELS_ENV, SMTP_PASSWORD_ENV } from './setting-fields'
 export { StackSettingsStore, type LoadedSettings } from './stack-settings'

@@ -13,7 +13,12 @@ import {
 } from '../../../shared/contract'
 import type { StackEndpoints } from '../broker'
 import { type EngineMonitor, toMaildockError } from '../docker'
-import { type SecretStore, StackSettingsStore, type LoadedSettings } from '../settings'
+import {
+  EXTRA_LABELS_ENV,
+  type SecretStore,
+  StackSettingsStore,
+  type LoadedSettings,
+} from '../settings'
 import { applyPlan } from './apply'
 import { exportCompose } from './compose'
 import { configHash, type ImageRef } from './container-spec'
@@ -100,7 +105,7 @@ export class StackManager {
     )
     const settings =
       replicas === undefined ? loaded.settings : { ...loaded.settings, emailerReplicas: replicas }
-    const labels = parseLabels(this.options.env.MAILDOCK_STACK_LABELS)
+    const labels = parseLabels(this.options.env[EXTRA_LABELS_ENV])
     return {
       loaded,
       definition: defineStack(settings, credentials.credentials, labels),
@@ -118,7 +123,7 @@ export class StackManager {
     const definition = defineStack(
       loaded.settings,
       { brokerUser: BROKER_USER, brokerPassword: password ?? '', smtpPassword: smtp },
-      parseLabels(env.MAILDOCK_STACK_LABELS),
+      parseLabels(env[EXTRA_LABELS_ENV]),
     )
     if (password === undefined) return { definition, hashes: new Map() }
     const images = await resolveImages({ docker: this.docker, definition, stackDir: this.stackDir })
