@@ -41,6 +41,20 @@ export function headerTextSchema(max: number) {
     })
 }
 
+/** Control characters other than tab, CR and LF, and DEL. */
+// eslint-disable-next-line no-control-regex
+const BODY_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
+
+/** Text over several lines (a body, a template, a CSV): line breaks, tabs and printable text. */
+export function multiLineTextSchema(max: number) {
+  return z
+    .string({ error: typeError('must be a string') })
+    .max(max, { error: `is longer than ${max} characters` })
+    .refine((value) => !BODY_CONTROL.test(value) && wellFormedUnicode(value), {
+      error: 'must not contain control characters other than tab and line breaks',
+    })
+}
+
 export const emailAddressSchema = z
   .string({ error: typeError('must be a string') })
   .max(254, { error: 'is longer than 254 characters' })

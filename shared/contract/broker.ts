@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { MAX_NAME } from './bounds'
 import { channel, event } from './define'
 
 /*
@@ -100,7 +101,7 @@ export const deadLetterSchema = z.object({
 })
 export type DeadLetter = z.infer<typeof deadLetterSchema>
 
-const keys = z.array(z.string().min(1)).min(1).max(10_000)
+const keys = z.array(z.string().min(1).max(MAX_NAME)).min(1).max(10_000)
 
 export const deadLetterActionSchema = z.object({
   /** Keys acted on. */
@@ -111,10 +112,8 @@ export const deadLetterActionSchema = z.object({
 export type DeadLetterAction = z.infer<typeof deadLetterActionSchema>
 
 export const brokerChannels = {
-  'broker:status': channel(z.object({}).strict(), brokerConnectionSchema),
   /** Connect now instead of waiting for the next backoff step. */
   'broker:reconnect': channel(z.object({}).strict(), brokerConnectionSchema),
-  'broker:overview': channel(z.object({}).strict(), brokerOverviewSchema),
   'broker:dead-letters': channel(
     z.object({ limit: z.number().int().min(1).max(5_000).default(500) }).strict(),
     z.object({ total: z.number().int(), messages: z.array(deadLetterSchema) }),

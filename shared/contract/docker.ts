@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { channel, event } from './define'
+import { boundedRecord, boundedString, MAX_ITEMS, MAX_PATH, MAX_TEXT, nameString } from './bounds'
 import { endpointSchema, engineStatusSchema } from './engine'
 import { errorPayload } from './errors'
 
@@ -8,10 +9,11 @@ import { errorPayload } from './errors'
  * and log streams. Times are milliseconds since the epoch unless named otherwise; sizes are bytes.
  */
 
-const id = z.string().min(1)
+const id = nameString()
 const labels = z.record(z.string(), z.string())
+const labelsInput = boundedRecord()
 /** `key` or `key=value`, as `docker ps --filter label=...` takes them. */
-const labelFilter = z.array(z.string().min(1))
+const labelFilter = z.array(nameString(MAX_TEXT)).max(50)
 const ok = z.object({ ok: z.literal(true) })
 
 // ----- engine endpoint setting -----
@@ -91,11 +93,11 @@ export const containerListInput = z
     /** Stopped ones too (default true). */
     all: z.boolean().default(true),
     /** Substring of the name. */
-    name: z.string().optional(),
+    name: boundedString().optional(),
     /** Substring of the image reference. */
-    image: z.string().optional(),
+    image: boundedString().optional(),
     label: labelFilter.optional(),
-    status: z.array(containerStateSchema).optional(),
+    status: z.array(containerStateSchema).max(containerStates.length).optional(),
   })
   .strict()
 
@@ -173,40 +175,6 @@ export const containerDetailSchema = z.object({
   group: containerGroupSchema.nullable(),
 })
 export type ContainerDetail = z.infer<typeof containerDetailSchema>
-
-export const containerCreateInput = z
-  .object({
-    image: z.string().min(1),
-    name: z.string().optional(),
-    command: z.array(z.string()).optional(),
-    env: z.record(z.string(), z.string()).optional(),
-    labels: labels.optional(),
-    /** Published ports; hostPort omitted lets the engine pick one. Bound to 127.0.0.1 unless hostIp says otherwise. */
-    ports: z
-      .array(
-        z.object({
-          containerPort: z.number().int().min(1).max(65535),
-          protocol: z.enum(['tcp', 'udp']).default('tcp'),
-          hostPort: z.number().int().min(0).max(65535).optional(),
-          hostIp: z.string().default('127.0.0.1'),
-        }),
-      )
-      .optional(),
-    network: z.string().optional(),
-    /** Named volumes or host paths: `{ source, destination }`. */
-    mounts: z
-      .array(
-        z.object({
-          source: z.string(),
-          destination: z.string(),
-          readOnly: z.boolean().default(false),
-        }),
-      )
-      .optional(),
-    tty: z.boolean().default(false),
-    start: z.boolean().default(true),
-  })
-  .strict()
 
 export const containerActions = [
   'start',
@@ -345,14 +313,20 @@ export const buildInput = z
   .object({
     /** A folder on this machine (honours .dockerignore) or a tar archive (optionally compressed). */
     context: z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('folder'), path: z.string().min(1) }),
-      z.object({ kind: z.literal('archive'), path: z.string().min(1) }),
+      z.object({ kind: z.literal('folder'), path: nameString(MAX_PATH) }).strict(),
+      z.object({ kind: z.literal('archive'), path: nameString(MAX_PATH) }).strict(),
     ]),
     /** Path of the Dockerfile inside the context (default Dockerfile). */
-    dockerfile: z.string().optional(),
-    tags: z.array(z.string().min(1)).default([]),
-    buildArgs: z.record(z.string(), z.string()).optional(),
-    labels: labels.optional(),
+    dockerfile: z
+      .string()
+      .max(MAX_PATH)
+      .refine((path) => !path.startsWith('/') && !path.split(/[\\/]/).includes('..'), {
+        error: 'must be a path inside the build context',
+      })
+      .optional(),
+    tags: z.array(nameString()).max(20).default([]),
+    buildArgs: boundedRecord().optional(),
+    labels: labelsInput.optional(),
     noCache: z.boolean().default(false),
   })
   .strict()
@@ -403,13 +377,13 @@ export type NetworkDetail = z.infer<typeof networkDetailSchema>
 
 export const networkCreateInput = z
   .object({
-    name: z.string().min(1),
-    driver: z.string().default('bridge'),
-    subnet: z.string().optional(),
-    gateway: z.string().optional(),
+    name: nameString(),
+    driver: nameString(64).default('bridge'),
+    subnet: nameString(64).optional(),
+    gateway: nameString(64).optional(),
     internal: z.boolean().default(false),
     attachable: z.boolean().default(false),
-    labels: labels.optional(),
+    labels: labelsInput.optional(),
   })
   .strict()
 
@@ -434,10 +408,9 @@ export const volumeDetailSchema = volumeSummarySchema.extend({
 
 export const volumeCreateInput = z
   .object({
-    name: z.string().optional(),
-    driver: z.string().default('local'),
-    labels: labels.optional(),
-    driverOptions: z.record(z.string(), z.string()).optional(),
+    name: boundedString().optional(),
+    driver: nameString(64).default('local'),
+    labels: labelsInput.optional(),
   })
   .strict()
 
@@ -467,36 +440,35 @@ export type DockerEventBatch = z.infer<typeof dockerEventBatchSchema>
 // ----- the contract -----
 
 const empty = z.object({}).strict()
-const nameInput = z.object({ name: z.string().min(1) }).strict()
+const nameInput = z.object({ name: nameString() }).strict()
 const pruneInput = z.object({ label: labelFilter.optional() }).strict()
 
 export const dockerChannels = {
   'engine:endpoints': channel(empty, endpointsSchema),
   /** Use this address from now on and remember it; null goes back to automatic discovery. */
   'engine:set-endpoint': channel(
-    z.object({ address: z.string().min(1).nullable() }).strict(),
+    z.object({ address: nameString(MAX_PATH).nullable() }).strict(),
     engineStatusSchema,
   ),
 
   'containers:list': channel(containerListInput, containerListSchema),
   'containers:inspect': channel(z.object({ id }).strict(), containerDetailSchema),
-  'containers:create': channel(
-    containerCreateInput,
-    z.object({ id: z.string(), warnings: z.array(z.string()) }),
-  ),
   'containers:start': channel(z.object({ id }).strict(), ok),
   'containers:stop': channel(stopInput, ok),
   'containers:restart': channel(stopInput, ok),
   'containers:pause': channel(z.object({ id }).strict(), ok),
   'containers:unpause': channel(z.object({ id }).strict(), ok),
-  'containers:kill': channel(z.object({ id, signal: z.string().default('SIGKILL') }).strict(), ok),
+  'containers:kill': channel(
+    z.object({ id, signal: z.string().max(16).default('SIGKILL') }).strict(),
+    ok,
+  ),
   /** Refuses a running container unless force (CONFLICT); volumes also removes its anonymous volumes. */
   'containers:remove': channel(removeInput, ok),
   /** One action on a selection; each container succeeds or fails on its own. */
   'containers:bulk': channel(
     z
       .object({
-        ids: z.array(id).min(1),
+        ids: z.array(id).min(1).max(MAX_ITEMS),
         action: containerActionSchema,
         force: z.boolean().default(false),
         volumes: z.boolean().default(false),
@@ -516,7 +488,7 @@ export const dockerChannels = {
   ),
   /** Adds `repo:tag` to an image. */
   'images:tag': channel(
-    z.object({ id, repo: z.string().min(1), tag: z.string().default('latest') }).strict(),
+    z.object({ id, repo: nameString(), tag: nameString(128).default('latest') }).strict(),
     ok,
   ),
   'images:remove': channel(
@@ -541,7 +513,7 @@ export const dockerChannels = {
   'networks:inspect': channel(z.object({ id }).strict(), networkDetailSchema),
   'networks:create': channel(networkCreateInput, networkSummarySchema),
   'networks:connect': channel(
-    z.object({ id, container: id, aliases: z.array(z.string()).optional() }).strict(),
+    z.object({ id, container: id, aliases: z.array(nameString()).max(20).optional() }).strict(),
     ok,
   ),
   'networks:disconnect': channel(
@@ -558,7 +530,7 @@ export const dockerChannels = {
   'volumes:inspect': channel(nameInput, volumeDetailSchema),
   'volumes:create': channel(volumeCreateInput, volumeSummarySchema),
   'volumes:remove': channel(
-    z.object({ name: z.string().min(1), force: z.boolean().default(false) }).strict(),
+    z.object({ name: nameString(), force: z.boolean().default(false) }).strict(),
     ok,
   ),
   /** Removes volumes no container uses. */
@@ -568,7 +540,9 @@ export const dockerChannels = {
 export const dockerEvents = {
   /** The engine's event stream, batched (~100 ms); survives engine restarts with engine events. */
   'docker:event': event(
-    z.object({ types: z.array(z.enum(dockerEventTypes)).optional() }).strict(),
+    z
+      .object({ types: z.array(z.enum(dockerEventTypes)).max(dockerEventTypes.length).optional() })
+      .strict(),
     dockerEventBatchSchema,
   ),
   /** Log lines, batched every ~50 ms and bounded; unsubscribe to stop (the request is aborted). */
@@ -576,7 +550,7 @@ export const dockerEvents = {
   /** One sample per second while subscribed. */
   'containers:stats': event(z.object({ id }).strict(), containerStatsSchema),
   /** Pull progress snapshots; unsubscribe cancels the pull. Ends after the snapshot with done. */
-  'images:pull': event(z.object({ ref: z.string().min(1) }).strict(), pullProgressSchema),
+  'images:pull': event(z.object({ ref: nameString(512) }).strict(), pullProgressSchema),
   /** Build output; unsubscribe cancels the build. Ends after the batch with done. */
   'images:build': event(buildInput, buildOutputSchema),
 }

@@ -8,6 +8,7 @@ import { mailChannels, mailEvents } from './mail'
 import { stackChannels, stackEvents } from './stack'
 
 export * from './define'
+export * from './bounds'
 export * from './errors'
 export * from './engine'
 export * from './docker'

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { MAX_NAME } from './bounds'
 import { channel, event } from './define'
 
 /*
@@ -53,12 +54,12 @@ export const logQuerySchema = z
   .object({
     /** Full text: words, "phrases", prefix*, AND/OR/NOT; broken syntax is searched as plain text. */
     text: trimmed.max(2000).optional(),
-    services: z.array(z.string().min(1)).max(50).optional(),
+    services: z.array(z.string().min(1).max(MAX_NAME)).max(50).optional(),
     /** Container names (lines only). */
-    containers: z.array(z.string().min(1)).max(50).optional(),
-    levels: z.array(logLevelSchema).optional(),
-    statuses: z.array(mailStatusSchema).optional(),
-    sources: z.array(logSourceSchema).optional(),
+    containers: z.array(z.string().min(1).max(MAX_NAME)).max(50).optional(),
+    levels: z.array(logLevelSchema).max(20).optional(),
+    statuses: z.array(mailStatusSchema).max(20).optional(),
+    sources: z.array(logSourceSchema).max(20).optional(),
     /** An address (case-insensitive), or `@domain` for every address there. */
     recipient: trimmed.max(254).optional(),
     emailId: trimmed.max(128).optional(),
@@ -247,9 +248,9 @@ export type TailLine = z.infer<typeof tailLineSchema>
 export const logTailInput = z
   .object({
     /** Stack services (the `maildock.service` label); with neither filter, every stack container. */
-    services: z.array(z.string().min(1)).max(50).optional(),
+    services: z.array(z.string().min(1).max(MAX_NAME)).max(50).optional(),
     /** Container ids or names; containers outside the stack are followed but not stored. */
-    containers: z.array(z.string().min(1)).max(50).optional(),
+    containers: z.array(z.string().min(1).max(MAX_NAME)).max(50).optional(),
     /** Lines of history sent first (from the store, or the engine for other containers). */
     history: z.number().int().min(0).max(10_000).default(200),
   })

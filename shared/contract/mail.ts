@@ -2,16 +2,26 @@ import { z } from 'zod'
 import {
   BLANK_EMAIL_ERROR,
   emailAddressSchema,
+  headerTextSchema,
   idempotencyKeySchema,
   hasContent,
   MAX_RECIPIENTS,
+  multiLineTextSchema,
   subjectSchema,
   tagSchema,
   tagsSchema,
 } from '../email-rules'
+import { MAX_CSV_BYTES, MAX_NAME, MAX_TEMPLATE } from './bounds'
 import { channel, event } from './define'
 
-export { BLANK_EMAIL_ERROR, emailAddressSchema, hasContent, MAX_RECIPIENTS, subjectSchema }
+export {
+  BLANK_EMAIL_ERROR,
+  emailAddressSchema,
+  hasContent,
+  MAX_CSV_BYTES,
+  MAX_RECIPIENTS,
+  subjectSchema,
+}
 
 /*
  * Composing and sending emails through the stack's HTTP API, templates, bulk sends from CSV, and
@@ -41,8 +51,8 @@ export const composeSchema = z
     cc: addresses.default([]),
     bcc: addresses.default([]),
     subject: subjectSchema,
-    text: z.string(),
-    html: z.string().optional(),
+    text: z.string().max(MAX_EMAIL_BYTES),
+    html: z.string().max(MAX_EMAIL_BYTES).optional(),
     tags: tagsSchema.optional(),
   })
   .strict()
@@ -56,30 +66,55 @@ export const composeSchema = z
   })
 export type Compose = z.output<typeof composeSchema>
 
-// ----- templates: {{variable}} -----
+// ----- templates: {{variable}} (HTML-escaped in the HTML part), {{{variable}}} (raw) -----
 
-const VARIABLE = /\{\{\s*([A-Za-z0-9_][A-Za-z0-9_. -]*?)\s*\}\}/g
+const NAME = '[A-Za-z0-9_][A-Za-z0-9_. -]*?'
+const VARIABLE = new RegExp(
+  `\\{\\{\\{\\s*(${NAME})\\s*\\}\\}\\}|\\{\\{\\s*(${NAME})\\s*\\}\\}`,
+  'g',
+)
 
 /** The variable names used in the given texts, in order of first use, without repeats. */
 export function templateVariables(...texts: (string | undefined)[]): string[] {
   const names = new Set<string>()
   for (const text of texts) {
-    for (const match of (text ?? '').matchAll(VARIABLE)) names.add(match[1] ?? '')
+    for (const match of (text ?? '').matchAll(VARIABLE)) names.add(match[1] ?? match[2] ?? '')
   }
   return [...names]
 }
 
-/** Replaces each {{name}} with its value; names without a value are listed in `missing`. */
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+}
+export const escapeHtml = (value: string): string =>
+  value.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char)
+
+/**
+ * Replaces each {{name}} with its value; names without a value are listed in `missing`. With
+ * `html`, values are escaped so that a CSV cell cannot add markup; {{{name}}} puts a value in raw.
+ */
 export function fillTemplate(
   text: string,
   values: Readonly<Record<string, string>>,
+  options: { html?: boolean } = {},
 ): { text: string; missing: string[] } {
   const missing = new Set<string>()
-  const filled = text.replace(VARIABLE, (whole, name: string) => {
-    if (Object.hasOwn(values, name)) return values[name] ?? ''
-    missing.add(name)
-    return whole
-  })
+  const filled = text.replace(
+    VARIABLE,
+    (whole, raw: string | undefined, plain: string | undefined) => {
+      const name = raw ?? plain ?? ''
+      if (!Object.hasOwn(values, name)) {
+        missing.add(name)
+        return whole
+      }
+      const value = values[name] ?? ''
+      return options.html && raw === undefined ? escapeHtml(value) : value
+    },
+  )
   return { text: filled, missing: [...missing] }
 }
 
@@ -95,14 +130,16 @@ export type MailTemplate = z.infer<typeof mailTemplateSchema>
 
 // ----- CSV bulk send -----
 
-export const MAX_CSV_BYTES = 20 * 1024 * 1024
+const columnName = headerTextSchema(MAX_NAME)
 
-export const csvMappingSchema = z.object({
-  /** The column holding the recipient (one address, or several separated by , or ;). */
-  to: z.string().min(1),
-  cc: z.string().optional(),
-  bcc: z.string().optional(),
-})
+export const csvMappingSchema = z
+  .object({
+    /** The column holding the recipient (one address, or several separated by , or ;). */
+    to: columnName.min(1),
+    cc: columnName.optional(),
+    bcc: columnName.optional(),
+  })
+  .strict()
 export type CsvMapping = z.infer<typeof csvMappingSchema>
 
 export const csvPreviewSchema = z.object({
@@ -118,11 +155,10 @@ export const csvPreviewSchema = z.object({
 })
 export type CsvPreview = z.infer<typeof csvPreviewSchema>
 
-const draftTemplate = z.object({
-  subject: z.string(),
-  text: z.string(),
-  html: z.string().optional(),
-})
+const templateText = multiLineTextSchema(MAX_TEMPLATE)
+const draftTemplate = z
+  .object({ subject: subjectSchema, text: templateText, html: templateText.optional() })
+  .strict()
 
 export const bulkSendRowStatuses = [
   'pending',
@@ -224,6 +260,8 @@ export const failureAlertSchema = z.object({
 export type FailureAlert = z.infer<typeof failureAlertSchema>
 
 const emailId = z.string().min(1).max(128)
+const batchId = z.string().min(1).max(64)
+const csvText = multiLineTextSchema(MAX_CSV_BYTES)
 
 export const mailChannels = {
   /** Sends one email through the stack's API; resolves once the API confirmed it (202). */
@@ -233,30 +271,33 @@ export const mailChannels = {
   ),
   'mail:templates': channel(z.object({}).strict(), z.array(mailTemplateSchema)),
   'mail:template-save': channel(
-    mailTemplateSchema.omit({ updatedAt: true, id: true }).extend({ id: z.string().optional() }),
+    draftTemplate
+      .extend({
+        id: z.string().min(1).max(MAX_NAME).optional(),
+        name: headerTextSchema(200).min(1),
+      })
+      .strict(),
     mailTemplateSchema,
   ),
-  'mail:template-delete': channel(z.object({ id: z.string() }).strict(), z.object({})),
   'mail:csv-preview': channel(
-    z.object({
-      csv: z.string().max(MAX_CSV_BYTES),
-      rows: z.number().int().min(1).max(50).default(5),
-    }),
+    z.object({ csv: csvText, rows: z.number().int().min(1).max(50).default(5) }).strict(),
     csvPreviewSchema,
   ),
   /** Validates every row, then sends the good ones; bad rows are reported, not sent. */
   'mail:bulk-start': channel(
-    z.object({
-      csv: z.string().max(MAX_CSV_BYTES),
-      mapping: csvMappingSchema,
-      template: draftTemplate,
-      /** The send's name, carried by each email as a catcher tag; default: the batch id. */
-      name: tagSchema.optional(),
-    }),
+    z
+      .object({
+        csv: csvText,
+        mapping: csvMappingSchema,
+        template: draftTemplate,
+        /** The send's name, carried by each email as a catcher tag; default: the batch id. */
+        name: tagSchema.optional(),
+      })
+      .strict(),
     bulkSendProgressSchema,
   ),
-  'mail:bulk-result': channel(z.object({ batchId: z.string() }).strict(), bulkSendResultSchema),
-  'mail:bulk-cancel': channel(z.object({ batchId: z.string() }).strict(), bulkSendProgressSchema),
+  'mail:bulk-result': channel(z.object({ batchId }).strict(), bulkSendResultSchema),
+  'mail:bulk-cancel': channel(z.object({ batchId }).strict(), bulkSendProgressSchema),
   'mail:recent': channel(
     z
       .object({
@@ -276,7 +317,7 @@ export const mailChannels = {
 
 export const mailEvents = {
   /** A batch's progress, about ten times a second, until it is done. */
-  'mail:bulk-progress': event(z.object({ batchId: z.string() }).strict(), bulkSendProgressSchema),
+  'mail:bulk-progress': event(z.object({ batchId }).strict(), bulkSendProgressSchema),
   /** Emails whose status changed (batched), with the new counts. */
   'mail:changes': event(
     z.object({}).strict(),

@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { controlCharacterFree } from '../email-rules'
+import { MAX_NAME } from './bounds'
 import { channel, event } from './define'
 import { errorPayload } from './errors'
 
@@ -20,19 +22,46 @@ export const smtpTlsModes = ['auto', 'starttls', 'tls', 'off'] as const
 export const smtpTlsSchema = z.enum(smtpTlsModes)
 export type SmtpTlsMode = z.infer<typeof smtpTlsSchema>
 
+const imageRef = z
+  .string()
+  .min(1)
+  .max(MAX_NAME)
+  .regex(/^[^\s]+$/, 'must be an image reference without spaces')
+
+/** A host name, an IPv4 address or a bracketed IPv6 address; empty for the catcher. */
+const smtpHost = z
+  .string()
+  .max(253)
+  .regex(/^[A-Za-z0-9._-]*$|^\[[0-9A-Fa-f:.]+\]$/, {
+    error: 'must be a host name or an IP address (letters, digits, ".", "-", "_"), no spaces',
+  })
+
+const smtpUser = z
+  .string()
+  .max(MAX_NAME)
+  .refine(controlCharacterFree, { error: 'must not contain line breaks or control characters' })
+  .refine((user) => user === user.trim(), { error: 'must not start or end with a space' })
+
+/** An empty password means none: the relay is used without logging in. */
+export const smtpPasswordSchema = z
+  .string()
+  .max(1024)
+  .refine(controlCharacterFree, { error: 'must not contain line breaks or control characters' })
+
 export const stackSettingsSchema = z
   .object({
     /** Prefix of every container, network and volume; label `maildock.stack=<name>`. */
     stackName: z
       .string()
+      .max(40)
       .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be 1-40 of a-z, 0-9, "_" or "-"'),
     images: z
       .object({
-        broker: z.string().min(1),
+        broker: imageRef,
         /** Base image of the api, emailer and logger images. */
-        node: z.string().min(1),
+        node: imageRef,
         /** Any image that speaks SMTP on 1025 and serves a UI on 8025, as Mailpit does. */
-        catcher: z.string().min(1),
+        catcher: imageRef,
       })
       .strict(),
     ports: z
@@ -41,10 +70,10 @@ export const stackSettingsSchema = z
     smtp: z
       .object({
         /** Empty: deliver to the stack's own mail catcher. Else a real relay. */
-        host: z.string(),
+        host: smtpHost,
         /** null: 465 for implicit TLS, else 587 (a relay) or 1025 (the catcher). */
         port: z.number().int().min(1).max(65_535).nullable(),
-        user: z.string(),
+        user: smtpUser,
         tls: smtpTlsSchema,
       })
       .strict(),
@@ -109,7 +138,7 @@ export const stackSettingsSetInput = z
   .object({
     patch: stackSettingsPatchSchema.default({}),
     /** A new SMTP password (kept as a secret); null forgets it. */
-    smtpPassword: z.string().nullable().optional(),
+    smtpPassword: smtpPasswordSchema.nullable().optional(),
   })
   .strict()
 

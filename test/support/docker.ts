@@ -24,6 +24,7 @@ import { dockerHandlers } from '../../electron/main/docker/docker-handlers'
 import { EndpointSetting } from '../../electron/main/docker/endpoint-setting'
 import { EngineMonitor } from '../../electron/main/docker/engine'
 import { engineHandlers } from '../../electron/main/docker/engine-handlers'
+import { engineCall } from '../../electron/main/docker/errors'
 
 /* Helpers for the integration tests: the docker handlers behind a real router, on the real engine. */
 
@@ -169,6 +170,45 @@ export async function cleanupSuite(client: Docker, suite: string): Promise<void>
       .remove({ force: true })
       .catch(() => undefined)
   }
+}
+
+export interface TestContainer {
+  image: string
+  name: string
+  command?: string[]
+  env?: Record<string, string>
+  labels: Record<string, string>
+  /** Published on 127.0.0.1 on a port the engine picks. */
+  ports?: number[]
+  /** Named volumes only. */
+  mounts?: Array<{ source: string; destination: string }>
+}
+
+/** Creates and starts a container for a test (the app has no channel for this); engine errors as contract errors. */
+export async function createTestContainer(client: Docker, spec: TestContainer): Promise<string> {
+  const ports = (spec.ports ?? []).map((port) => `${port}/tcp`)
+  const container = await engineCall(() =>
+    client.createContainer({
+      Image: spec.image,
+      name: spec.name,
+      ...(spec.command ? { Cmd: spec.command } : {}),
+      Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
+      Labels: spec.labels,
+      ExposedPorts: Object.fromEntries(ports.map((key) => [key, {}])),
+      HostConfig: {
+        PortBindings: Object.fromEntries(
+          ports.map((key) => [key, [{ HostIp: '127.0.0.1', HostPort: '' }]]),
+        ),
+        Mounts: (spec.mounts ?? []).map((m) => ({
+          Type: 'volume' as const,
+          Source: m.source,
+          Target: m.destination,
+        })),
+      },
+    }),
+  )
+  await engineCall(() => container.start())
+  return container.id
 }
 
 /** A container that stops promptly on SIGTERM (sh traps it) and otherwise idles. */

@@ -7,9 +7,7 @@ import { ManagementClient } from './management'
 
 type BrokerChannels = Pick<
   ChannelHandlers,
-  | 'broker:status'
   | 'broker:reconnect'
-  | 'broker:overview'
   | 'broker:dead-letters'
   | 'broker:dead-letters-retry'
   | 'broker:dead-letters-discard'
@@ -45,9 +43,7 @@ export function brokerHandlers({ manager, endpoints }: BrokerDeps): {
 
   return {
     channels: {
-      'broker:status': () => manager.state,
       'broker:reconnect': () => manager.reconnectNow(),
-      'broker:overview': overview,
       'broker:dead-letters': ({ limit }) => listDeadLetters(session(), limit),
       'broker:dead-letters-retry': ({ keys }) => retryDeadLetters(session(), keys),
       'broker:dead-letters-discard': ({ keys }) => discardDeadLetters(session(), keys),

@@ -108,7 +108,7 @@ async function sendOne(core: Core, options: SendOptions): Promise<void> {
       `No --var for ${missing.map((n) => `{{${n}}}`).join(', ')}`,
     )
   }
-  const fill = (text: string) => fillTemplate(text, values).text
+  const fill = (text: string, html = false) => fillTemplate(text, values, { html }).text
   const accepted = await call(core, 'mail:send', {
     email: {
       to: options.to,
@@ -116,7 +116,7 @@ async function sendOne(core: Core, options: SendOptions): Promise<void> {
       bcc: options.bcc,
       subject: fill(template.subject),
       text: fill(template.text),
-      ...(template.html === undefined ? {} : { html: fill(template.html) }),
+      ...(template.html === undefined ? {} : { html: fill(template.html, true) }),
     },
     ...(options.key === undefined ? {} : { idempotencyKey: options.key }),
   })

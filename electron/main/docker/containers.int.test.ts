@@ -4,6 +4,7 @@ import {
   BASE_IMAGE,
   IDLE_COMMAND,
   cleanupSuite,
+  createTestContainer,
   docker,
   startHarness,
   subscribe,
@@ -20,13 +21,12 @@ let h: Harness
 const state = (id: string) => docker('inspect', '-f', '{{.State.Status}}', id)
 
 async function idle(name: string, extra: Record<string, string> = {}) {
-  const { id } = await h.client.call('containers:create', {
+  return createTestContainer(h.engine.client, {
     image: BASE_IMAGE,
     name: `${suite}-${name}`,
     command: IDLE_COMMAND,
     labels: { ...labels, ...extra },
   })
-  return id
 }
 
 beforeAll(async () => {
@@ -41,13 +41,13 @@ afterAll(async () => {
 
 describe('containers against the real engine', () => {
   it('creates, lists with filters and groups, and inspects with secrets masked', async () => {
-    const { id } = await h.client.call('containers:create', {
+    const id = await createTestContainer(h.engine.client, {
       image: BASE_IMAGE,
       name: `${suite}-web`,
       command: IDLE_COMMAND,
       env: { DB_PASSWORD: 'hunter2', GREETING: 'hello', AMQP_URL: 'amqp://u:pw@broker/' },
       labels: { ...labels, 'maildock.stack': suite, 'maildock.service': 'web' },
-      ports: [{ containerPort: 8080 }],
+      ports: [8080],
     })
     await idle('plain')
 
@@ -85,9 +85,11 @@ describe('containers against the real engine', () => {
   })
 
   it('refuses a name clash with a message naming the name', async () => {
-    const error = await h.client
-      .call('containers:create', { image: BASE_IMAGE, name: `${suite}-web`, labels })
-      .catch((e: unknown) => e)
+    const error = await createTestContainer(h.engine.client, {
+      image: BASE_IMAGE,
+      name: `${suite}-web`,
+      labels,
+    }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(MaildockError)
     expect(error).toMatchObject({ code: 'CONFLICT' })
     expect((error as Error).message).toContain(`The name ${suite}-web is already used by container`)
@@ -120,7 +122,7 @@ describe('containers against the real engine', () => {
   })
 
   it('refuses to remove a running container without force, then removes it with its volumes', async () => {
-    const { id } = await h.client.call('containers:create', {
+    const id = await createTestContainer(h.engine.client, {
       image: BASE_IMAGE,
       name: `${suite}-rm`,
       command: IDLE_COMMAND,

@@ -6,14 +6,12 @@ import {
   type ContainerAction,
   type ContainerDetail,
   type ContainerList,
-  type containerCreateInput,
   type containerListInput,
 } from '../../../shared/contract'
 import { groupContainers, toContainerDetail, toContainerSummary } from './container-views'
 import { engineCall, idempotent, toMaildockError } from './errors'
 
 type ListInput = z.output<typeof containerListInput>
-type CreateInput = z.output<typeof containerCreateInput>
 type Ok = { ok: true }
 
 const BULK_CONCURRENCY = 4
@@ -35,49 +33,6 @@ export async function listContainers(docker: Docker, input: ListInput): Promise<
 
 export async function inspectContainer(docker: Docker, id: string): Promise<ContainerDetail> {
   return toContainerDetail(await engineCall(() => docker.getContainer(id).inspect()))
-}
-
-export async function createContainer(
-  docker: Docker,
-  input: CreateInput,
-): Promise<{ id: string; warnings: string[] }> {
-  const exposed: Record<string, object> = {}
-  const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {}
-  for (const port of input.ports ?? []) {
-    const key = `${port.containerPort}/${port.protocol}`
-    exposed[key] = {}
-    bindings[key] = [{ HostIp: port.hostIp, HostPort: port.hostPort ? String(port.hostPort) : '' }]
-  }
-  const mounts = (input.mounts ?? []).map((m) => ({
-    Type: m.source.startsWith('/') ? ('bind' as const) : ('volume' as const),
-    Source: m.source,
-    Target: m.destination,
-    ReadOnly: m.readOnly,
-  }))
-  const container = await engineCall(() =>
-    docker.createContainer({
-      Image: input.image,
-      ...(input.name ? { name: input.name } : {}),
-      ...(input.command ? { Cmd: input.command } : {}),
-      Env: Object.entries(input.env ?? {}).map(([k, v]) => `${k}=${v}`),
-      Labels: input.labels ?? {},
-      Tty: input.tty,
-      ExposedPorts: exposed,
-      HostConfig: {
-        PortBindings: bindings,
-        Mounts: mounts,
-        ...(input.network ? { NetworkMode: input.network } : {}),
-      },
-    }),
-  )
-  if (input.start) {
-    try {
-      await container.start()
-    } catch (error) {
-      throw toMaildockError(error)
-    }
-  }
-  return { id: container.id, warnings: [] }
 }
 
 export interface ActionOptions {

@@ -75,7 +75,6 @@ export function dockerHandlers(deps: DockerDeps): {
 
       'containers:list': (input) => noticed(() => containers.listContainers(docker(), input)),
       'containers:inspect': ({ id }) => noticed(() => containers.inspectContainer(docker(), id)),
-      'containers:create': (input) => noticed(() => containers.createContainer(docker(), input)),
       'containers:start': ({ id }) => noticed(() => containers.runAction(docker(), id, 'start')),
       'containers:stop': ({ id, timeoutSeconds }) =>
         noticed(() => containers.runAction(docker(), id, 'stop', { timeoutSeconds })),

@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs'
-import { readdir, stat } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import type { Readable } from 'node:stream'
 import type Docker from 'dockerode'
 import type { z } from 'zod'
 import { MaildockError, type BuildOutput, type buildInput } from '../../../shared/contract'
 import { Batcher } from '../lib/batcher'
+import { resolveBuildContext } from './build-context'
 import { brokenStream, engineCall, isAbort, isConnectionFailure, toMaildockError } from './errors'
 import { JsonLines } from '../lib/json-lines'
 import { asReadable, settle } from '../lib/streams'
@@ -40,15 +41,9 @@ export async function listContextFiles(folder: string): Promise<string[]> {
 async function contextOf(
   input: BuildInput,
 ): Promise<Readable | { context: string; src: string[] }> {
-  const { path, kind } = input.context
-  const info = await stat(path).catch(() => undefined)
-  if (!info) throw new MaildockError('NOT_FOUND', `Nothing at ${path}: choose an existing ${kind}.`)
-  if (kind === 'folder') {
-    if (!info.isDirectory()) throw new MaildockError('INVALID_INPUT', `${path} is not a folder.`)
-    return { context: path, src: await listContextFiles(path) }
-  }
-  if (!info.isFile()) throw new MaildockError('INVALID_INPUT', `${path} is not a tar archive.`)
-  return createReadStream(path)
+  const path = await resolveBuildContext(input.context.kind, input.context.path)
+  if (input.context.kind === 'archive') return createReadStream(path)
+  return { context: path, src: await listContextFiles(path) }
 }
 
 /** Follows the builder's output: lines, the current step, the image id, the error if any. */

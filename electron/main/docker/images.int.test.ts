@@ -117,7 +117,10 @@ describe('images against the real engine', () => {
     const missing = subscribe(h.client, 'images:build', {
       context: { kind: 'folder', path: join(work, 'nope') },
     })
-    await expect(missing.finished).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    await expect(missing.finished).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('Cannot build from'),
+    })
   })
 
   it('lists images with the containers using them, inspects, shows history, tags', async () => {

@@ -3,11 +3,13 @@ import {
   BASE_IMAGE,
   IDLE_COMMAND,
   cleanupSuite,
+  createTestContainer,
   docker,
   startHarness,
   testLabels,
   uniqueSuite,
   type Harness,
+  type TestContainer,
 } from '../../../test/support/docker'
 
 const suite = uniqueSuite('netvol')
@@ -24,16 +26,14 @@ afterAll(async () => {
   await h.close()
 })
 
-const idle = async (name: string, extra: Record<string, unknown> = {}) =>
-  (
-    await h.client.call('containers:create', {
-      image: BASE_IMAGE,
-      name: `${suite}-${name}`,
-      command: IDLE_COMMAND,
-      labels,
-      ...extra,
-    })
-  ).id
+const idle = (name: string, extra: Partial<TestContainer> = {}) =>
+  createTestContainer(h.engine.client, {
+    image: BASE_IMAGE,
+    name: `${suite}-${name}`,
+    command: IDLE_COMMAND,
+    labels,
+    ...extra,
+  })
 
 describe('networks against the real engine', () => {
   it('creates with a subnet, internal flag and labels; refuses a duplicate name', async () => {

@@ -120,7 +120,6 @@ export async function createVolume(docker: Docker, input: CreateInput): Promise<
       ...(input.name ? { Name: input.name } : {}),
       Driver: input.driver,
       Labels: input.labels ?? {},
-      DriverOpts: input.driverOptions ?? {},
     }),
   )
   const raw = (await engineCall(() => volume.inspect())) as RawVolume

@@ -54,6 +54,31 @@ describe('BulkSender', () => {
     )
   })
 
+  it('escapes CSV values in the HTML part, and puts them in raw only with {{{name}}}', async () => {
+    const sent: Compose[] = []
+    const sender = new BulkSender({
+      send: (email, key) => {
+        sent.push(email)
+        return Promise.resolve({ id: key, acceptedAt: Date.now() })
+      },
+    })
+    const link = '<a href=https://evil.example>Reset</a>'
+    const started = sender.start({
+      csv: ['email,name,badge', `ann@example.org,"${link} & 'co'",<b>VIP</b>`].join('\n'),
+      mapping,
+      template: {
+        subject: 'Hi {{name}}',
+        text: 'Dear {{name}}',
+        html: '<p>Dear {{ name }}</p>{{{badge}}}',
+      },
+    })
+    await finished(sender, started.batchId)
+    expect(sent[0]?.html).toBe(
+      '<p>Dear &lt;a href=https://evil.example&gt;Reset&lt;/a&gt; &amp; &#39;co&#39;</p><b>VIP</b>',
+    )
+    expect(sent[0]?.text).toBe(`Dear ${link} & 'co'`)
+  })
+
   it('retries a row while the API is briefly unavailable, with the same key, then gives up', async () => {
     let calls = 0
     const keys = new Set<string>()

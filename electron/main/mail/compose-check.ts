@@ -40,7 +40,8 @@ export function fillAll(
 ): { ok: true; subject: string; text: string; html?: string } | { ok: false; error: string } {
   const subject = fillTemplate(template.subject, values)
   const text = fillTemplate(template.text, values)
-  const html = template.html === undefined ? undefined : fillTemplate(template.html, values)
+  const html =
+    template.html === undefined ? undefined : fillTemplate(template.html, values, { html: true })
   const missing = [...new Set([...subject.missing, ...text.missing, ...(html?.missing ?? [])])]
   if (missing.length > 0) {
     return { ok: false, error: `no value for ${missing.map((name) => `{{${name}}}`).join(', ')}` }

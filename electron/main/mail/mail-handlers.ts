@@ -12,7 +12,6 @@ type MailChannels = Pick<
   | 'mail:send'
   | 'mail:templates'
   | 'mail:template-save'
-  | 'mail:template-delete'
   | 'mail:csv-preview'
   | 'mail:bulk-start'
   | 'mail:bulk-result'
@@ -52,10 +51,6 @@ export function mailHandlers({ endpoints, tracker, bulk, templates }: MailDeps):
       },
       'mail:templates': () => templates.list(),
       'mail:template-save': (input) => templates.save(input),
-      'mail:template-delete': ({ id }) => {
-        templates.remove(id)
-        return {}
-      },
       'mail:csv-preview': ({ csv, rows }) => previewCsv(csv, rows),
       'mail:bulk-start': (input) => bulk.start(input),
       'mail:bulk-result': ({ batchId }) => bulk.result(batchId),

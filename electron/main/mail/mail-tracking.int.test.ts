@@ -7,7 +7,7 @@ import { postMany } from '../../../resources/stack/test/api-client'
 import { execText, waitFor } from '../../../resources/stack/test/docker-helpers'
 import { waitForDelivery } from '../../../resources/stack/test/expectations'
 import type { MailStack } from '../../../resources/stack/test/mail-stack'
-import { listDeadLetters, type StackEndpoints } from '../broker'
+import { listDeadLetters, ManagementClient, type StackEndpoints } from '../broker'
 import { postEmail } from './api-client'
 import { createMailServices } from './mail-services'
 import { startApp, startMailStack, tempDataDir } from '../../../test/support/mail-stack'
@@ -29,6 +29,9 @@ afterAll(async () => {
 })
 
 type App = ReturnType<typeof startApp>
+
+const managementOverview = async () =>
+  new ManagementClient((await endpoints()).managementUrl).overview()
 
 async function connected(app: App): Promise<void> {
   await waitFor(
@@ -242,14 +245,13 @@ describe("the app's mail subscription", () => {
 
   it('shows the queues from the management API', async () => {
     const app = startApp(endpoints, data.dir)
-    const ctx = { sender: { url: 't', isMainFrame: true } }
     try {
       await connected(app)
       // The management API refreshes its queue statistics every few seconds.
       const queues = await waitFor(
         'both consumers in the management API',
         async () => {
-          const overview = await app.channels['broker:overview']({}, ctx)
+          const overview = await managementOverview()
           if (overview.state !== 'ok') throw new Error(overview.error)
           const byName = new Map(overview.queues.map((queue) => [queue.name, queue]))
           const ready =
@@ -359,11 +361,10 @@ describe("the app's mail subscription", () => {
         30_000,
       )
       expect(app.manager.state.blockedReason).toBe('low on memory')
-      const ctx = { sender: { url: 't', isMainFrame: true } }
       const alarms = await waitFor(
         'the alarm in the management API',
         async () => {
-          const overview = await app.channels['broker:overview']({}, ctx)
+          const overview = await managementOverview()
           return overview.state === 'ok' && overview.alarms.length > 0 ? overview.alarms : undefined
         },
         30_000,

@@ -48,14 +48,6 @@ export class TemplateStore {
     return saved
   }
 
-  remove(id: string): void {
-    const templates = this.list()
-    if (!templates.some((template) => template.id === id)) {
-      throw new MaildockError('NOT_FOUND', `No template ${id}`)
-    }
-    this.write(templates.filter((template) => template.id !== id))
-  }
-
   private write(templates: MailTemplate[]): void {
     mkdirSync(dirname(this.file), { recursive: true })
     const temp = `${this.file}.${process.pid}.tmp`

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { escapeDollars, exportCompose } from './compose'
+import { envValue, escapeDollars, exportCompose } from './compose'
 import { CREDENTIALS, definitionWith, IMAGES } from '../../../test/support/stack-fixtures'
 import { toYaml } from './yaml'
 
@@ -86,7 +86,7 @@ describe('exportCompose', () => {
 
   it('writes secrets into the env file only when asked', () => {
     const { result } = exported(true)
-    expect(result.env).toContain(`MAILDOCK_BROKER_PASSWORD=${CREDENTIALS.brokerPassword}\n`)
+    expect(result.env).toContain(`MAILDOCK_BROKER_PASSWORD='${CREDENTIALS.brokerPassword}'\n`)
     expect(result.compose).not.toContain(CREDENTIALS.brokerPassword)
   })
 
@@ -110,6 +110,37 @@ describe('exportCompose', () => {
     })
     expect(file.services.emailer?.environment.SMTP_PASSWORD).toMatch(/^\$\{MAILDOCK_SMTP_PASS:\?/)
     expect(result.compose).not.toContain('pa$$word')
+  })
+
+  it('quotes .env values so that no value can add a line or a variable', () => {
+    const hostile = "it's\nMAILDOCK_BROKER_PASSWORD=owned\r\n# x"
+    const definition = definitionWith(
+      (s) => {
+        s.smtp = { host: 'smtp.example.com', port: 587, user: 'me', tls: 'starttls' }
+      },
+      { ...CREDENTIALS, smtpPassword: hostile },
+    )
+    const { env } = exportCompose(definition, { images, stackDir: null, includeSecrets: true })
+    const assignments = env.split('\n').filter((line) => line !== '' && !line.startsWith('#'))
+    expect(assignments.map((line) => line.split('=')[0])).toEqual([
+      'MAILDOCK_BROKER_PASSWORD',
+      'MAILDOCK_SMTP_PASS',
+    ])
+    expect(env).toContain(`MAILDOCK_SMTP_PASS="it's\\nMAILDOCK_BROKER_PASSWORD=owned\\r\\n# x"`)
+    expect(envValue('pa$$ w#rd')).toBe("'pa$$ w#rd'")
+  })
+
+  it('leaves an empty SMTP password out instead of replacing every empty string', () => {
+    const definition = definitionWith(
+      (s) => {
+        s.smtp = { host: 'smtp.example.com', port: 587, user: 'me', tls: 'starttls' }
+      },
+      { ...CREDENTIALS, smtpPassword: '' },
+    )
+    const result = exportCompose(definition, { images, stackDir: null, includeSecrets: false })
+    const file = parse(result.compose) as ComposeFile
+    expect(file.services.emailer?.environment.SMTP_HOST).toBe('smtp.example.com')
+    expect(result.compose).not.toContain('${MAILDOCK_SMTP_PASS}S')
   })
 
   it('warns when the service images are not built yet', () => {

@@ -15,13 +15,29 @@ export interface ExportOptions {
 /** Compose substitutes `$NAME`: a literal dollar is written `$$`. */
 export const escapeDollars = (value: string): string => value.replaceAll('$', '$$$$')
 
+const oneLine = (text: string): string => text.replace(/[\r\n]+/g, ' ')
+
+/**
+ * A .env value that cannot add a line: single-quoted (literal in compose v1 and v2), or
+ * double-quoted with escapes when it holds a single quote; a line break is written as \n.
+ */
+export function envValue(value: string): string {
+  if (!/['\r\n]/.test(value)) return `'${value}'`
+  const escaped = value
+    .replaceAll('\\', '\\\\')
+    .replaceAll('"', '\\"')
+    .replaceAll('\r', '\\r')
+    .replaceAll('\n', '\\n')
+  return `"${escaped}"`
+}
+
 const seconds = (value: number): string => `${value}s`
 
 function environment(spec: ServiceSpec, definition: StackDefinition): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [name, raw] of Object.entries(spec.env)) {
     let value = escapeDollars(raw)
-    for (const secret of definition.secrets) {
+    for (const secret of definition.secrets.filter((s) => s.value !== '')) {
       value = value.replaceAll(
         escapeDollars(secret.value),
         `\${${secret.variable}:?set ${secret.variable} (see the .env file MailDock exported)}`,
@@ -101,7 +117,10 @@ export function exportCompose(definition: StackDefinition, options: ExportOption
   ]
   const compose = toYaml({ version: '3.8', services, volumes }, header)
   const env = definition.secrets
-    .map((s) => `# ${s.description}\n${s.variable}=${options.includeSecrets ? s.value : ''}`)
+    .map(
+      (s) =>
+        `# ${oneLine(s.description)}\n${s.variable}=${options.includeSecrets ? envValue(s.value) : ''}`,
+    )
     .join('\n')
   return {
     compose,

@@ -32,6 +32,15 @@ export async function passwordOfRunningBroker(
   return entry === undefined ? null : entry.slice('RABBITMQ_DEFAULT_PASS='.length)
 }
 
+/** The relay password from the environment or the secret store; empty means none (null). */
+export async function loadSmtpPassword(
+  secrets: SecretStore,
+  env: NodeJS.ProcessEnv,
+): Promise<string | null> {
+  const password = env[SMTP_PASSWORD_ENV] || (await secrets.get(SMTP_PASSWORD_SECRET))
+  return password ? password : null
+}
+
 export interface CredentialsResult {
   credentials: StackCredentials
   /** Set when this call generated (or adopted) the broker password and stored it. */
@@ -58,11 +67,7 @@ export async function loadCredentials(
     stored = adopted === null ? 'generated' : 'adopted'
     await secrets.set(name, password)
   }
-  const fromEnv = env[SMTP_PASSWORD_ENV]
-  const smtpPassword =
-    fromEnv !== undefined && fromEnv !== ''
-      ? fromEnv
-      : ((await secrets.get(SMTP_PASSWORD_SECRET)) ?? null)
+  const smtpPassword = await loadSmtpPassword(secrets, env)
   return {
     credentials: { brokerUser: BROKER_USER, brokerPassword: password, smtpPassword },
     stored,

@@ -93,7 +93,7 @@ function smtpEnv(settings: StackSettings, credentials: StackCredentials): Record
   if (smtp.tls === 'tls') env.SMTP_SECURE = 'true'
   if (smtp.tls === 'starttls') env.SMTP_REQUIRE_TLS = 'true'
   if (smtp.tls === 'off') env.SMTP_IGNORE_TLS = 'true'
-  if (smtp.user !== '' && credentials.smtpPassword !== null) {
+  if (smtp.user !== '' && credentials.smtpPassword) {
     env.SMTP_USER = smtp.user
     env.SMTP_PASSWORD = credentials.smtpPassword
   }
@@ -194,7 +194,7 @@ export function defineStack(
       description: `password of the broker user ${credentials.brokerUser}`,
     },
   ]
-  if (credentials.smtpPassword !== null && settings.smtp.user !== '' && !useCatcher) {
+  if (credentials.smtpPassword && settings.smtp.user !== '' && !useCatcher) {
     secrets.push({
       variable: 'MAILDOCK_SMTP_PASS',
       value: credentials.smtpPassword,

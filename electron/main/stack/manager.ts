@@ -27,6 +27,7 @@ import {
   brokerSecretName,
   loadCredentials,
   passwordOfRunningBroker,
+  loadSmtpPassword,
   SMTP_PASSWORD_SECRET,
   type CredentialsResult,
 } from './credentials'
@@ -119,7 +120,7 @@ export class StackManager {
     const stack = loaded.settings.stackName
     const { secrets, env } = this.options
     const password = await secrets.get(brokerSecretName(stack))
-    const smtp = env.MAILDOCK_SMTP_PASS || ((await secrets.get(SMTP_PASSWORD_SECRET)) ?? null)
+    const smtp = await loadSmtpPassword(secrets, env)
     const definition = defineStack(
       loaded.settings,
       { brokerUser: BROKER_USER, brokerPassword: password ?? '', smtpPassword: smtp },
@@ -325,8 +326,7 @@ export class StackManager {
   async settingsView(loaded?: LoadedSettings): Promise<StackSettingsView> {
     const current = loaded ?? (await this.settings.load())
     const { secrets, env } = this.options
-    const smtpPasswordSet =
-      Boolean(env.MAILDOCK_SMTP_PASS) || (await secrets.get(SMTP_PASSWORD_SECRET)) !== undefined
+    const smtpPasswordSet = (await loadSmtpPassword(secrets, env)) !== null
     return { ...current, smtpPasswordSet, secrets: secrets.info }
   }
 
@@ -334,7 +334,8 @@ export class StackManager {
     patch: Parameters<StackSettingsStore['update']>[0]
     smtpPassword?: string | null | undefined
   }): Promise<StackSettingsView> {
-    if (input.smtpPassword === null) await this.options.secrets.delete(SMTP_PASSWORD_SECRET)
+    if (input.smtpPassword === null || input.smtpPassword === '')
+      await this.options.secrets.delete(SMTP_PASSWORD_SECRET)
     else if (input.smtpPassword !== undefined)
       await this.options.secrets.set(SMTP_PASSWORD_SECRET, input.smtpPassword)
     const loaded = await this.settings.update(input.patch)

@@ -67,14 +67,14 @@ export function checkDraft(draft: Draft): DraftCheck {
   if (empty.length > 0) {
     errors.variables = `No value for ${empty.map((name) => `{{${name}}}`).join(', ')}`
   }
-  const fill = (text: string) => fillTemplate(text, draft.variables).text
+  const fill = (text: string, html = false) => fillTemplate(text, draft.variables, { html }).text
   const candidate = {
     to: draft.to,
     cc: draft.cc,
     bcc: draft.bcc,
     subject: fill(draft.subject),
     text: fill(draft.text),
-    ...(draft.html === null ? {} : { html: fill(draft.html) }),
+    ...(draft.html === null ? {} : { html: fill(draft.html, true) }),
   }
   const bytes = emailJsonBytes(candidate)
   const parsed = composeSchema.safeParse(candidate)

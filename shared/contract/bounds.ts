@@ -1,0 +1,38 @@
+import { z } from 'zod'
+
+/*
+ * Upper bounds for everything a client sends: every input string, array and record is bounded so
+ * that no call can make main hold more than it needs (and the WebSocket frame limit fits them all).
+ */
+
+/** Ids, names, tags, references, label keys and values. */
+export const MAX_NAME = 256
+/** Paths on this machine. */
+export const MAX_PATH = 4096
+/** Search boxes, filters, free-text fields. */
+export const MAX_TEXT = 4096
+/** List inputs: selections, filters, keys. */
+export const MAX_ITEMS = 1000
+/** A template's text or HTML part. */
+export const MAX_TEMPLATE = 1024 * 1024
+
+/** A CSV for a bulk send, in characters. */
+export const MAX_CSV_BYTES = 20 * 1024 * 1024
+
+/**
+ * The largest WebSocket frame browser mode takes: the largest input (a bulk send: CSV and three
+ * template parts) as JSON, where a character takes at most 3 bytes in UTF-8 and an escaped quote 2.
+ */
+export const MAX_FRAME_BYTES = 3 * (MAX_CSV_BYTES + 3 * MAX_TEMPLATE) + 1024 * 1024
+
+export const boundedString = (max = MAX_NAME) => z.string().max(max)
+export const nameString = (max = MAX_NAME) => z.string().min(1).max(max)
+
+/** Key/value pairs (labels, build args) with bounded keys, values and count. */
+export const boundedRecord = (max = 200) =>
+  z
+    .record(z.string().min(1).max(MAX_NAME), z.string().max(MAX_TEXT))
+    .refine((record) => Object.keys(record).length <= max, {
+      error: `has more than ${max} entries`,
+    })
+    .meta({ maxProperties: max })

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest'
+import { channels, events, MAX_FRAME_BYTES } from '.'
+import { stackSettingsSetInput } from './stack'
+
+const accepts = (schema: { safeParse(v: unknown): { success: boolean } }, value: unknown) =>
+  schema.safeParse(value).success
+
+describe('channels with host reach', () => {
+  it('has no container create channel and no volume driver options', () => {
+    expect(Object.keys(channels)).not.toContain('containers:create')
+    expect(accepts(channels['volumes:create'].input, { name: 'v' })).toBe(true)
+    expect(
+      accepts(channels['volumes:create'].input, {
+        name: 'v',
+        driverOptions: { type: 'none', o: 'bind', device: '/' },
+      }),
+    ).toBe(false)
+  })
+
+  it('takes a Dockerfile only inside the build context', () => {
+    const build = (dockerfile: string) =>
+      accepts(events['images:build'].input, {
+        context: { kind: 'folder', path: '/home/me/app' },
+        dockerfile,
+      })
+    expect(build('docker/Dockerfile')).toBe(true)
+    expect(build('../Dockerfile')).toBe(false)
+    expect(build('/etc/passwd')).toBe(false)
+  })
+})
+
+describe('control characters', () => {
+  const email = { to: ['ann@example.org'], subject: 'Hi', text: 'Hello' }
+  const send = (subject: string) =>
+    accepts(channels['mail:send'].input, { email: { ...email, subject } })
+
+  it('refuses C0 and C1 controls but tab in subjects and names', () => {
+    expect(send('Tab\tis fine')).toBe(true)
+    for (const bad of ['\u001b]0;owned\u0007', 'a\rb', 'a\nBcc: x@y', '\u009b2J', '\u0000'])
+      expect(send(`Hi ${bad}`)).toBe(false)
+    const save = channels['mail:template-save'].input
+    expect(accepts(save, { name: 'Welcome', subject: 'Hi', text: 'x' })).toBe(true)
+    expect(accepts(save, { name: 'We\u001b[2Jlcome', subject: 'Hi', text: 'x' })).toBe(false)
+    expect(accepts(save, { name: 'Welcome', subject: 'Hi\u0085', text: 'x' })).toBe(false)
+  })
+})
+
+describe('SMTP settings', () => {
+  const smtp = (patch: Record<string, unknown>) =>
+    accepts(stackSettingsSetInput, { patch: { smtp: patch } })
+
+  it('refuses line breaks and spaces in the relay host and user', () => {
+    expect(smtp({ host: 'smtp.example.com', user: 'me@example.com' })).toBe(true)
+    expect(smtp({ host: '[2001:db8::1]' })).toBe(true)
+    expect(smtp({ host: 'smtp.example.com\r\nRCPT TO:<x@y>' })).toBe(false)
+    expect(smtp({ host: 'smtp example.com' })).toBe(false)
+    expect(smtp({ user: 'me\nMAILDOCK_X=1' })).toBe(false)
+    expect(smtp({ user: ' me' })).toBe(false)
+    expect(accepts(stackSettingsSetInput, { smtpPassword: 'pa ss' })).toBe(true)
+    expect(accepts(stackSettingsSetInput, { smtpPassword: 'pa\nss' })).toBe(false)
+  })
+})
+
+describe('frame size', () => {
+  it('fits the largest bulk send the schema accepts', () => {
+    const input = {
+      csv: '€'.repeat(20 * 1024 * 1024),
+      mapping: { to: 'email' },
+      template: { subject: 'x', text: '"'.repeat(1024 * 1024), html: '€'.repeat(1024 * 1024) },
+    }
+    expect(accepts(channels['mail:bulk-start'].input, input)).toBe(true)
+    const frame = JSON.stringify({ type: 'call', id: 1, channel: 'mail:bulk-start', input })
+    expect(new TextEncoder().encode(frame).length).toBeLessThanOrEqual(MAX_FRAME_BYTES)
+    expect(accepts(channels['mail:bulk-start'].input, { ...input, csv: 'a\u0001b' })).toBe(false)
+  }, 60_000)
+})
