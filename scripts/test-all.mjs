@@ -41,10 +41,17 @@ for (const step of steps.filter((s) => only.length === 0 || only.includes(s.name
   let counts = ''
   if (step.report && existsSync(step.report)) {
     const json = JSON.parse(readFileSync(step.report, 'utf8'))
+    // A file that fails to load (syntax, import, a hook that throws) fails none of its tests:
+    // it counts as one failure of its own.
+    const brokenFiles = json.testResults.filter(
+      (file) =>
+        file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed'),
+    ).length
+    const failed = json.numFailedTests + brokenFiles
     totals.passed += json.numPassedTests
-    totals.failed += json.numFailedTests
+    totals.failed += failed
     totals.skipped += json.numPendingTests + json.numTodoTests
-    counts = ` (${json.numPassedTests} passed, ${json.numFailedTests} failed)`
+    counts = ` (${json.numPassedTests} passed, ${failed} failed${brokenFiles > 0 ? `, ${brokenFiles} files did not load` : ''})`
   } else if (step.report) {
     totals.failed += 1
   }
