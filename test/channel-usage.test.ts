@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { channelNames, eventNames } from '../shared/contract'
+import { channels, events } from '../shared/contract'
 
 // A channel that no panel or CLI command uses does not exist: it would only serve whoever holds
 // the browser-mode token or runs script in the renderer.
@@ -18,7 +18,7 @@ function sources(dir: string): string[] {
 describe('the contract surface', () => {
   it('has only channels and events that a panel or a CLI command uses', () => {
     const code = [...sources('renderer/src'), ...sources('electron/main/cli')].join('\n')
-    const unused = [...channelNames, ...eventNames].filter((name) => !code.includes(`'${name}'`))
+    const unused = [...Object.keys(channels), ...Object.keys(events)].filter((name) => !code.includes(`'${name}'`))
     expect(unused).toEqual([])
   })
 })
