@@ -9,7 +9,12 @@ import { parseArgs } from 'node:util'
 import type Database from 'better-sqlite3'
 import { logHistogramInput, logSearchInput, type LogQuery } from '../shared/contract'
 import { openLogDatabase } from '../electron/main/logs/database'
-import { fixtureMessages, fixtureRecipient, fixtureWord } from '../test/support/log-fixtures'
+import {
+  fixtureMessages,
+  fixtureRecipient,
+  fixtureWord,
+  toMail,
+} from '../test/support/log-fixtures'
 import { getEntries, histogram, searchEntries } from '../electron/main/logs/queries'
 import { rowFromContainerLine, rowFromMailMessage, type LogRow } from '../electron/main/logs/rows'
 import { LogStore } from '../electron/main/logs/store'
@@ -37,7 +42,7 @@ function makeRow(i: number): LogRow {
     const email = Math.floor(i / 4)
     const messages = fixtureMessages(Math.floor(email / 3), { ...shape, start: START })
     const message = messages[email % 3] ?? messages[0]!
-    return rowFromMailMessage(message)
+    return rowFromMailMessage(toMail(message))
   }
   const service = SERVICES[i % SERVICES.length]!
   const level = i % 97 === 0 ? 'ERROR' : i % 31 === 0 ? 'WARN' : 'INFO'

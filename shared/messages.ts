@@ -195,6 +195,10 @@ export const outcomeEventSchema = z.discriminatedUnion('type', [
 ])
 export type OutcomeEvent = z.infer<typeof outcomeEventSchema>
 
+/** An email request or an outcome event: one shape from the app's queue to the log store and the tracker. */
+export type MailMessage =
+  { kind: 'request'; request: EmailRequest } | { kind: 'event'; event: OutcomeEvent }
+
 export function outcomeEventId(emailId: string, type: OutcomeEventType, attemptNo?: number) {
   return type === 'retrying' ? `${emailId}.${type}.${attemptNo ?? 0}` : `${emailId}.${type}`
 }

@@ -63,18 +63,9 @@ export function createCore(options: CoreOptions): Core {
   })
   const mailApi = createMailServices({
     store: async (mail) => {
-      await logsApi.store.ingestMailEvent(mail.kind === 'request' ? mail.request : mail.event)
+      await logsApi.store.ingestMail(mail)
     },
-    history: () =>
-      Promise.resolve(
-        logsApi.store
-          .recentMailMessages()
-          .map((message) =>
-            'eventId' in message
-              ? { kind: 'event' as const, event: message }
-              : { kind: 'request' as const, request: message },
-          ),
-      ),
+    history: () => Promise.resolve(logsApi.store.recentMailMessages()),
     endpoints: stackEndpointsSource(env, stack),
     dataDir,
     connect: options.subscribe !== false,

@@ -2,6 +2,7 @@ import {
   outcomeEventId,
   WIRE_VERSION,
   type EmailRequest,
+  type MailMessage,
   type OutcomeEvent,
 } from '../../shared/messages'
 
@@ -113,3 +114,7 @@ export function fixtureMessages(
 ): Array<EmailRequest | OutcomeEvent> {
   return [fixtureRequest(i, shape), ...fixtureEvents(i, shape)]
 }
+
+/** A fixture message in the one mail shape the store and the tracker take. */
+export const toMail = (message: EmailRequest | OutcomeEvent): MailMessage =>
+  'eventId' in message ? { kind: 'event', event: message } : { kind: 'request', request: message }

@@ -33,18 +33,9 @@ export function startApp(endpoints: () => Promise<StackEndpoints>, dataDir: stri
     dataDir,
     reconnectBackoff: { initialMs: 200, maxMs: 1_000, jitter: 0.2 },
     store: async (mail) => {
-      await store.ingestMailEvent(mail.kind === 'request' ? mail.request : mail.event)
+      await store.ingestMail(mail)
     },
-    history: () =>
-      Promise.resolve(
-        store
-          .recentMailMessages()
-          .map((message) =>
-            'eventId' in message
-              ? { kind: 'event' as const, event: message }
-              : { kind: 'request' as const, request: message },
-          ),
-      ),
+    history: () => Promise.resolve(store.recentMailMessages()),
   })
   return {
     ...services,

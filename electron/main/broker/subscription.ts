@@ -4,15 +4,10 @@ import {
   decodeOutcomeEvent,
   EXCHANGES,
   QUEUES,
-  type EmailRequest,
-  type OutcomeEvent,
+  type MailMessage,
 } from '../../../shared/messages'
 import { backoffDelay } from './backoff'
 import type { BrokerConnectionManager, BrokerSession } from './connection'
-
-/** An email request or an outcome event, as the broker carries them. */
-export type MailMessage =
-  { kind: 'request'; request: EmailRequest } | { kind: 'event'; event: OutcomeEvent }
 
 /** One message from the app's durable queue. */
 export type ConsumedMail = MailMessage & { receivedAt: number; redelivered: boolean }

@@ -6,7 +6,7 @@ import { Command } from 'commander'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Core } from '../core'
 import { type StackLogCollector, logsHandlers, LogStore } from '../logs'
-import { fixtureMessages } from '../../../test/support/log-fixtures'
+import { fixtureMessages, toMail } from '../../../test/support/log-fixtures'
 import type { ChannelHandlers, EventHandlers } from '../lib/handlers'
 import { createRouter } from '../router'
 import { parseSince, registerLogsCommand } from './logs-command'
@@ -24,7 +24,7 @@ beforeEach(async () => {
     writer: { intervalMs: 5 },
   })
   await Promise.all(
-    [0, 1, 9].flatMap((i) => fixtureMessages(i)).map((m) => store.ingestMailEvent(m)),
+    [0, 1, 9].flatMap((i) => fixtureMessages(i)).map((m) => store.ingestMail(toMail(m))),
   )
   const api = logsHandlers({
     store,

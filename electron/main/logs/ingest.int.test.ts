@@ -10,12 +10,13 @@ import {
   fixtureRecipient,
   fixtureWord,
   DEFAULT_SHAPE,
+  toMail,
 } from '../../../test/support/log-fixtures'
 import { LogStore } from './store'
 
 /*
  * 100,000 mail messages (requests and outcome events of shared/messages, encoded and decoded as on
- * the wire) through ingestMailEvent, a fifth of them twice: every one is stored once, and searches
+ * the wire) through ingestMail, a fifth of them twice: every one is stored once, and searches
  * by recipient and by a word of the subject return exactly the rows expected.
  */
 
@@ -51,9 +52,9 @@ beforeAll(async () => {
       const body = encodeMessage(message)
       const decoded = 'eventId' in message ? decodeOutcomeEvent(body) : decodeEmailRequest(body)
       if (!decoded.ok) throw new Error(decoded.error)
-      pending.push(store.ingestMailEvent(decoded.value))
+      pending.push(store.ingestMail(toMail(decoded.value)))
       // A redelivery, as the broker does after a lost ack.
-      if (expectedTotal % 5 === 0) pending.push(store.ingestMailEvent(decoded.value))
+      if (expectedTotal % 5 === 0) pending.push(store.ingestMail(toMail(decoded.value)))
       expectedTotal += 1
       ingested.set(i, (ingested.get(i) ?? 0) + 1)
       const type = 'eventId' in message ? message.type : 'request'

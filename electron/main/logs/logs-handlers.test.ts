@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ChannelHandlers, EventHandlers } from '../lib/handlers'
 import { createRouter } from '../router'
 import type { StackLogCollector } from './collector'
-import { fixtureMessages } from '../../../test/support/log-fixtures'
+import { fixtureMessages, toMail } from '../../../test/support/log-fixtures'
 import { logsHandlers } from './logs-handlers'
 import { LogStore } from './store'
 
@@ -47,7 +47,7 @@ beforeEach(async () => {
     retentionDelayMs: 0,
     writer: { intervalMs: 5 },
   })
-  await Promise.all(fixtureMessages(4).map((message) => store.ingestMailEvent(message)))
+  await Promise.all(fixtureMessages(4).map((message) => store.ingestMail(toMail(message))))
 })
 
 afterEach(async () => {

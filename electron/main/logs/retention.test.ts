@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { logSearchInput } from '../../../shared/contract'
-import { fixtureMessages } from '../../../test/support/log-fixtures'
+import { fixtureMessages, toMail } from '../../../test/support/log-fixtures'
 import { applyRetention, retentionFromEnv, usedBytes } from './retention'
 import { LogStore } from './store'
 
@@ -40,7 +40,7 @@ describe('retention', () => {
     const now = Date.now()
     store.ingestLogLines('api', linesAt(now - 40 * DAY, 50, 'ancient'))
     store.ingestLogLines('api', linesAt(now - DAY, 50, 'recent'))
-    await Promise.all(fixtureMessages(1).map((m) => store.ingestMailEvent(m)))
+    await Promise.all(fixtureMessages(1).map((m) => store.ingestMail(toMail(m))))
     await store.flush()
     expect(store.status().emails).toBe(1)
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fixtureEvents, fixtureRequest } from '../../../test/support/log-fixtures'
+import { fixtureEvents, fixtureRequest, toMail } from '../../../test/support/log-fixtures'
 import { keyHex, rowFromContainerLine, rowFromMailMessage, stripAnsi } from './rows'
 
 const api = { id: 'c0ffee', name: 'maildock-api-1', service: 'api' }
@@ -8,7 +8,7 @@ const time = '2025-01-01T10:00:00.123456789Z'
 describe('rowFromMailMessage', () => {
   it('turns a request into a row that names its email, subject and recipients', () => {
     const request = { ...fixtureRequest(3), cc: ['Carol@Example.com'] }
-    const row = rowFromMailMessage(request)
+    const row = rowFromMailMessage(toMail(request))
     expect(row).toMatchObject({
       source: 'event',
       service: 'api',
@@ -29,17 +29,24 @@ describe('rowFromMailMessage', () => {
 
   it('levels outcome events by how they went, and keys them by eventId', () => {
     const [accepted, retrying, failed] = fixtureEvents(9)
-    expect(rowFromMailMessage(accepted!).level).toBe('info')
-    expect(rowFromMailMessage(retrying!)).toMatchObject({ level: 'warn', status: 'retrying' })
-    expect(rowFromMailMessage(failed!)).toMatchObject({ level: 'error', status: 'failed' })
-    expect(rowFromMailMessage(failed!).text).toContain('mailbox unavailable (550)')
-    expect(rowFromMailMessage(failed!).dedup).toBe(rowFromMailMessage({ ...failed! }).dedup)
-    expect(rowFromMailMessage(failed!).dedup).not.toBe(rowFromMailMessage(retrying!).dedup)
+    expect(rowFromMailMessage(toMail(accepted!)).level).toBe('info')
+    expect(rowFromMailMessage(toMail(retrying!))).toMatchObject({
+      level: 'warn',
+      status: 'retrying',
+    })
+    expect(rowFromMailMessage(toMail(failed!))).toMatchObject({ level: 'error', status: 'failed' })
+    expect(rowFromMailMessage(toMail(failed!)).text).toContain('mailbox unavailable (550)')
+    expect(rowFromMailMessage(toMail(failed!)).dedup).toBe(
+      rowFromMailMessage(toMail({ ...failed! })).dedup,
+    )
+    expect(rowFromMailMessage(toMail(failed!)).dedup).not.toBe(
+      rowFromMailMessage(toMail(retrying!)).dedup,
+    )
   })
 
   it('records the addresses a sent event was accepted for', () => {
     const sent = fixtureEvents(1)[1]!
-    expect(rowFromMailMessage(sent).email?.recipients).toEqual(['user1@example.com'])
+    expect(rowFromMailMessage(toMail(sent)).email?.recipients).toEqual(['user1@example.com'])
   })
 })
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { LogLevel, LogSource, MailStatus } from '../../../shared/contract'
-import type { EmailRequest, OutcomeEvent } from '../../../shared/messages'
+import type { EmailRequest, MailMessage, OutcomeEvent } from '../../../shared/messages'
 import { levelFromText, levelFromValue } from './levels'
 
 /** What the writer inserts: one entry, plus what it says about its email (if anything). */
@@ -62,9 +62,6 @@ const parseTime = (iso: string, fallback: number): number => {
   return Number.isFinite(ms) ? ms : fallback
 }
 
-const isOutcomeEvent = (message: EmailRequest | OutcomeEvent): message is OutcomeEvent =>
-  'eventId' in message
-
 const addresses = (request: EmailRequest): string[] =>
   [...request.to, ...request.cc, ...request.bcc].map((address) => address.toLowerCase())
 
@@ -108,9 +105,10 @@ const EVENT_LEVEL: Record<OutcomeEvent['type'], LogLevel> = {
 }
 
 /** An email request or outcome event from the broker (shared/messages), as a row. */
-export function rowFromMailMessage(message: EmailRequest | OutcomeEvent, now = Date.now()): LogRow {
-  const raw = clip(JSON.stringify(message), MAX_RAW_CHARS)
-  if (isOutcomeEvent(message)) {
+export function rowFromMailMessage(mail: MailMessage, now = Date.now()): LogRow {
+  if (mail.kind === 'event') {
+    const message = mail.event
+    const raw = clip(JSON.stringify(message), MAX_RAW_CHARS)
     const ts = parseTime(message.at, now)
     const recipients = message.type === 'sent' ? message.smtp.accepted : []
     return {
@@ -136,6 +134,8 @@ export function rowFromMailMessage(message: EmailRequest | OutcomeEvent, now = D
           : null,
     }
   }
+  const message = mail.request
+  const raw = clip(JSON.stringify(message), MAX_RAW_CHARS)
   const ts = parseTime(message.createdAt, now)
   return {
     ts,

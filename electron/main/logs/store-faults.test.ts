@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { logSearchInput, MaildockError } from '../../../shared/contract'
-import { fixtureMessages } from '../../../test/support/log-fixtures'
+import { fixtureMessages, toMail } from '../../../test/support/log-fixtures'
 import { LogStore, type LogStoreOptions } from './store'
 
 let dir: string
@@ -57,7 +57,7 @@ describe('a full disk', () => {
     db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`)
 
     store.ingestLogLines('api', lines(100, 2_000))
-    const mail = store.ingestMailEvent(fixtureMessages(1)[0]!)
+    const mail = store.ingestMail(toMail(fixtureMessages(1)[0]!))
     await until(() => store.status().state === 'paused')
     const paused = store.status()
     expect(paused.ingest.paused).toBe(true)
@@ -84,7 +84,7 @@ describe('a bounded queue', () => {
     const store = open({ writer: { intervalMs: 5, maxQueued: 50, retryDelaysMs: [20] } })
     const result = store.ingestLogLines('api', lines(0, 80))
     expect(result).toMatchObject({ accepted: 50, dropped: 30 })
-    await expect(store.ingestMailEvent(fixtureMessages(1)[0]!)).rejects.toMatchObject({
+    await expect(store.ingestMail(toMail(fixtureMessages(1)[0]!))).rejects.toMatchObject({
       code: 'UNAVAILABLE',
     })
     await store.flush()
@@ -103,7 +103,7 @@ describe('a damaged file', () => {
 
     // Lines and events keep waiting in memory meanwhile.
     store.ingestLogLines('api', lines(0, 10))
-    const mail = store.ingestMailEvent(fixtureMessages(2)[0]!)
+    const mail = store.ingestMail(toMail(fixtureMessages(2)[0]!))
     let error: unknown
     try {
       store.search(logSearchInput.parse({}))

@@ -8,7 +8,12 @@ import {
   logSearchInput,
   type LogQuery,
 } from '../../../shared/contract'
-import { fixtureMessages, fixtureRecipient, fixtureWord } from '../../../test/support/log-fixtures'
+import {
+  fixtureMessages,
+  fixtureRecipient,
+  fixtureWord,
+  toMail,
+} from '../../../test/support/log-fixtures'
 import { LogStore } from './store'
 
 let dir: string
@@ -20,7 +25,7 @@ const search = (query: LogQuery, extra: { cursor?: string; limit?: number } = {}
 async function ingestEmails(count: number): Promise<void> {
   const pending: Array<Promise<unknown>> = []
   for (let i = 0; i < count; i += 1) {
-    for (const message of fixtureMessages(i)) pending.push(store.ingestMailEvent(message))
+    for (const message of fixtureMessages(i)) pending.push(store.ingestMail(toMail(message)))
   }
   await Promise.all(pending)
 }
@@ -41,8 +46,8 @@ afterEach(async () => {
 
 describe('LogStore ingestion', () => {
   it('stores each mail event once, however often it arrives', async () => {
-    const first = await Promise.all(fixtureMessages(1).map((m) => store.ingestMailEvent(m)))
-    const again = await Promise.all(fixtureMessages(1).map((m) => store.ingestMailEvent(m)))
+    const first = await Promise.all(fixtureMessages(1).map((m) => store.ingestMail(toMail(m))))
+    const again = await Promise.all(fixtureMessages(1).map((m) => store.ingestMail(toMail(m))))
     expect(first.map((r) => r.stored)).toEqual([true, true, true])
     expect(again.map((r) => r.stored)).toEqual([false, false, false])
     const status = store.status()
@@ -195,7 +200,7 @@ describe('LogStore search', () => {
       ...accepted!,
       at: new Date(Date.parse((sent as { at: string }).at) + 50).toISOString(),
     }
-    await Promise.all([request!, late, sent!].map((m) => store.ingestMailEvent(m)))
+    await Promise.all([request!, late, sent!].map((m) => store.ingestMail(toMail(m))))
     const { email, timeline } = store.get({ emailId: 'email-500' })
     expect(timeline.map((e) => e.status)).toEqual(['request', 'sent', 'accepted'])
     expect(email?.lastStatus).toBe('sent')

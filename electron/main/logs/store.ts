@@ -10,12 +10,7 @@ import {
   type Retention,
   type StoreFault,
 } from '../../../shared/contract'
-import {
-  decodeEmailRequest,
-  decodeOutcomeEvent,
-  type EmailRequest,
-  type OutcomeEvent,
-} from '../../../shared/messages'
+import { decodeEmailRequest, decodeOutcomeEvent, type MailMessage } from '../../../shared/messages'
 import {
   describeFault,
   faultKindOf,
@@ -113,9 +108,9 @@ export class LogStore {
   // ----- ingestion -----
 
   /** Stores an email request or outcome event; resolves once committed (false: already stored). */
-  async ingestMailEvent(message: EmailRequest | OutcomeEvent): Promise<{ stored: boolean }> {
+  async ingestMail(mail: MailMessage): Promise<{ stored: boolean }> {
     if (this.state === 'closed') this.ensureOpen()
-    return { stored: await this.writer.addMailRow(rowFromMailMessage(message)) }
+    return { stored: await this.writer.addMailRow(rowFromMailMessage(mail)) }
   }
 
   /** Stores lines a container printed (a service name stands for a container of that name). */
@@ -171,24 +166,26 @@ export class LogStore {
   }
 
   /** The latest mail messages as received, oldest first (to rebuild tracking at start-up). */
-  recentMailMessages(limit = 5_000): Array<EmailRequest | OutcomeEvent> {
-    const raws = this.read(
+  recentMailMessages(limit = 5_000): MailMessage[] {
+    const rows = this.read(
       (db) =>
         db
           .prepare(
-            "SELECT e.raw FROM entries e WHERE e.source = 'event' ORDER BY e.ts DESC, e.id DESC LIMIT ?",
+            "SELECT e.status, e.raw FROM entries e WHERE e.source = 'event' ORDER BY e.ts DESC, e.id DESC LIMIT ?",
           )
-          .pluck()
-          .all(limit) as Array<string | null>,
+          .all(limit) as Array<{ status: string | null; raw: string | null }>,
     )
-    const messages: Array<EmailRequest | OutcomeEvent> = []
-    for (const raw of raws.reverse()) {
+    const messages: MailMessage[] = []
+    for (const { status, raw } of rows.reverse()) {
       if (raw === null) continue
-      const body = Buffer.from(raw)
-      const decoded = raw.includes('"eventId"')
-        ? decodeOutcomeEvent(body)
-        : decodeEmailRequest(body)
-      if (decoded.ok) messages.push(decoded.value)
+      // A request's row has the status 'request'; every other mail row holds an outcome event.
+      if (status === 'request') {
+        const decoded = decodeEmailRequest(Buffer.from(raw))
+        if (decoded.ok) messages.push({ kind: 'request', request: decoded.value })
+      } else {
+        const decoded = decodeOutcomeEvent(Buffer.from(raw))
+        if (decoded.ok) messages.push({ kind: 'event', event: decoded.value })
+      }
     }
     return messages
   }

@@ -5,8 +5,8 @@ import {
   type EndpointsSource,
   startAppSubscription,
   type ConsumedMail,
-  type MailMessage,
 } from '../broker'
+import type { MailMessage } from '../../../shared/messages'
 import { postEmail } from './api-client'
 import { BulkSender } from './bulk'
 import { mailHandlers } from './mail-handlers'

@@ -1,5 +1,5 @@
 import type { MailTimelineEntry } from '../../../shared/contract'
-import type { MailMessage } from '../broker'
+import type { MailMessage } from '../../../shared/messages'
 
 /** How one request or event reads in an email's timeline. */
 export function timelineEntry(message: MailMessage): MailTimelineEntry {

@@ -7,7 +7,7 @@ import type {
 } from '../../../shared/contract'
 import { MaildockError } from '../../../shared/contract'
 import type { OutcomeEvent } from '../../../shared/messages'
-import type { MailMessage } from '../broker'
+import type { MailMessage } from '../../../shared/messages'
 import { timelineEntry } from './timeline'
 
 interface Tracked {
