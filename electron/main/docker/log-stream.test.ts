@@ -99,45 +99,56 @@ describe('streamContainerLogs (fake engine, real demuxer)', () => {
     ])
   })
 
-  it('delivers 100,000 lines in order with nothing dropped below the batch limit', async () => {
-    const body = new PassThrough()
-    const { docker } = fakeDocker(body)
-    const s = sink()
-    const done = streamContainerLogs(docker, input(), s.sink)
-    const total = 100_000
-    // 2,000 lines every 10 ms: 200,000 lines/s, half of what 20,000 lines per 50 ms batch allow.
-    for (let start = 1; start <= total; start += 2000) {
-      const frames: Buffer[] = []
-      for (let i = start; i < start + 2000; i++) frames.push(muxFrame(1, timed(`line ${i}\n`)))
-      body.write(Buffer.concat(frames))
-      await new Promise((r) => setTimeout(r, 10))
-    }
-    body.end()
-    await done
-    const texts = s.batches.flatMap((b) => b.lines.map((l) => l.text))
-    expect(texts.length).toBe(total)
-    expect(texts.every((t, i) => t === `line ${i + 1}`)).toBe(true)
-    expect(s.batches.reduce((n, b) => n + b.dropped, 0)).toBe(0)
-  })
+  it(
+    'delivers 100,000 lines in order with nothing dropped below the batch limit',
+    { timeout: 60_000 },
+    async () => {
+      const body = new PassThrough()
+      const { docker } = fakeDocker(body)
+      const s = sink()
+      const done = streamContainerLogs(docker, input(), s.sink)
+      const total = 100_000
+      // 2,000 lines every 10 ms: 200,000 lines/s, half of what 20,000 lines per 50 ms batch allow.
+      for (let start = 1; start <= total; start += 2000) {
+        const frames: Buffer[] = []
+        for (let i = start; i < start + 2000; i++) frames.push(muxFrame(1, timed(`line ${i}\n`)))
+        body.write(Buffer.concat(frames))
+        await new Promise((r) => setTimeout(r, 10))
+      }
+      body.end()
+      await done
+      const texts = s.batches.flatMap((b) => b.lines.map((l) => l.text))
+      expect(texts.length).toBe(total)
+      expect(texts.every((t, i) => t === `line ${i + 1}`)).toBe(true)
+      expect(s.batches.reduce((n, b) => n + b.dropped, 0)).toBe(0)
+    },
+  )
 
-  it('drops the oldest lines and counts them when more arrive than one batch may hold', async () => {
-    const body = new PassThrough()
-    const { docker } = fakeDocker(body)
-    const s = sink()
-    const done = streamContainerLogs(docker, input(), s.sink, { intervalMs: 50, maxPending: 1000 })
-    const total = 100_000
-    const frames: Buffer[] = []
-    for (let i = 1; i <= total; i++) frames.push(muxFrame(1, timed(`line ${i}\n`)))
-    body.end(Buffer.concat(frames))
-    await done
-    const numbers = s.batches.flatMap((b) => b.lines.map((l) => Number(l.text.slice(5))))
-    const dropped = s.batches.reduce((n, b) => n + b.dropped, 0)
-    expect(dropped).toBeGreaterThan(0)
-    expect(numbers.length + dropped).toBe(total)
-    expect(numbers.every((n, i) => i === 0 || n > numbers[i - 1]!)).toBe(true)
-    expect(numbers.at(-1)).toBe(total)
-    expect(Math.max(...s.batches.map((b) => b.lines.length))).toBeLessThanOrEqual(1000)
-  })
+  it(
+    'drops the oldest lines and counts them when more arrive than one batch may hold',
+    { timeout: 60_000 },
+    async () => {
+      const body = new PassThrough()
+      const { docker } = fakeDocker(body)
+      const s = sink()
+      const done = streamContainerLogs(docker, input(), s.sink, {
+        intervalMs: 50,
+        maxPending: 1000,
+      })
+      const total = 100_000
+      const frames: Buffer[] = []
+      for (let i = 1; i <= total; i++) frames.push(muxFrame(1, timed(`line ${i}\n`)))
+      body.end(Buffer.concat(frames))
+      await done
+      const numbers = s.batches.flatMap((b) => b.lines.map((l) => Number(l.text.slice(5))))
+      const dropped = s.batches.reduce((n, b) => n + b.dropped, 0)
+      expect(dropped).toBeGreaterThan(0)
+      expect(numbers.length + dropped).toBe(total)
+      expect(numbers.every((n, i) => i === 0 || n > numbers[i - 1]!)).toBe(true)
+      expect(numbers.at(-1)).toBe(total)
+      expect(Math.max(...s.batches.map((b) => b.lines.length))).toBeLessThanOrEqual(1000)
+    },
+  )
 
   it('reads TTY output as raw text', async () => {
     const body = new PassThrough()

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { logSearchInput } from '../../../shared/contract'
 import { fixtureMessages, toMail } from '../../../test/support/log-fixtures'
 import { applyRetention, retentionFromEnv, usedBytes } from './retention'
@@ -55,34 +55,43 @@ describe('retention', () => {
     expect(store.get({ emailId: 'email-1' }).email).toBeNull()
   })
 
-  it('removes the oldest entries while the file is over the size limit', async () => {
-    const start = Date.now() - 1_000_000
-    for (let i = 0; i < 10; i += 1)
-      store.ingestLogLines('api', linesAt(start + i * 1_000, 1_000, `batch${i}`))
-    await store.flush()
-    const db = store.reader()
-    expect(usedBytes(db)).toBeGreaterThan(2 * 1024 * 1024)
+  it(
+    'removes the oldest entries while the file is over the size limit',
+    { timeout: 60_000 },
+    async () => {
+      const start = Date.now() - 1_000_000
+      for (let i = 0; i < 10; i += 1)
+        store.ingestLogLines('api', linesAt(start + i * 1_000, 1_000, `batch${i}`))
+      await store.flush()
+      const db = store.reader()
+      expect(usedBytes(db)).toBeGreaterThan(2 * 1024 * 1024)
 
-    const run = await applyRetention(
-      () => db,
-      { maxAgeDays: null, maxSizeMb: 1 },
-      { chunkRows: 500 },
-    )
-    expect(run.deleted).toBeGreaterThan(5_000)
-    expect(run.deleted).toBeLessThan(10_000)
-    expect(count('batch0')).toBe(0)
-    expect(count('batch9')).toBe(1000)
-    // Freed pages went back to the disk (incremental vacuum).
-    expect(db.pragma('freelist_count', { simple: true })).toBe(0)
-  })
+      const run = await applyRetention(
+        () => db,
+        { maxAgeDays: null, maxSizeMb: 1 },
+        { chunkRows: 500 },
+      )
+      expect(run.deleted).toBeGreaterThan(5_000)
+      expect(run.deleted).toBeLessThan(10_000)
+      expect(count('batch0')).toBe(0)
+      expect(count('batch9')).toBe(1000)
+      // Freed pages went back to the disk (incremental vacuum).
+      expect(db.pragma('freelist_count', { simple: true })).toBe(0)
+    },
+  )
 
   it('is kept in the database and applied when set', async () => {
     store.ingestLogLines('api', linesAt(Date.now() - 10 * DAY, 5, 'old'))
     await store.flush()
     store.setRetention({ maxAgeDays: 7, maxSizeMb: null })
-    await new Promise((resolve) => setTimeout(resolve, 50))
-    expect(count('old')).toBe(0)
-    expect(store.status().compaction.lastDeleted).toBe(5)
+    // Retention runs in the background: poll until it has.
+    await vi.waitFor(
+      () => {
+        expect(count('old')).toBe(0)
+        expect(store.status().compaction.lastDeleted).toBe(5)
+      },
+      { timeout: 30_000 },
+    )
     await store.close()
     const reopened = new LogStore({ path: join(dir, 'logs.db'), retentionDelayMs: 0 })
     expect(reopened.status().retention).toEqual({ maxAgeDays: 7, maxSizeMb: null })

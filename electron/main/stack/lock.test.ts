@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { StackLocks } from './lock'
 
 describe('StackLocks', () => {
@@ -22,9 +22,19 @@ describe('StackLocks', () => {
   })
 
   it('lets different stacks run at once', async () => {
-    const locks = new StackLocks(await mkdtemp(join(tmpdir(), 'maildock-lock-')))
+    const dir = await mkdtemp(join(tmpdir(), 'maildock-lock-'))
+    const locks = new StackLocks(dir)
     const first = await locks.acquire('one', { operation: 'up' })
-    const second = await locks.acquire('two', { operation: 'up' })
+    const second = await locks.acquire('two', { operation: 'down' })
+    // Both are held at the same time, each in its own file.
+    expect(JSON.parse(await readFile(join(dir, 'stack-one.lock'), 'utf8'))).toMatchObject({
+      pid: process.pid,
+      operation: 'up',
+    })
+    expect(JSON.parse(await readFile(join(dir, 'stack-two.lock'), 'utf8'))).toMatchObject({
+      pid: process.pid,
+      operation: 'down',
+    })
     await Promise.all([first(), second()])
   })
 
@@ -37,8 +47,7 @@ describe('StackLocks', () => {
     const waits: number[] = []
     const locks = new StackLocks(dir)
     const acquired = locks.acquire('s', { operation: 'down', onWait: (h) => waits.push(h.pid) })
-    await sleep(300)
-    expect(waits).toEqual([process.ppid])
+    await vi.waitFor(() => expect(waits).toEqual([process.ppid]), { timeout: 30_000 })
     await rm(file)
     const release = await acquired
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({
@@ -55,7 +64,11 @@ describe('StackLocks', () => {
       join(dir, 'stack-s.lock'),
       JSON.stringify({ pid: gone, host: hostname(), operation: 'up', startedAt: 1 }),
     )
-    const release = await new StackLocks(dir).acquire('s', { operation: 'up', timeoutMs: 2_000 })
+    const release = await new StackLocks(dir).acquire('s', { operation: 'up', timeoutMs: 30_000 })
+    expect(JSON.parse(await readFile(join(dir, 'stack-s.lock'), 'utf8'))).toMatchObject({
+      pid: process.pid,
+      operation: 'up',
+    })
     await release()
   })
 
