@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process'
 
 /** The images a setting names by default, and the locally built stand-ins (scripts/images/). */
 const IMAGES = {
-  MAILDOCK_NODE_IMAGE: { official: 'node:20-bookworm-slim', local: 'maildock/node:local' },
-  MAILDOCK_BROKER_IMAGE: { official: 'rabbitmq:3-management', local: 'maildock/rabbitmq:local' },
-  MAILDOCK_CATCHER_IMAGE: { official: 'axllent/mailpit', local: 'maildock/catcher:local' },
+  MAILDOCK_NODE_IMAGE: { official: 'node:22-bookworm-slim', local: 'maildock/node:local' },
+  MAILDOCK_BROKER_IMAGE: { official: 'rabbitmq:4.2-management', local: 'maildock/rabbitmq:local' },
+  MAILDOCK_CATCHER_IMAGE: { official: 'axllent/mailpit:v1.31.1', local: 'maildock/catcher:local' },
 } as const
 
 function imageExists(name: string): boolean {

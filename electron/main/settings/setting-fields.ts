@@ -3,9 +3,9 @@ import type { SmtpTlsMode, StackSettings } from '../../../shared/contract'
 export const DEFAULT_STACK_SETTINGS: StackSettings = {
   stackName: 'maildock',
   images: {
-    broker: 'rabbitmq:3-management',
-    node: 'node:20-bookworm-slim',
-    catcher: 'axllent/mailpit',
+    broker: 'rabbitmq:4.2-management',
+    node: 'node:22-bookworm-slim',
+    catcher: 'axllent/mailpit:v1.31.1',
   },
   ports: { api: 5001, broker: 5672, brokerUi: 15672, catcherUi: 8025 },
   smtp: { host: '', port: null, user: '', tls: 'auto' },

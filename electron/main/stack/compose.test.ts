@@ -53,7 +53,7 @@ describe('exportCompose', () => {
     expect(file.services.api?.image).toBe('maildock/api:aaa')
     expect(file.services.api?.build).toEqual({
       context: '/opt/maildock/stack/api',
-      args: { BASE_IMAGE: 'node:20-bookworm-slim' },
+      args: { BASE_IMAGE: 'node:22-bookworm-slim' },
     })
     expect(file.services.emailer?.deploy.replicas).toBe(3)
     expect(file.services.api?.ports).toEqual(['127.0.0.1:5001:3000'])
