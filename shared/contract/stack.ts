@@ -18,7 +18,12 @@ export type StackServiceName = z.infer<typeof stackServiceSchema>
 /** A host port on 127.0.0.1; 0 lets the engine pick a free one. */
 const hostPort = z.number().int().min(0).max(65_535)
 
-export const smtpTlsModes = ['auto', 'starttls', 'tls', 'off'] as const
+/**
+ * auto: STARTTLS when offered, and required once a user is set (the password never goes in clear
+ * text); starttls: required; tls: implicit (465); off: none, refused with a user; insecure: none,
+ * even with a user, said explicitly: the password crosses the network in clear text.
+ */
+export const smtpTlsModes = ['auto', 'starttls', 'tls', 'off', 'insecure'] as const
 export const smtpTlsSchema = z.enum(smtpTlsModes)
 export type SmtpTlsMode = z.infer<typeof smtpTlsSchema>
 
@@ -47,6 +52,28 @@ export const smtpPasswordSchema = z
   .string()
   .max(1024)
   .refine(controlCharacterFree, { error: 'must not contain line breaks or control characters' })
+
+/** What a relay's TLS mode means for its password: a problem (up refuses it) or a warning. */
+export function smtpTlsCheck(smtp: { host: string; user: string; tls: SmtpTlsMode }): {
+  problem: string | null
+  warning: string | null
+} {
+  const withUser = smtp.host.trim() !== '' && smtp.user.trim() !== ''
+  if (withUser && smtp.tls === 'off') {
+    return {
+      problem:
+        'TLS off with a relay user would send the password in clear text: choose auto, starttls or tls, or "insecure" to allow it explicitly',
+      warning: null,
+    }
+  }
+  if (withUser && smtp.tls === 'insecure') {
+    return {
+      problem: null,
+      warning: `TLS is off (insecure): the password of ${smtp.user} is sent to ${smtp.host} in clear text`,
+    }
+  }
+  return { problem: null, warning: null }
+}
 
 export const stackSettingsSchema = z
   .object({
@@ -236,6 +263,8 @@ export const stackStatusSchema = z.object({
   volumes: z.array(z.object({ name: z.string(), exists: z.boolean() })),
   /** Settings that could not be read; the status then cannot say what is up to date. */
   problems: z.array(z.string()),
+  /** Settings that work but weaken security (a relay password sent in clear text). */
+  warnings: z.array(z.string()).optional(),
   checkedAt: z.number(),
 })
 export type StackStatus = z.infer<typeof stackStatusSchema>

@@ -53,6 +53,7 @@ export function formatStatus(status: StackStatus): string[] {
     `Stack ${status.name}: ${status.state}${status.busy ? ` (${status.busy.kind} running)` : ''}`,
   ]
   for (const problem of status.problems) lines.push(`Settings problem: ${problem}`)
+  for (const warning of status.warnings ?? []) lines.push(`Warning: ${warning}`)
   if (status.engine.state !== 'connected') {
     lines.push(
       `Engine ${status.engine.state}${status.engine.error ? `: ${status.engine.error}` : ''}`,

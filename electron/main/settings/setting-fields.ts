@@ -39,11 +39,12 @@ const TLS_ALIASES: Record<string, SmtpTlsMode> = {
   none: 'off',
   false: 'off',
   no: 'off',
+  insecure: 'insecure',
 }
 
 const tlsMode: Parse = (raw) => {
   const mode = TLS_ALIASES[raw.trim().toLowerCase()]
-  return mode ? { value: mode } : { error: 'must be auto, starttls, tls or off' }
+  return mode ? { value: mode } : { error: 'must be auto, starttls, tls, off or insecure' }
 }
 
 export interface SettingField {
@@ -121,7 +122,7 @@ export const SETTING_FIELDS: readonly SettingField[] = [
     path: 'smtp.tls',
     env: 'MAILDOCK_SMTP_TLS',
     parse: tlsMode,
-    help: 'auto, starttls, tls or off',
+    help: 'auto, starttls, tls, off or insecure',
   },
   {
     path: 'emailerReplicas',

@@ -74,7 +74,7 @@ describe('StackSettingsStore', () => {
       /MAILDOCK_BROKER_PORT must be a whole number from 0 to 65535, got "70000"/,
     )
     expect(loaded.problems.join('\n')).toMatch(
-      /MAILDOCK_SMTP_TLS must be auto, starttls, tls or off/,
+      /MAILDOCK_SMTP_TLS must be auto, starttls, tls, off or insecure/,
     )
     expect(loaded.problems.join('\n')).toMatch(/unknown setting colour/)
     expect(loaded.problems.join('\n')).toMatch(/ports\.api/)

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path'
 import type { z } from 'zod'
 import {
   MaildockError,
+  smtpTlsCheck,
   stackSettingsPatchSchema,
   stackSettingsSchema,
   type SettingField as FieldView,
@@ -148,7 +149,10 @@ export class StackSettingsStore {
       layers.push({ source: 'config', values: flattenPatch(json, `config ${config}`, problems) })
     }
     layers.push({ source: 'env', values: envLayer(this.env, problems) })
-    return { ...layerSettings(layers), problems, files: { settings: this.file, config } }
+    const layered = layerSettings(layers)
+    const { problem } = smtpTlsCheck(layered.settings.smtp)
+    if (problem !== null) problems.push(problem)
+    return { ...layered, problems, files: { settings: this.file, config } }
   }
 
   /** Loads and fails with every problem listed, for operations that must not guess. */

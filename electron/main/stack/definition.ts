@@ -90,10 +90,13 @@ function smtpEnv(settings: StackSettings, credentials: StackCredentials): Record
     SMTP_HOST: smtp.host,
     SMTP_PORT: String(smtp.port ?? (smtp.tls === 'tls' ? 465 : 587)),
   }
+  const withUser = smtp.user !== '' && Boolean(credentials.smtpPassword)
   if (smtp.tls === 'tls') env.SMTP_SECURE = 'true'
-  if (smtp.tls === 'starttls') env.SMTP_REQUIRE_TLS = 'true'
-  if (smtp.tls === 'off') env.SMTP_IGNORE_TLS = 'true'
-  if (smtp.user !== '' && credentials.smtpPassword) {
+  // With a user, auto means STARTTLS or nothing: the password never goes in clear text.
+  if (smtp.tls === 'starttls' || (smtp.tls === 'auto' && withUser)) env.SMTP_REQUIRE_TLS = 'true'
+  if (smtp.tls === 'off' || smtp.tls === 'insecure') env.SMTP_IGNORE_TLS = 'true'
+  if (smtp.tls === 'insecure' && withUser) env.SMTP_ALLOW_PLAINTEXT_AUTH = 'true'
+  if (withUser && credentials.smtpPassword) {
     env.SMTP_USER = smtp.user
     env.SMTP_PASSWORD = credentials.smtpPassword
   }

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import type Docker from 'dockerode'
 import {
   MaildockError,
+  smtpTlsCheck,
   type StackChange,
   type StackExport,
   type StackOperation,
@@ -140,7 +141,7 @@ export class StackManager {
     const engine = monitor.status.state === 'connecting' ? await monitor.probe() : monitor.status
     const expected =
       engine.state === 'connected' ? await this.expected(loaded).catch(() => null) : null
-    return readStatus({
+    const status = await readStatus({
       docker: this.docker,
       stack: loaded.settings.stackName,
       engine,
@@ -148,6 +149,8 @@ export class StackManager {
       busy: this.busy,
       problems: loaded.problems,
     })
+    const { warning } = smtpTlsCheck(loaded.settings.smtp)
+    return warning === null ? status : { ...status, warnings: [warning] }
   }
 
   // ----- operations -----

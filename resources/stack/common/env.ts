@@ -1,4 +1,6 @@
 // Configuration comes from environment variables only; these read them with clear errors.
+import { readFileSync } from 'node:fs'
+
 export type Env = Record<string, string | undefined>
 
 export class ConfigError extends Error {
@@ -56,5 +58,19 @@ export function redactUrl(url: string): string {
     return parsed.toString()
   } catch {
     return '<invalid url>'
+  }
+}
+
+/**
+ * A secret: from the file `<NAME>_FILE` names (what MailDock mounts, so the value never shows in
+ * `docker inspect`), else from `<NAME>` itself (compose files, tests).
+ */
+export function envSecret(env: Env, name: string): string | undefined {
+  const file = envOptional(env, `${name}_FILE`)
+  if (file === undefined) return envOptional(env, name)
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '')
+  } catch (error) {
+    throw new ConfigError(`${name}_FILE: cannot read ${file} (${(error as Error).message})`)
   }
 }

@@ -115,4 +115,20 @@ describe('Stack settings form', { timeout: 20_000 }, () => {
     await userEvent.click(save())
     await waitFor(() => expect(saved).toEqual([{ patch: { ports: { catcherUi: 40000 } } }]))
   })
+
+  it('warns that insecure TLS sends the relay password in clear text', async () => {
+    setup(
+      settingsView({
+        smtpPasswordSet: true,
+        settings: {
+          ...settingsView().settings,
+          smtp: { host: 'mail.example.com', port: 587, user: 'ann', tls: 'insecure' },
+        },
+      }),
+    )
+    await screen.findByTestId('stack-settings-form')
+    expect(
+      screen.getByText(/the password of ann is sent to mail.example.com in clear text/),
+    ).toBeInTheDocument()
+  })
 })

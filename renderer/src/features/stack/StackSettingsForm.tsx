@@ -35,10 +35,11 @@ import {
 import { serviceLabels } from './stack-model'
 
 const tlsLabels: Record<SmtpTlsMode, string> = {
-  auto: 'Auto (STARTTLS when offered)',
+  auto: 'Auto (STARTTLS when offered, required with a user)',
   starttls: 'Require STARTTLS',
   tls: 'Implicit TLS (port 465)',
-  off: 'Off (plain text)',
+  off: 'Off (no user)',
+  insecure: 'Off even with a user (password in clear text)',
 }
 
 /** Monospace values under proportional labels. */
@@ -235,6 +236,7 @@ function SettingsEditor({
                 allowDeselect={false}
                 data={smtpTlsModes.map((mode) => ({ value: mode, label: tlsLabels[mode] }))}
                 value={form.smtp.tls}
+                error={errorOf('smtp.tls') ?? warnings['smtp.tls']}
                 onChange={(value) =>
                   value && edit((f) => ({ ...f, smtp: { ...f.smtp, tls: value } }))
                 }

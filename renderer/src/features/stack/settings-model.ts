@@ -1,10 +1,11 @@
-import type {
-  SettingField,
-  SmtpTlsMode,
-  StackServiceName,
-  StackSettings,
-  StackSettingsPatch,
-  StackSettingsView,
+import {
+  smtpTlsCheck,
+  type SettingField,
+  type SmtpTlsMode,
+  type StackServiceName,
+  type StackSettings,
+  type StackSettingsPatch,
+  type StackSettingsView,
 } from '../../../../shared/contract'
 
 /** What the inputs hold: numbers may be '' while the user types. */
@@ -77,6 +78,8 @@ export function validateForm(form: SettingsForm): FormErrors {
       errors['smtp.port'] = 'A port from 1 to 65535'
     if (form.smtpPassword !== '' && form.smtp.user.trim() === '')
       errors.smtpPassword = 'Set the user name too'
+    const { problem } = smtpTlsCheck({ host, user: form.smtp.user, tls: form.smtp.tls })
+    if (problem !== null) errors['smtp.tls'] = problem
   }
   if (!wholeIn(form.emailerReplicas, 0, 20)) errors.emailerReplicas = 'From 0 to 20'
   if (!wholeIn(form.healthTimeoutSeconds, 1, 3_600))
@@ -94,6 +97,10 @@ export function formWarnings(form: SettingsForm): FormErrors {
         'In the range the system hands out to outgoing connections: it may be taken at times'
     else if (typeof port === 'number' && port > 0 && port < 1024)
       warnings[`ports.${key}`] = 'Below 1024: may need privileges on some systems'
+  }
+  if (form.smtp.relay) {
+    const { warning } = smtpTlsCheck(form.smtp)
+    if (warning !== null) warnings['smtp.tls'] = warning
   }
   return warnings
 }

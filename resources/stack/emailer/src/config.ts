@@ -6,6 +6,7 @@ import {
   envChoice,
   envInt,
   envOptional,
+  envSecret,
   envString,
   type Env,
 } from '../../common/env'
@@ -50,12 +51,31 @@ export interface EmailerConfig {
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
+/**
+ * With a user and password the relay must be spoken to over TLS (implicit, or STARTTLS that
+ * nodemailer insists on): a password goes in clear text only with SMTP_ALLOW_PLAINTEXT_AUTH=true.
+ */
+function smtpTls(env: Env, withAuth: boolean) {
+  const secure = envBool(env, 'SMTP_SECURE', false)
+  const ignoreTls = envBool(env, 'SMTP_IGNORE_TLS', false)
+  const plaintextAuth = envBool(env, 'SMTP_ALLOW_PLAINTEXT_AUTH', false)
+  if (withAuth && ignoreTls && !secure && !plaintextAuth) {
+    throw new ConfigError(
+      'SMTP_IGNORE_TLS with SMTP_USER would send the password in clear text: set SMTP_ALLOW_PLAINTEXT_AUTH=true to allow it',
+    )
+  }
+  const requireTls =
+    envBool(env, 'SMTP_REQUIRE_TLS', false) || (withAuth && !secure && !plaintextAuth)
+  return { secure, requireTls, ignoreTls: ignoreTls && !requireTls }
+}
+
 export function loadEmailerConfig(env: Env): EmailerConfig {
   const user = envOptional(env, 'SMTP_USER')
-  const password = envOptional(env, 'SMTP_PASSWORD')
+  const password = envSecret(env, 'SMTP_PASSWORD')
   if ((user === undefined) !== (password === undefined)) {
     throw new ConfigError('SMTP_USER and SMTP_PASSWORD must be set together')
   }
+  const tls = smtpTls(env, user !== undefined)
   const socketTimeoutMs = envInt(env, 'SMTP_SOCKET_TIMEOUT_MS', 60_000, 1000)
   const connectionTimeoutMs = envInt(env, 'SMTP_CONNECTION_TIMEOUT_MS', 10_000, 100)
   let retryDelaysMs: number[]
@@ -88,9 +108,7 @@ export function loadEmailerConfig(env: Env): EmailerConfig {
     smtp: {
       host: envString(env, 'SMTP_HOST', 'smtp'),
       port: envInt(env, 'SMTP_PORT', 1025, 1),
-      secure: envBool(env, 'SMTP_SECURE', false),
-      requireTls: envBool(env, 'SMTP_REQUIRE_TLS', false),
-      ignoreTls: envBool(env, 'SMTP_IGNORE_TLS', false),
+      ...tls,
       rejectUnauthorized: envBool(env, 'SMTP_TLS_REJECT_UNAUTHORIZED', true),
       ...(user === undefined || password === undefined ? {} : { user, password }),
       poolSize: envInt(env, 'SMTP_POOL_SIZE', 5, 1),
