@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState, type MouseEvent, type ReactNode } from 'react'
+import { useCallback, useEffect, useRef, useState, type MouseEvent, type ReactNode } from 'react'
+import type { StackStatus } from '../../../shared/contract'
 import { AppShell, Badge, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core'
 import { ContainersPanel } from '../features/containers/ContainersPanel'
 import { BrokerPanel } from '../features/broker/BrokerPanel'
@@ -17,7 +18,9 @@ import { StackPanel } from '../features/stack/StackPanel'
 import { FailureAlerts } from '../features/tracking/FailureAlerts'
 import { TrackingPanel } from '../features/tracking/TrackingPanel'
 import { StatusDot, type DotState } from '../ui/StatusDot'
+import { useSubscription } from '../transport/hooks'
 import { CommandPalette } from './CommandPalette'
+import { StackBanner, stackBlockedReason } from './StackBanner'
 import classes from './App.module.css'
 import { panelFromHash, panels, type PanelId } from './panels'
 import { panelShortcutAria, panelShortcutLabel, useGlobalShortcuts } from './shortcuts'
@@ -35,7 +38,21 @@ function usePanel(): [PanelId, (id: PanelId) => void] {
   return [panel, go]
 }
 
-function renderPanel(id: PanelId): ReactNode {
+/** Panels that show nothing useful until the stack runs. */
+const needsStack = new Set<PanelId>(['engine', 'send', 'emails'])
+
+/** A first start with no stack opens on Stack, unless the user asked for a panel in the URL. */
+function useFirstRunPanel(stack: StackStatus | undefined, setPanel: (id: PanelId) => void): void {
+  const askedFor = useRef(window.location.hash.replace(/^#\/?/, '') !== '')
+  const decided = useRef(false)
+  useEffect(() => {
+    if (decided.current || stack === undefined) return
+    decided.current = true
+    if (!askedFor.current && stack.state === 'absent') setPanel('stack')
+  }, [stack, setPanel])
+}
+
+function renderPanel(id: PanelId, sendBlocked: string | null): ReactNode {
   switch (id) {
     case 'engine':
       return <EnginePanel />
@@ -50,7 +67,7 @@ function renderPanel(id: PanelId): ReactNode {
     case 'volumes':
       return <VolumesPanel />
     case 'send':
-      return <SendPanel />
+      return <SendPanel blockedReason={sendBlocked} />
     case 'emails':
       return <TrackingPanel />
     case 'broker':
@@ -66,6 +83,8 @@ function renderPanel(id: PanelId): ReactNode {
 
 export function App() {
   const [panel, setPanel] = usePanel()
+  const stack = useSubscription('stack:changed', {}).data
+  useFirstRunPanel(stack, setPanel)
   const engine = useEngineStatus()
   const broker = useBrokerConnection()
   const engineDot: DotState =
@@ -131,7 +150,8 @@ export function App() {
         </ScrollArea>
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1} className={classes.main}>
-        {renderPanel(panel)}
+        {needsStack.has(panel) && <StackBanner status={stack} />}
+        {renderPanel(panel, stackBlockedReason(stack))}
       </AppShell.Main>
       <CommandPalette
         opened={paletteOpen}

@@ -30,7 +30,7 @@ interface LoadedFile {
 }
 
 /** Bulk send from a CSV file: map the columns, check the first rows, send, see each row's result. */
-export function BulkSend() {
+export function BulkSend({ blockedReason = null }: { blockedReason?: string | null }) {
   const client = useClient()
   const [file, setFile] = useState<LoadedFile | undefined>()
   const [loadError, setLoadError] = useState<string | undefined>()
@@ -132,7 +132,12 @@ export function BulkSend() {
                 <Button
                   onClick={start}
                   loading={starting}
-                  disabled={check?.mapping === undefined || batch?.state === 'running'}
+                  disabled={
+                    blockedReason !== null ||
+                    check?.mapping === undefined ||
+                    batch?.state === 'running'
+                  }
+                  title={blockedReason ?? undefined}
                   data-testid="bulk-start"
                 >
                   Send {file.preview.totalRows} emails

@@ -26,7 +26,7 @@ import { HtmlPreview } from './HtmlPreview'
 import { TemplateMenu } from './TemplateMenu'
 
 /** Compose one email, send it through the stack's API, and follow it to delivery. */
-export function ComposeForm() {
+export function ComposeForm({ blockedReason = null }: { blockedReason?: string | null }) {
   const client = useClient()
   const [draft, setDraft] = useState<Draft>(emptyDraft)
   const [showCopies, setShowCopies] = useState(false)
@@ -200,7 +200,8 @@ export function ComposeForm() {
               leftSection={<IconSend size={16} />}
               onClick={send}
               loading={sending}
-              disabled={attempted && check.email === undefined}
+              disabled={blockedReason !== null || (attempted && check.email === undefined)}
+              title={blockedReason ?? undefined}
               data-testid="compose-send"
             >
               Send

@@ -3,7 +3,8 @@ import { BrokerStatusBadge } from '../broker/BrokerStatusBadge'
 import { BulkSend } from './BulkSend'
 import { ComposeForm } from './ComposeForm'
 
-export function SendPanel() {
+/** blockedReason: why sending cannot work now (the stack is down), shown on the Send buttons. */
+export function SendPanel({ blockedReason = null }: { blockedReason?: string | null }) {
   return (
     <Stack gap="md">
       <Group justify="space-between">
@@ -16,10 +17,10 @@ export function SendPanel() {
           <Tabs.Tab value="bulk">Bulk from CSV</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="compose" pt="md">
-          <ComposeForm />
+          <ComposeForm blockedReason={blockedReason} />
         </Tabs.Panel>
         <Tabs.Panel value="bulk" pt="md">
-          <BulkSend />
+          <BulkSend blockedReason={blockedReason} />
         </Tabs.Panel>
       </Tabs>
     </Stack>
