@@ -5,7 +5,8 @@ import react from '@vitejs/plugin-react'
 export default defineConfig({
   main: {
     build: {
-      externalizeDeps: true,
+      // zod is bundled (as in the preload): its package is 4 MB of which main uses a fraction.
+      externalizeDeps: { exclude: ['zod'] },
       rollupOptions: {
         input: {
           index: resolve('electron/main/app/index.ts'),

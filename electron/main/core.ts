@@ -23,6 +23,8 @@ export interface CoreOptions {
   secrets?: SecretStore
   /** The stack services' build contexts (resources/stack), when not next to the code. */
   stackDir?: string
+  /** The installed app (app.isPackaged): never bundles the stack services or runs a bundler. */
+  packaged?: boolean
 }
 
 export interface Core {
@@ -50,6 +52,7 @@ export function createCore(options: CoreOptions): Core {
     dataDir,
     secrets: options.secrets ?? FileSecretStore.inDataDir(dataDir),
     ...(options.stackDir === undefined ? {} : { stackDir: options.stackDir }),
+    packaged: options.packaged ?? false,
     ...(options.log === undefined ? {} : { log: options.log }),
   })
   const stackApi = stackHandlers(stack, () => engine.client)

@@ -59,7 +59,7 @@ export async function pinTestInputs(docker: Docker, run: string): Promise<Pinned
   if (stackDir === null) throw new Error('resources/stack not found')
   const services = ['api', 'emailer', 'logger'] as const
   const unbundled = services.filter((s) => !existsSync(join(stackDir, s, 'dist', 'index.js')))
-  if (unbundled.length > 0) await bundle(stackDir, unbundled)
+  if (unbundled.length > 0) await bundle(stackDir, unbundled, { packaged: false })
   const copy = mkdtempSync(join(tmpdir(), 'maildock-stack-src-'))
   for (const service of services) {
     await mkdir(join(copy, service), { recursive: true })

@@ -49,6 +49,7 @@ if (!app.requestSingleInstanceLock()) {
       log: (message, error) => console.error(message, error),
       secrets: createAppSecretStore(process.env.MAILDOCK_DATA_DIR ?? app.getPath('userData')),
       ...(app.isPackaged ? { stackDir: join(process.resourcesPath, 'stack') } : {}),
+      packaged: app.isPackaged,
     })
     bindRouterToIpc(core.router)
     installMenu(!app.isPackaged)

@@ -26,6 +26,8 @@ export interface ResolveOptions {
   docker: Docker
   definition: StackDefinition
   stackDir: string | null
+  /** A packaged app: never bundles, uses the bundles it ships. */
+  packaged: boolean
   /** Build and pull what is missing, reporting steps; without it, only look. */
   operation?: Operation
   signal?: AbortSignal
@@ -137,14 +139,16 @@ export async function resolveImages(options: ResolveOptions): Promise<ResolvedIm
   }
 
   if (operation && stackDir !== null) {
+    const policy = { packaged: options.packaged }
     const stale = await staleBundles(
       stackDir,
       builtServices.map(({ source }) => source.service),
+      policy,
     )
     if (stale.length > 0) {
       await operation
         .step('bundle', `Bundle ${stale.join(', ')}`)
-        .run(() => bundle(stackDir, stale))
+        .run(() => bundle(stackDir, stale, policy))
     }
   }
 

@@ -51,6 +51,8 @@ export interface StackManagerOptions {
   secrets: SecretStore
   /** resources/stack; found next to the code when not given. */
   stackDir?: string
+  /** The installed app (app.isPackaged): uses the bundles it ships, never bundles. */
+  packaged?: boolean
   log?: (message: string, error?: unknown) => void
 }
 
@@ -70,11 +72,13 @@ export class StackManager {
   private busy: StackStatus['busy'] = null
   private stackName = 'maildock'
   private readonly stackDir: string | null
+  private readonly packaged: boolean
 
   constructor(private readonly options: StackManagerOptions) {
     this.settings = new StackSettingsStore(options.dataDir, options.env)
     this.locks = new StackLocks(join(options.dataDir, 'locks'))
     this.stackDir = locateStackDir(options.stackDir ?? options.env.MAILDOCK_STACK_DIR)
+    this.packaged = options.packaged ?? false
     this.watcher = new StatusWatcher(
       options.engine,
       () => this.stackName,
@@ -128,7 +132,12 @@ export class StackManager {
       parseLabels(env[EXTRA_LABELS_ENV]),
     )
     if (password === undefined) return { definition, hashes: new Map() }
-    const images = await resolveImages({ docker: this.docker, definition, stackDir: this.stackDir })
+    const images = await resolveImages({
+      docker: this.docker,
+      definition,
+      stackDir: this.stackDir,
+      packaged: this.packaged,
+    })
     return { definition, hashes: hashesFor(definition, images.byService) }
   }
 
@@ -215,6 +224,7 @@ export class StackManager {
       docker: this.docker,
       definition,
       stackDir: this.stackDir,
+      packaged: this.packaged,
       operation,
     })
     const hashes = hashesFor(definition, images.byService)
@@ -318,7 +328,12 @@ export class StackManager {
 
   async exportCompose(includeSecrets: boolean): Promise<StackExport> {
     const { definition } = await this.load()
-    const images = await resolveImages({ docker: this.docker, definition, stackDir: this.stackDir })
+    const images = await resolveImages({
+      docker: this.docker,
+      definition,
+      stackDir: this.stackDir,
+      packaged: this.packaged,
+    })
     return exportCompose(definition, {
       images: images.byService,
       stackDir: this.stackDir,

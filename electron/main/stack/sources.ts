@@ -10,11 +10,13 @@ import type { BuiltService } from './definition'
 const MARKER = join('api', 'Dockerfile')
 
 /**
- * The folder with the services' Dockerfiles and bundles (resources/stack): the one given, else
- * the first found walking up from this module (source tree and build alike), else the cwd's.
+ * The folder with the services' Dockerfiles and bundles (resources/stack). Given one (the packaged
+ * app's resources/stack, or MAILDOCK_STACK_DIR), that folder and no other; else the first found
+ * walking up from this module (source tree and build alike), else the cwd's.
  */
 export function locateStackDir(explicit?: string): string | null {
-  const candidates: string[] = explicit ? [explicit] : []
+  if (explicit) return existsSync(join(explicit, MARKER)) ? explicit : null
+  const candidates: string[] = []
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
     candidates.push(join(dir, 'resources', 'stack'))
     if (dirname(dir) === dir) break
@@ -36,14 +38,35 @@ async function newestMtime(files: readonly string[]): Promise<number> {
   return Math.max(0, ...times)
 }
 
+export interface BundlePolicy {
+  /** A packaged app ships its bundles and never bundles (app.isPackaged in the shell). */
+  packaged: boolean
+}
+
 /**
- * Services whose bundle is missing, or older than their sources (in a source checkout; a
- * packaged app ships bundles without sources, and never bundles).
+ * The bundler of a source checkout: `tsx` in the checkout's own node_modules, next to build.ts's
+ * package.json. Never searched for elsewhere: a packaged app (e.g. an AppImage mounted under /tmp)
+ * must not run a program some other user planted in a folder above it.
+ */
+export function checkoutBundler(stackDir: string, policy: BundlePolicy): string | null {
+  if (policy.packaged) return null
+  const root = dirname(dirname(stackDir))
+  const tsx = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'tsx.cmd' : 'tsx')
+  const isCheckout =
+    existsSync(join(stackDir, 'build.ts')) && existsSync(join(root, 'package.json'))
+  return isCheckout && existsSync(tsx) ? tsx : null
+}
+
+/**
+ * Services whose bundle is missing, or (in a source checkout) older than their sources. A packaged
+ * app ships bundles without sources: what it has is what it uses.
  */
 export async function staleBundles(
   stackDir: string,
   services: readonly BuiltService[],
+  policy: BundlePolicy,
 ): Promise<BuiltService[]> {
+  const canBundle = checkoutBundler(stackDir, policy) !== null
   const shared = [
     ...(await filesUnder(join(stackDir, 'common'))),
     join(stackDir, '..', '..', 'shared', 'messages.ts'),
@@ -51,40 +74,37 @@ export async function staleBundles(
   const stale: BuiltService[] = []
   for (const service of services) {
     const bundle = join(stackDir, service, 'dist', 'index.js')
-    const sources = await filesUnder(join(stackDir, service, 'src'))
     if (!existsSync(bundle)) {
       stale.push(service)
       continue
     }
-    // Without a bundler (a packaged app) the shipped bundle is what there is.
-    if (sources.length === 0 || findTsx(stackDir) === null) continue
+    const sources = await filesUnder(join(stackDir, service, 'src'))
+    if (!canBundle || sources.length === 0) continue
     const built = (await stat(bundle)).mtimeMs
     if ((await newestMtime([...sources, ...shared])) > built) stale.push(service)
   }
   return stale
 }
 
-function findTsx(from: string): string | null {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const bin = join(dir, 'node_modules', '.bin', 'tsx')
-    if (existsSync(bin)) return bin
-    if (dirname(dir) === dir) return null
-  }
-}
-
 /** Runs resources/stack/build.ts (esbuild) for the services; its output becomes the error's logs. */
-export async function bundle(stackDir: string, services: readonly BuiltService[]): Promise<void> {
-  const tsx = findTsx(stackDir)
-  const script = join(stackDir, 'build.ts')
-  if (tsx === null || !existsSync(script)) {
+export async function bundle(
+  stackDir: string,
+  services: readonly BuiltService[],
+  policy: BundlePolicy,
+): Promise<void> {
+  const tsx = checkoutBundler(stackDir, policy)
+  if (tsx === null) {
     throw new MaildockError(
       'NOT_FOUND',
-      `The ${services.join(', ')} service bundles are missing from ${stackDir} and cannot be built here (no build.ts or tsx): reinstall MailDock.`,
+      `The ${services.join(', ')} service bundles are missing from ${stackDir}: reinstall MailDock.`,
     )
   }
   const output: string[] = []
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(tsx, [script, ...services], { cwd: dirname(dirname(stackDir)) })
+    const child = spawn(tsx, [join(stackDir, 'build.ts'), ...services], {
+      cwd: dirname(dirname(stackDir)),
+      shell: process.platform === 'win32',
+    })
     const collect = (chunk: Buffer): void => {
       output.push(...chunk.toString('utf8').split('\n').filter(Boolean))
     }
