@@ -17,7 +17,7 @@ import {
   stackEnv,
   uniqueStackName,
   waitForMessage,
-} from '../../electron/main/stack/test-helpers'
+} from '../support/stack'
 import { filesUnder, packageDir, tsxAbove, type PackagedLayout } from './package-dir'
 
 const SIZE_GOAL_BYTES = 15 * 1000 * 1000
