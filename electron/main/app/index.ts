@@ -1,12 +1,13 @@
-import { app, BrowserWindow, net, protocol, session } from 'electron'
+import { app, BrowserWindow, protocol, session } from 'electron'
 import { dirname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { createCore, type Core } from '../core'
 import { bindRouterToIpc } from './ipc-bridge'
 import { installMenu } from './menu'
 import { createAppSecretStore } from './secrets'
-import { APP_SCHEME, isTrustedSender, rendererOrigin, resolveRendererFile } from './security'
-import { createMainWindow, hardenSession, preloadPath } from './window'
+import { APP_SCHEME, isTrustedSender, rendererOrigin } from './security'
+import { hardenSession, rendererResponse } from './session-policy'
+import { createMainWindow, preloadPath } from './window'
 
 const mainDir = dirname(fileURLToPath(import.meta.url))
 const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL
@@ -33,13 +34,8 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     const rendererDir = `${mainDir}/../renderer`
-    protocol.handle(APP_SCHEME, (request) => {
-      const file = resolveRendererFile(rendererDir, request.url)
-      return file
-        ? net.fetch(pathToFileURL(file).toString())
-        : new Response('Not found', { status: 404 })
-    })
-    hardenSession(session.defaultSession)
+    protocol.handle(APP_SCHEME, (request) => rendererResponse(rendererDir, request))
+    hardenSession(session.defaultSession, origin)
     core = createCore({
       env: {
         ...process.env,

@@ -1,26 +1,7 @@
-import { BrowserWindow, screen, shell, type Session } from 'electron'
+import { BrowserWindow, screen, shell } from 'electron'
 import { join } from 'node:path'
-import {
-  CONTENT_SECURITY_POLICY,
-  isAllowedExternalUrl,
-  rendererOrigin,
-  APP_ORIGIN,
-} from './security'
+import { isAllowedExternalUrl, rendererOrigin, APP_ORIGIN } from './security'
 import { windowStateStore } from './window-state'
-
-/** Deny every permission (camera, notifications via web API, geolocation, ...) and add the CSP. */
-export function hardenSession(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
-  session.setPermissionCheckHandler(() => false)
-  session.webRequest.onHeadersReceived((details, callback) => {
-    callback({
-      responseHeaders: {
-        ...details.responseHeaders,
-        'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
-      },
-    })
-  })
-}
 
 export function createMainWindow(options: {
   dataDir: string
