@@ -170,7 +170,8 @@ describe('the packaged app', () => {
     expect(status.services.map((s) => [s.service, s.health]).sort()).toEqual(
       ['api', 'broker', 'catcher', 'emailer', 'logger'].map((s) => [s, 'healthy']),
     )
-  })
+    // Three image builds and five health checks: a generous bound for a shared, busy machine.
+  }, 600_000)
 
   it('delivers an email posted to the API to the catcher', async () => {
     const status = JSON.parse(await ok('status', '--json')) as StackStatus
