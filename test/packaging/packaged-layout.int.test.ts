@@ -67,7 +67,7 @@ function packagedCli(...args: string[]): Promise<Run> {
         cwd: dataDir,
         env: {
           ...env,
-          ...stackEnv(stack, { MAILDOCK_NODE_IMAGE: baseImage }),
+          ...stackEnv(stack, { MAILDOCK_NODE_IMAGE: baseImage, MAILDOCK_HEALTH_TIMEOUT: '300' }),
           MAILDOCK_DATA_DIR: dataDir,
         },
         maxBuffer: 32 * 1024 * 1024,
