@@ -11,7 +11,13 @@ export default defineConfig({
           name: 'unit',
           environment: 'node',
           include: ['{electron,shared,resources,test}/**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/*.electron.test.ts', '**/node_modules/**', '**/dist/**'],
+          exclude: [
+            '**/*.int.test.ts',
+            '**/*.e2e.test.ts',
+            '**/*.electron.test.ts',
+            '**/node_modules/**',
+            '**/dist/**',
+          ],
         },
       },
       {
