@@ -1,197 +1,278 @@
-// End-to-end benchmark of the mail stack, beside a raw amqplib baseline on the same broker.
-//   npx tsx bench/mail-stack.ts [--emails 2000] [--concurrency 32] [--raw 20000]
-// Prints: emails/s accepted by the api (202s), emails/s delivered to the SMTP catcher,
-// POST-to-delivery latency p50/p99, and the raw publish-with-confirms -> consume rate.
+// End-to-end benchmark of the mail stack (issue #12, goal 1), beside its baselines in the same run:
+// raw amqplib publish-with-confirms on the same broker, and the SMTP sink's own ceiling.
+//   npx tsx bench/mail-stack.ts [--emails 30000] [--batch 500] [--concurrency 4] [--quick]
 import { parseArgs } from 'node:util'
-import type { ChannelModel } from 'amqplib'
+import { createTransport } from 'nodemailer'
 import { keepAliveClient } from '../resources/stack/test/api-client'
+import { countByEmailId } from '../resources/stack/test/catcher-client'
 import { waitFor } from '../resources/stack/test/docker-helpers'
 import { MailStack } from '../resources/stack/test/mail-stack'
+import { percentile, ratio, reportFigures, type Figure } from './figures'
+import { rawAmqpRate } from './raw-amqp'
 
 const { values } = parseArgs({
   options: {
-    emails: { type: 'string', default: '2000' },
-    concurrency: { type: 'string', default: '32' },
-    raw: { type: 'string', default: '20000' },
+    emails: { type: 'string' },
+    batch: { type: 'string', default: '500' },
+    concurrency: { type: 'string', default: '4' },
+    raw: { type: 'string' },
+    'open-rate': { type: 'string', default: '500' },
+    'open-seconds': { type: 'string' },
+    quick: { type: 'boolean', default: false },
   },
 })
-const EMAILS = Number(values.emails)
+const QUICK = values.quick
+const EMAILS = Number(values.emails ?? (QUICK ? 5000 : 30000))
+const BATCH = Number(values.batch)
 const CONCURRENCY = Number(values.concurrency)
-const RAW_MESSAGES = Number(values.raw)
+const RAW = Number(values.raw ?? (QUICK ? 5000 : 20000))
+const OPEN_RATE = Number(values['open-rate'])
+const OPEN_SECONDS = Number(values['open-seconds'] ?? (QUICK ? 5 : 10))
+const SINK_EMAILS = QUICK ? 3000 : 10000
+const POOL = 10
+const run = Date.now().toString(36)
+const TEXT = 'x'.repeat(200)
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN
-}
-
-/** Persistent messages through a durable queue, `window` unconfirmed at most, consumed with acks. */
-async function rawAmqpRate(connect: () => Promise<ChannelModel>, count: number, window: number) {
-  const publisherConnection = await connect()
-  const consumerConnection = await connect()
-  const queue = 'maildock.bench.raw'
-  const publisher = await publisherConnection.createConfirmChannel()
-  await publisher.assertQueue(queue, { durable: true })
-  await publisher.purgeQueue(queue)
-  const consumer = await consumerConnection.createChannel()
-  await consumer.prefetch(100)
-  const body = Buffer.from(
-    JSON.stringify({ to: ['x@example.com'], subject: 's', text: 'x'.repeat(200) }),
-  )
-
-  let consumed = 0
-  const allConsumed = new Promise<number>((resolve) => {
-    void consumer.consume(queue, (message) => {
-      if (message === null) return
-      consumer.ack(message)
-      consumed += 1
-      if (consumed === count) resolve(performance.now())
-    })
+/** The SMTP sink alone: the same client library and pool size as the emailer, from the host. */
+async function sinkCeiling(stack: MailStack, count: number): Promise<number> {
+  await stack.catcher.deleteAll()
+  const transport = createTransport({
+    pool: true,
+    host: '127.0.0.1',
+    port: stack.smtpPort,
+    maxConnections: POOL,
+    maxMessages: Infinity,
   })
   const started = performance.now()
-  let inFlight = 0
-  let published = 0
-  await new Promise<void>((resolve, reject) => {
-    const pump = () => {
-      while (inFlight < window && published < count) {
-        inFlight += 1
-        published += 1
-        publisher.publish('', queue, body, { persistent: true, mandatory: true }, (error) => {
-          if (error !== null && error !== undefined) return reject(new Error('nacked'))
-          inFlight -= 1
-          if (published === count && inFlight === 0) resolve()
-          else pump()
+  let next = 0
+  await Promise.all(
+    Array.from({ length: POOL * 4 }, async () => {
+      while (next < count) {
+        const i = next++
+        await transport.sendMail({
+          from: 'MailDock <noreply@maildock.local>',
+          to: `sink${i}@example.com`,
+          subject: `Sink ${i}`,
+          text: TEXT,
+          messageId: `<sink-${run}-${i}@bench.local>`,
         })
       }
-    }
-    pump()
-  })
-  const confirmedAt = performance.now()
-  const consumedAt = await allConsumed
-  await publisher.deleteQueue(queue)
-  await publisherConnection.close()
-  await consumerConnection.close()
-  return {
-    publishPerSecond: count / ((confirmedAt - started) / 1000),
-    endToEndPerSecond: count / ((consumedAt - started) / 1000),
-  }
+    }),
+  )
+  const rate = count / ((performance.now() - started) / 1000)
+  transport.close()
+  await stack.catcher.deleteAll()
+  return rate
 }
 
-/** Requests/s of the api's cheapest route over the same client: the HTTP ceiling here. */
-async function httpCeiling(apiUrl: string, count: number, concurrency: number) {
+/** CPU seconds each container used so far (cgroup counters), to see what bounds a phase. */
+async function cpuSeconds(stack: MailStack): Promise<Map<string, number>> {
+  const used = new Map<string, number>()
+  for (const [role, container] of stack.containers) {
+    const stats = await container.stats({ stream: false })
+    used.set(role, stats.cpu_stats.cpu_usage.total_usage / 1e9)
+  }
+  return used
+}
+
+function cpuShares(before: Map<string, number>, after: Map<string, number>, seconds: number) {
+  return [...after]
+    .map(([role, value]) => ({ role, cores: (value - (before.get(role) ?? 0)) / seconds }))
+    .sort((a, b) => b.cores - a.cores)
+}
+
+interface Batch {
+  emails: Array<{ to: string; subject: string; text: string; idempotencyKey: string }>
+}
+
+async function postBatches(apiUrl: string, batches: Batch[], concurrency: number) {
   const client = keepAliveClient(apiUrl, concurrency)
   let next = 0
-  const started = performance.now()
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        next += 1
-        await client.send('GET', '/health/live')
+      while (next < batches.length) {
+        const batch = batches[next++]!
+        const response = await client.send('POST', '/emails/batch', batch)
+        const body = JSON.parse(response.body) as { accepted?: number }
+        if (response.status !== 200 || body.accepted !== batch.emails.length) {
+          throw new Error(`batch answered ${response.status}: ${response.body.slice(0, 300)}`)
+        }
       }
     }),
   )
   client.close()
-  return count / ((performance.now() - started) / 1000)
 }
 
-async function endToEnd(stack: MailStack, count: number, concurrency: number) {
-  await stack.catcher.deleteAll()
-  const client = keepAliveClient(stack.apiUrl, concurrency)
-  const postedAt = new Map<string, number>()
-  let next = 0
-  const started = Date.now()
-  const worker = async () => {
-    while (next < count) {
-      const index = next
-      next += 1
-      const id = `bench-${started}-${index}`
-      postedAt.set(id, Date.now())
-      const body = {
-        to: `reader${index}@example.com`,
-        subject: `Bench ${index}`,
-        text: 'x'.repeat(200),
-      }
-      const response = await client.send('POST', '/emails', body, { 'idempotency-key': id })
-      if (response.status !== 202)
-        throw new Error(`POST answered ${response.status}: ${response.body}`)
-    }
+function batchesOf(count: number, prefix: string): { ids: string[]; batches: Batch[] } {
+  const ids = Array.from({ length: count }, (_, i) => `${prefix}-${run}-${i}`)
+  const batches: Batch[] = []
+  for (let i = 0; i < count; i += BATCH) {
+    batches.push({
+      emails: ids.slice(i, i + BATCH).map((id, j) => ({
+        to: `reader${i + j}@example.com`,
+        subject: `Bench ${i + j}`,
+        text: TEXT,
+        idempotencyKey: id,
+      })),
+    })
   }
-  await Promise.all(Array.from({ length: concurrency }, worker))
-  const acceptedMs = Date.now() - started
-  client.close()
+  return { ids, batches }
+}
+
+async function deliveredReport(stack: MailStack, ids: string[], since: number) {
   await waitFor(
-    'every email at the catcher',
-    async () => ((await stack.catcher.total()) >= count ? true : undefined),
-    600_000,
-    200,
+    `${ids.length} emails at the catcher`,
+    async () => ((await stack.catcher.total()) >= ids.length ? true : undefined),
+    900_000,
+    250,
   )
   const messages = await stack.catcher.listAll()
-  const latencies: number[] = []
-  let lastDelivery = 0
-  for (const message of messages) {
-    const posted = postedAt.get(message.MessageID.replace(/@.*$/, ''))
-    const delivered = Date.parse(message.Created)
-    lastDelivery = Math.max(lastDelivery, delivered)
-    if (posted !== undefined) latencies.push(delivered - posted)
-  }
-  latencies.sort((a, b) => a - b)
+  const counts = countByEmailId(messages)
+  const last = Math.max(...messages.map((message) => Date.parse(message.Created)))
   return {
-    acceptedPerSecond: count / (acceptedMs / 1000),
-    deliveredPerSecond: count / ((lastDelivery - started) / 1000),
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    delivered: messages.length,
+    messages,
+    lost: ids.filter((id) => !counts.has(id)).length,
+    duplicated: ids.filter((id) => (counts.get(id) ?? 0) > 1).length,
+    seconds: (last - since) / 1000,
   }
+}
+
+/** Offered load: one POST /emails every 1/rate s whatever the answers; latency to the catcher. */
+async function openLoop(stack: MailStack, rate: number, seconds: number) {
+  await stack.catcher.deleteAll()
+  const client = keepAliveClient(stack.apiUrl, 256)
+  const postedAt = new Map<string, number>()
+  const total = Math.round(rate * seconds)
+  const started = Date.now()
+  const sends: Array<Promise<unknown>> = []
+  for (let i = 0; i < total; i += 1) {
+    const due = started + (i * 1000) / rate
+    const wait = due - Date.now()
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait))
+    const id = `open-${run}-${i}`
+    postedAt.set(id, Date.now())
+    sends.push(
+      client.send(
+        'POST',
+        '/emails',
+        { to: `open${i}@example.com`, subject: `Open ${i}`, text: TEXT },
+        { 'idempotency-key': id },
+      ),
+    )
+  }
+  await Promise.all(sends)
+  client.close()
+  const report = await deliveredReport(stack, [...postedAt.keys()], started)
+  const latencies = report.messages
+    .map((m) => Date.parse(m.Created) - (postedAt.get(m.MessageID.replace(/@.*$/, '')) ?? NaN))
+    .filter((n) => !Number.isNaN(n))
+    .sort((a, b) => a - b)
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), total }
 }
 
 async function main() {
-  console.log(`starting the stack (images built from this checkout)…`)
+  console.log('starting the stack (images built from this checkout)…')
   const stack = await MailStack.start({
     apiEnv: { LOG_LEVEL: 'warn' },
     emailerEnv: { LOG_LEVEL: 'warn', ...emailerTuning() },
+    loggerEnv: { LOG_LEVEL: 'warn' },
+    catcherEnv: { MP_MAX_MESSAGES: String(Math.max(EMAILS, 10_000) + 1000) },
   })
   try {
-    await endToEnd(stack, Math.min(200, EMAILS), CONCURRENCY) // warm-up: JIT, SMTP pool, queues
-    const raw = await rawAmqpRate(() => stack.connectBroker(), RAW_MESSAGES, CONCURRENCY)
-    const ceiling = await httpCeiling(stack.apiUrl, EMAILS, CONCURRENCY)
-    const e2e = await endToEnd(stack, EMAILS, CONCURRENCY)
-    const single = await endToEnd(stack, 200, 1)
-    const rows: Array<[string, string]> = [
-      ['emails posted', `${EMAILS} (${CONCURRENCY} concurrent clients)`],
-      ['api accepted (202)', `${e2e.acceptedPerSecond.toFixed(0)} emails/s`],
-      [
-        'delivered to the catcher',
-        `${e2e.deliveredPerSecond.toFixed(0)} emails/s (${e2e.delivered} arrived)`,
-      ],
-      ['POST -> delivery latency (burst)', `p50 ${e2e.p50} ms, p99 ${e2e.p99} ms`],
-      ['POST -> delivery latency (1 client)', `p50 ${single.p50} ms, p99 ${single.p99} ms`],
-      ['api GET /health/live (HTTP ceiling)', `${ceiling.toFixed(0)} req/s`],
-      [
-        `raw amqplib (${RAW_MESSAGES} msgs, window ${CONCURRENCY})`,
-        `publish+confirm ${raw.publishPerSecond.toFixed(0)} msg/s, publish->consume ${raw.endToEndPerSecond.toFixed(0)} msg/s`,
-      ],
-      [
-        'api accepted / raw publish+confirm',
-        `${((e2e.acceptedPerSecond / raw.publishPerSecond) * 100).toFixed(1)} %`,
-      ],
-      [
-        'delivered / raw publish->consume',
-        `${((e2e.deliveredPerSecond / raw.endToEndPerSecond) * 100).toFixed(1)} %`,
-      ],
+    const warm = batchesOf(Math.min(1000, EMAILS), 'warm')
+    await postBatches(stack.apiUrl, warm.batches, CONCURRENCY)
+    await deliveredReport(stack, warm.ids, Date.now())
+    await stack.catcher.deleteAll()
+
+    const sink = await sinkCeiling(stack, SINK_EMAILS)
+    const raw = await rawAmqpRate(() => stack.connectBroker(), RAW, 64)
+
+    const { ids, batches } = batchesOf(EMAILS, 'bench')
+    const cpuBefore = await cpuSeconds(stack)
+    const started = Date.now()
+    await postBatches(stack.apiUrl, batches, CONCURRENCY)
+    const acceptSeconds = (Date.now() - started) / 1000
+    const delivered = await deliveredReport(stack, ids, started)
+    const cpu = cpuShares(cpuBefore, await cpuSeconds(stack), delivered.seconds)
+    await stack.catcher.deleteAll()
+    const open = await openLoop(stack, OPEN_RATE, OPEN_SECONDS)
+
+    const accepted = EMAILS / acceptSeconds
+    const deliveredRate = EMAILS / delivered.seconds
+    const cpuText = cpu.map(({ role, cores }) => `${role} ${cores.toFixed(2)}`).join(', ')
+    console.log(`\nmail stack benchmark: ${EMAILS} emails in batches of ${BATCH}`)
+    console.log(`  accepted by the api            ${accepted.toFixed(0)} emails/s`)
+    console.log(`  delivered to the sink          ${deliveredRate.toFixed(0)} emails/s`)
+    console.log(`  lost / duplicated              ${delivered.lost} / ${delivered.duplicated}`)
+    console.log(`  sink ceiling (nodemailer x${POOL})  ${sink.toFixed(0)} emails/s`)
+    console.log(`  raw publish+confirm            ${raw.publishPerSecond.toFixed(0)} msg/s`)
+    console.log(`  raw publish->consume           ${raw.endToEndPerSecond.toFixed(0)} msg/s`)
+    console.log(`  open loop ${OPEN_RATE}/s p50/p99       ${open.p50} / ${open.p99} ms`)
+    console.log(`  CPU cores used while delivering: ${cpuText}`)
+    const batchMethod = `${EMAILS} emails POSTed to /emails/batch (${BATCH} per request, ${CONCURRENCY} requests in flight, node:http keep-alive) on the stack the integration tests use (api, broker, emailer, logger, catcher on this machine)`
+    const figures: Figure[] = [
+      {
+        goal: 1,
+        name: 'delivered end to end (POST -> broker -> emailer -> SMTP sink)',
+        value: deliveredRate,
+        unit: 'emails/s',
+        target: '>= 1000 emails/s',
+        holds: deliveredRate >= 1000,
+        method: `${batchMethod}; rate = emails / (last arrival at the sink - first POST)`,
+        ...(deliveredRate >= 1000
+          ? {}
+          : {
+              bound: `CPU cores used per container while delivering (of 2): ${cpuText}; the sink alone takes ${sink.toFixed(0)} emails/s`,
+            }),
+      },
+      {
+        goal: 1,
+        name: 'lost + duplicated at the sink',
+        value: delivered.lost + delivered.duplicated,
+        unit: 'emails',
+        target: '0',
+        holds: delivered.lost + delivered.duplicated === 0,
+        method: 'every Message-ID at the sink counted per email id',
+      },
+      {
+        goal: 1,
+        name: 'SMTP sink ceiling (context)',
+        value: sink,
+        unit: 'emails/s',
+        target: 'above the delivered rate',
+        holds: sink > deliveredRate,
+        method: `${SINK_EMAILS} emails sent straight to the catcher from the host with nodemailer, pool of ${POOL}, same body size`,
+      },
+      {
+        goal: 1,
+        name: 'api accept rate',
+        value: accepted,
+        unit: 'emails/s',
+        baseline: {
+          name: 'raw amqplib publish-with-confirms, same broker',
+          value: raw.publishPerSecond,
+        },
+        target: '>= 0.5x baseline',
+        holds: ratio(accepted, raw.publishPerSecond) >= 0.5,
+        method: `${batchMethod}; baseline: ${RAW} persistent 200-byte messages to a durable queue, 64 unconfirmed at most`,
+      },
+      {
+        goal: 1,
+        name: `POST -> delivered p99 at an offered ${OPEN_RATE} emails/s`,
+        value: open.p99,
+        unit: 'ms',
+        target: '<= 100 ms',
+        holds: open.p99 <= 100,
+        method: `open loop: ${open.total} single POST /emails at fixed times over ${OPEN_SECONDS} s (whatever the answers), latency = arrival at the sink - POST; p50 ${open.p50} ms`,
+      },
     ]
-    const width = Math.max(...rows.map(([label]) => label.length))
-    console.log('\nmail stack benchmark')
-    for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${value}`)
+    reportFigures('mail-stack', figures)
   } finally {
     await stack.stop()
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error)
-  process.exit(1)
-})
-
-/** BENCH_SMTP_POOL_SIZE / BENCH_EMAILER_PREFETCH pass through to the emailer, to compare settings. */
+/** SMTP_POOL_SIZE / EMAILER_PREFETCH from BENCH_* to compare settings; else the defaults. */
 function emailerTuning(): Record<string, string> {
   const tuning: Record<string, string> = {}
   if (process.env.BENCH_SMTP_POOL_SIZE !== undefined) {
@@ -202,3 +283,8 @@ function emailerTuning(): Record<string, string> {
   }
   return tuning
 }
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MaildockError } from '../../../shared/contract'
-import { isRetryable, postEmail } from './api-client'
+import { batchSender, isRetryable, postBatch, postEmail } from './api-client'
 
 const email = { to: ['ann@example.org'], cc: [], bcc: [], subject: 'Hi', text: 'Hello' }
 let server: Server | undefined
@@ -106,5 +106,62 @@ describe('postEmail', () => {
     const error = await failure(postEmail(url, email, 'k', 200))
     expect(error.code).toBe('TIMEOUT')
     expect(error.message).toContain('sending again with the same key is safe')
+  })
+})
+
+describe('postBatch', () => {
+  const items = [
+    { email, idempotencyKey: 'b-0' },
+    { email: { ...email, to: ['bad'] }, idempotencyKey: 'b-1' },
+    { email, idempotencyKey: 'b-2' },
+  ]
+
+  it('posts every email with its own key and maps each result, in order', async () => {
+    let seen: { path: unknown; key: unknown; body: unknown } | undefined
+    const url = await serve((req, body, res) => {
+      seen = { path: req.url, key: req.headers['idempotency-key'], body: JSON.parse(body) }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          accepted: 1,
+          rejected: 1,
+          unavailable: 1,
+          results: [
+            { index: 0, status: 'accepted', id: 'b-0' },
+            { index: 1, status: 'rejected', error: 'invalid_request', message: 'to.0: bad' },
+            { index: 2, status: 'unavailable', id: 'b-2', message: 'NOT accepted (nack)' },
+          ],
+        }),
+      )
+    })
+    const outcomes = await batchSender(url)(items)
+    expect(seen).toEqual({
+      path: '/emails/batch',
+      key: undefined,
+      body: {
+        emails: items.map((item) => ({ ...item.email, idempotencyKey: item.idempotencyKey })),
+      },
+    })
+    expect(outcomes).toEqual([
+      { status: 'accepted', id: 'b-0' },
+      { status: 'rejected', message: "The stack's API refused the email: to.0: bad" },
+      { status: 'unavailable', message: 'NOT accepted (nack)' },
+    ])
+  })
+
+  it('refuses an answer without one result per email', async () => {
+    const url = await serve((_req, _body, res) =>
+      res.writeHead(200).end('{"accepted":0,"rejected":0,"unavailable":0,"results":[]}'),
+    )
+    const error = await failure(postBatch(url, items))
+    expect(error.code).toBe('INTERNAL')
+  })
+
+  it('says an older stack without the batch endpoint must be updated', async () => {
+    const url = await serve((_req, _body, res) =>
+      res.writeHead(404).end('{"error":"not_found","message":"no route POST /emails/batch"}'),
+    )
+    const error = await failure(postBatch(url, items))
+    expect(error.message).toMatch(/no batch endpoint .* run "maildock up"/)
+    expect(isRetryable(error)).toBe(false)
   })
 })

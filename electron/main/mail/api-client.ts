@@ -2,6 +2,11 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { MaildockError, type Compose } from '../../../shared/contract'
 import { IDEMPOTENCY_KEY_RULE, idempotencyKeySchema } from '../../../shared/email-rules'
+import {
+  BATCH_KEY_FIELD,
+  batchResponseSchema,
+  type BatchItemResult,
+} from '../../../shared/email-batch'
 
 // Keep-alive sockets: a bulk send posts hundreds of emails to the same API (node:http costs
 // about half what fetch does per request at 32 in flight).
@@ -15,7 +20,7 @@ class TimeoutError extends Error {
 function post(
   url: string,
   payload: string,
-  idempotencyKey: string,
+  idempotencyKey: string | undefined,
   timeoutMs: number,
 ): Promise<{ status: number; body: string }> {
   const target = new URL(url)
@@ -29,7 +34,7 @@ function post(
         headers: {
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(payload),
-          'idempotency-key': idempotencyKey,
+          ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }),
         },
       },
       (response) => {
@@ -104,6 +109,89 @@ export async function postEmail(
     `The stack's API failed (${response.status}); the email may not have been sent: ${message}`,
     { status: response.status, retryable: true },
   )
+}
+
+export interface BatchItem {
+  email: Compose
+  idempotencyKey: string
+}
+
+/** One email of a batch as the API answered it. */
+export type BatchOutcome =
+  { status: 'accepted'; id: string } | { status: 'rejected' | 'unavailable'; message: string }
+
+/** Posts one batch; the answer has one outcome per item, in order. */
+export type SendBatch = (items: readonly BatchItem[]) => Promise<BatchOutcome[]>
+
+/** A SendBatch bound to one API address (looked up once per bulk send). */
+export function batchSender(apiUrl: string): SendBatch {
+  return async (items) =>
+    (await postBatch(apiUrl, items)).map((result): BatchOutcome => {
+      if (result.status === 'accepted') return { status: 'accepted', id: result.id }
+      if (result.status === 'rejected') {
+        return {
+          status: 'rejected',
+          message: `The stack's API refused the email: ${result.message}`,
+        }
+      }
+      return { status: 'unavailable', message: result.message }
+    })
+}
+
+/**
+ * POST /emails/batch: many emails in one request, one result per email (accepted, rejected for
+ * its content, or unavailable: not stored by the broker, safe to send again with its key). A
+ * failure of the whole request throws a MaildockError as postEmail does.
+ */
+export async function postBatch(
+  apiUrl: string,
+  items: readonly BatchItem[],
+  timeoutMs = 30_000,
+): Promise<BatchItemResult[]> {
+  const base = apiUrl.replace(/\/$/, '')
+  const payload = JSON.stringify({
+    emails: items.map((item) => ({ ...item.email, [BATCH_KEY_FIELD]: item.idempotencyKey })),
+  })
+  let response: { status: number; body: string }
+  try {
+    response = await post(`${base}/emails/batch`, payload, undefined, timeoutMs)
+  } catch (error) {
+    throw unreachable(base, error, timeoutMs)
+  }
+  if (response.status === 200 || response.status === 503) {
+    const parsed = batchResponseSchema.safeParse(parseJson(response.body))
+    if (parsed.success && parsed.data.results.length === items.length) return parsed.data.results
+    throw new MaildockError(
+      'INTERNAL',
+      `The API's batch answer is not understood: ${response.body.slice(0, 300)}`,
+    )
+  }
+  const message = apiMessage(response.body)
+  if (response.status === 404) {
+    throw new MaildockError(
+      'UNAVAILABLE',
+      `The stack's API has no batch endpoint (an older stack); run "maildock up" to update it: ${message}`,
+      { status: 404 },
+    )
+  }
+  if (response.status >= 400 && response.status < 500) {
+    throw new MaildockError('INVALID_INPUT', `The stack's API refused the batch: ${message}`, {
+      status: response.status,
+    })
+  }
+  throw new MaildockError(
+    'UNAVAILABLE',
+    `The stack's API failed (${response.status}); the emails may not have been sent: ${message}`,
+    { status: response.status, retryable: true },
+  )
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return undefined
+  }
 }
 
 export function isRetryable(error: unknown): boolean {

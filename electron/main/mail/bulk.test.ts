@@ -1,5 +1,6 @@
-import { describe, expect, it, vi } from 'vitest'
-import { MaildockError, type BulkSendProgress, type Compose } from '../../../shared/contract'
+import { describe, expect, it } from 'vitest'
+import { MaildockError, type BulkSendProgress } from '../../../shared/contract'
+import type { BatchItem, BatchOutcome, SendBatch } from './api-client'
 import { BulkSender } from './bulk'
 
 const template = { subject: 'Hello {{name}}', text: 'Dear {{name}}, your code is {{code}}.' }
@@ -20,15 +21,29 @@ async function finished(sender: BulkSender, batchId: string): Promise<BulkSendPr
   })
 }
 
-describe('BulkSender', () => {
-  it('sends the good rows, reports each bad row with its reason, and fills the template', async () => {
-    const sent: { email: Compose; key: string }[] = []
-    const sender = new BulkSender({
-      send: (email, key) => {
-        sent.push({ email, key })
-        return Promise.resolve({ id: key, acceptedAt: Date.now() })
-      },
+/** A fake API: answers each item with `answer`, records every request and each open. */
+function fakeApi(answer: (item: BatchItem, call: number) => BatchOutcome) {
+  const requests: BatchItem[][] = []
+  let opens = 0
+  const open = (): Promise<SendBatch> => {
+    opens += 1
+    return Promise.resolve((items) => {
+      requests.push([...items])
+      return Promise.resolve(items.map((item) => answer(item, requests.length)))
     })
+  }
+  return { open, requests, opens: () => opens }
+}
+
+const acceptAll = (item: BatchItem): BatchOutcome => ({
+  status: 'accepted',
+  id: item.idempotencyKey,
+})
+
+describe('BulkSender', () => {
+  it('sends the good rows in batches, reports each bad row with its reason, and fills the template', async () => {
+    const api = fakeApi(acceptAll)
+    const sender = new BulkSender({ open: api.open, batchSize: 1 })
     const csv = csvWith([
       'ann@example.org,Ann,1',
       'not-an-address,Bob,2',
@@ -48,20 +63,17 @@ describe('BulkSender', () => {
     expect(byRow[4]?.error).toBe('no recipient in column "email"')
     expect(byRow[5]?.error).toBe('subject: must not contain CR or LF')
     expect(byRow[6]?.error).toBe('row 6 has 2 cells where the header has 3')
+    const sent = api.requests.flat()
     expect(sent.map((s) => s.email.subject).sort()).toEqual(['Hello Ann', 'Hello Fay'])
     expect(sent.find((s) => s.email.to[0] === 'ann@example.org')?.email.text).toBe(
       'Dear Ann, your code is 1.',
     )
+    expect(api.requests).toHaveLength(2)
   })
 
   it('escapes CSV values in the HTML part, and puts them in raw only with {{{name}}}', async () => {
-    const sent: Compose[] = []
-    const sender = new BulkSender({
-      send: (email, key) => {
-        sent.push(email)
-        return Promise.resolve({ id: key, acceptedAt: Date.now() })
-      },
-    })
+    const api = fakeApi(acceptAll)
+    const sender = new BulkSender({ open: api.open })
     const link = '<a href=https://evil.example>Reset</a>'
     const started = sender.start({
       csv: ['email,name,badge', `ann@example.org,"${link} & 'co'",<b>VIP</b>`].join('\n'),
@@ -73,45 +85,92 @@ describe('BulkSender', () => {
       },
     })
     await finished(sender, started.batchId)
+    const sent = api.requests.flat().map((item) => item.email)
     expect(sent[0]?.html).toBe(
       '<p>Dear &lt;a href=https://evil.example&gt;Reset&lt;/a&gt; &amp; &#39;co&#39;</p><b>VIP</b>',
     )
     expect(sent[0]?.text).toBe(`Dear ${link} & 'co'`)
   })
 
-  it('retries a row while the API is briefly unavailable, with the same key, then gives up', async () => {
-    let calls = 0
-    const keys = new Set<string>()
-    const send = vi.fn((_email: Compose, key: string) => {
-      calls += 1
-      keys.add(key)
-      if (calls < 3)
-        return Promise.reject(new MaildockError('UNAVAILABLE', 'down', { retryable: true }))
-      return Promise.resolve({ id: key, acceptedAt: 0 })
-    })
-    const sender = new BulkSender({ send, retryDelayMs: 1, concurrency: 1 })
-    const started = sender.start({ csv: csvWith(['a@x.org,A,1']), mapping, template })
-    expect(await finished(sender, started.batchId)).toMatchObject({ accepted: 1, failed: 0 })
-    expect(calls).toBe(3)
-    expect(keys.size).toBe(1)
+  it('looks the endpoints up once per send and packs rows into batches of batchSize', async () => {
+    const api = fakeApi(acceptAll)
+    const sender = new BulkSender({ open: api.open, batchSize: 40, concurrency: 3 })
+    const rows = Array.from({ length: 100 }, (_, i) => `u${i}@x.org,U,${i}`)
+    const started = sender.start({ csv: csvWith(rows), mapping, template })
+    expect(await finished(sender, started.batchId)).toMatchObject({ accepted: 100, failed: 0 })
+    expect(api.opens()).toBe(1)
+    expect(api.requests.map((request) => request.length).sort()).toEqual([20, 40, 40])
+    const keys = new Set(api.requests.flat().map((item) => item.idempotencyKey))
+    expect(keys.size).toBe(100)
+  })
 
-    const refusing = new BulkSender({
-      send: () =>
-        Promise.reject(
-          new MaildockError('INVALID_INPUT', "The stack's API refused the email: nope"),
-        ),
-      retryDelayMs: 1,
-    })
-    const second = refusing.start({ csv: csvWith(['a@x.org,A,1']), mapping, template })
-    await finished(refusing, second.batchId)
-    expect(refusing.result(second.batchId).rows[0]).toMatchObject({
+  it('sends again, with the same keys, only the rows the broker did not store', async () => {
+    const api = fakeApi((item, call) =>
+      item.email.to[0] === 'b@x.org' && call < 3
+        ? { status: 'unavailable', message: 'broker away' }
+        : item.email.to[0] === 'c@x.org'
+          ? { status: 'rejected', message: "The stack's API refused the email: nope" }
+          : acceptAll(item),
+    )
+    const sender = new BulkSender({ open: api.open, retryDelayMs: 1 })
+    const csv = csvWith(['a@x.org,A,1', 'b@x.org,B,2', 'c@x.org,C,3'])
+    const started = sender.start({ csv, mapping, template })
+    expect(await finished(sender, started.batchId)).toMatchObject({ accepted: 2, failed: 1 })
+    expect(api.requests.map((request) => request.map((item) => item.email.to[0]))).toEqual([
+      ['a@x.org', 'b@x.org', 'c@x.org'],
+      ['b@x.org'],
+      ['b@x.org'],
+    ])
+    expect(new Set(api.requests.flat().map((item) => item.idempotencyKey)).size).toBe(3)
+    expect(sender.result(started.batchId).rows[2]).toMatchObject({
       status: 'failed',
       error: "The stack's API refused the email: nope",
     })
   })
 
+  it('retries a whole batch while the API is briefly unavailable, then gives up', async () => {
+    let calls = 0
+    const flaky: SendBatch = (items) => {
+      calls += 1
+      if (calls < 3)
+        return Promise.reject(new MaildockError('UNAVAILABLE', 'down', { retryable: true }))
+      return Promise.resolve(items.map(acceptAll))
+    }
+    const sender = new BulkSender({ open: () => Promise.resolve(flaky), retryDelayMs: 1 })
+    const started = sender.start({ csv: csvWith(['a@x.org,A,1']), mapping, template })
+    expect(await finished(sender, started.batchId)).toMatchObject({ accepted: 1, failed: 0 })
+    expect(calls).toBe(3)
+
+    const down: SendBatch = () =>
+      Promise.reject(new MaildockError('UNAVAILABLE', 'still down', { retryable: true }))
+    const giving = new BulkSender({
+      open: () => Promise.resolve(down),
+      retryDelayMs: 1,
+      attempts: 2,
+    })
+    const second = giving.start({ csv: csvWith(['a@x.org,A,1']), mapping, template })
+    await finished(giving, second.batchId)
+    expect(giving.result(second.batchId).rows[0]).toMatchObject({
+      status: 'failed',
+      error: 'still down',
+    })
+  })
+
+  it('fails every row with the reason when the stack cannot be found', async () => {
+    const sender = new BulkSender({
+      open: () => Promise.reject(new MaildockError('UNAVAILABLE', 'The stack is not running')),
+    })
+    const started = sender.start({
+      csv: csvWith(['a@x.org,A,1', 'b@x.org,B,2']),
+      mapping,
+      template,
+    })
+    expect(await finished(sender, started.batchId)).toMatchObject({ failed: 2, accepted: 0 })
+    expect(sender.result(started.batchId).rows[1]?.error).toBe('The stack is not running')
+  })
+
   it('refuses a mapping or a template that names a column the CSV lacks', () => {
-    const sender = new BulkSender({ send: () => Promise.reject(new Error('unused')) })
+    const sender = new BulkSender({ open: () => Promise.reject(new Error('unused')) })
     expect(() =>
       sender.start({ csv: csvWith(['a@x.org,A,1']), mapping: { to: 'mail' }, template }),
     ).toThrow('The CSV has no column "mail"')
@@ -125,20 +184,15 @@ describe('BulkSender', () => {
   })
 
   it('refuses a template with neither a subject nor a body, and tags each email with the name', async () => {
-    const sent: Compose[] = []
-    const sender = new BulkSender({
-      send: (email, key) => {
-        sent.push(email)
-        return Promise.resolve({ id: key, acceptedAt: 0 })
-      },
-    })
+    const api = fakeApi(acceptAll)
+    const sender = new BulkSender({ open: api.open })
     const csv = csvWith(['a@x.org,A,1'])
     expect(() => sender.start({ csv, mapping, template: { subject: ' ', text: '' } })).toThrow(
       'has neither a subject nor a body',
     )
-    expect(sent).toEqual([])
+    expect(api.requests).toEqual([])
     await finished(sender, sender.start({ csv, mapping, template, name: 'spring' }).batchId)
-    expect(sent[0]?.tags).toEqual(['spring'])
+    expect(api.requests[0]?.[0]?.email.tags).toEqual(['spring'])
   })
 
   it('cancels the rows not sent yet', async () => {
@@ -146,15 +200,23 @@ describe('BulkSender', () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve
     })
+    let entered = () => {}
+    const sending = new Promise<void>((resolve) => {
+      entered = resolve
+    })
+    const gated: SendBatch = async (items) => {
+      entered()
+      await gate
+      return items.map(acceptAll)
+    }
     const sender = new BulkSender({
-      send: async (_email, key) => {
-        await gate
-        return { id: key, acceptedAt: 0 }
-      },
+      open: () => Promise.resolve(gated),
       concurrency: 1,
+      batchSize: 1,
     })
     const rows = Array.from({ length: 5 }, (_, i) => `u${i}@x.org,U,${i}`)
     const started = sender.start({ csv: csvWith(rows), mapping, template })
+    await sending
     sender.cancel(started.batchId)
     release()
     const done = await finished(sender, started.batchId)

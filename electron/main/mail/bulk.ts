@@ -10,7 +10,7 @@ import {
   type Compose,
   type CsvMapping,
 } from '../../../shared/contract'
-import { isRetryable, type Accepted } from './api-client'
+import { isRetryable, type BatchOutcome, type SendBatch } from './api-client'
 import { checkEmail, fillAll } from './compose-check'
 import { parseCsv, splitAddresses } from './csv'
 
@@ -23,8 +23,11 @@ export interface BulkInput {
 }
 
 export interface BulkOptions {
-  /** Sends one email; the key makes a repeat of the same row harmless. */
-  send: (email: Compose, idempotencyKey: string) => Promise<Accepted>
+  /** Opens one bulk send: looks the stack's endpoints up once, for every batch of the send. */
+  open: () => Promise<SendBatch>
+  /** Emails per request. */
+  batchSize?: number
+  /** Requests in flight. */
   concurrency?: number
   /** Tries per row for transient failures (API or broker briefly down). */
   attempts?: number
@@ -174,42 +177,72 @@ export class BulkSender {
 
   private async run(job: Job): Promise<void> {
     const queue = job.rows.filter((row) => row.status === 'pending')
+    let send: SendBatch | undefined
+    try {
+      send = await this.options.open()
+    } catch (error) {
+      for (const row of queue) this.settle(job, row, { status: 'failed', error: messageOf(error) })
+    }
+    const size = this.options.batchSize ?? 500
     const worker = async () => {
-      for (let row = queue.shift(); row !== undefined; row = queue.shift()) {
+      for (let rows = queue.splice(0, size); rows.length > 0; rows = queue.splice(0, size)) {
+        if (send === undefined) return
         if (job.abort.signal.aborted) {
-          this.settle(job, row, { status: 'cancelled' })
+          for (const row of rows) this.settle(job, row, { status: 'cancelled' })
           continue
         }
-        await this.sendRow(job, row)
+        await this.sendRows(job, rows, send)
       }
     }
-    await Promise.all(Array.from({ length: this.options.concurrency ?? 16 }, worker))
+    await Promise.all(Array.from({ length: this.options.concurrency ?? 2 }, worker))
     job.progress.state = job.abort.signal.aborted ? 'cancelled' : 'done'
     job.progress.finishedAt = Date.now()
     this.emit(job, true)
   }
 
-  private async sendRow(job: Job, row: BulkSendRow): Promise<void> {
-    const email = job.emails.get(row.row)
-    if (email === undefined) return
-    const key = `${job.progress.batchId}-r${row.row}`
+  /** Sends rows as one batch; rows the broker did not store go again (same keys) until attempts run out. */
+  private async sendRows(job: Job, rows: BulkSendRow[], send: SendBatch): Promise<void> {
     const attempts = this.options.attempts ?? 5
-    for (let attempt = 1; ; attempt += 1) {
+    let left = rows
+    for (let attempt = 1; left.length > 0; attempt += 1) {
+      const lastTry = attempt >= attempts || job.abort.signal.aborted
+      let outcomes: BatchOutcome[]
       try {
-        const accepted = await this.options.send(email, key)
-        this.settle(job, row, { status: 'accepted', emailId: accepted.id })
-        return
+        outcomes = await send(left.map((row) => this.item(job, row)))
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error)
-        if (!isRetryable(error) || attempt >= attempts || job.abort.signal.aborted) {
-          this.settle(job, row, { status: 'failed', error: message })
+        if (!isRetryable(error) || lastTry) {
+          for (const row of left)
+            this.settle(job, row, { status: 'failed', error: messageOf(error) })
           return
         }
+        outcomes = left.map(() => ({ status: 'unavailable', message: messageOf(error) }))
+      }
+      const again: BulkSendRow[] = []
+      left.forEach((row, index) => {
+        const outcome = outcomes[index]
+        if (outcome?.status === 'accepted') {
+          this.settle(job, row, { status: 'accepted', emailId: outcome.id })
+        } else if (outcome?.status === 'unavailable' && !lastTry) {
+          again.push(row)
+        } else {
+          const error =
+            outcome === undefined ? 'the API gave no result for this row' : outcome.message
+          this.settle(job, row, { status: 'failed', error })
+        }
+      })
+      left = again
+      if (left.length > 0) {
         await new Promise((resolve) =>
           setTimeout(resolve, (this.options.retryDelayMs ?? 500) * 2 ** (attempt - 1)),
         )
       }
     }
+  }
+
+  private item(job: Job, row: BulkSendRow): { email: Compose; idempotencyKey: string } {
+    const email = job.emails.get(row.row)
+    if (email === undefined) throw new Error(`row ${row.row} has no email`)
+    return { email, idempotencyKey: `${job.progress.batchId}-r${row.row}` }
   }
 
   private settle(
@@ -241,4 +274,8 @@ export class BulkSender {
       job.timer = setTimeout(send, Math.max(0, 100 - (Date.now() - job.lastEmit)))
     }
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }

@@ -7,7 +7,7 @@ import {
   type ConsumedMail,
 } from '../broker'
 import type { MailMessage } from '../../../shared/messages'
-import { postEmail } from './api-client'
+import { batchSender } from './api-client'
 import { BulkSender } from './bulk'
 import { mailHandlers } from './mail-handlers'
 import { TemplateStore } from './templates'
@@ -46,7 +46,7 @@ export function createMailServices(options: MailServicesOptions) {
       ),
   })
   const bulk = new BulkSender({
-    send: async (email, key) => postEmail((await options.endpoints()).apiUrl, email, key),
+    open: async () => batchSender((await options.endpoints()).apiUrl),
   })
   const templates = TemplateStore.inDataDir(options.dataDir)
 

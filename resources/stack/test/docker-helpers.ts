@@ -47,7 +47,7 @@ export async function hostPort(container: Docker.Container, port: string): Promi
   return Number(binding.HostPort)
 }
 
-export async function waitHealthy(container: Docker.Container, timeoutMs = 60_000): Promise<void> {
+export async function waitHealthy(container: Docker.Container, timeoutMs = 180_000): Promise<void> {
   await waitFor(
     `${container.id.slice(0, 12)} to be healthy`,
     async () => {

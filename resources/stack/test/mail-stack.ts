@@ -27,6 +27,8 @@ export interface MailStackOptions {
   emailerEnv?: Record<string, string>
   apiEnv?: Record<string, string>
   loggerEnv?: Record<string, string>
+  /** Catcher settings, e.g. MP_MAX_MESSAGES for long benchmarks. */
+  catcherEnv?: Record<string, string>
   docker?: Docker
   /** Streams build and start-up progress (quiet by default). */
   onProgress?: (message: string) => void
@@ -39,6 +41,8 @@ export class MailStack {
   readonly containers = new Map<Role, Docker.Container>()
   apiUrl = ''
   amqpUrl = ''
+  /** The catcher's SMTP port on 127.0.0.1 (to measure the sink's own ceiling). */
+  smtpPort = 0
   catcher = new CatcherClient('')
 
   private constructor(
@@ -93,7 +97,11 @@ export class MailStack {
       ports: ['5672/tcp'],
       env: { RABBITMQ_DEFAULT_USER: BROKER_USER, RABBITMQ_DEFAULT_PASS: BROKER_PASSWORD },
     })
-    await this.create('catcher', images.catcher, { aliases: ['smtp'], ports: ['8025/tcp'] })
+    await this.create('catcher', images.catcher, {
+      aliases: ['smtp'],
+      ports: ['8025/tcp', '1025/tcp'],
+      env: this.options.catcherEnv ?? {},
+    })
     await this.refreshEndpoints()
     const tags = await built
     await this.waitForBroker()
@@ -169,6 +177,7 @@ export class MailStack {
     const broker = await hostPort(this.container('broker'), '5672/tcp')
     this.amqpUrl = `amqp://${BROKER_USER}:${BROKER_PASSWORD}@127.0.0.1:${broker}`
     const catcher = await hostPort(this.container('catcher'), '8025/tcp')
+    this.smtpPort = Number(await hostPort(this.container('catcher'), '1025/tcp'))
     this.catcher = new CatcherClient(`http://127.0.0.1:${catcher}`)
     if (this.containers.has('api')) {
       this.apiUrl = `http://127.0.0.1:${await hostPort(this.container('api'), '3000/tcp')}`

@@ -64,6 +64,7 @@ const server = buildServer({
   log,
   bodyLimitBytes: config.bodyLimitBytes,
   allowedHosts: config.allowedHosts,
+  batch: { maxEmails: config.batchMaxEmails, bodyLimitBytes: config.batchBodyLimitBytes },
   publishRequest,
   health: () => ({ live: true, ready: broker.connected, broker: broker.connected }),
 })

@@ -10,18 +10,13 @@ import {
 export type IdResult = { ok: true; id: string } | { ok: false; error: string }
 
 /** The client's Idempotency-Key becomes the email id; without one the api assigns a UUID. */
-export function emailIdFor(idempotencyKey: string | string[] | undefined): IdResult {
+export function emailIdFor(idempotencyKey: unknown, label = 'Idempotency-Key header'): IdResult {
   if (idempotencyKey === undefined) return { ok: true, id: randomUUID() }
-  if (Array.isArray(idempotencyKey)) {
-    return { ok: false, error: 'Idempotency-Key header must be given once' }
-  }
+  if (Array.isArray(idempotencyKey)) return { ok: false, error: `${label} must be given once` }
   const parsed = emailIdSchema.safeParse(idempotencyKey)
   return parsed.success
     ? { ok: true, id: parsed.data }
-    : {
-        ok: false,
-        error: `Idempotency-Key header ${parsed.error.issues[0]?.message ?? 'is invalid'}`,
-      }
+    : { ok: false, error: `${label} ${parsed.error.issues[0]?.message ?? 'is invalid'}` }
 }
 
 export function toEmailRequest(input: SendEmailInput, id: string, now = new Date()): EmailRequest {

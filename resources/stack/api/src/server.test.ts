@@ -11,7 +11,11 @@ let brokerUp = true
 const app = buildServer({
   log: pino({ level: 'silent' }),
   bodyLimitBytes: BODY_LIMIT,
+  batch: { maxEmails: 5, bodyLimitBytes: BODY_LIMIT * 4 },
   publishRequest: (request) => {
+    if (request.subject === 'nack me') {
+      return Promise.reject(new PublishError('broker refused the message (nack)', 'nacked'))
+    }
     if (!brokerUp)
       return Promise.reject(new PublishError('broker channel is closed', 'channel-closed'))
     published.push(request)
@@ -24,6 +28,12 @@ afterEach(() => {
   published = []
   brokerUp = true
 })
+
+/** A batch answer read loosely, so a test can look at any result's fields. */
+interface LooseBatch {
+  accepted: number
+  results: Array<{ index: number; status: string; id?: string; error?: string; message?: string }>
+}
 
 const post = (url: string, payload: string | object, headers: Record<string, string> = {}) =>
   app.inject({
@@ -128,6 +138,88 @@ describe('POST /emails', () => {
     expect(response.statusCode).toBe(413)
     expect(response.json().message).toMatch(`larger than the limit of ${BODY_LIMIT} bytes`)
     expect((await post('/emails', { to: 'a@b.co', subject: 's', text: 't' })).statusCode).toBe(202)
+  })
+})
+
+describe('POST /emails/batch', () => {
+  const email = (n: number, extra: object = {}) => ({
+    to: `reader${n}@example.com`,
+    subject: `Hello ${n}`,
+    text: 'Hi',
+    ...extra,
+  })
+
+  it('publishes every valid email and answers one result per email, in order', async () => {
+    const response = await post('/emails/batch', {
+      emails: [
+        email(0, { idempotencyKey: 'batch-0' }),
+        email(1, { to: 'not-an-address' }),
+        email(2),
+        email(3, { idempotencyKey: 'batch-0' }),
+        email(4, { idempotencyKey: 'has spaces' }),
+      ],
+    })
+    expect(response.statusCode).toBe(200)
+    const body = response.json<LooseBatch>()
+    expect(body).toMatchObject({ accepted: 2, rejected: 3, unavailable: 0 })
+    expect(body.results.map((r) => r.status)).toEqual([
+      'accepted',
+      'rejected',
+      'accepted',
+      'rejected',
+      'rejected',
+    ])
+    expect(body.results[0]).toEqual({ index: 0, status: 'accepted', id: 'batch-0' })
+    expect(body.results[1]?.message).toMatch(/to.0: is not a valid email/)
+    expect(body.results[3]).toMatchObject({ error: 'duplicate_key' })
+    expect(body.results[4]?.message).toMatch(/^idempotencyKey must be/)
+    expect(published.map((request) => request.id)).toEqual(['batch-0', body.results[2]?.id])
+    expect(published[1]).toMatchObject({ to: ['reader2@example.com'], cc: [], bcc: [] })
+  })
+
+  it('reports an email the broker did not confirm as unavailable, the others accepted', async () => {
+    const response = await post('/emails/batch', {
+      emails: [email(0), email(1, { subject: 'nack me', idempotencyKey: 'k-1' })],
+    })
+    expect(response.statusCode).toBe(200)
+    expect(response.json().results[1]).toMatchObject({ status: 'unavailable', id: 'k-1' })
+    expect(response.json().results[1].message).toMatch(/NOT accepted.*nack/)
+  })
+
+  it('answers 503 when the broker stored none of them', async () => {
+    brokerUp = false
+    const response = await post('/emails/batch', { emails: [email(0), email(1)] })
+    expect(response.statusCode).toBe(503)
+    expect(response.headers['retry-after']).toBe('5')
+    expect(response.json()).toMatchObject({ accepted: 0, unavailable: 2 })
+  })
+
+  it.each([
+    ['a list instead of an object', [email(0)], /JSON object/],
+    ['no emails field', { mails: [] }, /unknown field "mails"/],
+    ['an empty list', { emails: [] }, /emails: is empty/],
+    ['too many emails', { emails: [0, 1, 2, 3, 4, 5].map((n) => email(n)) }, /limit of 5/],
+  ])('rejects %s with a 400 and publishes nothing', async (_what, body, message) => {
+    const response = await post('/emails/batch', body)
+    expect(response.statusCode).toBe(400)
+    expect(response.json().message).toMatch(message)
+    expect(published).toHaveLength(0)
+  })
+
+  it('refuses an Idempotency-Key header, which could not say which email it keys', async () => {
+    const response = await post('/emails/batch', { emails: [email(0)] }, { 'idempotency-key': 'k' })
+    expect(response.statusCode).toBe(400)
+    expect(response.json().message).toMatch(/give each email its own "idempotencyKey"/)
+  })
+
+  it('takes a body over the single-email limit, up to its own limit', async () => {
+    const text = 'x'.repeat(BODY_LIMIT / 2)
+    const fits = await post('/emails/batch', { emails: [0, 1, 2].map((n) => email(n, { text })) })
+    expect(fits.statusCode).toBe(200)
+    const huge = { emails: [email(0, { text: 'x'.repeat(BODY_LIMIT * 4) })] }
+    const response = await post('/emails/batch', huge)
+    expect(response.statusCode).toBe(413)
+    expect(response.json().message).toMatch(`limit of ${BODY_LIMIT * 4} bytes`)
   })
 })
 

@@ -17,6 +17,8 @@ import {
 } from '../../../../shared/allowed-host'
 import { PublishError } from '../../../../shared/amqp-publisher'
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-depth'
+import { BATCH_KEY_FIELD, DEFAULT_BATCH_MAX_EMAILS } from '../../../../shared/email-batch'
+import { acceptBatch } from './batch'
 import { emailIdFor, fromLegacyInput, toEmailRequest } from './requests'
 
 export class BrokerUnavailableError extends Error {
@@ -28,6 +30,8 @@ export interface ApiDependencies {
   bodyLimitBytes: number
   /** Host names answered besides 127.0.0.1, localhost and [::1] (comma-separated). */
   allowedHosts?: string
+  /** `POST /emails/batch`: most emails per request and the body limit of that route. */
+  batch?: { maxEmails: number; bodyLimitBytes: number }
   /** Resolves once the broker confirmed the request; throws when it may not be stored. */
   publishRequest: (request: EmailRequest) => Promise<void>
   health: () => HealthStatus
@@ -41,6 +45,10 @@ interface ErrorBody {
 }
 
 export function buildServer(deps: ApiDependencies) {
+  const batch = deps.batch ?? {
+    maxEmails: DEFAULT_BATCH_MAX_EMAILS,
+    bodyLimitBytes: deps.bodyLimitBytes * 16,
+  }
   const app = Fastify({
     loggerInstance: deps.log,
     // One line per accepted email is logged by the handler; per-request lines would double it.
@@ -84,7 +92,8 @@ export function buildServer(deps: ApiDependencies) {
   // (nginx's "lingering close"). Beyond LINGER_LIMIT_BYTES the connection is simply closed.
   app.addHook('onRequest', (request, reply, done) => {
     const length = Number(request.headers['content-length'] ?? 0)
-    if (length <= deps.bodyLimitBytes) return done()
+    const limit = request.routeOptions.bodyLimit ?? deps.bodyLimitBytes
+    if (length <= limit) return done()
     void reply
       .status(413)
       .header('connection', length <= LINGER_LIMIT_BYTES ? 'keep-alive' : 'close')
@@ -92,17 +101,17 @@ export function buildServer(deps: ApiDependencies) {
         error: 'FST_ERR_CTP_BODY_TOO_LARGE',
         message: describeFrameworkError(
           { code: 'FST_ERR_CTP_BODY_TOO_LARGE' } as FastifyError,
-          deps.bodyLimitBytes,
+          limit,
         ),
       } satisfies ErrorBody)
   })
 
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500
     if (status >= 500) deps.log.error({ err: errorMessage(error) }, 'request failed')
     return reply.status(status).send({
       error: error.code ?? 'internal_error',
-      message: describeFrameworkError(error, deps.bodyLimitBytes),
+      message: describeFrameworkError(error, request.routeOptions.bodyLimit ?? deps.bodyLimitBytes),
     } satisfies ErrorBody)
   })
   app.setNotFoundHandler((request, reply) =>
@@ -151,6 +160,27 @@ export function buildServer(deps: ApiDependencies) {
       reply,
     ),
   )
+
+  app.post('/emails/batch', { bodyLimit: batch.bodyLimitBytes }, async (request, reply) => {
+    if (request.headers['idempotency-key'] !== undefined) {
+      return reply.status(400).send({
+        error: 'invalid_header',
+        message: `a batch takes no Idempotency-Key header; give each email its own "${BATCH_KEY_FIELD}"`,
+      } satisfies ErrorBody)
+    }
+    const answer = await acceptBatch(request.body, {
+      maxEmails: batch.maxEmails,
+      publishRequest: deps.publishRequest,
+      unavailableMessage,
+    })
+    if (answer.status === 400) return reply.status(400).send(answer.body)
+    const { accepted, rejected, unavailable } = answer.body
+    const summary = { accepted, rejected, unavailable }
+    if (unavailable > 0) deps.log.warn(summary, 'batch partly not accepted (broker)')
+    else deps.log.info(summary, 'email batch accepted')
+    if (answer.status === 503) void reply.header('retry-after', '5')
+    return reply.status(answer.status).send(answer.body)
+  })
 
   const health = (mode: 'both' | 'live' | 'ready') => (_request: unknown, reply: FastifyReply) => {
     const status = deps.health()

@@ -4,7 +4,7 @@ import { loadEmailerConfig } from './config'
 describe('loadEmailerConfig', () => {
   it('defaults to the catcher on smtp:1025, 5 s .. 10 min retries and assume-sent', () => {
     const config = loadEmailerConfig({})
-    expect(config.smtp).toMatchObject({ host: 'smtp', port: 1025, secure: false, poolSize: 5 })
+    expect(config.smtp).toMatchObject({ host: 'smtp', port: 1025, secure: false, poolSize: 10 })
     expect(config.smtp.user).toBeUndefined()
     expect(config.retryDelaysMs).toEqual([5000, 30000, 120000, 600000])
     expect(config.onInterrupted).toBe('assume-sent')

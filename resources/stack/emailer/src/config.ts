@@ -87,7 +87,7 @@ export function loadEmailerConfig(env: Env): EmailerConfig {
   return {
     amqpUrl: envString(env, 'AMQP_URL', 'amqp://maildock:maildock@broker:5672'),
     replica: envString(env, 'EMAILER_REPLICA_ID', hostname()),
-    prefetch: envInt(env, 'EMAILER_PREFETCH', 20, 1),
+    prefetch: envInt(env, 'EMAILER_PREFETCH', 100, 1),
     retryDelaysMs,
     healthPort: envInt(env, 'HEALTH_PORT', 8080, 1),
     shutdownTimeoutMs: envInt(env, 'SHUTDOWN_TIMEOUT_MS', 20_000, 100),
@@ -111,7 +111,7 @@ export function loadEmailerConfig(env: Env): EmailerConfig {
       ...tls,
       rejectUnauthorized: envBool(env, 'SMTP_TLS_REJECT_UNAUTHORIZED', true),
       ...(user === undefined || password === undefined ? {} : { user, password }),
-      poolSize: envInt(env, 'SMTP_POOL_SIZE', 5, 1),
+      poolSize: envInt(env, 'SMTP_POOL_SIZE', 10, 1),
       connectionTimeoutMs,
       socketTimeoutMs,
       from: envString(env, 'SMTP_FROM', 'MailDock <noreply@maildock.local>'),
