@@ -1,7 +1,8 @@
-// Log store figures: insert throughput of the batching writer beside a plain better-sqlite3 insert
-// loop on the same schema, and search latency p50/p95 over 1 M and 5 M rows (full text and
-// filtered), all in the same run.
-//   npx tsx bench/logs-store.ts [--rows 200000] [--sizes 1000000,5000000] [--runs 30] [--dir /tmp]
+// Log store figures (issue #12, goals 4 and 5): insert throughput of the store's writer beside a
+// raw better-sqlite3 loop inserting the same rows (same schema and FTS index, one transaction per
+// 5,000 rows), and search latency p50/p95 of every search the Logs panel and `maildock logs` offer
+// on a store filled by the app's own writer (no rebuild or optimise step), all in the same run.
+//   npx tsx bench/logs-store.ts [--rows 200000] [--sizes 1000000,5000000] [--runs 30] [--quick]
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -18,6 +19,7 @@ import {
 import { getEntries, histogram, searchEntries } from '../electron/main/logs/queries'
 import { rowFromContainerLine, rowFromMailMessage, type LogRow } from '../electron/main/logs/rows'
 import { LogStore } from '../electron/main/logs/store'
+import { ratio, reportFigures, type Figure } from './figures'
 
 const { values } = parseArgs({
   options: {
@@ -27,8 +29,15 @@ const { values } = parseArgs({
     dir: { type: 'string', default: tmpdir() },
     keep: { type: 'boolean', default: false },
     'skip-insert': { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
   },
 })
+if (values.quick) {
+  values.rows = '50000'
+  values.sizes = '200000'
+  values.runs = '20'
+}
+const figures: Figure[] = []
 const INSERT_ROWS = Number(values.rows)
 const SIZES = values.sizes.split(',').map(Number)
 const RUNS = Number(values.runs)
@@ -90,48 +99,35 @@ async function insertBench(): Promise<void> {
   const { batches } = store.status().ingest
   await store.close()
 
-  // Plain better-sqlite3 loop, same schema and pragmas: one INSERT (one transaction) per row.
-  const plainRows = rows.slice(0, Math.min(rows.length, 5_000))
-  const plain = openLogDatabase(join(root, 'plain.db'))
-  const insert = insertStatement(plain)
+  // Raw better-sqlite3 loop, same schema, FTS trigger and pragmas: one transaction per 5,000 rows.
+  const raw = openLogDatabase(join(root, 'raw.db'))
+  const rawInsert = rawInserter(raw)
   started = performance.now()
-  for (const row of plainRows) insert.run(columns(row))
-  const plainRate = plainRows.length / ((performance.now() - started) / 1000)
-  plain.close()
+  for (let i = 0; i < rows.length; i += 5_000) {
+    raw.transaction(() => {
+      for (const row of rows.slice(i, i + 5_000)) rawInsert(row)
+    })()
+  }
+  const rawRate = rows.length / ((performance.now() - started) / 1000)
+  raw.close()
 
-  // The same loop in one transaction: the ceiling for this schema on this machine.
-  const one = openLogDatabase(join(root, 'one-tx.db'))
-  const insertOne = insertStatement(one)
-  started = performance.now()
-  one.transaction(() => {
-    for (const row of rows) insertOne.run(columns(row))
-  })()
-  const oneRate = rows.length / ((performance.now() - started) / 1000)
-  one.close()
-
-  console.log(
-    `batching writer (${batches} transactions)        ${fmt(writerRate).padStart(9)} rows/s`,
-  )
-  console.log(
-    `plain insert loop, autocommit (${fmt(plainRows.length)} rows)  ${fmt(plainRate).padStart(9)} rows/s`,
-  )
-  console.log(`plain insert loop, one transaction          ${fmt(oneRate).padStart(9)} rows/s`)
-  console.log(
-    `writer / plain autocommit loop = ${(writerRate / plainRate).toFixed(1)}x; writer / one transaction = ${(writerRate / oneRate).toFixed(2)}x`,
-  )
+  console.log(`store writer (${batches} transactions)   ${fmt(writerRate).padStart(9)} rows/s`)
+  console.log(`raw loop, 5,000 rows per transaction   ${fmt(rawRate).padStart(9)} rows/s`)
+  console.log(`writer / raw loop = ${(writerRate / rawRate).toFixed(2)}x`)
+  figures.push({
+    goal: 5,
+    name: 'store writer insert rate',
+    value: writerRate,
+    unit: 'rows/s',
+    baseline: { name: 'raw better-sqlite3 loop, 5,000 rows per transaction', value: rawRate },
+    target: '>= 0.8x baseline',
+    holds: ratio(writerRate, rawRate) >= 0.8,
+    method: `${fmt(INSERT_ROWS)} rows (3/4 container lines, 1/4 mail events with their email and recipient rows), same schema, FTS trigger and pragmas, each on a fresh file`,
+  })
 }
 
-// ----- search latency -----
-
-/** Bench fixture only: grows the file fast (secondary indexes and FTS built after the load). */
-function bulkLoad(db: Database.Database, from: number, to: number): void {
-  const indexes = db
-    .prepare(
-      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'entries' AND sql IS NOT NULL",
-    )
-    .all() as Array<{ name: string; sql: string }>
-  for (const index of indexes) db.exec(`DROP INDEX ${index.name}`)
-  db.exec('DROP TRIGGER entries_fts_insert')
+/** The raw baseline's insert of one row: entry (FTS by trigger), email and recipients. */
+function rawInserter(db: Database.Database): (row: LogRow) => void {
   const insert = insertStatement(db)
   const email = db.prepare(
     'INSERT OR IGNORE INTO emails (email_id, subject, first_ts) VALUES (?, ?, ?)',
@@ -139,26 +135,27 @@ function bulkLoad(db: Database.Database, from: number, to: number): void {
   const recipient = db.prepare(
     'INSERT OR IGNORE INTO email_recipients (address, email_id) VALUES (?, ?)',
   )
-  const chunk = 50_000
-  for (let start = from; start < to; start += chunk) {
-    db.transaction(() => {
-      for (let i = start; i < Math.min(to, start + chunk); i += 1) {
-        const row = makeRow(i)
-        insert.run(columns(row))
-        if (row.email) {
-          email.run(row.email.emailId, row.email.subject, row.email.ts)
-          for (const address of row.email.recipients) recipient.run(address, row.email.emailId)
-        }
-      }
-    })()
+  return (row) => {
+    insert.run(columns(row))
+    if (row.email) {
+      email.run(row.email.emailId, row.email.subject, row.email.ts)
+      for (const address of row.email.recipients) recipient.run(address, row.email.emailId)
+    }
   }
-  for (const index of indexes) db.exec(index.sql)
-  db.exec(`CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
-    INSERT INTO entries_fts(rowid, text) VALUES (new.id, new.text); END`)
-  db.exec("INSERT INTO entries_fts(entries_fts) VALUES ('rebuild')")
-  db.exec("INSERT INTO entries_fts(entries_fts) VALUES ('optimize')")
-  db.pragma('wal_checkpoint(TRUNCATE)')
-  db.exec('ANALYZE')
+}
+
+// ----- search latency -----
+
+/** Fills the store through its own writer, as the app does (no rebuild or optimise step). */
+async function fillWithWriter(store: LogStore, from: number, to: number): Promise<void> {
+  const chunk = 10_000
+  for (let start = from; start < to; start += chunk) {
+    const rows = Array.from({ length: Math.min(chunk, to - start) }, (_, i) => makeRow(start + i))
+    store.writer.addLineRows(rows)
+    if ((start - from) % 100_000 === 0) await store.flush()
+    else await new Promise((resolve) => setImmediate(resolve))
+  }
+  await store.flush()
 }
 
 interface Workload {
@@ -194,7 +191,17 @@ function searchWorkloads(size: number): Workload[] {
       run: (db, i) =>
         search({ text: 'delivered', services: [SERVICES[i % 4]!], levels: ['error'] })(db),
     },
+    {
+      name: 'full text + status failed',
+      run: search({ text: 'delivered', statuses: ['failed'] }),
+    },
     { name: 'filter: level error', run: search({ levels: ['error'] }) },
+    {
+      name: 'time range only (one hour)',
+      run: (db, i) =>
+        search({ from: end - (i + 2) * 3_600_000, to: end - (i + 1) * 3_600_000 })(db),
+    },
+    { name: 'newest page (no filter)', run: search({}) },
     {
       name: 'filter: service + last hour',
       run: (db, i) => search({ services: [SERVICES[i % 4]!], from: end - 3_600_000 })(db),
@@ -252,6 +259,16 @@ function searchBench(db: Database.Database, size: number): void {
       times.push(performance.now() - started)
     }
     times.sort((a, b) => a - b)
+    const p95 = percentile(times, 0.95)
+    figures.push({
+      goal: 4,
+      name: `search at ${fmt(size)} rows: ${workload.name}`,
+      value: p95,
+      unit: 'ms p95',
+      target: '<= 50 ms',
+      holds: p95 <= 50,
+      method: `${RUNS} runs (varying terms), limit 100, on a store filled by the app's writer; p50 ${ms(percentile(times, 0.5))}`,
+    })
     console.log(
       `${workload.name.padEnd(40)} ${ms(percentile(times, 0.5)).padStart(10)} ${ms(percentile(times, 0.95)).padStart(10)}  ${rows}`,
     )
@@ -260,19 +277,20 @@ function searchBench(db: Database.Database, size: number): void {
 
 try {
   if (!values['skip-insert']) await insertBench()
-  const db = openLogDatabase(join(root, 'search.db'))
+  const store = new LogStore({ path: join(root, 'search.db'), retentionDelayMs: 0 })
   let loaded = 0
   for (const size of SIZES) {
     const started = performance.now()
-    bulkLoad(db, loaded, size)
+    await fillWithWriter(store, loaded, size)
     loaded = size
     const file = statSync(join(root, 'search.db')).size
     console.log(
-      `\n(fixture: ${fmt(size)} rows loaded in ${((performance.now() - started) / 1000).toFixed(0)} s, file ${fmt(file / 1024 / 1024)} MB)`,
+      `\n(store: ${fmt(size)} rows written by the store's writer in ${((performance.now() - started) / 1000).toFixed(0)} s, file ${fmt(file / 1024 / 1024)} MB)`,
     )
-    searchBench(db, size)
+    searchBench(store.reader(), size)
   }
-  db.close()
+  await store.close()
+  reportFigures('logs-store', figures)
 } finally {
   if (values.keep) console.log(`kept ${root}`)
   else rmSync(root, { recursive: true, force: true })

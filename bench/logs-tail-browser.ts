@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util'
 import Docker from 'dockerode'
 import { BASE_IMAGE, cleanupSuite, docker, testLabels, uniqueSuite } from '../test/support/docker'
 import { launchBrowser, openPage, startApp } from '../test/e2e/harness'
+import { reportFigures } from './figures'
 
 const { values } = parseArgs({
   options: {
@@ -129,6 +130,29 @@ try {
   console.log(`counters: ${counts}; rows in the DOM: ${rows}`)
   console.log(`JS heap: ${mb(heapBefore)} before, ${mb(heapPeak)} peak, ${mb(heapAfter)} after GC`)
   if (errors.length > 0) console.log(`page errors: ${errors.join('; ')}`)
+  const heapMb = (bytes: number) => bytes / 1024 / 1024
+  reportFigures('logs-tail-browser', [
+    {
+      goal: 6,
+      name: `Tail panel frame gap p95 during a ${RATE.toLocaleString('en')} lines/s burst`,
+      value: burst.p95,
+      unit: 'ms',
+      baseline: { name: 'the same page idle, same run', value: idle.p95 },
+      target: '<= 32 ms',
+      holds: burst.p95 <= 32,
+      method: `built app in browser mode, Debian Chromium (playwright-core), requestAnimationFrame gaps while a stack container prints ${TOTAL.toLocaleString('en')} lines; ${longTasks.length} long tasks`,
+    },
+    {
+      goal: 6,
+      name: 'Tail panel JS heap after the burst (bounded)',
+      value: heapMb(heapAfter),
+      unit: 'MB',
+      baseline: { name: 'heap before the burst', value: heapMb(heapBefore) },
+      target: 'bounded (back near the idle heap after GC)',
+      holds: heapMb(heapAfter) <= heapMb(heapBefore) * 3 + 20,
+      method: `CDP Runtime heap usage; peak ${mb(heapPeak)} during the burst, after a forced GC`,
+    },
+  ])
 } finally {
   await browser.close()
   await app.stop()

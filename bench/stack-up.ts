@@ -19,6 +19,7 @@ import {
   waitLabelledHealthy,
 } from '../test/support/stack'
 import { chooseTestImages } from '../test/images'
+import { reportFigures } from './figures'
 
 const run = promisify(execFile)
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' } } })
@@ -121,6 +122,21 @@ try {
     `  maildock up                      ${seconds(noopMs)}  (${noop.operation.summary ?? ''})`,
   )
   console.log(`  docker-compose up -d             ${seconds(composeNoopMs)}`)
+  reportFigures('stack-up', [
+    {
+      goal: 8,
+      name: '`maildock up` to all healthy',
+      value: a / 1000,
+      unit: 's (median)',
+      baseline: {
+        name: '`docker-compose up -d` + health wait on the exported file',
+        value: b / 1000,
+      },
+      target: '<= 0.8x baseline',
+      holds: a / b <= 0.8,
+      method: `${ROUNDS} rounds alternating which goes first, same engine and images (built beforehand), a throw-away stack removed between rounds`,
+    },
+  ])
 } finally {
   await compose('down', '-v', '--timeout', '5').catch(() => undefined)
   await removeStack(docker, name)
