@@ -18,7 +18,9 @@ function sources(dir: string): string[] {
 describe('the contract surface', () => {
   it('has only channels and events that a panel or a CLI command uses', () => {
     const code = [...sources('renderer/src'), ...sources('electron/main/cli')].join('\n')
-    const unused = [...Object.keys(channels), ...Object.keys(events)].filter((name) => !code.includes(`'${name}'`))
+    const unused = [...Object.keys(channels), ...Object.keys(events)].filter(
+      (name) => !code.includes(`'${name}'`),
+    )
     expect(unused).toEqual([])
   })
 })

@@ -10,10 +10,6 @@ import { ClientProvider, connectClient } from './transport/client'
 import { cssVariablesResolver, theme } from './ui/theme'
 
 const client = connectClient()
-// The token has done its job (the server set a cookie); keep it out of the address bar and history.
-if (new URLSearchParams(window.location.search).has('token')) {
-  window.history.replaceState(null, '', `${window.location.pathname}${window.location.hash}`)
-}
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { ErrorPayload } from './errors'
 
 /*
  * Upper bounds for everything a client sends: every input string, array and record is bounded so
@@ -24,6 +25,14 @@ export const MAX_CSV_BYTES = 20 * 1024 * 1024
  * template parts) as JSON, where a character takes at most 3 bytes in UTF-8 and an escaped quote 2.
  */
 export const MAX_FRAME_BYTES = 3 * (MAX_CSV_BYTES + 3 * MAX_TEMPLATE) + 1024 * 1024
+
+/** Live subscriptions one window or WebSocket may hold at once. */
+export const MAX_SUBSCRIPTIONS = 100
+
+export const tooManySubscriptions = (): ErrorPayload => ({
+  code: 'UNAVAILABLE',
+  message: `More than ${MAX_SUBSCRIPTIONS} live subscriptions on one connection: unsubscribe from some first`,
+})
 
 export const boundedString = (max = MAX_NAME) => z.string().max(max)
 export const nameString = (max = MAX_NAME) => z.string().min(1).max(max)

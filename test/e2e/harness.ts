@@ -44,7 +44,7 @@ export async function startApp(env: NodeJS.ProcessEnv = {}): Promise<RunningApp>
     )
     lines.on('line', (line) => {
       output.push(line)
-      const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(line)
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/.exec(line)
       if (match?.[1]) {
         clearTimeout(timer)
         resolve(match[1])

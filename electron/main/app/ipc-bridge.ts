@@ -1,5 +1,6 @@
 import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron'
 import { IPC_CALL, IPC_STREAM, IPC_SUBSCRIBE, IPC_UNSUBSCRIBE } from '../../../shared/contract/ipc'
+import { MAX_SUBSCRIPTIONS, tooManySubscriptions } from '../../../shared/contract'
 import type { CallContext } from '../lib/handlers'
 import type { Router } from '../router'
 
@@ -39,6 +40,11 @@ export function bindRouterToIpc(router: Router): () => void {
     const contents = event.sender
     const active = forContents(contents)
     active.get(id)?.()
+    active.delete(id)
+    if (active.size >= MAX_SUBSCRIPTIONS) {
+      contents.send(IPC_STREAM, id, { type: 'error', error: tooManySubscriptions() })
+      return
+    }
     const stop = router.subscribe(name, input, contextOf(event), (message) => {
       if (!contents.isDestroyed()) contents.send(IPC_STREAM, id, message)
       if (message.type !== 'data') active.delete(id)

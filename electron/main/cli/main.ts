@@ -5,8 +5,10 @@ import { registerLogsCommand } from './logs-command'
 import { registerSendCommand } from './send-command'
 import { registerStackCommands } from './stack-command'
 import { CLI_SENDER, exitCodeFor, EXIT } from './run'
+import { guardConsole } from './terminal-safe'
 
 // `maildock <command>`: the CLI over the same core and router as the app.
+guardConsole(console)
 let core: Core | undefined
 const getCore = (): Core =>
   (core ??= createCore({

@@ -1,7 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 
-export const TOKEN_COOKIE = 'maildock_token'
-
 export function newToken(): string {
   return randomBytes(24).toString('base64url')
 }
@@ -11,14 +9,6 @@ export function tokensMatch(expected: string, given: string | undefined): boolea
   const a = Buffer.from(expected)
   const b = Buffer.from(given)
   return a.length === b.length && timingSafeEqual(a, b)
-}
-
-export function tokenFromCookie(header: string | undefined): string | undefined {
-  for (const part of header?.split(';') ?? []) {
-    const [name, ...rest] = part.trim().split('=')
-    if (name === TOKEN_COOKIE) return rest.join('=')
-  }
-  return undefined
 }
 
 /** The origins the served page can have; anything else is another site. */

@@ -7,7 +7,11 @@ import WebSocket from 'ws'
 import type { ChannelHandlers, EventHandlers, EventSink } from '../lib/handlers'
 import { createRouter } from '../router'
 import { startServer, type RunningServer } from './server'
-import type { EngineStatus } from '../../../shared/contract'
+import {
+  MAX_SUBSCRIPTIONS,
+  tooManySubscriptions,
+  type EngineStatus,
+} from '../../../shared/contract'
 
 const status: EngineStatus = {
   state: 'unreachable',
@@ -26,6 +30,14 @@ beforeAll(async () => {
     channels: {
       'engine:status': () => status,
       'engine:retry': () => status,
+      'mail:csv-preview': () => ({
+        columns: ['email'],
+        rows: [],
+        totalRows: 0,
+        delimiter: ',',
+        problems: [],
+        suggested: {},
+      }),
     } as unknown as ChannelHandlers,
     events: {
       'engine:changed': (_input: unknown, sink: EventSink<'engine:changed'>) =>
@@ -54,6 +66,19 @@ function openSocket(
   })
 }
 
+function collect(socket: WebSocket): Array<Record<string, unknown>> {
+  const frames: Array<Record<string, unknown>> = []
+  socket.on('message', (raw) =>
+    frames.push(JSON.parse((raw as Buffer).toString('utf8')) as Record<string, unknown>),
+  )
+  return frames
+}
+
+async function waitFor(test: () => boolean): Promise<void> {
+  for (let i = 0; i < 600 && !test(); i++) await new Promise((r) => setTimeout(r, 50))
+  expect(test()).toBe(true)
+}
+
 function nextFrame(socket: WebSocket): Promise<Record<string, unknown>> {
   return new Promise((resolve) =>
     socket.once('message', (raw) =>
@@ -63,23 +88,26 @@ function nextFrame(socket: WebSocket): Promise<Record<string, unknown>> {
 }
 
 describe('browser mode server', () => {
-  it('binds to 127.0.0.1 and prints a URL with the token', () => {
+  it('binds to 127.0.0.1 and prints a URL with the token in the fragment', () => {
     expect(server.url).toMatch(
-      new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?token=[\\w-]{32}$`),
+      new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/#token=[\\w-]{32}$`),
     )
   })
 
-  it('serves the page with the token and sets a strict CSP', async () => {
-    const res = await fetch(server.url)
-    expect(res.status).toBe(200)
-    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'")
-    expect(res.headers.get('set-cookie')).toContain('HttpOnly')
+  it('serves the page with a strict CSP and never sets a cookie (cookies reach every port)', async () => {
+    for (const url of [`${server.origin}/`, `${server.origin}/?token=${server.token}`]) {
+      const res = await fetch(url)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-security-policy')).toContain("script-src 'self'")
+      expect(res.headers.get('set-cookie')).toBeNull()
+    }
   })
 
-  it('refuses an HTTP request without the token or with a wrong one', async () => {
-    expect((await fetch(`${server.origin}/`)).status).toBe(401)
-    expect((await fetch(`${server.origin}/?token=wrong`)).status).toBe(401)
-    expect((await fetch(`${server.origin}/index.html`)).status).toBe(401)
+  it('takes the token only in the WebSocket URL, not from a cookie', async () => {
+    await expect(
+      openSocket({ origin: server.origin, cookie: `maildock_token=${server.token}` }, ''),
+    ).rejects.toThrow('HTTP 401')
+    await expect(openSocket({ origin: server.origin }, '?token=wrong')).rejects.toThrow('HTTP 401')
   })
 
   it('refuses a request whose Host is not the loopback server (DNS rebinding)', async () => {
@@ -124,6 +152,40 @@ describe('browser mode server', () => {
     socket.send(JSON.stringify({ type: 'subscribe', id: 's1', event: 'engine:changed', input: {} }))
     expect(await nextFrame(socket)).toEqual({ type: 'event', id: 's1', data: status })
     socket.send(JSON.stringify({ type: 'unsubscribe', id: 's1' }))
+    socket.close()
+  })
+
+  it('answers a 10 MiB frame with an envelope and keeps the other calls going', async () => {
+    const socket = await openSocket({ origin: server.origin })
+    const frames = collect(socket)
+    const csv = `email\n${'a@example.org\n'.repeat(800_000)}`
+    socket.send(
+      JSON.stringify({ type: 'call', id: 1, channel: 'mail:csv-preview', input: { csv } }),
+    )
+    socket.send(JSON.stringify({ type: 'call', id: 2, channel: 'engine:status', input: {} }))
+    await waitFor(() => frames.length >= 2)
+    expect(frames).toContainEqual(expect.objectContaining({ id: 1, type: 'result' }))
+    expect(frames).toContainEqual({ type: 'result', id: 2, ok: true, result: status })
+    expect(socket.readyState).toBe(WebSocket.OPEN)
+    socket.close()
+  }, 60_000)
+
+  it(`refuses more than ${MAX_SUBSCRIPTIONS} live subscriptions on one socket, clearly`, async () => {
+    const socket = await openSocket({ origin: server.origin })
+    const frames = collect(socket)
+    for (let id = 0; id <= MAX_SUBSCRIPTIONS; id++)
+      socket.send(JSON.stringify({ type: 'subscribe', id, event: 'engine:changed', input: {} }))
+    await waitFor(() => frames.length > MAX_SUBSCRIPTIONS)
+    const refused = frames.filter((frame) => frame.type === 'error')
+    expect(refused).toEqual([
+      { type: 'error', id: MAX_SUBSCRIPTIONS, error: tooManySubscriptions() },
+    ])
+    socket.send(JSON.stringify({ type: 'unsubscribe', id: 0 }))
+    socket.send(
+      JSON.stringify({ type: 'subscribe', id: 'again', event: 'engine:changed', input: {} }),
+    )
+    await waitFor(() => frames.some((frame) => frame.id === 'again'))
+    expect(frames.find((frame) => frame.id === 'again')?.type).toBe('event')
     socket.close()
   })
 })

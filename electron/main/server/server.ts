@@ -6,14 +6,8 @@ import fastifyWebsocket from '@fastify/websocket'
 import type { WebSocket } from 'ws'
 import type { Sender } from '../lib/handlers'
 import type { Router } from '../router'
-import {
-  allowedOrigins,
-  hostAllowed,
-  newToken,
-  TOKEN_COOKIE,
-  tokenFromCookie,
-  tokensMatch,
-} from './auth'
+import { MAX_FRAME_BYTES, MAX_SUBSCRIPTIONS, tooManySubscriptions } from '../../../shared/contract'
+import { allowedOrigins, hostAllowed, newToken, tokensMatch } from './auth'
 import { clientFrame } from './protocol'
 
 export interface ServerOptions {
@@ -56,13 +50,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true })
   let port = 0
 
-  const authorized = (request: FastifyRequest): boolean => {
-    const query = request.query as Record<string, string | undefined>
-    const given = query.token ?? tokenFromCookie(request.headers.cookie)
-    return tokensMatch(token, given)
-  }
+  // Only the WebSocket needs the token (in its URL): the page and its assets hold no secret, and
+  // no cookie is set, since cookies are not scoped by port and would reach every local server.
+  const authorized = (request: FastifyRequest): boolean =>
+    request.url.split('?')[0] !== '/ws' ||
+    tokensMatch(token, (request.query as Record<string, string | undefined>).token)
 
-  await app.register(fastifyWebsocket, { options: { maxPayload: 8 * 1024 * 1024 } })
+  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES } })
   app.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin
     if (!hostAllowed(request.headers.host, port)) {
@@ -82,10 +76,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     reply.header('Content-Security-Policy', CSP)
     reply.header('X-Content-Type-Options', 'nosniff')
     reply.header('Referrer-Policy', 'no-referrer')
-    const query = request.query as Record<string, string | undefined>
-    if (query.token) {
-      reply.header('Set-Cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`)
-    }
   })
 
   app.get('/ws', { websocket: true }, (socket) =>
@@ -106,7 +96,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await app.listen({ host: '127.0.0.1', port: options.port ?? 0 })
   port = (app.server.address() as AddressInfo).port
   const origin = `http://127.0.0.1:${port}`
-  return { url: `${origin}/?token=${token}`, origin, port, token, app, close: () => app.close() }
+  return { url: `${origin}/#token=${token}`, origin, port, token, app, close: () => app.close() }
 }
 
 function serveSocket(socket: WebSocket, router: Router, url: string, maxBuffered: number): void {
@@ -143,6 +133,11 @@ function serveSocket(socket: WebSocket, router: Router, url: string, maxBuffered
         .then((envelope) => send({ type: 'result', id: message.id, ...envelope }))
     } else if (message.type === 'subscribe') {
       subscriptions.get(message.id)?.()
+      subscriptions.delete(message.id)
+      if (subscriptions.size >= MAX_SUBSCRIPTIONS) {
+        send({ type: 'error', id: message.id, error: tooManySubscriptions() })
+        return
+      }
       const unsubscribe = router.subscribe(message.event, message.input, { sender }, (m) => {
         if (m.type === 'data') send({ type: 'event', id: message.id, data: m.data })
         else if (m.type === 'error') send({ type: 'error', id: message.id, error: m.error })

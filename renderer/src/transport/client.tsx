@@ -1,6 +1,6 @@
 import { createContext, useContext, type ReactNode } from 'react'
 import { createClient, type MaildockClient, type RawBridge } from '../../../shared/contract'
-import { browserModeSocketUrl, createWebSocketBridge } from './ws-bridge'
+import { browserModeSocketUrl, createWebSocketBridge, takeToken } from './ws-bridge'
 
 declare global {
   interface Window {
@@ -11,7 +11,8 @@ declare global {
 /** Electron's preload bridge when there is one, else browser mode's WebSocket. */
 export function connectClient(): MaildockClient {
   if (window.maildock) return createClient(window.maildock)
-  return createClient(createWebSocketBridge(browserModeSocketUrl(window.location)))
+  const token = takeToken(window.location, window.sessionStorage, window.history)
+  return createClient(createWebSocketBridge(browserModeSocketUrl(window.location, token)))
 }
 
 const ClientContext = createContext<MaildockClient | null>(null)

@@ -118,9 +118,27 @@ export function createWebSocketBridge(url: string): RawBridge {
   }
 }
 
-/** The WebSocket URL for the page this renderer was served from. */
-export function browserModeSocketUrl(location: Location): string {
-  const token = new URLSearchParams(location.search).get('token')
+const TOKEN_KEY = 'maildock.token'
+
+/**
+ * Browser mode's token lives in this tab's session storage, never in a cookie (cookies are not
+ * scoped by port: every local server would get it). The printed URL carries it in the fragment
+ * (#token=, or ?token=); it is moved to session storage and taken out of the address bar.
+ * Session storage belongs to one origin, port included, so two servers keep separate sessions.
+ */
+export function takeToken(location: Location, storage: Storage, history: History): string | null {
+  const fromHash = new URLSearchParams(location.hash.replace(/^#/, '')).get('token')
+  const fromQuery = new URLSearchParams(location.search).get('token')
+  const given = fromHash ?? fromQuery
+  if (given) {
+    storage.setItem(TOKEN_KEY, given)
+    history.replaceState(null, '', location.pathname)
+  }
+  return storage.getItem(TOKEN_KEY)
+}
+
+/** The WebSocket URL for the page this renderer was served from, with the session's token. */
+export function browserModeSocketUrl(location: Location, token: string | null): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
   return `${scheme}://${location.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`
 }
