@@ -5,7 +5,7 @@ import { Notifications } from '@mantine/notifications'
 import '@mantine/core/styles.css'
 import '@mantine/notifications/styles.css'
 import { App } from './app/App'
-import { EngineStatusProvider } from './features/engine/engine-status'
+import { EngineStatusProvider } from './transport/engine-status'
 import { ClientProvider, connectClient } from './transport/client'
 import { cssVariablesResolver, theme } from './ui/theme'
 

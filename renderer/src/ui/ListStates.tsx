@@ -12,8 +12,8 @@ import {
 } from '@mantine/core'
 import { IconBox, IconPlugConnectedX } from '@tabler/icons-react'
 import type { MaildockError } from '../../../shared/contract'
-import { useEngineStatus } from '../features/engine/engine-status'
-import type { EngineList } from './useEngineList'
+import { useEngineStatus } from '../transport/engine-status'
+import type { Loaded } from '../transport/hooks'
 
 /** The engine is not there: its own error, and the way to the Engine panel. Never an empty table. */
 export function EngineUnreachable({ message }: { message: string }) {
@@ -96,7 +96,7 @@ export function ListStates<T>({
   empty,
   children,
 }: {
-  list: EngineList<T>
+  list: Loaded<T>
   what: string
   isEmpty: (data: T) => boolean
   empty: ReactNode

@@ -71,3 +71,14 @@ export function parseKeyValues(text: string): Record<string, string> {
   }
   return pairs
 }
+
+/** A JSON object line, indented; null when the text is not one. */
+export function prettyJson(text: string): string | null {
+  const trimmed = text.trim()
+  if (!trimmed.startsWith('{') || !trimmed.endsWith('}')) return null
+  try {
+    return JSON.stringify(JSON.parse(trimmed), null, 2)
+  } catch {
+    return null
+  }
+}

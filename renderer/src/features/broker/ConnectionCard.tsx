@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react'
 import { Button, Card, Code, Group, Stack, Text, Title } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import type { BrokerConnection, MaildockError } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
+import { useAction } from '../../transport/hooks'
 import { StatusDot } from '../../ui/StatusDot'
 import { brokerDot } from './BrokerStatusBadge'
 
@@ -17,18 +17,16 @@ const explain: Record<BrokerConnection['state'], string> = {
 
 /** The app's own AMQP connection and its durable subscription. */
 export function ConnectionCard({ status }: { status: BrokerConnection | undefined }) {
-  const client = useClient()
+  const { call } = useAction()
   const [now, setNow] = useState(() => Date.now())
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000)
     return () => clearInterval(timer)
   }, [])
   const reconnect = () => {
-    client
-      .call('broker:reconnect', {})
-      .catch((error: MaildockError) =>
-        notifications.show({ color: 'red', title: 'Reconnect failed', message: error.message }),
-      )
+    call('broker:reconnect', {}).catch((error: MaildockError) =>
+      notifications.show({ color: 'red', title: 'Reconnect failed', message: error.message }),
+    )
   }
   const sub = status?.subscription
   const inSeconds =

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import {
   Alert,
   Badge,
@@ -15,50 +15,39 @@ import {
   Title,
 } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
-import type { DeadLetter, MaildockError } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
-
-interface Listing {
-  total: number
-  messages: DeadLetter[]
-}
+import type { MaildockError } from '../../../../shared/contract'
+import { useAction, useCall } from '../../transport/hooks'
 
 /**
  * The dead-letter queue: each message with the reason it ended there. Retry sends the selected
  * ones back to the emailer's work queue; Discard removes them (after a confirmation).
  */
 export function DeadLetters({ queuedHint }: { queuedHint: number | undefined }) {
-  const client = useClient()
-  const [listing, setListing] = useState<Listing | undefined>()
-  const [error, setError] = useState<MaildockError | undefined>()
-  const [selected, setSelected] = useState<Set<string>>(new Set())
+  const { data: listing, error, refresh: load } = useCall('broker:dead-letters', { limit: 500 })
+  const { call } = useAction()
+  const [picked, setSelected] = useState<Set<string>>(new Set())
   const [busy, setBusy] = useState<'retry' | 'discard' | undefined>()
   const [confirming, setConfirming] = useState(false)
 
-  const load = useCallback(() => {
-    client.call('broker:dead-letters', { limit: 500 }).then(
-      (result) => {
-        setListing(result)
-        setError(undefined)
-        setSelected(
-          (prev) => new Set([...prev].filter((key) => result.messages.some((m) => m.key === key))),
-        )
-      },
-      (failure: MaildockError) => setError(failure),
-    )
-  }, [client])
-
   // Reload when the queue's size (from the live queue list) changes.
-  useEffect(load, [load, queuedHint])
+  const lastHint = useRef(queuedHint)
+  useEffect(() => {
+    if (lastHint.current === queuedHint) return
+    lastHint.current = queuedHint
+    load()
+  }, [load, queuedHint])
+
+  const messages = listing?.messages ?? []
+  // What is selected and still in the queue.
+  const selected = new Set([...picked].filter((key) => messages.some((m) => m.key === key)))
 
   const act = (action: 'retry' | 'discard') => {
     const keys = [...selected]
     setBusy(action)
     setConfirming(false)
-    client
-      .call(action === 'retry' ? 'broker:dead-letters-retry' : 'broker:dead-letters-discard', {
-        keys,
-      })
+    call(action === 'retry' ? 'broker:dead-letters-retry' : 'broker:dead-letters-discard', {
+      keys,
+    })
       .then(
         ({ done, missing }) => {
           notifications.show({
@@ -79,7 +68,6 @@ export function DeadLetters({ queuedHint }: { queuedHint: number | undefined }) 
       .finally(() => setBusy(undefined))
   }
 
-  const messages = listing?.messages ?? []
   const allSelected = messages.length > 0 && messages.every((m) => selected.has(m.key))
   const toggle = (key: string) =>
     setSelected((prev) => {

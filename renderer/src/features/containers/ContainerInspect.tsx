@@ -5,7 +5,7 @@ import type { ContainerDetail } from '../../../../shared/contract'
 import { formatPort, formatTime, shortId } from '../../ui/format'
 import { KeyValueTable } from '../../ui/KeyValueTable'
 import { ListStates } from '../../ui/ListStates'
-import { useEngineList } from '../../ui/useEngineList'
+import { useLiveList } from '../../transport/live-list'
 import { HealthBadge } from './container-cells'
 
 function Section({
@@ -175,7 +175,7 @@ function Details({ detail }: { detail: ContainerDetail }) {
 
 /** The container's inspect data, reloaded when the engine reports a change to it. */
 export function ContainerInspect({ id }: { id: string }) {
-  const detail = useEngineList(
+  const detail = useLiveList(
     (client) => client.call('containers:inspect', { id }),
     ['container'],
     (event) => event.id === id,

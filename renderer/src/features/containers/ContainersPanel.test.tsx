@@ -3,7 +3,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import type { ContainerSummary, EngineStatus } from '../../../../shared/contract'
 import { fakeBridge, renderWithClient } from '../../test/render'
-import { EngineStatusProvider } from '../engine/engine-status'
+import { EngineStatusProvider } from '../../transport/engine-status'
 import { ContainersPanel } from './ContainersPanel'
 import { api, broker, container, detailOf, listOf, oldJob, web } from './fixtures'
 

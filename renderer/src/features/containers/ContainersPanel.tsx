@@ -18,7 +18,7 @@ import { FilterInput } from '../../ui/FilterInput'
 import { formatAge, shortId, shownOf } from '../../ui/format'
 import { ListEmpty, ListStates } from '../../ui/ListStates'
 import { PanelHeader, Toolbar } from '../../ui/PanelHeader'
-import { useEngineList } from '../../ui/useEngineList'
+import { useLiveList } from '../../transport/live-list'
 import { useNow } from '../../ui/useNow'
 import { HealthBadge, PortsCell, RowActions, StateCell } from './container-cells'
 import {
@@ -119,10 +119,7 @@ function BulkBar({
 }
 
 export function ContainersPanel() {
-  const list = useEngineList(
-    (client) => client.call('containers:list', { all: true }),
-    ['container'],
-  )
+  const list = useLiveList((client) => client.call('containers:list', { all: true }), ['container'])
   const [filter, setFilter] = useState('')
   const query = useDeferredValue(filter)
   const [scope, setScope] = useState<'running' | 'all'>('all')

@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event'
 import type { EngineStatus } from '../../../../shared/contract'
 import { fakeBridge, renderWithClient } from '../../test/render'
 import { EnginePanel } from './EnginePanel'
-import { EngineStatusProvider } from './engine-status'
+import { EngineStatusProvider } from '../../transport/engine-status'
 
 const endpoint = {
   kind: 'socket' as const,

@@ -14,9 +14,9 @@ import {
 } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import type { EngineStatus } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
+import { useAction } from '../../transport/hooks'
 import { StatusDot } from '../../ui/StatusDot'
-import { useEngineStatus } from './engine-status'
+import { useEngineStatus } from '../../transport/engine-status'
 import { formatBytes } from '../../ui/format'
 import { secondsUntil } from './format'
 
@@ -89,14 +89,13 @@ function Unreachable({
 }
 
 export function EnginePanel() {
-  const client = useClient()
+  const { call } = useAction()
   const status = useEngineStatus()
   const [retrying, setRetrying] = useState(false)
 
   const retry = () => {
     setRetrying(true)
-    client
-      .call('engine:retry', {})
+    call('engine:retry', {})
       .catch((error: Error) =>
         notifications.show({ color: 'red', title: 'Retry failed', message: error.message }),
       )

@@ -4,7 +4,7 @@ import type { ImageDetail, ImageSummary } from '../../../../shared/contract'
 import { formatAge, formatBytes, formatTime, shortId } from '../../ui/format'
 import { KeyValueTable } from '../../ui/KeyValueTable'
 import { ListStates } from '../../ui/ListStates'
-import { useEngineList } from '../../ui/useEngineList'
+import { useLiveList } from '../../transport/live-list'
 import { imageTitle } from './image-dialogs'
 
 const list = (items: string[]) => (items.length ? items.join(' ') : '—')
@@ -41,7 +41,7 @@ function Details({ detail }: { detail: ImageDetail }) {
 }
 
 function DetailsTab({ id }: { id: string }) {
-  const detail = useEngineList(
+  const detail = useLiveList(
     (client) => client.call('images:inspect', { id }),
     ['image', 'container'],
     (e) => e.type === 'container' || e.id === id,
@@ -54,7 +54,7 @@ function DetailsTab({ id }: { id: string }) {
 }
 
 function History({ id }: { id: string }) {
-  const history = useEngineList(
+  const history = useLiveList(
     (client) => client.call('images:history', { id }),
     ['image'],
     (e) => e.id === id,

@@ -8,7 +8,7 @@ import type {
   StreamMessage,
 } from '../../../../shared/contract'
 import { fakeBridge, renderWithClient } from '../../test/render'
-import { EngineStatusProvider } from '../engine/engine-status'
+import { EngineStatusProvider } from '../../transport/engine-status'
 import { ImagesPanel } from './ImagesPanel'
 
 const image = (overrides: Partial<ImageSummary> & { id: string }): ImageSummary => ({

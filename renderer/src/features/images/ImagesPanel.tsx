@@ -15,7 +15,7 @@ import { formatAge, formatBytes, shortId, shownOf } from '../../ui/format'
 import { ListEmpty, ListStates } from '../../ui/ListStates'
 import { PanelHeader, Toolbar } from '../../ui/PanelHeader'
 import { StatusDot } from '../../ui/StatusDot'
-import { useEngineList } from '../../ui/useEngineList'
+import { useLiveList } from '../../transport/live-list'
 import { useNow } from '../../ui/useNow'
 import { BuildDialog, PruneImagesDialog, RemoveImageDialog, TagDialog } from './image-dialogs'
 import { compareImages, filterImages } from './image-filter'
@@ -73,7 +73,7 @@ function UsedByCell({ image }: { image: ImageSummary }) {
 }
 
 export function ImagesPanel() {
-  const list = useEngineList(
+  const list = useLiveList(
     (client) => client.call('images:list', {}),
     ['image', 'container'],
     (e) => e.type === 'image' || e.action === 'create' || e.action === 'destroy',

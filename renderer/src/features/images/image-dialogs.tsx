@@ -13,7 +13,7 @@ import {
   Textarea,
 } from '@mantine/core'
 import type { EventInput, ImageSummary } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
+import { useAction } from '../../transport/hooks'
 import { ConfirmDialog } from '../../ui/ConfirmDialog'
 import { formatBytes, parseKeyValues, shortId } from '../../ui/format'
 import { notifyDone, notifyError } from '../../ui/notify'
@@ -22,15 +22,14 @@ export const imageTitle = (image: ImageSummary): string =>
   image.tags[0] ?? `<none> ${shortId(image.id)}`
 
 export function TagDialog({ image, onClose }: { image: ImageSummary | null; onClose: () => void }) {
-  const client = useClient()
+  const { call } = useAction()
   const [repo, setRepo] = useState('')
   const [tag, setTag] = useState('latest')
   const [busy, setBusy] = useState(false)
   const submit = () => {
     if (!image) return
     setBusy(true)
-    client
-      .call('images:tag', { id: image.id, repo: repo.trim(), tag: tag.trim() || 'latest' })
+    call('images:tag', { id: image.id, repo: repo.trim(), tag: tag.trim() || 'latest' })
       .then(() => {
         notifyDone('Tagged', `${repo.trim()}:${tag.trim() || 'latest'}`)
         onClose()
@@ -83,7 +82,7 @@ export function RemoveImageDialog({
   image: ImageSummary | null
   onClose: () => void
 }) {
-  const client = useClient()
+  const { call } = useAction()
   const [target, setTarget] = useState(
     image?.tags.length === 1 ? image.id : (image?.tags[0] ?? image?.id ?? ''),
   )
@@ -97,7 +96,7 @@ export function RemoveImageDialog({
       onClose={onClose}
       onConfirm={async () => {
         try {
-          const result = await client.call('images:remove', { id: target, force })
+          const result = await call('images:remove', { id: target, force })
           notifyDone(
             'Image removed',
             `${result.untagged.length} untagged, ${result.deleted.length} layers deleted`,
@@ -137,7 +136,7 @@ export function RemoveImageDialog({
 }
 
 export function PruneImagesDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
-  const client = useClient()
+  const { call } = useAction()
   const [mode, setMode] = useState<'dangling' | 'unused'>('dangling')
   return (
     <ConfirmDialog
@@ -147,7 +146,7 @@ export function PruneImagesDialog({ opened, onClose }: { opened: boolean; onClos
       onClose={onClose}
       onConfirm={async () => {
         try {
-          const result = await client.call('images:prune', { mode })
+          const result = await call('images:prune', { mode })
           notifyDone(
             `Reclaimed ${formatBytes(result.reclaimedBytes)}`,
             `${result.deleted.length} image layers deleted`,

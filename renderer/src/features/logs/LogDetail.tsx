@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react'
+import type { ReactNode } from 'react'
 import {
   Alert,
   Anchor,
@@ -12,9 +12,9 @@ import {
   Timeline,
   Title,
 } from '@mantine/core'
-import type { LogEntry, LogGetResult, MaildockError } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
-import { prettyJson } from '../tail/TailList'
+import type { LogEntry } from '../../../../shared/contract'
+import { useCall, usePolling } from '../../transport/hooks'
+import { prettyJson } from '../../ui/format'
 import { formatTimestamp, LEVEL_COLOR, STATUS_COLOR } from './LogResults'
 import classes from './Logs.module.css'
 
@@ -66,29 +66,10 @@ export function LogDetail({
   target: { id: number } | { emailId: string }
   onOpenEmail: (emailId: string) => void
 }) {
-  const client = useClient()
-  const key = JSON.stringify(target)
-  const [loaded, setLoaded] = useState<{
-    key: string
-    result?: LogGetResult
-    error?: MaildockError
-  }>({ key: '' })
-  const [tick, setTick] = useState(0)
-  useEffect(() => {
-    client
-      .call('logs:get', target)
-      .then((result) => setLoaded({ key, result }))
-      .catch((error: MaildockError) => setLoaded({ key, error }))
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for `target`
-  }, [client, key, tick])
-  const { result, error } = loaded.key === key ? loaded : { result: undefined, error: undefined }
+  const { data: result, error, refresh } = useCall('logs:get', target)
   // An email still on its way: its timeline grows, so it is read again every 2 s.
   const inFlight = result?.email ? !FINAL.has(result.email.lastStatus ?? 'request') : false
-  useEffect(() => {
-    if (!inFlight) return
-    const timer = setInterval(() => setTick((n) => n + 1), 2_000)
-    return () => clearInterval(timer)
-  }, [inFlight])
+  usePolling(refresh, inFlight ? 2_000 : undefined)
 
   if (error) {
     return (

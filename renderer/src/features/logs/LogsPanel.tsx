@@ -1,12 +1,13 @@
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useMemo, useRef, useState } from 'react'
 import { Alert, Button, Card, Drawer, Group, Menu, Progress, Stack, Text } from '@mantine/core'
 import { IconDownload, IconRefresh } from '@tabler/icons-react'
-import type { ExportFormat, LogEntry, LogHistogram as Histogram } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
+import type { ExportFormat, LogEntry } from '../../../../shared/contract'
+import { useAction, useCall } from '../../transport/hooks'
+import { saveBlob, stampedName } from '../../ui/download'
 import { ListEmpty } from '../../ui/ListStates'
 import { notifyDone, notifyError } from '../../ui/notify'
 import { PanelHeader } from '../../ui/PanelHeader'
-import { exportLogs, saveBlob, type ExportProgress } from './export'
+import { exportLogs, type ExportProgress } from './export'
 import { defaultFilters, isNarrowed, toQuery, type LogFilters } from './filters'
 import { LogDetail } from './LogDetail'
 import { LogHistogram } from './LogHistogram'
@@ -20,21 +21,11 @@ const KNOWN_SERVICES = ['api', 'emailer', 'logger', 'broker', 'smtp']
 type DetailTarget = { id: number } | { emailId: string }
 
 function useHistogram(query: ReturnType<typeof toQuery>, refreshKey: number) {
-  const client = useClient()
-  const key = `${JSON.stringify(query)}#${refreshKey}`
-  const [loaded, setLoaded] = useState<{ key: string; histogram?: Histogram }>({ key: '' })
-  useEffect(() => {
-    client
-      .call('logs:histogram', { query, buckets: 80 })
-      .then((histogram) => setLoaded({ key, histogram }))
-      .catch(() => setLoaded({ key }))
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for `query`
-  }, [client, key])
-  return loaded.key === key ? loaded.histogram : undefined
+  return useCall('logs:histogram', { query, buckets: 80 }, { key: refreshKey }).data
 }
 
 export function LogsPanel({ height = 'calc(100vh - 420px)' }: { height?: string | number }) {
-  const client = useClient()
+  const { call } = useAction()
   const [applied, setApplied] = useState(() => ({ filters: defaultFilters, now: Date.now() }))
   const [refreshKey, setRefreshKey] = useState(0)
   const [detail, setDetail] = useState<DetailTarget | null>(null)
@@ -52,18 +43,18 @@ export function LogsPanel({ height = 'calc(100vh - 420px)' }: { height?: string 
   }
   const services = useMemo(() => {
     const names = new Set(KNOWN_SERVICES)
-    for (const container of store.status?.collector.containers ?? []) names.add(container.service)
+    for (const container of store.data?.collector.containers ?? []) names.add(container.service)
     for (const entry of search.entries.slice(0, 500)) names.add(entry.service)
     return [...names].sort()
-  }, [store.status, search.entries])
+  }, [store.data, search.entries])
 
   const runExport = (format: ExportFormat): void => {
     const controller = new AbortController()
     exportAbort.current = controller
     setExporting({ rows: 0, bytes: 0 })
-    exportLogs(client, query, format, setExporting, controller.signal)
+    exportLogs(call, query, format, setExporting, controller.signal)
       .then(({ rows, blob }) => {
-        saveBlob(blob, `maildock-logs-${new Date().toISOString().replace(/[:.]/g, '-')}.${format}`)
+        saveBlob(blob, stampedName('logs', format))
         notifyDone('Export ready', `${rows.toLocaleString()} entries`)
       })
       .catch((error: unknown) => {
@@ -85,7 +76,7 @@ export function LogsPanel({ height = 'calc(100vh - 420px)' }: { height?: string 
             : undefined
         }
       >
-        <StoreBadge status={store.status} onChanged={store.refresh} />
+        <StoreBadge status={store.data} onChanged={store.refresh} />
         <Button
           size="xs"
           variant="subtle"
@@ -112,7 +103,7 @@ export function LogsPanel({ height = 'calc(100vh - 420px)' }: { height?: string 
           </Menu.Dropdown>
         </Menu>
       </PanelHeader>
-      <StoreAlert status={store.status} onReset={() => store.refresh()} />
+      <StoreAlert status={store.data} onReset={() => store.refresh()} />
       {exporting && (
         <Card withBorder padding="xs" data-testid="export-progress">
           <Group justify="space-between">

@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import { Alert, Badge, Button, Group, NumberInput, Popover, Stack, Text } from '@mantine/core'
-import type { LogStatus, MaildockError } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
+import type { LogStatus } from '../../../../shared/contract'
+import { useAction, useCall, type Loaded } from '../../transport/hooks'
 import { ConfirmDialog } from '../../ui/ConfirmDialog'
 import { formatBytes } from '../../ui/format'
 import { notifyDone, notifyError } from '../../ui/notify'
@@ -9,38 +9,8 @@ import { notifyDone, notifyError } from '../../ui/notify'
 const POLL_MS = 3_000
 
 /** The store's state, polled: a badge when all is well, an alert with the way out when not. */
-export function useStoreStatus(): {
-  status: LogStatus | undefined
-  error: MaildockError | undefined
-  refresh: () => void
-} {
-  const client = useClient()
-  const [status, setStatus] = useState<LogStatus | undefined>()
-  const [error, setError] = useState<MaildockError | undefined>()
-  const [tick, setTick] = useState(0)
-  useEffect(() => {
-    let stopped = false
-    const load = (): void => {
-      client
-        .call('logs:status', {})
-        .then((next) => {
-          if (!stopped) {
-            setStatus(next)
-            setError(undefined)
-          }
-        })
-        .catch((e: MaildockError) => {
-          if (!stopped) setError(e)
-        })
-    }
-    load()
-    const timer = setInterval(load, POLL_MS)
-    return () => {
-      stopped = true
-      clearInterval(timer)
-    }
-  }, [client, tick])
-  return { status, error, refresh: () => setTick((n) => n + 1) }
+export function useStoreStatus(): Loaded<LogStatus> {
+  return useCall('logs:status', {}, { pollMs: POLL_MS })
 }
 
 /** The store's badge; it opens the database details and the retention settings. */
@@ -51,10 +21,9 @@ export function StoreBadge({
   status: LogStatus | undefined
   onChanged: () => void
 }) {
-  const client = useClient()
+  const { call, pending: saving } = useAction()
   const [days, setDays] = useState<number | string>('')
   const [sizeMb, setSizeMb] = useState<number | string>('')
-  const [saving, setSaving] = useState(false)
   if (!status) return null
   const color =
     status.state === 'ready'
@@ -69,18 +38,15 @@ export function StoreBadge({
     setSizeMb(status.retention.maxSizeMb ?? '')
   }
   const save = (): void => {
-    setSaving(true)
-    client
-      .call('logs:set-retention', {
-        maxAgeDays: typeof days === 'number' && days > 0 ? days : null,
-        maxSizeMb: typeof sizeMb === 'number' && sizeMb > 0 ? sizeMb : null,
-      })
+    call('logs:set-retention', {
+      maxAgeDays: typeof days === 'number' && days > 0 ? days : null,
+      maxSizeMb: typeof sizeMb === 'number' && sizeMb > 0 ? sizeMb : null,
+    })
       .then(() => {
         notifyDone('Retention saved', 'Older entries are removed in the background.')
         onChanged()
       })
       .catch((error: unknown) => notifyError('Could not save the retention', error))
-      .finally(() => setSaving(false))
   }
   return (
     <Popover width={340} position="bottom-end" withArrow onOpen={open}>
@@ -152,12 +118,11 @@ export function StoreAlert({
   status: LogStatus | undefined
   onReset: () => void
 }) {
-  const client = useClient()
+  const { call } = useAction()
   const [confirming, setConfirming] = useState(false)
   if (!status || status.state === 'ready' || status.state === 'closed') return null
   const reset = () =>
-    client
-      .call('logs:reset-db', {})
+    call('logs:reset-db', {})
       .then((result) => {
         notifyDone(
           'Started a fresh log database',

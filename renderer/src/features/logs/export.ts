@@ -10,7 +10,7 @@ export interface ExportProgress {
  * it through a download link: the same in Electron and in a browser.
  */
 export async function exportLogs(
-  client: MaildockClient,
+  call: MaildockClient['call'],
   query: LogQuery,
   format: ExportFormat,
   onProgress: (progress: ExportProgress) => void,
@@ -22,7 +22,7 @@ export async function exportLogs(
   let cursor: string | undefined
   do {
     if (signal.aborted) throw new DOMException('Export cancelled', 'AbortError')
-    const chunk = await client.call('logs:export', {
+    const chunk = await call('logs:export', {
       query,
       format,
       ...(cursor === undefined ? {} : { cursor }),
@@ -35,13 +35,4 @@ export async function exportLogs(
   } while (cursor !== undefined)
   const type = format === 'csv' ? 'text/csv' : 'application/x-ndjson'
   return { rows, blob: new Blob(parts, { type }) }
-}
-
-export function saveBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob)
-  const anchor = document.createElement('a')
-  anchor.href = url
-  anchor.download = name
-  anchor.click()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
 }

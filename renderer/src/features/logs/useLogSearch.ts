@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { LogEntry, LogQuery, MaildockError } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
+import { useAction } from '../../transport/hooks'
 
 const PAGE = 200
 
@@ -25,7 +25,7 @@ const initial: LogSearchState = {
 
 /** Keyset-paged search: the first page when the query changes, the next on loadMore(). */
 export function useLogSearch(query: LogQuery, refreshKey = 0) {
-  const client = useClient()
+  const { call } = useAction()
   const [state, setState] = useState<LogSearchState>(initial)
   const cursor = useRef<string | null>(null)
   const generation = useRef(0)
@@ -38,12 +38,11 @@ export function useLogSearch(query: LogQuery, refreshKey = 0) {
       if (!first && (cursor.current === null || loading.current)) return
       loading.current = true
       setState((current) => (first ? { ...initial } : { ...current, loading: true }))
-      client
-        .call('logs:search', {
-          query,
-          limit: PAGE,
-          ...(first || cursor.current === null ? {} : { cursor: cursor.current }),
-        })
+      call('logs:search', {
+        query,
+        limit: PAGE,
+        ...(first || cursor.current === null ? {} : { cursor: cursor.current }),
+      })
         .then((page) => {
           if (mine !== generation.current) return
           cursor.current = page.nextCursor
@@ -65,7 +64,7 @@ export function useLogSearch(query: LogQuery, refreshKey = 0) {
         })
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for `query`
-    [client, key],
+    [call, key],
   )
 
   useEffect(() => {

@@ -1,16 +1,16 @@
 import { useState } from 'react'
 import { Button, Drawer, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core'
 import type { NetworkDetail } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
+import { useAction } from '../../transport/hooks'
 import { formatTime, shortId } from '../../ui/format'
 import { KeyValueTable } from '../../ui/KeyValueTable'
 import { ListStates } from '../../ui/ListStates'
 import { notifyError } from '../../ui/notify'
-import { useEngineList } from '../../ui/useEngineList'
+import { useLiveList } from '../../transport/live-list'
 
 function ConnectForm({ network, onDone }: { network: NetworkDetail; onDone: () => void }) {
-  const client = useClient()
-  const candidates = useEngineList((c) => c.call('containers:list', { all: true }), ['container'])
+  const { call } = useAction()
+  const candidates = useLiveList((c) => c.call('containers:list', { all: true }), ['container'])
   const [container, setContainer] = useState<string | null>(null)
   const [aliases, setAliases] = useState('')
   const [busy, setBusy] = useState(false)
@@ -22,12 +22,11 @@ function ConnectForm({ network, onDone }: { network: NetworkDetail; onDone: () =
     if (!container) return
     setBusy(true)
     const list = aliases.split(/[\s,]+/).filter(Boolean)
-    client
-      .call('networks:connect', {
-        id: network.id,
-        container,
-        ...(list.length ? { aliases: list } : {}),
-      })
+    call('networks:connect', {
+      id: network.id,
+      container,
+      ...(list.length ? { aliases: list } : {}),
+    })
       .then(() => {
         setContainer(null)
         setAliases('')
@@ -65,12 +64,11 @@ function ConnectForm({ network, onDone }: { network: NetworkDetail; onDone: () =
 }
 
 function Details({ network, onChanged }: { network: NetworkDetail; onChanged: () => void }) {
-  const client = useClient()
+  const { call } = useAction()
   const [busy, setBusy] = useState<string | null>(null)
   const disconnect = (container: { id: string; name: string }) => {
     setBusy(container.id)
-    client
-      .call('networks:disconnect', { id: network.id, container: container.id })
+    call('networks:disconnect', { id: network.id, container: container.id })
       .then(onChanged)
       .catch((error: unknown) => notifyError(`Could not disconnect ${container.name}`, error))
       .finally(() => setBusy(null))
@@ -149,7 +147,7 @@ function Details({ network, onChanged }: { network: NetworkDetail; onChanged: ()
 }
 
 function DetailLoader({ id }: { id: string }) {
-  const detail = useEngineList(
+  const detail = useLiveList(
     (client) => client.call('networks:inspect', { id }),
     ['network', 'container'],
     (e) => (e.type === 'network' ? e.id === id : e.action === 'destroy'),

@@ -3,7 +3,7 @@ import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import type { NetworkDetail, NetworkSummary } from '../../../../shared/contract'
 import { fakeBridge, renderWithClient } from '../../test/render'
-import { EngineStatusProvider } from '../engine/engine-status'
+import { EngineStatusProvider } from '../../transport/engine-status'
 import { NetworksPanel } from './NetworksPanel'
 
 const network = (overrides: Partial<NetworkSummary> & { name: string }): NetworkSummary => ({

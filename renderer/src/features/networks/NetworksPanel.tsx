@@ -8,7 +8,7 @@ import { formatAge, shownOf } from '../../ui/format'
 import { ListEmpty, ListStates } from '../../ui/ListStates'
 import { PanelHeader, Toolbar } from '../../ui/PanelHeader'
 import { removeColumn } from '../../ui/remove-column'
-import { useEngineList } from '../../ui/useEngineList'
+import { useLiveList } from '../../transport/live-list'
 import { useNow } from '../../ui/useNow'
 import { CreateNetworkDialog, PruneNetworksDialog, RemoveNetworkDialog } from './network-dialogs'
 import { NetworkDrawer } from './NetworkDrawer'
@@ -29,7 +29,7 @@ export function filterNetworks(networks: NetworkSummary[], text: string): Networ
 }
 
 export function NetworksPanel() {
-  const list = useEngineList(
+  const list = useLiveList(
     (client) => client.call('networks:list', {}),
     ['network', 'container'],
     (e) => e.type === 'network' || e.action === 'destroy',

@@ -11,7 +11,7 @@ import {
   Textarea,
 } from '@mantine/core'
 import type { NetworkSummary } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
+import { useAction } from '../../transport/hooks'
 import { ConfirmDialog } from '../../ui/ConfirmDialog'
 import { parseKeyValues } from '../../ui/format'
 import { notifyDone, notifyError } from '../../ui/notify'
@@ -19,7 +19,7 @@ import { notifyDone, notifyError } from '../../ui/notify'
 const DRIVERS = ['bridge', 'overlay', 'macvlan', 'ipvlan']
 
 export function CreateNetworkDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
-  const client = useClient()
+  const { call } = useAction()
   const [name, setName] = useState('')
   const [driver, setDriver] = useState('bridge')
   const [subnet, setSubnet] = useState('')
@@ -31,16 +31,15 @@ export function CreateNetworkDialog({ opened, onClose }: { opened: boolean; onCl
   const submit = () => {
     setBusy(true)
     const parsed = parseKeyValues(labels)
-    client
-      .call('networks:create', {
-        name: name.trim(),
-        driver,
-        internal,
-        attachable,
-        ...(subnet.trim() ? { subnet: subnet.trim() } : {}),
-        ...(gateway.trim() ? { gateway: gateway.trim() } : {}),
-        ...(Object.keys(parsed).length ? { labels: parsed } : {}),
-      })
+    call('networks:create', {
+      name: name.trim(),
+      driver,
+      internal,
+      attachable,
+      ...(subnet.trim() ? { subnet: subnet.trim() } : {}),
+      ...(gateway.trim() ? { gateway: gateway.trim() } : {}),
+      ...(Object.keys(parsed).length ? { labels: parsed } : {}),
+    })
       .then((network) => {
         notifyDone(
           'Network created',
@@ -130,7 +129,7 @@ export function RemoveNetworkDialog({
   network: NetworkSummary | null
   onClose: () => void
 }) {
-  const client = useClient()
+  const { call } = useAction()
   return (
     <ConfirmDialog
       opened={network !== null}
@@ -140,7 +139,7 @@ export function RemoveNetworkDialog({
       onConfirm={async () => {
         if (!network) return
         try {
-          await client.call('networks:remove', { id: network.id })
+          await call('networks:remove', { id: network.id })
           notifyDone('Network removed', network.name)
         } catch (error) {
           notifyError(`Could not remove ${network.name}`, error)
@@ -158,7 +157,7 @@ export function RemoveNetworkDialog({
 }
 
 export function PruneNetworksDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
-  const client = useClient()
+  const { call } = useAction()
   return (
     <ConfirmDialog
       opened={opened}
@@ -167,7 +166,7 @@ export function PruneNetworksDialog({ opened, onClose }: { opened: boolean; onCl
       onClose={onClose}
       onConfirm={async () => {
         try {
-          const result = await client.call('networks:prune', {})
+          const result = await call('networks:prune', {})
           notifyDone(`Removed ${result.deleted.length} networks`, result.deleted.join(', '))
         } catch (error) {
           notifyError('Could not prune networks', error)

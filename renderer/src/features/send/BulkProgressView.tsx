@@ -14,8 +14,8 @@ import {
   Text,
   Title,
 } from '@mantine/core'
-import type { BulkSendProgress, BulkSendRow, MaildockError } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
+import type { BulkSendProgress, BulkSendRow } from '../../../../shared/contract'
+import { useAction, useCall } from '../../transport/hooks'
 
 const rowColor: Record<BulkSendRow['status'], string> = {
   pending: 'gray',
@@ -32,9 +32,7 @@ function elapsed(progress: BulkSendProgress, now: number): string {
 
 /** A batch's progress bar while it runs, then each row's result (problems first). */
 export function BulkProgressView({ progress }: { progress: BulkSendProgress }) {
-  const client = useClient()
-  const [rows, setRows] = useState<BulkSendRow[] | undefined>()
-  const [error, setError] = useState<MaildockError | undefined>()
+  const { call } = useAction()
   const [show, setShow] = useState<'problems' | 'all'>('problems')
   const [now, setNow] = useState(() => Date.now())
   const running = progress.state === 'running'
@@ -45,13 +43,9 @@ export function BulkProgressView({ progress }: { progress: BulkSendProgress }) {
     return () => clearInterval(timer)
   }, [running])
 
-  useEffect(() => {
-    if (running) return
-    client.call('mail:bulk-result', { batchId: progress.batchId }).then(
-      (result) => setRows(result.rows),
-      (failure: MaildockError) => setError(failure),
-    )
-  }, [client, progress.batchId, running])
+  const result = useCall('mail:bulk-result', { batchId: progress.batchId }, { enabled: !running })
+  const rows = result.data?.rows
+  const error = result.error
 
   const done = progress.accepted + progress.invalid + progress.failed
   const pct = (n: number) => (progress.total === 0 ? 0 : (n / progress.total) * 100)
@@ -71,7 +65,7 @@ export function BulkProgressView({ progress }: { progress: BulkSendProgress }) {
               <Button
                 size="xs"
                 variant="default"
-                onClick={() => void client.call('mail:bulk-cancel', { batchId: progress.batchId })}
+                onClick={() => void call('mail:bulk-cancel', { batchId: progress.batchId })}
               >
                 Cancel
               </Button>

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useMemo, useState } from 'react'
 import { Alert, Button, Card, FileButton, Group, Stack, Text, Title } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import { IconFileSpreadsheet } from '@tabler/icons-react'
@@ -8,7 +8,7 @@ import type {
   CsvPreview,
   MaildockError,
 } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
+import { useAction, useStream } from '../../transport/hooks'
 import { BulkProgressView } from './BulkProgressView'
 import { checkBulkDraft, type BulkTemplate } from './bulk-model'
 import { CsvMappingForm } from './CsvMappingForm'
@@ -31,12 +31,12 @@ interface LoadedFile {
 
 /** Bulk send from a CSV file: map the columns, check the first rows, send, see each row's result. */
 export function BulkSend({ blockedReason = null }: { blockedReason?: string | null }) {
-  const client = useClient()
+  const { call } = useAction()
+  const starter = useAction()
   const [file, setFile] = useState<LoadedFile | undefined>()
   const [loadError, setLoadError] = useState<string | undefined>()
   const [mapping, setMapping] = useState<Partial<CsvMapping>>({})
   const [template, setTemplate] = useState<BulkTemplate>({ subject: '', text: '', html: null })
-  const [starting, setStarting] = useState(false)
   const [batch, setBatch] = useState<BulkSendProgress | undefined>()
   const check = useMemo(
     () => (file === undefined ? undefined : checkBulkDraft(file.preview, mapping, template)),
@@ -48,7 +48,7 @@ export function BulkSend({ blockedReason = null }: { blockedReason?: string | nu
     setLoadError(undefined)
     readText(picked)
       .then((csv) =>
-        client.call('mail:csv-preview', { csv, rows: 5 }).then((preview) => {
+        call('mail:csv-preview', { csv, rows: 5 }).then((preview) => {
           setFile({ name: picked.name, csv, preview })
           setMapping(preview.suggested)
           setBatch(undefined)
@@ -59,8 +59,7 @@ export function BulkSend({ blockedReason = null }: { blockedReason?: string | nu
 
   const start = () => {
     if (file === undefined || check?.mapping === undefined) return
-    setStarting(true)
-    client
+    starter
       .call('mail:bulk-start', {
         csv: file.csv,
         mapping: check.mapping,
@@ -77,13 +76,15 @@ export function BulkSend({ blockedReason = null }: { blockedReason?: string | nu
           message: error.message,
         }),
       )
-      .finally(() => setStarting(false))
   }
 
-  useEffect(() => {
-    if (batch === undefined || batch.state !== 'running') return
-    return client.subscribe('mail:bulk-progress', { batchId: batch.batchId }, { data: setBatch })
-  }, [client, batch?.batchId, batch?.state]) // eslint-disable-line react-hooks/exhaustive-deps
+  const batchId = batch?.batchId ?? ''
+  useStream(
+    'mail:bulk-progress',
+    { batchId },
+    { data: setBatch },
+    batch?.state === 'running' ? batchId : null,
+  )
 
   return (
     <Stack gap="md">
@@ -131,7 +132,7 @@ export function BulkSend({ blockedReason = null }: { blockedReason?: string | nu
               <Group justify="flex-end">
                 <Button
                   onClick={start}
-                  loading={starting}
+                  loading={starter.pending}
                   disabled={
                     blockedReason !== null ||
                     check?.mapping === undefined ||

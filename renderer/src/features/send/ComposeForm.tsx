@@ -18,7 +18,7 @@ import { getHotkeyHandler } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
 import { IconSend } from '@tabler/icons-react'
 import { MAX_EMAIL_BYTES, type MaildockError } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
+import { useAction } from '../../transport/hooks'
 import { EmailTimeline } from '../tracking/EmailTimeline'
 import { AddressInput } from './AddressInput'
 import { checkDraft, emptyDraft, formatKiB, type Draft } from './compose-model'
@@ -27,7 +27,7 @@ import { TemplateMenu } from './TemplateMenu'
 
 /** Compose one email, send it through the stack's API, and follow it to delivery. */
 export function ComposeForm({ blockedReason = null }: { blockedReason?: string | null }) {
-  const client = useClient()
+  const { call } = useAction()
   const [draft, setDraft] = useState<Draft>(emptyDraft)
   const [showCopies, setShowCopies] = useState(false)
   const [attempted, setAttempted] = useState(false)
@@ -45,8 +45,7 @@ export function ComposeForm({ blockedReason = null }: { blockedReason?: string |
     if (check.email === undefined || sending) return
     setSending(true)
     setSendError(undefined)
-    client
-      .call('mail:send', { email: check.email })
+    call('mail:send', { email: check.email })
       .then(
         ({ id }) => {
           setSentId(id)

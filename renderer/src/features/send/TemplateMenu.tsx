@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useEffect, useState } from 'react'
 import { Button, Group, Menu, Modal, TextInput } from '@mantine/core'
-import { notifications } from '@mantine/notifications'
 import { IconTemplate } from '@tabler/icons-react'
-import type { MailTemplate, MaildockError } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
+import type { MailTemplate } from '../../../../shared/contract'
+import { useAction, useCall } from '../../transport/hooks'
+import { notifyDone, notifyError } from '../../ui/notify'
 
 interface TemplateMenuProps {
   current: { subject: string; text: string; html: string | null }
@@ -12,45 +12,31 @@ interface TemplateMenuProps {
 
 /** Load a saved template into the form, or save the form as one. */
 export function TemplateMenu({ current, onLoad }: TemplateMenuProps) {
-  const client = useClient()
-  const [templates, setTemplates] = useState<MailTemplate[] | undefined>()
+  const { data: templates, error, refresh } = useCall('mail:templates', {})
+  const { call } = useAction()
   const [saving, setSaving] = useState(false)
   const [name, setName] = useState('')
 
-  const refresh = useCallback(() => {
-    client.call('mail:templates', {}).then(setTemplates, (error: MaildockError) =>
-      notifications.show({
-        color: 'red',
-        title: 'Could not load templates',
-        message: error.message,
-      }),
-    )
-  }, [client])
-  useEffect(refresh, [refresh])
+  useEffect(() => {
+    if (error) notifyError('Could not load templates', error)
+  }, [error])
 
   const save = () => {
     const existing = templates?.find((template) => template.name === name.trim())
-    client
-      .call('mail:template-save', {
-        ...(existing === undefined ? {} : { id: existing.id }),
-        name: name.trim(),
-        subject: current.subject,
-        text: current.text,
-        ...(current.html === null ? {} : { html: current.html }),
-      })
-      .then(
-        (saved) => {
-          notifications.show({ color: 'green', title: 'Template saved', message: saved.name })
-          setSaving(false)
-          refresh()
-        },
-        (error: MaildockError) =>
-          notifications.show({
-            color: 'red',
-            title: 'Could not save the template',
-            message: error.message,
-          }),
-      )
+    call('mail:template-save', {
+      ...(existing === undefined ? {} : { id: existing.id }),
+      name: name.trim(),
+      subject: current.subject,
+      text: current.text,
+      ...(current.html === null ? {} : { html: current.html }),
+    }).then(
+      (saved) => {
+        notifyDone('Template saved', saved.name)
+        setSaving(false)
+        refresh()
+      },
+      (failure: unknown) => notifyError('Could not save the template', failure),
+    )
   }
 
   return (

@@ -2,16 +2,16 @@ import { useState } from 'react'
 import { Badge, Button, Code, Group, Radio, Stack, Table, Text, TextInput } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import type { Endpoints } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
+import { useAction } from '../../transport/hooks'
 import { notifyError } from '../../ui/notify'
 import { StatusDot } from '../../ui/StatusDot'
-import { useEngineList } from '../../ui/useEngineList'
-import { useEngineStatus } from '../engine/engine-status'
+import { useLiveList } from '../../transport/live-list'
+import { useEngineStatus } from '../../transport/engine-status'
 
 const CUSTOM = '__custom__'
 
 function EndpointForm({ endpoints, onChanged }: { endpoints: Endpoints; onChanged: () => void }) {
-  const client = useClient()
+  const { call } = useAction()
   const engine = useEngineStatus()
   const known = endpoints.candidates.map((c) => c.endpoint.address)
   const initial = endpoints.chosen?.address ?? endpoints.current.address
@@ -22,8 +22,7 @@ function EndpointForm({ endpoints, onChanged }: { endpoints: Endpoints; onChange
 
   const apply = (next: string | null) => {
     setBusy(true)
-    client
-      .call('engine:set-endpoint', { address: next })
+    call('engine:set-endpoint', { address: next })
       .then((status) => {
         if (status.state === 'connected')
           notifications.show({
@@ -152,7 +151,7 @@ function EndpointForm({ endpoints, onChanged }: { endpoints: Endpoints; onChange
 
 /** Which Docker engine MailDock talks to. Works while the engine is down: that is when it matters. */
 export function EngineEndpointSection() {
-  const endpoints = useEngineList((client) => client.call('engine:endpoints', {}), [])
+  const endpoints = useLiveList((client) => client.call('engine:endpoints', {}), [])
   if (endpoints.error)
     return (
       <Text size="sm" c="red" role="alert">

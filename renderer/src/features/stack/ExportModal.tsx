@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import {
   Alert,
   Button,
@@ -14,21 +14,8 @@ import {
   Text,
 } from '@mantine/core'
 import { IconCheck, IconCopy, IconDownload } from '@tabler/icons-react'
-import type { StackExport } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
-import { errorMessage } from '../../ui/notify'
-
-/** Saves text as a file: the browser's download in browser mode, a save prompt in Electron. */
-export function downloadText(fileName: string, text: string, type = 'text/yaml'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }))
-  const link = document.createElement('a')
-  link.href = url
-  link.download = fileName
-  document.body.append(link)
-  link.click()
-  link.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
-}
+import { useCall } from '../../transport/hooks'
+import { saveText } from '../../ui/download'
 
 function FileView({
   text,
@@ -61,7 +48,7 @@ function FileView({
           size="xs"
           variant="light"
           leftSection={<IconDownload size={14} />}
-          onClick={() => downloadText(fileName, text, type)}
+          onClick={() => saveText(fileName, text, type)}
         >
           Download {fileName}
         </Button>
@@ -80,32 +67,12 @@ function FileView({
  * `docker stack deploy` without MailDock. Secrets are left out unless asked for.
  */
 export function ExportModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
-  const client = useClient()
   const [includeSecrets, setIncludeSecrets] = useState(false)
-  const [result, setResult] = useState<
-    { data: StackExport; error: null } | { data: null; error: string } | null
-  >(null)
-
-  useEffect(() => {
-    if (!opened) return
-    let current = true
-    client.call('stack:export', { includeSecrets }).then(
-      (data) => current && setResult({ data, error: null }),
-      (error: unknown) => current && setResult({ data: null, error: errorMessage(error) }),
-    )
-    return () => {
-      current = false
-    }
-  }, [client, opened, includeSecrets])
-
-  const close = () => {
-    setResult(null)
-    onClose()
-  }
-  const data = result?.data
+  const result = useCall('stack:export', { includeSecrets }, { enabled: opened })
+  const data = result.data
 
   return (
-    <Modal opened={opened} onClose={close} title="Export as compose file" size="xl">
+    <Modal opened={opened} onClose={onClose} title="Export as compose file" size="xl">
       <Stack gap="sm">
         <Text size="sm" c="dimmed">
           Runs the same stack without MailDock: <Code>docker compose up -d</Code> next to both
@@ -118,12 +85,12 @@ export function ExportModal({ opened, onClose }: { opened: boolean; onClose: () 
           checked={includeSecrets}
           onChange={(e) => setIncludeSecrets(e.currentTarget.checked)}
         />
-        {result?.error && (
+        {result.error && (
           <Alert color="red" title="Could not export" role="alert">
-            {result.error}
+            {result.error.message}
           </Alert>
         )}
-        {!result && (
+        {result.loading && (
           <Text size="sm" c="dimmed" data-testid="export-loading">
             Preparing the compose file…
           </Text>

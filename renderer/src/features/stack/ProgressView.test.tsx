@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event'
 import { notifications } from '@mantine/notifications'
 import type { StackOperation } from '../../../../shared/contract'
 import { fakeBridge, renderWithClient } from '../../test/render'
-import { EngineStatusProvider } from '../engine/engine-status'
+import { EngineStatusProvider } from '../../transport/engine-status'
 import { NOW, absentStatus, operation, result, stackStatus, step } from './fixtures'
 import { StackPanel } from './StackPanel'
 

@@ -1,10 +1,9 @@
-import { useEffect, useMemo, useState } from 'react'
-import { Alert, Badge, Button, Drawer, Group, Stack, Switch, Text, TextInput } from '@mantine/core'
-import { IconSearch } from '@tabler/icons-react'
-import type { ErrorPayload, StackServiceName } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
-import { useLogWindow } from '../../ui/log-window'
+import { useState } from 'react'
+import { Drawer, Stack } from '@mantine/core'
+import type { StackServiceName } from '../../../../shared/contract'
+import { LogStreamStatus, LogToolbar, type LogViewOptions } from '../../ui/LogPane'
 import { LogView } from '../../ui/LogView'
+import { useLogStream, useShownLines } from '../../ui/useLogStream'
 import { serviceLabels } from './stack-model'
 
 const LOG_WINDOW = 5000
@@ -14,100 +13,49 @@ const HISTORY = 300
 function ServiceLogSession({
   service,
   multiple,
-  follow,
-  setFollow,
-  showTime,
-  search,
+  options,
   onRestart,
 }: {
   service: StackServiceName
   multiple: boolean
-  follow: boolean
-  setFollow: (follow: boolean) => void
-  showTime: boolean
-  search: string
+  options: LogViewOptions
   onRestart: () => void
 }) {
-  const client = useClient()
-  const { window, append, clear } = useLogWindow(LOG_WINDOW)
-  const [ended, setEnded] = useState(false)
-  const [error, setError] = useState<ErrorPayload | null>(null)
-
-  useEffect(
-    () =>
-      client.subscribe(
-        'stack:logs',
-        { service, tail: HISTORY, follow: true },
-        {
-          data: (batch) =>
-            append(
-              batch.lines.map((line) => ({
-                time: line.time,
-                stream: line.stream,
-                // Replicas are told apart by their container name.
-                text: multiple ? `${line.instance} | ${line.text}` : line.text,
-              })),
-              batch.dropped,
-            ),
-          error: (failure) => {
-            setError(failure)
-            setEnded(true)
-          },
-          end: () => setEnded(true),
-        },
-      ),
-    [client, service, multiple, append],
+  const stream = useLogStream(
+    'stack:logs',
+    { service, tail: HISTORY, follow: true },
+    (batch) => ({
+      lines: batch.lines.map((line) => ({
+        time: line.time,
+        stream: line.stream,
+        // Replicas are told apart by their container name.
+        text: multiple ? `${line.instance} | ${line.text}` : line.text,
+      })),
+      dropped: batch.dropped,
+    }),
+    LOG_WINDOW,
   )
-
-  const shown = useMemo(() => {
-    const needle = search.toLowerCase()
-    if (!needle) return window.lines
-    return window.lines.filter(
-      (line) => line.kind === 'skip' || line.text.toLowerCase().includes(needle),
-    )
-  }, [window.lines, search])
+  const shown = useShownLines(stream.window.lines, options.search)
 
   return (
     <>
-      <Group gap="xs">
-        <Text size="xs" c="dimmed" data-testid="service-logs-count">
-          {window.lines.length.toLocaleString()} lines
-          {shown.length !== window.lines.length ? ` (${shown.length.toLocaleString()} shown)` : ''}
-        </Text>
-        {window.dropped > 0 && (
-          <Badge size="xs" color="yellow" variant="light">
-            {window.dropped.toLocaleString()} lines skipped
-          </Badge>
-        )}
-        {ended && !error && (
-          <Text size="xs" c="dimmed">
-            Stream ended (the service stopped).
-          </Text>
-        )}
-        <Group gap={4} ml="auto">
-          {ended && (
-            <Button size="compact-xs" variant="light" onClick={onRestart}>
-              Follow again
-            </Button>
-          )}
-          <Button size="compact-xs" variant="subtle" color="gray" onClick={clear}>
-            Clear
-          </Button>
-        </Group>
-      </Group>
-      {error && (
-        <Alert color="red" title="Log stream failed" role="alert" p="xs">
-          <Text size="sm">{error.message}</Text>
-        </Alert>
-      )}
+      <LogStreamStatus
+        stream={stream}
+        shown={shown}
+        limit={LOG_WINDOW}
+        testPrefix="service-logs"
+        endedText="Stream ended (the service stopped)."
+        restartInBar
+        onRestart={onRestart}
+      />
       <LogView
         label={`${serviceLabels[service]} logs`}
         lines={shown}
-        follow={follow}
-        onFollowChange={setFollow}
-        showTime={showTime}
+        follow={options.follow}
+        onFollowChange={options.setFollow}
+        showTime={options.showTime}
         height="calc(100vh - 170px)"
-        emptyText={ended ? 'No output.' : 'Waiting for output…'}
+        emptyText={stream.ended ? 'No output.' : 'Waiting for output…'}
       />
     </>
   )
@@ -127,6 +75,7 @@ export function ServiceLogsDrawer({
   const [showTime, setShowTime] = useState(true)
   const [search, setSearch] = useState('')
   const [generation, setGeneration] = useState(0)
+  const options = { follow, setFollow, showTime, setShowTime, search, setSearch }
   return (
     <Drawer
       opened={service !== null}
@@ -137,37 +86,12 @@ export function ServiceLogsDrawer({
     >
       {service && (
         <Stack gap="xs">
-          <Group gap="sm" wrap="nowrap">
-            <TextInput
-              size="xs"
-              w={220}
-              placeholder="Find in logs"
-              aria-label="Find in logs"
-              leftSection={<IconSearch size={14} />}
-              value={search}
-              onChange={(event) => setSearch(event.currentTarget.value)}
-            />
-            <Switch
-              size="xs"
-              label="Follow"
-              checked={follow}
-              onChange={(e) => setFollow(e.currentTarget.checked)}
-            />
-            <Switch
-              size="xs"
-              label="Timestamps"
-              checked={showTime}
-              onChange={(e) => setShowTime(e.currentTarget.checked)}
-            />
-          </Group>
+          <LogToolbar options={options} />
           <ServiceLogSession
             key={`${service}:${generation}`}
             service={service}
             multiple={instances > 1}
-            follow={follow}
-            setFollow={setFollow}
-            showTime={showTime}
-            search={search}
+            options={options}
             onRestart={() => setGeneration((g) => g + 1)}
           />
         </Stack>

@@ -8,7 +8,7 @@ import {
   IconTrash,
 } from '@tabler/icons-react'
 import type { StackStatus } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
+import { useAction } from '../../transport/hooks'
 import { ConfirmDialog } from '../../ui/ConfirmDialog'
 import { notifyDone, notifyError } from '../../ui/notify'
 
@@ -142,12 +142,11 @@ const BROKER_UI = 'RabbitMQ management'
  * The contract has no channel that reveals it, so it is read from the export's .env, with secrets.
  */
 function CopyBrokerLogin() {
-  const client = useClient()
+  const { call } = useAction()
   const [busy, setBusy] = useState(false)
   const copy = () => {
     setBusy(true)
-    client
-      .call('stack:export', { includeSecrets: true })
+    call('stack:export', { includeSecrets: true })
       .then(async (exported) => {
         const line = exported.env.split('\n').find((l) => l.startsWith('MAILDOCK_BROKER_PASSWORD='))
         const password = line?.slice('MAILDOCK_BROKER_PASSWORD='.length) ?? ''

@@ -3,6 +3,7 @@ import { Button, Center, Loader, Text } from '@mantine/core'
 import { IconArrowDown } from '@tabler/icons-react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { TailLine } from '../../../../shared/contract'
+import { prettyJson } from '../../ui/format'
 import { AnsiText } from './AnsiText'
 import type { Matcher } from './highlight'
 import { serviceColor } from './service-colors'
@@ -14,17 +15,6 @@ export function formatTime(ts: number): string {
   const date = new Date(ts)
   const pad = (n: number, width = 2) => String(n).padStart(width, '0')
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`
-}
-
-/** The line as pretty JSON when it is a JSON object, else null. */
-export function prettyJson(text: string): string | null {
-  const trimmed = text.trim()
-  if (!trimmed.startsWith('{') || !trimmed.endsWith('}')) return null
-  try {
-    return JSON.stringify(JSON.parse(trimmed), null, 2)
-  } catch {
-    return null
-  }
 }
 
 export interface RowOptions {

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useMemo, useState } from 'react'
 import {
   ActionIcon,
   Alert,
@@ -23,8 +23,9 @@ import {
   IconRegex,
   IconSearch,
 } from '@tabler/icons-react'
-import type { LogLevel, MaildockError, TailLine, TailSource } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
+import type { LogLevel, TailLine, TailSource } from '../../../../shared/contract'
+import { useCall } from '../../transport/hooks'
+import { saveText, stampedName } from '../../ui/download'
 import { notifyDone, notifyError } from '../../ui/notify'
 import { PanelHeader } from '../../ui/PanelHeader'
 import { buildMatcher } from './highlight'
@@ -78,22 +79,13 @@ function sourceOptions(sources: TailSource[]) {
 const lineText = (line: TailLine, withTime: boolean): string =>
   `${withTime ? `${new Date(line.ts).toISOString()} ` : ''}${line.service} ${line.text}`
 
-function download(lines: TailLine[]): void {
-  const blob = new Blob([lines.map((l) => `${lineText(l, true)}\n`).join('')], {
-    type: 'text/plain',
-  })
-  const url = URL.createObjectURL(blob)
-  const anchor = document.createElement('a')
-  anchor.href = url
-  anchor.download = `maildock-tail-${new Date().toISOString().replace(/[:.]/g, '-')}.log`
-  anchor.click()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
-}
+const download = (lines: TailLine[]): void =>
+  saveText(stampedName('tail', 'log'), lines.map((l) => `${lineText(l, true)}\n`).join(''))
 
 export function TailPanel({ height = 'calc(100vh - 260px)' }: { height?: string | number }) {
-  const client = useClient()
-  const [sources, setSources] = useState<TailSource[]>([])
-  const [sourcesError, setSourcesError] = useState<string | undefined>()
+  const sourceList = useCall('logs:sources', {})
+  const sources = useMemo(() => sourceList.data?.sources ?? [], [sourceList.data])
+  const sourcesError = sourceList.error?.message
   const [picked, setPicked] = useState<string[]>([])
   const [search, setSearch] = useState('')
   const [regex, setRegex] = useState(false)
@@ -101,13 +93,6 @@ export function TailPanel({ height = 'calc(100vh - 260px)' }: { height?: string 
   const [minLevel, setMinLevel] = useState<LogLevel>('trace')
   const [showTime, setShowTime] = useState(true)
   const [pretty, setPretty] = useState(false)
-
-  useEffect(() => {
-    client
-      .call('logs:sources', {})
-      .then((result) => setSources(result.sources))
-      .catch((error: MaildockError) => setSourcesError(error.message))
-  }, [client])
 
   const selection = useMemo(() => selectionFrom(picked, sources), [picked, sources])
   const tail = useTail(selection)

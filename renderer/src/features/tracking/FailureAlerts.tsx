@@ -1,7 +1,6 @@
-import { useEffect } from 'react'
 import { notifications } from '@mantine/notifications'
 import type { FailureAlert } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
+import { useStream } from '../../transport/hooks'
 
 function describe(alert: FailureAlert): { title: string; body: string } {
   return {
@@ -15,29 +14,24 @@ function describe(alert: FailureAlert): { title: string; body: string } {
  * a system notification, through the renderer's Notification API, which Electron shows natively.
  */
 export function FailureAlerts() {
-  const client = useClient()
-  useEffect(
-    () =>
-      client.subscribe(
-        'mail:alerts',
-        {},
-        {
-          data: (alert) => {
-            const { title, body } = describe(alert)
-            notifications.show({
-              color: 'red',
-              title,
-              message: body,
-              autoClose: 10_000,
-              'data-testid': 'failure-toast',
-            })
-            if (window.maildock !== undefined && typeof Notification === 'function') {
-              new Notification(title, { body, tag: alert.emailId })
-            }
-          },
-        },
-      ),
-    [client],
+  useStream(
+    'mail:alerts',
+    {},
+    {
+      data: (alert) => {
+        const { title, body } = describe(alert)
+        notifications.show({
+          color: 'red',
+          title,
+          message: body,
+          autoClose: 10_000,
+          'data-testid': 'failure-toast',
+        })
+        if (window.maildock !== undefined && typeof Notification === 'function') {
+          new Notification(title, { body, tag: alert.emailId })
+        }
+      },
+    },
   )
   return null
 }

@@ -1,6 +1,5 @@
-import { useCallback, useEffect, useState } from 'react'
 import type { ChannelOutput, MaildockError } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
+import { useCall, useStream } from '../../transport/hooks'
 
 export type Timeline = ChannelOutput<'mail:timeline'>
 
@@ -13,42 +12,26 @@ export interface TimelineState {
 
 /** One email's timeline, loaded now and again whenever the email's status changes. */
 export function useEmailTimeline(emailId: string | undefined): TimelineState {
-  const client = useClient()
-  const [state, setState] = useState<TimelineState & { id: string | undefined }>({
-    id: emailId,
-    timeline: undefined,
-    waiting: true,
-    error: undefined,
-  })
-
-  const load = useCallback(
-    (id: string) => {
-      client.call('mail:timeline', { emailId: id }).then(
-        (timeline) => setState({ id, timeline, waiting: false, error: undefined }),
-        (error: MaildockError) =>
-          setState((prev) =>
-            error.code === 'NOT_FOUND'
-              ? { ...prev, id, waiting: true, error: undefined }
-              : { ...prev, id, waiting: false, error },
-          ),
-      )
-    },
-    [client],
+  const { data, error, refresh } = useCall(
+    'mail:timeline',
+    { emailId: emailId ?? '' },
+    { enabled: emailId !== undefined },
   )
-
-  useEffect(() => {
-    if (emailId === undefined) return
-    load(emailId)
-    return client.subscribe(
-      'mail:changes',
-      {},
-      {
-        data: (change) => {
-          if (change.emails.some((email) => email.id === emailId)) load(emailId)
-        },
+  useStream(
+    'mail:changes',
+    {},
+    {
+      data: (change) => {
+        if (change.emails.some((email) => email.id === emailId)) refresh()
       },
-    )
-  }, [client, emailId, load])
-
-  return state.id === emailId ? state : { timeline: undefined, waiting: true, error: undefined }
+    },
+    emailId ?? null,
+  )
+  // Not found yet: the app has not seen the email's first event.
+  const notFound = error?.code === 'NOT_FOUND'
+  return {
+    timeline: data,
+    waiting: notFound || (data === undefined && error === undefined),
+    error: notFound ? undefined : error,
+  }
 }

@@ -3,7 +3,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import type { VolumeSummary } from '../../../../shared/contract'
 import { fakeBridge, renderWithClient } from '../../test/render'
-import { EngineStatusProvider } from '../engine/engine-status'
+import { EngineStatusProvider } from '../../transport/engine-status'
 import { VolumesPanel } from './VolumesPanel'
 
 const volume = (overrides: Partial<VolumeSummary> & { name: string }): VolumeSummary => ({

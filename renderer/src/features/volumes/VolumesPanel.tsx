@@ -10,7 +10,7 @@ import { ListEmpty, ListStates } from '../../ui/ListStates'
 import { PanelHeader, Toolbar } from '../../ui/PanelHeader'
 import { removeColumn } from '../../ui/remove-column'
 import { StatusDot } from '../../ui/StatusDot'
-import { useEngineList } from '../../ui/useEngineList'
+import { useLiveList } from '../../transport/live-list'
 import { useNow } from '../../ui/useNow'
 import { CreateVolumeDialog, PruneVolumesDialog, RemoveVolumeDialog } from './volume-dialogs'
 
@@ -34,7 +34,7 @@ export function filterVolumes(volumes: VolumeSummary[], text: string): VolumeSum
 }
 
 function VolumeDetail({ name }: { name: string }) {
-  const detail = useEngineList(
+  const detail = useLiveList(
     (client) => client.call('volumes:inspect', { name }),
     ['volume', 'container'],
   )
@@ -72,7 +72,7 @@ function VolumeDetail({ name }: { name: string }) {
 }
 
 export function VolumesPanel() {
-  const list = useEngineList(
+  const list = useLiveList(
     (client) => client.call('volumes:list', {}),
     ['volume', 'container'],
     (e) => e.type === 'volume' || e.action === 'create' || e.action === 'destroy',

@@ -11,13 +11,13 @@ import {
   Textarea,
 } from '@mantine/core'
 import type { VolumeSummary } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
+import { useAction } from '../../transport/hooks'
 import { ConfirmDialog } from '../../ui/ConfirmDialog'
 import { formatBytes, parseKeyValues } from '../../ui/format'
 import { notifyDone, notifyError } from '../../ui/notify'
 
 export function CreateVolumeDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
-  const client = useClient()
+  const { call } = useAction()
   const [name, setName] = useState('')
   const [driver, setDriver] = useState('local')
   const [labels, setLabels] = useState('')
@@ -25,12 +25,11 @@ export function CreateVolumeDialog({ opened, onClose }: { opened: boolean; onClo
   const submit = () => {
     setBusy(true)
     const parsed = parseKeyValues(labels)
-    client
-      .call('volumes:create', {
-        driver: driver.trim() || 'local',
-        ...(name.trim() ? { name: name.trim() } : {}),
-        ...(Object.keys(parsed).length ? { labels: parsed } : {}),
-      })
+    call('volumes:create', {
+      driver: driver.trim() || 'local',
+      ...(name.trim() ? { name: name.trim() } : {}),
+      ...(Object.keys(parsed).length ? { labels: parsed } : {}),
+    })
       .then((volume) => {
         notifyDone('Volume created', volume.name)
         onClose()
@@ -89,7 +88,7 @@ export function RemoveVolumeDialog({
   volume: VolumeSummary | null
   onClose: () => void
 }) {
-  const client = useClient()
+  const { call } = useAction()
   const [force, setForce] = useState(false)
   return (
     <ConfirmDialog
@@ -100,7 +99,7 @@ export function RemoveVolumeDialog({
       onConfirm={async () => {
         if (!volume) return
         try {
-          await client.call('volumes:remove', { name: volume.name, force })
+          await call('volumes:remove', { name: volume.name, force })
           notifyDone('Volume removed', volume.name)
         } catch (error) {
           notifyError(`Could not remove ${volume.name}`, error)
@@ -123,7 +122,7 @@ export function RemoveVolumeDialog({
 }
 
 export function PruneVolumesDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
-  const client = useClient()
+  const { call } = useAction()
   return (
     <ConfirmDialog
       opened={opened}
@@ -132,7 +131,7 @@ export function PruneVolumesDialog({ opened, onClose }: { opened: boolean; onClo
       onClose={onClose}
       onConfirm={async () => {
         try {
-          const result = await client.call('volumes:prune', {})
+          const result = await call('volumes:prune', {})
           notifyDone(
             `Reclaimed ${formatBytes(result.reclaimedBytes)}`,
             `${result.deleted.length} volumes removed`,

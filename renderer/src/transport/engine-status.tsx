@@ -1,6 +1,6 @@
 import { createContext, useContext, type ReactNode } from 'react'
-import type { EngineStatus } from '../../../../shared/contract'
-import { useSubscription } from '../../transport/hooks'
+import type { EngineStatus } from '../../../shared/contract'
+import { useSubscription } from './hooks'
 
 const EngineStatusContext = createContext<EngineStatus | undefined>(undefined)
 
