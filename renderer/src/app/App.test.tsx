@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { EngineStatusProvider } from '../features/engine/engine-status'
+import { EngineStatusProvider } from '../transport/engine-status'
 import { fakeBridge, renderWithClient } from '../test/render'
 import { App } from './App'
 import { panels } from './panels'
