@@ -1,7 +1,7 @@
-import { useEffect, useMemo, useState, type ReactNode } from 'react'
+import { useMemo, useState, type ReactNode } from 'react'
 import { Alert, Card, Group, Loader, SimpleGrid, Text } from '@mantine/core'
 import type { ContainerStats as Sample, ErrorPayload } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
+import { useStream } from '../../transport/hooks'
 import { formatBytes, formatRate } from '../../ui/format'
 import { Sparkline } from '../../ui/Sparkline'
 import { STATS_WINDOW, toSeries } from './stats-series'
@@ -42,21 +42,18 @@ const percent = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)} %`
 
 /** One sample a second from main while shown; the last minute is charted. */
 export function ContainerStats({ id, running }: { id: string; running: boolean }) {
-  const client = useClient()
   const [samples, setSamples] = useState<Sample[]>([])
   const [error, setError] = useState<ErrorPayload | null>(null)
 
-  useEffect(() => {
-    if (!running) return
-    return client.subscribe(
-      'containers:stats',
-      { id },
-      {
-        data: (sample) => setSamples((prev) => [...prev.slice(1 - STATS_WINDOW), sample]),
-        error: setError,
-      },
-    )
-  }, [client, id, running])
+  useStream(
+    'containers:stats',
+    { id },
+    {
+      data: (sample) => setSamples((prev) => [...prev.slice(1 - STATS_WINDOW), sample]),
+      error: setError,
+    },
+    running ? id : null,
+  )
 
   const series = useMemo(() => toSeries(samples), [samples])
   const latest = samples.at(-1)

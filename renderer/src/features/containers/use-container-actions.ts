@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react'
 import type { ContainerAction, MaildockClient } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
+import { useAction } from '../../transport/hooks'
 import { notifyError } from '../../ui/notify'
 
 export interface ActionTarget {
@@ -24,26 +24,26 @@ export const actionLabels: Record<ContainerAction, string> = {
 }
 
 async function callOne(
-  client: MaildockClient,
+  call: MaildockClient['call'],
   action: ContainerAction,
   id: string,
   options: RemoveOptions,
 ): Promise<unknown> {
   switch (action) {
     case 'start':
-      return client.call('containers:start', { id })
+      return call('containers:start', { id })
     case 'stop':
-      return client.call('containers:stop', { id })
+      return call('containers:stop', { id })
     case 'restart':
-      return client.call('containers:restart', { id })
+      return call('containers:restart', { id })
     case 'pause':
-      return client.call('containers:pause', { id })
+      return call('containers:pause', { id })
     case 'unpause':
-      return client.call('containers:unpause', { id })
+      return call('containers:unpause', { id })
     case 'kill':
-      return client.call('containers:kill', { id })
+      return call('containers:kill', { id })
     case 'remove':
-      return client.call('containers:remove', {
+      return call('containers:remove', {
         id,
         force: options.force ?? false,
         volumes: options.volumes ?? false,
@@ -56,7 +56,7 @@ async function callOne(
  * every failure into a toast with main's message. Resolves true when all succeeded; never rejects.
  */
 export function useContainerActions(afterEach: () => void) {
-  const client = useClient()
+  const { call } = useAction()
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set())
 
   const run = useCallback(
@@ -71,10 +71,10 @@ export function useContainerActions(afterEach: () => void) {
       const verb = actionLabels[action].toLowerCase()
       try {
         if (targets.length === 1) {
-          await callOne(client, action, targets[0]!.id, options)
+          await callOne(call, action, targets[0]!.id, options)
           return true
         }
-        const { results } = await client.call('containers:bulk', {
+        const { results } = await call('containers:bulk', {
           ids,
           action,
           force: options.force ?? false,
@@ -109,7 +109,7 @@ export function useContainerActions(afterEach: () => void) {
         afterEach()
       }
     },
-    [client, afterEach],
+    [call, afterEach],
   )
 
   return { run, busy }

@@ -1,5 +1,6 @@
 import {
   smtpTlsCheck,
+  stackSettingsSchema,
   type SettingField,
   type SmtpTlsMode,
   type StackServiceName,
@@ -47,8 +48,19 @@ export function formFromSettings(settings: StackSettings): SettingsForm {
 const IMAGE_REF = /^[a-z0-9]+([._/:@-][a-z0-9]+|[._-]{2}[a-z0-9]+)*$/i
 const HOST = /^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)$/i
 
-const wholeIn = (value: number | '', min: number, max: number): boolean =>
-  value !== '' && Number.isInteger(value) && value >= min && value <= max
+// The ranges are the contract's: the form checks with the same schema main checks with.
+const { shape } = stackSettingsSchema
+const rules = {
+  port: shape.ports.shape.api,
+  smtpPort: shape.smtp.shape.port.unwrap(),
+  emailerReplicas: shape.emailerReplicas,
+  healthTimeoutSeconds: shape.healthTimeoutSeconds,
+}
+type NumberRule = (typeof rules)[keyof typeof rules]
+
+const fits = (rule: NumberRule, value: number | ''): boolean =>
+  value !== '' && rule.safeParse(value).success
+const range = (rule: NumberRule): string => `${rule.minValue} to ${rule.maxValue}`
 
 /** Every problem that keeps the form from being saved, by dotted field path. */
 export function validateForm(form: SettingsForm): FormErrors {
@@ -60,8 +72,9 @@ export function validateForm(form: SettingsForm): FormErrors {
   }
   for (const key of portKeys) {
     const port = form.ports[key]
-    if (!wholeIn(port, 0, 65_535)) {
-      errors[`ports.${key}`] = 'A port from 1 to 65535, or 0 to let the engine pick'
+    if (!fits(rules.port, port)) {
+      errors[`ports.${key}`] =
+        `A port from 1 to ${rules.port.maxValue}, or 0 to let the engine pick`
       continue
     }
     const clash = portKeys.find(
@@ -74,16 +87,17 @@ export function validateForm(form: SettingsForm): FormErrors {
     if (host === '') errors['smtp.host'] = 'A relay needs a host'
     else if (/^[a-z]+:\/\//i.test(host)) errors['smtp.host'] = 'The host name only, without smtp://'
     else if (!HOST.test(host)) errors['smtp.host'] = 'Not a host name or IP address'
-    if (form.smtp.port !== '' && !wholeIn(form.smtp.port, 1, 65_535))
-      errors['smtp.port'] = 'A port from 1 to 65535'
+    if (form.smtp.port !== '' && !fits(rules.smtpPort, form.smtp.port))
+      errors['smtp.port'] = `A port from ${range(rules.smtpPort)}`
     if (form.smtpPassword !== '' && form.smtp.user.trim() === '')
       errors.smtpPassword = 'Set the user name too'
     const { problem } = smtpTlsCheck({ host, user: form.smtp.user, tls: form.smtp.tls })
     if (problem !== null) errors['smtp.tls'] = problem
   }
-  if (!wholeIn(form.emailerReplicas, 0, 20)) errors.emailerReplicas = 'From 0 to 20'
-  if (!wholeIn(form.healthTimeoutSeconds, 1, 3_600))
-    errors.healthTimeoutSeconds = 'From 1 to 3600 seconds'
+  if (!fits(rules.emailerReplicas, form.emailerReplicas))
+    errors.emailerReplicas = `From ${range(rules.emailerReplicas)}`
+  if (!fits(rules.healthTimeoutSeconds, form.healthTimeoutSeconds))
+    errors.healthTimeoutSeconds = `From ${range(rules.healthTimeoutSeconds)} seconds`
   return errors
 }
 

@@ -1,14 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type {
   ErrorPayload,
+  MaildockClient,
   StackOperation,
   StackResult,
   StackServiceName,
   StackStatus,
 } from '../../../../shared/contract'
 import { notifications } from '@mantine/notifications'
-import { useClient } from '../../transport/client'
-import { useSubscription } from '../../transport/hooks'
+import { useAction, useStream, useSubscription } from '../../transport/hooks'
 import { notifyDone, notifyError } from '../../ui/notify'
 import { describeRequest, type StackRequest } from './stack-model'
 
@@ -24,24 +24,20 @@ export function useStackStatus(): {
   /** A status read elsewhere (an operation's result): shown when newer than the last push. */
   offer: (status: StackStatus) => void
 } {
-  const client = useClient()
   const [generation, setGeneration] = useState(0)
   const [status, setStatus] = useState<StackStatus | undefined>(undefined)
   const [error, setError] = useState<ErrorPayload | undefined>(undefined)
-  useEffect(
-    () =>
-      client.subscribe(
-        'stack:changed',
-        {},
-        {
-          data: (next) => {
-            setStatus(next)
-            setError(undefined)
-          },
-          error: setError,
-        },
-      ),
-    [client, generation],
+  useStream(
+    'stack:changed',
+    {},
+    {
+      data: (next) => {
+        setStatus(next)
+        setError(undefined)
+      },
+      error: setError,
+    },
+    String(generation),
   )
   const refresh = useCallback(() => setGeneration((g) => g + 1), [])
   const offer = useCallback(
@@ -57,25 +53,22 @@ export function useStackProgress(): StackOperation | undefined {
   return useSubscription('stack:progress', {}).data
 }
 
-function callFor(
-  client: ReturnType<typeof useClient>,
-  request: StackRequest,
-): Promise<StackResult> {
+function callFor(call: MaildockClient['call'], request: StackRequest): Promise<StackResult> {
   switch (request.kind) {
     case 'up':
-      return client.call('stack:up', {})
+      return call('stack:up', {})
     case 'down':
-      return client.call('stack:down', { volumes: request.volumes })
+      return call('stack:down', { volumes: request.volumes })
     case 'restart':
-      return client.call('stack:restart', { service: request.service })
+      return call('stack:restart', { service: request.service })
     case 'start':
     case 'stop':
-      return client.call('stack:service-action', {
+      return call('stack:service-action', {
         service: request.service,
         action: request.kind,
       })
     case 'scale':
-      return client.call('stack:scale', { service: 'emailer', replicas: request.replicas })
+      return call('stack:scale', { service: 'emailer', replicas: request.replicas })
   }
 }
 
@@ -90,7 +83,7 @@ export interface StackActions {
 }
 
 export function useStackActions(onStatus?: (status: StackStatus) => void): StackActions {
-  const client = useClient()
+  const { call } = useAction()
   const [pending, setPending] = useState<StackRequest[]>([])
   const [lastRequest, setLastRequest] = useState<StackRequest | null>(null)
   const mounted = useRef(true)
@@ -106,7 +99,7 @@ export function useStackActions(onStatus?: (status: StackStatus) => void): Stack
       setPending((list) => [...list, request])
       setLastRequest(request)
       try {
-        const result = await callFor(client, request)
+        const result = await callFor(call, request)
         onStatus?.(result.status)
         const summary = result.operation.summary ?? 'done'
         notifyDone(describeRequest(request), summary)
@@ -125,7 +118,7 @@ export function useStackActions(onStatus?: (status: StackStatus) => void): Stack
         if (mounted.current) setPending((list) => list.filter((r) => r !== request))
       }
     },
-    [client, onStatus],
+    [call, onStatus],
   )
 
   const busyService = useCallback(

@@ -6,7 +6,7 @@ import type {
   LogTailBatch,
   TailLine,
 } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
+import { useAction, useStream } from '../../transport/hooks'
 import {
   appendBatch,
   clearTail,
@@ -56,7 +56,7 @@ const toLine = (entry: LogEntry): TailLine => ({
 
 /** The live tail of a selection: a bounded buffer, pause/resume, and older lines on demand. */
 export function useTail(selection: TailSelection, history = 500) {
-  const client = useClient()
+  const { call } = useAction()
   const [generation, setGeneration] = useState(0)
   const streamKey = `${JSON.stringify(selection)}#${generation}`
   const [state, setState] = useState<StreamState>(() => fresh(streamKey))
@@ -74,33 +74,39 @@ export function useTail(selection: TailSelection, history = 500) {
     [],
   )
 
-  useEffect(() => {
-    const input: EventInput<'logs:tail'> = { history }
-    if (selection.services.length > 0) input.services = selection.services
-    if (selection.containers.length > 0) input.containers = selection.containers
-    const queue: LogTailBatch[] = []
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const flush = (): void => {
-      timer = undefined
-      const batches = queue.splice(0)
-      update(streamKey, (s) => ({
-        ...s,
-        buffer: batches.reduce((acc, batch) => appendBatch(acc, batch), s.buffer),
-      }))
-    }
-    const stop = client.subscribe('logs:tail', input, {
+  const input: EventInput<'logs:tail'> = { history }
+  if (selection.services.length > 0) input.services = selection.services
+  if (selection.containers.length > 0) input.containers = selection.containers
+  // Batches are drawn together, at most once every RENDER_EVERY_MS.
+  const queue = useRef<LogTailBatch[]>([])
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
+  useEffect(
+    () => () => {
+      clearTimeout(timer.current)
+      timer.current = undefined
+      queue.current = []
+    },
+    [streamKey],
+  )
+  useStream(
+    'logs:tail',
+    input,
+    {
       data: (batch) => {
-        queue.push(batch)
-        timer ??= setTimeout(flush, RENDER_EVERY_MS)
+        queue.current.push(batch)
+        timer.current ??= setTimeout(() => {
+          timer.current = undefined
+          const batches = queue.current.splice(0)
+          update(streamKey, (s) => ({
+            ...s,
+            buffer: batches.reduce((acc, next) => appendBatch(acc, next), s.buffer),
+          }))
+        }, RENDER_EVERY_MS)
       },
       error: (error) => update(streamKey, (s) => ({ ...s, error })),
-    })
-    return () => {
-      stop()
-      clearTimeout(timer)
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `streamKey` stands for `selection`
-  }, [client, streamKey, history, update])
+    },
+    streamKey,
+  )
 
   const loadOlder = useCallback(async (): Promise<number> => {
     if (!selection.stored || loadingOlder) return 0
@@ -108,7 +114,7 @@ export function useTail(selection: TailSelection, history = 500) {
     setLoadingOlder(true)
     try {
       const { services, containers } = selection
-      const result = await client.call('logs:search', {
+      const result = await call('logs:search', {
         query: {
           sources: ['container'],
           ...(services.length > 0 ? { services } : {}),
@@ -128,7 +134,7 @@ export function useTail(selection: TailSelection, history = 500) {
     } finally {
       setLoadingOlder(false)
     }
-  }, [client, loadingOlder, selection, streamKey, update])
+  }, [call, loadingOlder, selection, streamKey, update])
 
   const change = (fn: (buffer: TailBuffer) => TailBuffer) => () =>
     update(streamKey, (s) => ({ ...s, buffer: fn(s.buffer) }))
