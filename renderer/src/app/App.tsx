@@ -43,7 +43,7 @@ const needsStack = new Set<PanelId>(['engine', 'send', 'emails'])
 
 /** A first start with no stack opens on Stack, unless the user asked for a panel in the URL. */
 function useFirstRunPanel(stack: StackStatus | undefined, setPanel: (id: PanelId) => void): void {
-  const askedFor = useRef(window.location.hash.replace(/^#\/?/, '') !== '')
+  const askedFor = useRef(panels.some((p) => window.location.hash === `#/${p.id}`))
   const decided = useRef(false)
   useEffect(() => {
     if (decided.current || stack === undefined) return
