@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { SmtpTlsMode, StackStatus } from '../../../shared/contract'
 import { CREDENTIALS, definitionWith } from '../../../test/support/stack-fixtures'
-import { formatStatus } from '../cli/stack-command'
-import { StackSettingsStore } from '../settings/stack-settings'
+import { StackSettingsStore } from '../settings'
+import { formatStatus } from './stack-command'
 
 const emailerEnv = (tls: SmtpTlsMode, user = 'me') =>
   definitionWith(
