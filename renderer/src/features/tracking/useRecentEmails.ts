@@ -1,8 +1,6 @@
 import { useEffect, useRef } from 'react'
-import type { ChannelOutput, DeliveryStatus } from '../../../../shared/contract'
+import type { DeliveryStatus } from '../../../../shared/contract'
 import { useCall, useStream } from '../../transport/hooks'
-
-export type Recent = ChannelOutput<'mail:recent'>
 
 /** The recent emails matching the filter, reloaded (at most 4 times a second) as statuses change. */
 export function useRecentEmails(status: DeliveryStatus | undefined, search: string, limit = 300) {
