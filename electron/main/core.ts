@@ -9,7 +9,8 @@ import {
   engineHandlers,
 } from './docker'
 import { dataDirFrom, FileSecretStore, type SecretStore } from './settings'
-import { stackEndpointsSource, stackHandlers, StackManager } from './stack'
+import { stackCatcherSource, stackEndpointsSource, stackHandlers, StackManager } from './stack'
+import { mailboxHandlers } from './mailbox'
 import { createMailServices } from './mail'
 import { createLogServices, type LogStore } from './logs'
 
@@ -74,6 +75,7 @@ export function createCore(options: CoreOptions): Core {
     connect: options.subscribe !== false,
     ...(options.log === undefined ? {} : { log: options.log }),
   })
+  const mailboxApi = mailboxHandlers(stackCatcherSource(env, stack, () => engine.client))
   // The broker comes and goes with the stack: try at once when a stack operation finishes.
   stack.onProgress((operation) => {
     if (operation.state !== 'running') mailApi.manager.wakeUp()
@@ -84,6 +86,7 @@ export function createCore(options: CoreOptions): Core {
       ...engineApi.channels,
       ...dockerApi.channels,
       ...mailApi.channels,
+      ...mailboxApi.channels,
       ...logsApi.channels,
       ...stackApi.channels,
     },
@@ -91,6 +94,7 @@ export function createCore(options: CoreOptions): Core {
       ...engineApi.events,
       ...dockerApi.events,
       ...mailApi.events,
+      ...mailboxApi.events,
       ...logsApi.events,
       ...stackApi.events,
     },

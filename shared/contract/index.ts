@@ -5,6 +5,7 @@ import { dockerChannels, dockerEvents } from './docker'
 import { logsChannels, logsEvents } from './logs'
 import { brokerChannels, brokerEvents } from './broker'
 import { mailChannels, mailEvents } from './mail'
+import { mailboxChannels, mailboxEvents } from './mailbox'
 import { stackChannels, stackEvents } from './stack'
 
 export * from './define'
@@ -15,6 +16,7 @@ export * from './docker'
 export * from './logs'
 export * from './broker'
 export * from './mail'
+export * from './mailbox'
 export * from './stack'
 export * from './bridge'
 export * from './client'
@@ -25,6 +27,7 @@ export const channels = {
   ...logsChannels,
   ...brokerChannels,
   ...mailChannels,
+  ...mailboxChannels,
   ...stackChannels,
 } satisfies Record<string, ChannelDef>
 
@@ -34,6 +37,7 @@ export const events = {
   ...logsEvents,
   ...brokerEvents,
   ...mailEvents,
+  ...mailboxEvents,
   ...stackEvents,
 } satisfies Record<string, EventDef>
 

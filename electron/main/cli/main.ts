@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { createCore, type Core } from '../core'
 import { registerEngineCommand } from './engine-command'
 import { registerLogsCommand } from './logs-command'
+import { registerMailboxCommands } from './mailbox-command'
 import { registerSendCommand } from './send-command'
 import { registerStackCommands } from './stack-command'
 import { CLI_SENDER, exitCodeFor, EXIT } from './run'
@@ -24,6 +25,7 @@ const program = new Command('maildock')
 
 registerEngineCommand(program, getCore)
 registerLogsCommand(program, getCore)
+registerMailboxCommands(program, getCore)
 registerSendCommand(program, getCore)
 registerStackCommands(program, getCore)
 

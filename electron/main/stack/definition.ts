@@ -183,8 +183,9 @@ export function defineStack(
       ...base,
       service: 'catcher',
       image: { kind: 'image', ref: images.catcher },
-      // Mailpit (1.31.1 and later) and the stand-in catcher refuse any other Host.
-      env: { MP_ALLOWED_HOSTS: 'catcher' },
+      // Mailpit (1.31.1 and later) and the stand-in catcher refuse any other Host. Chaos
+      // (failure injection from the Mailbox panel) is off in Mailpit unless enabled.
+      env: { MP_ALLOWED_HOSTS: 'catcher', MP_ENABLE_CHAOS: 'true' },
       ports: [{ containerPort: 8025, hostPort: ports.catcherUi }],
       health: quick(null),
     })

@@ -1,4 +1,4 @@
 // The stack domain's public face: other rooms of main import only this file.
-export { stackEndpointsSource } from './endpoints'
+export { stackCatcherSource, stackEndpointsSource } from './endpoints'
 export { stackHandlers } from './handlers'
 export { StackManager } from './manager'

@@ -1,6 +1,5 @@
 // `maildock up | status | scale | down` against the real engine with the local images: the CLI
 // runs from source in a child process, on a throw-away stack with engine-picked ports.
-import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -20,6 +19,7 @@ import {
   waitForMessage,
   type PinnedInputs,
 } from '../../../test/support/stack'
+import { runCli, type CliRun } from '../../../test/support/cli'
 
 const docker = new Docker()
 const stack = uniqueStackName()
@@ -28,25 +28,9 @@ let env: NodeJS.ProcessEnv = {}
 let pinned: PinnedInputs | undefined
 const builtImages = new Set<string>()
 
-interface Run {
-  code: number
-  stdout: string
-  stderr: string
-}
+type Run = CliRun
 
-function maildock(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'electron/main/cli/main.ts', ...args],
-      { env, maxBuffer: 32 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1
-        resolve({ code, stdout, stderr })
-      },
-    )
-  })
-}
+const maildock = (...args: string[]): Promise<Run> => runCli(env, ...args)
 
 async function ok(...args: string[]): Promise<Run> {
   const run = await maildock(...args)

@@ -6,6 +6,7 @@ import { BrokerPanel } from '../features/broker/BrokerPanel'
 import { brokerDot, useBrokerConnection } from '../features/broker/BrokerStatusBadge'
 import { EnginePanel } from '../features/engine/EnginePanel'
 import { LogsPanel } from '../features/logs/LogsPanel'
+import { MailboxPanel } from '../features/mailbox/MailboxPanel'
 import { TailPanel } from '../features/tail/TailPanel'
 import { ImagesPanel } from '../features/images/ImagesPanel'
 import { NetworksPanel } from '../features/networks/NetworksPanel'
@@ -70,6 +71,8 @@ function renderPanel(id: PanelId, sendBlocked: string | null): ReactNode {
       return <SendPanel blockedReason={sendBlocked} />
     case 'emails':
       return <TrackingPanel />
+    case 'mailbox':
+      return <MailboxPanel />
     case 'broker':
       return <BrokerPanel />
     case 'tail':

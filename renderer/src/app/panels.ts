@@ -7,6 +7,7 @@ export const panels = [
   { id: 'volumes', label: 'Volumes' },
   { id: 'send', label: 'Send' },
   { id: 'emails', label: 'Emails' },
+  { id: 'mailbox', label: 'Mailbox' },
   { id: 'broker', label: 'Broker' },
   { id: 'tail', label: 'Tail' },
   { id: 'logs', label: 'Logs' },
@@ -16,6 +17,6 @@ export const panels = [
 export type PanelId = (typeof panels)[number]['id']
 
 export function panelFromHash(hash: string): PanelId {
-  const id = hash.replace(/^#\/?/, '')
+  const id = hash.replace(/^#\/?/, '').split('?')[0]
   return panels.find((p) => p.id === id)?.id ?? 'engine'
 }

@@ -1,4 +1,5 @@
 import { Alert, Badge, Code, Group, Loader, Stack, Text, Timeline } from '@mantine/core'
+import { CaughtStep } from '../mailbox/CaughtStep'
 import { entryColor, formatTime, statusColor } from './status'
 import { useEmailTimeline } from './useEmailTimeline'
 
@@ -59,6 +60,7 @@ export function EmailTimeline({ emailId }: { emailId: string }) {
           </Timeline.Item>
         ))}
       </Timeline>
+      <CaughtStep emailId={email.id} sent={email.status === 'sent'} />
     </Stack>
   )
 }

@@ -19,6 +19,7 @@ import {
 import { useDebouncedValue } from '@mantine/hooks'
 import { IconSearch } from '@tabler/icons-react'
 import { deliveryStatuses, type DeliveryStatus } from '../../../../shared/contract'
+import { ChaosBanner } from '../mailbox/ChaosBanner'
 import { BrokerStatusBadge } from '../broker/BrokerStatusBadge'
 import { EmailTimeline } from './EmailTimeline'
 import { formatAgo, statusColor } from './status'
@@ -29,7 +30,9 @@ export function TrackingPanel() {
   const [status, setStatus] = useState<DeliveryStatus | 'all'>('all')
   const [search, setSearch] = useState('')
   const [debounced] = useDebouncedValue(search, 200)
-  const [selected, setSelected] = useState<string | undefined>()
+  const [selected, setSelected] = useState<string | undefined>(
+    () => new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('id') ?? undefined,
+  )
   const { recent, error, reload } = useRecentEmails(
     status === 'all' ? undefined : status,
     debounced,
@@ -43,6 +46,7 @@ export function TrackingPanel() {
   const counts = recent?.counts
   return (
     <Stack gap="md">
+      <ChaosBanner />
       <Group justify="space-between">
         <Group gap="xs">
           <Title order={2}>Emails</Title>
