@@ -108,10 +108,12 @@ export class CatcherClient {
           : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
       })
     } catch (error) {
-      const reason = (error as { cause?: { code?: unknown } }).cause?.code ?? String(error)
+      const code = (error as { cause?: { code?: unknown } }).cause?.code
+      const reason =
+        typeof code === 'string' ? code : error instanceof Error ? error.message : 'no answer'
       throw new MaildockError(
         'UNAVAILABLE',
-        `The mail catcher at ${this.baseUrl} is not reachable (${String(reason)})`,
+        `The mail catcher at ${this.baseUrl} is not reachable (${reason})`,
       )
     }
     if (response.ok) return response
@@ -138,7 +140,7 @@ export class CatcherClient {
     const search = options.search?.trim() ?? ''
     if (search !== '') query.set('query', search)
     const page = await this.json<MailpitList>(
-      `/api/v1/${search === '' ? 'messages' : 'search'}?${query}`,
+      `/api/v1/${search === '' ? 'messages' : 'search'}?${query.toString()}`,
     )
     return {
       total: page.total,

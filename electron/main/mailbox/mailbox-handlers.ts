@@ -1,9 +1,4 @@
-import {
-  chaosStages,
-  MaildockError,
-  type ChaosTriggers,
-  type MailboxStatus,
-} from '../../../shared/contract'
+import { chaosStages, MaildockError, type MailboxStatus } from '../../../shared/contract'
 import type { ChannelHandlers, EventHandlers } from '../lib/handlers'
 import { CatcherClient } from './catcher-client'
 
@@ -119,7 +114,7 @@ export function mailboxHandlers(source: CatcherSource): {
       'mailbox:chaos-set': async ({ triggers }) => {
         const catcher = await client()
         const current = await catcher.chaos()
-        const next = { ...current } as ChaosTriggers
+        const next = { ...current }
         for (const stage of chaosStages) next[stage] = triggers[stage] ?? current[stage]
         return catcher.setChaos(next)
       },

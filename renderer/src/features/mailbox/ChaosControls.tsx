@@ -39,7 +39,7 @@ export function ChaosControls({ enabled }: { enabled: boolean }) {
             label="Stage"
             data={[...chaosStages]}
             value={stage}
-            onChange={(value) => value !== null && setStage(value as ChaosStage)}
+            onChange={(value) => value !== null && setStage(value)}
             allowDeselect={false}
           />
           <Group grow>

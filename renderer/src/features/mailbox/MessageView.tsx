@@ -148,7 +148,6 @@ export function MessageView({ id, onDeleted }: { id: string; onDeleted: () => vo
   const [message, setMessage] = useState<MailboxMessage | undefined>()
   const [error, setError] = useState<string | undefined>()
   useEffect(() => {
-    setMessage(undefined)
     client
       .call('mailbox:message', { id })
       .then(setMessage, (reason: unknown) =>
