@@ -43,13 +43,12 @@ export const mailboxPageSchema = z.object({
 })
 export type MailboxPage = z.infer<typeof mailboxPageSchema>
 
-export const mailboxAttachmentSchema = z.object({
+const mailboxAttachmentSchema = z.object({
   partId: z.string(),
   fileName: z.string(),
   contentType: z.string(),
   size: z.number(),
 })
-export type MailboxAttachment = z.infer<typeof mailboxAttachmentSchema>
 
 export const mailboxMessageSchema = mailboxSummarySchema.extend({
   bcc: z.array(mailboxAddressSchema),

@@ -6,6 +6,7 @@ import { BrokerPanel } from '../features/broker/BrokerPanel'
 import { brokerDot, useBrokerConnection } from '../features/broker/BrokerStatusBadge'
 import { EnginePanel } from '../features/engine/EnginePanel'
 import { LogsPanel } from '../features/logs/LogsPanel'
+import { ChaosBanner } from '../features/mailbox/ChaosBanner'
 import { MailboxPanel } from '../features/mailbox/MailboxPanel'
 import { TailPanel } from '../features/tail/TailPanel'
 import { ImagesPanel } from '../features/images/ImagesPanel'
@@ -41,6 +42,8 @@ function usePanel(): [PanelId, (id: PanelId) => void] {
 
 /** Panels that show nothing useful until the stack runs. */
 const needsStack = new Set<PanelId>(['engine', 'send', 'emails'])
+/** Panels that warn while the catcher rejects mail on purpose (failure injection). */
+const chaosPanels = new Set<PanelId>(['send', 'emails', 'mailbox'])
 
 /** A first start with no stack opens on Stack, unless the user asked for a panel in the URL. */
 function useFirstRunPanel(stack: StackStatus | undefined, setPanel: (id: PanelId) => void): void {
@@ -154,6 +157,7 @@ export function App() {
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1} className={classes.main}>
         {needsStack.has(panel) && <StackBanner status={stack} />}
+        {chaosPanels.has(panel) && <ChaosBanner />}
         {renderPanel(panel, stackBlockedReason(stack))}
       </AppShell.Main>
       <CommandPalette

@@ -1,9 +1,9 @@
-import '../send/jsdom-fonts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { act, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import type { MailboxMessage, MailboxStatus, MailboxSummary } from '../../../../shared/contract'
 import { fakeBridge, renderWithClient } from '../../test/render'
+import { ChaosBanner } from './ChaosBanner'
 import { MailboxPanel } from './MailboxPanel'
 
 const OFF = { ErrorCode: 451, Probability: 0 }
@@ -72,7 +72,13 @@ function setup(initial: MailboxStatus) {
       return status(TOTAL).chaos
     },
   })
-  renderWithClient(<MailboxPanel />, fake.bridge)
+  renderWithClient(
+    <>
+      <ChaosBanner />
+      <MailboxPanel />
+    </>,
+    fake.bridge,
+  )
   act(() => fake.push('mailbox:changes', initial))
   return { ...fake, calls }
 }

@@ -3,7 +3,6 @@ import { Alert, Badge, Button, Grid, Group, Stack, Text, TextInput, Title } from
 import { useDebouncedValue } from '@mantine/hooks'
 import { IconSearch } from '@tabler/icons-react'
 import { useClient } from '../../transport/client'
-import { ChaosBanner } from './ChaosBanner'
 import { ChaosControls } from './ChaosControls'
 import { MessageList } from './MessageList'
 import { MessageView } from './MessageView'
@@ -61,7 +60,6 @@ export function MailboxPanel() {
           </Button>
         </Group>
       </Group>
-      <ChaosBanner />
       <TextInput
         size="xs"
         leftSection={<IconSearch size={14} />}

@@ -2,13 +2,11 @@ import { Group, Stack, Tabs, Title } from '@mantine/core'
 import { BrokerStatusBadge } from '../broker/BrokerStatusBadge'
 import { BulkSend } from './BulkSend'
 import { ComposeForm } from './ComposeForm'
-import { ChaosBanner } from '../mailbox/ChaosBanner'
 
 /** blockedReason: why sending cannot work now (the stack is down), shown on the Send buttons. */
 export function SendPanel({ blockedReason = null }: { blockedReason?: string | null }) {
   return (
     <Stack gap="md">
-      <ChaosBanner />
       <Group justify="space-between">
         <Title order={2}>Send</Title>
         <BrokerStatusBadge />

@@ -1,5 +1,5 @@
 import { Alert, Badge, Code, Group, Loader, Stack, Text, Timeline } from '@mantine/core'
-import { CaughtStep } from '../mailbox/CaughtStep'
+import { CaughtStep } from './CaughtStep'
 import { entryColor, formatTime, statusColor } from './status'
 import { useEmailTimeline } from './useEmailTimeline'
 

@@ -19,7 +19,6 @@ import {
 import { useDebouncedValue } from '@mantine/hooks'
 import { IconSearch } from '@tabler/icons-react'
 import { deliveryStatuses, type DeliveryStatus } from '../../../../shared/contract'
-import { ChaosBanner } from '../mailbox/ChaosBanner'
 import { BrokerStatusBadge } from '../broker/BrokerStatusBadge'
 import { EmailTimeline } from './EmailTimeline'
 import { formatAgo, statusColor } from './status'
@@ -46,7 +45,6 @@ export function TrackingPanel() {
   const counts = recent?.counts
   return (
     <Stack gap="md">
-      <ChaosBanner />
       <Group justify="space-between">
         <Group gap="xs">
           <Title order={2}>Emails</Title>
