@@ -92,7 +92,7 @@ describe('compose export', () => {
     expect(resolved.services.emailer?.deploy?.replicas).toBe(2)
     expect(resolved.services.api?.ports?.[0]).toMatch(/^127\.0\.0\.1::3000/)
     expect(exported.compose).not.toMatch(/RABBITMQ_DEFAULT_PASS: "[A-Za-z0-9]{32}"/)
-    expect(exported.env).toMatch(/^MAILDOCK_BROKER_PASSWORD=[A-Za-z0-9]{32}$/m)
+    expect(exported.env).toMatch(/^MAILDOCK_BROKER_PASSWORD='[A-Za-z0-9]{32}'$/m)
     expect((await stat(join(dir, '.env'))).mode & 0o777).toBe(0o600)
     const swarm = await run('docker', ['stack', 'config', '-c', file], {
       MAILDOCK_BROKER_PASSWORD: 'x',
