@@ -22,7 +22,7 @@ import { TrackingPanel } from '../features/tracking/TrackingPanel'
 import { StatusDot, type DotState } from '../ui/StatusDot'
 import { useSubscription } from '../transport/hooks'
 import { CommandPalette } from './CommandPalette'
-import { StackBanner, stackBlockedReason } from './StackBanner'
+import { StackBanner } from './StackBanner'
 import classes from './App.module.css'
 import { panelFromHash, panels, type PanelId } from './panels'
 import { panelShortcutAria, panelShortcutLabel, useGlobalShortcuts } from './shortcuts'
@@ -56,7 +56,7 @@ function useFirstRunPanel(stack: StackStatus | undefined, setPanel: (id: PanelId
   }, [stack, setPanel])
 }
 
-function renderPanel(id: PanelId, sendBlocked: string | null): ReactNode {
+function renderPanel(id: PanelId): ReactNode {
   switch (id) {
     case 'engine':
       return <EnginePanel />
@@ -71,7 +71,7 @@ function renderPanel(id: PanelId, sendBlocked: string | null): ReactNode {
     case 'volumes':
       return <VolumesPanel />
     case 'send':
-      return <SendPanel blockedReason={sendBlocked} />
+      return <SendPanel />
     case 'emails':
       return <TrackingPanel />
     case 'mailbox':
@@ -158,7 +158,7 @@ export function App() {
       <AppShell.Main id="main" tabIndex={-1} className={classes.main}>
         {needsStack.has(panel) && <StackBanner status={stack} />}
         {chaosPanels.has(panel) && <ChaosBanner />}
-        {renderPanel(panel, stackBlockedReason(stack))}
+        {renderPanel(panel)}
       </AppShell.Main>
       <CommandPalette
         opened={paletteOpen}

@@ -11,10 +11,10 @@ const stateWords: Record<StackStatus['state'], string> = {
   up: 'is running',
 }
 
-/** Why sending cannot work now, or null when the stack runs. */
-export function stackBlockedReason(status: StackStatus | undefined): string | null {
+/** Why the stack's panels have little to show, or null when the stack runs. */
+function stackBlockedReason(status: StackStatus | undefined): string | null {
   if (status === undefined || status.state === 'up') return null
-  return `The mail stack ${stateWords[status.state]}: start it before sending.`
+  return `The mail stack ${stateWords[status.state]}: start it to send and follow emails.`
 }
 
 /** Shown above the panels that need the stack while it does not run, with the way to Start. */

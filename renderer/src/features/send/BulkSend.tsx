@@ -30,7 +30,7 @@ interface LoadedFile {
 }
 
 /** Bulk send from a CSV file: map the columns, check the first rows, send, see each row's result. */
-export function BulkSend({ blockedReason = null }: { blockedReason?: string | null }) {
+export function BulkSend() {
   const { call } = useAction()
   const starter = useAction()
   const [file, setFile] = useState<LoadedFile | undefined>()
@@ -133,12 +133,7 @@ export function BulkSend({ blockedReason = null }: { blockedReason?: string | nu
                 <Button
                   onClick={start}
                   loading={starter.pending}
-                  disabled={
-                    blockedReason !== null ||
-                    check?.mapping === undefined ||
-                    batch?.state === 'running'
-                  }
-                  title={blockedReason ?? undefined}
+                  disabled={check?.mapping === undefined || batch?.state === 'running'}
                   data-testid="bulk-start"
                 >
                   Send {file.preview.totalRows} emails

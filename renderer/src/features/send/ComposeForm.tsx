@@ -26,7 +26,7 @@ import { HtmlPreview } from './HtmlPreview'
 import { TemplateMenu } from './TemplateMenu'
 
 /** Compose one email, send it through the stack's API, and follow it to delivery. */
-export function ComposeForm({ blockedReason = null }: { blockedReason?: string | null }) {
+export function ComposeForm() {
   const { call } = useAction()
   const [draft, setDraft] = useState<Draft>(emptyDraft)
   const [showCopies, setShowCopies] = useState(false)
@@ -199,8 +199,7 @@ export function ComposeForm({ blockedReason = null }: { blockedReason?: string |
               leftSection={<IconSend size={16} />}
               onClick={send}
               loading={sending}
-              disabled={blockedReason !== null || (attempted && check.email === undefined)}
-              title={blockedReason ?? undefined}
+              disabled={attempted && check.email === undefined}
               data-testid="compose-send"
             >
               Send

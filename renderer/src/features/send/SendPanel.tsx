@@ -3,8 +3,7 @@ import { BrokerStatusBadge } from '../broker/BrokerStatusBadge'
 import { BulkSend } from './BulkSend'
 import { ComposeForm } from './ComposeForm'
 
-/** blockedReason: why sending cannot work now (the stack is down), shown on the Send buttons. */
-export function SendPanel({ blockedReason = null }: { blockedReason?: string | null }) {
+export function SendPanel() {
   return (
     <Stack gap="md">
       <Group justify="space-between">
@@ -17,10 +16,10 @@ export function SendPanel({ blockedReason = null }: { blockedReason?: string | n
           <Tabs.Tab value="bulk">Bulk from CSV</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="compose" pt="md">
-          <ComposeForm blockedReason={blockedReason} />
+          <ComposeForm />
         </Tabs.Panel>
         <Tabs.Panel value="bulk" pt="md">
-          <BulkSend blockedReason={blockedReason} />
+          <BulkSend />
         </Tabs.Panel>
       </Tabs>
     </Stack>
