@@ -149,7 +149,11 @@ function CopyBrokerLogin() {
     call('stack:export', { includeSecrets: true })
       .then(async (exported) => {
         const line = exported.env.split('\n').find((l) => l.startsWith('MAILDOCK_BROKER_PASSWORD='))
-        const password = line?.slice('MAILDOCK_BROKER_PASSWORD='.length) ?? ''
+        // .env values are single-quoted (export --env-out); the generated password has no quote.
+        const password = (line?.slice('MAILDOCK_BROKER_PASSWORD='.length) ?? '').replace(
+          /^'(.*)'$/,
+          '$1',
+        )
         if (password === '') throw new Error('The broker password is not known yet.')
         const user =
           exported.variables
