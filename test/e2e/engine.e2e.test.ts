@@ -31,6 +31,7 @@ describe('Engine panel', () => {
   it('shows the real engine version and container count', async () => {
     app = await startApp({ DOCKER_HOST: 'unix:///var/run/docker.sock' })
     const { page, errors } = await openPage(browser, app.url)
+    await page.goto(`${app.origin}/#/engine`)
     const version = docker('version', '--format', '{{.Server.Version}}')
     await expect
       .poll(() => page.getByTestId('engine-version').textContent(), { timeout: 15_000 })
@@ -45,6 +46,7 @@ describe('Engine panel', () => {
 
   it('updates the count live when a container is created with the docker CLI', async () => {
     const { page } = await openPage(browser, app.url)
+    await page.goto(`${app.origin}/#/engine`)
     await page.getByTestId('engine-version').waitFor()
     const before = Number(await page.getByTestId('stat-containers').textContent())
     const image = docker('images', '--format', '{{.Repository}}:{{.Tag}}')

@@ -41,7 +41,7 @@ function usePanel(): [PanelId, (id: PanelId) => void] {
 }
 
 /** Panels that show nothing useful until the stack runs. */
-const needsStack = new Set<PanelId>(['engine', 'send', 'emails'])
+const needsStack = new Set<PanelId>(['send', 'emails'])
 /** Panels that warn while the catcher rejects mail on purpose (failure injection). */
 const chaosPanels = new Set<PanelId>(['send', 'emails', 'mailbox'])
 
