@@ -56,7 +56,7 @@ describe('Engine panel', () => {
     const id = docker('create', '--label', 'maildock.test=1', image!)
     try {
       await expect
-        .poll(() => page.getByTestId('stat-containers').textContent(), { timeout: 5_000 })
+        .poll(() => page.getByTestId('stat-containers').textContent(), { timeout: 20_000 })
         .toBe(String(before + 1))
     } finally {
       docker('rm', '-f', id)

@@ -81,3 +81,44 @@ describe('panel shortcuts', { timeout: 20_000 }, () => {
     expect(window.location.hash).toBe('#/engine')
   })
 })
+
+describe('first start', () => {
+  const absent = {
+    name: 'maildock',
+    engine: { state: 'connected', error: null },
+    state: 'absent',
+    busy: null,
+    services: [],
+    network: { name: 'maildock', exists: false },
+    volumes: [],
+    problems: [],
+    checkedAt: 0,
+  }
+  const renderWithStack = () => {
+    const fake = fakeBridge()
+    renderWithClient(
+      <EngineStatusProvider>
+        <App />
+      </EngineStatusProvider>,
+      fake.bridge,
+    )
+    return fake
+  }
+
+  it('opens on Stack when no stack exists and no panel is named in the URL', async () => {
+    window.location.hash = ''
+    const { push } = renderWithStack()
+    push('stack:changed', absent)
+    await waitFor(() => expect(window.location.hash).toBe('#/stack'))
+  })
+
+  it('stays on a panel the user chose before the stack state arrived', async () => {
+    window.location.hash = ''
+    const { push } = renderWithStack()
+    window.location.hash = '#/engine'
+    await waitFor(() => expect(screen.getByRole('heading', { name: 'Engine' })).toBeVisible())
+    push('stack:changed', absent)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(window.location.hash).toBe('#/engine')
+  })
+})

@@ -45,14 +45,17 @@ const needsStack = new Set<PanelId>(['send', 'emails'])
 /** Panels that warn while the catcher rejects mail on purpose (failure injection). */
 const chaosPanels = new Set<PanelId>(['send', 'emails', 'mailbox'])
 
-/** A first start with no stack opens on Stack, unless the user asked for a panel in the URL. */
+/**
+ * A first start with no stack opens on Stack, unless a panel is already named in the URL: at
+ * start, or chosen before the stack's state arrived (the user must not be pulled away).
+ */
 function useFirstRunPanel(stack: StackStatus | undefined, setPanel: (id: PanelId) => void): void {
-  const askedFor = useRef(panels.some((p) => window.location.hash === `#/${p.id}`))
   const decided = useRef(false)
   useEffect(() => {
     if (decided.current || stack === undefined) return
     decided.current = true
-    if (!askedFor.current && stack.state === 'absent') setPanel('stack')
+    const askedFor = panels.some((p) => window.location.hash === `#/${p.id}`)
+    if (!askedFor && stack.state === 'absent') setPanel('stack')
   }, [stack, setPanel])
 }
 
