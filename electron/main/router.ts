@@ -5,11 +5,13 @@ import {
   isChannelName,
   isEventName,
   MaildockError,
+  toErrorPayload,
   type Envelope,
   type ErrorPayload,
   type StreamMessage,
 } from '../../shared/contract'
 import type { CallContext, ChannelHandlers, EventHandlers, Sender } from './lib/handlers'
+import { errorMessage } from '../../shared/error-message'
 
 export interface RouterOptions {
   channels: ChannelHandlers
@@ -27,12 +29,6 @@ export interface Router {
     ctx: CallContext,
     onMessage: (message: StreamMessage) => void,
   ): () => void
-}
-
-export function toErrorPayload(error: unknown): ErrorPayload {
-  if (error instanceof MaildockError) return error.toPayload()
-  const message = error instanceof Error ? error.message : String(error)
-  return { code: 'INTERNAL', message }
 }
 
 function invalidInput(where: string, error: z.ZodError): MaildockError {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { errorMessage } from '../error-message'
 
 export const errorCodes = [
   'INVALID_INPUT',
@@ -46,3 +47,9 @@ export class MaildockError extends Error {
 }
 
 export type Envelope<T> = { ok: true; result: T } | { ok: false; error: ErrorPayload }
+
+/** Anything thrown, as the payload an envelope carries: a MaildockError keeps its code. */
+export function toErrorPayload(error: unknown): ErrorPayload {
+  if (error instanceof MaildockError) return error.toPayload()
+  return { code: 'INTERNAL', message: errorMessage(error) }
+}

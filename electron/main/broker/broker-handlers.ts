@@ -4,6 +4,7 @@ import type { BrokerConnectionManager, BrokerSession } from './connection'
 import { discardDeadLetters, listDeadLetters, retryDeadLetters } from './dead-letters'
 import type { EndpointsSource } from './endpoints'
 import { ManagementClient } from './management'
+import { errorMessage } from '../../../shared/error-message'
 
 type BrokerChannels = Pick<
   ChannelHandlers,
@@ -36,7 +37,7 @@ export function brokerHandlers({ manager, endpoints }: BrokerDeps): {
       return {
         state: 'unavailable',
         fetchedAt: Date.now(),
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       }
     }
   }

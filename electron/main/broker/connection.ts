@@ -4,6 +4,7 @@ import { backoffDelay, RECONNECT_BACKOFF, type BackoffOptions } from './backoff'
 import { redactUrl, type EndpointsSource } from './endpoints'
 import { ConfirmPublisher, type PublishOptions } from './publisher'
 import { declareAppTopology } from './topology'
+import { errorMessage } from '../../../shared/error-message'
 
 /** One live connection: a confirm channel for declaring and publishing, and its publisher. */
 export interface BrokerSession {
@@ -237,7 +238,7 @@ async function closeQuietly(session: BrokerSession): Promise<void> {
 function describeConnectError(error: unknown): string {
   if (error instanceof MaildockError) return error.message
   const code = (error as { code?: unknown } | null)?.code
-  const message = error instanceof Error ? error.message : String(error)
+  const message = errorMessage(error)
   if (code === 'ECONNREFUSED')
     return `connection refused (${message.replace(/^connect /, '')}): is the stack running?`
   if (/ACCESS.REFUSED|403/.test(message)) return `the broker refused the credentials (${message})`

@@ -4,6 +4,7 @@ import { MaildockError, type DeadLetter, type DeadLetterAction } from '../../../
 import { decodeEmailRequest, HEADERS, QUEUES } from '../../../shared/messages'
 import type { BrokerSession } from './connection'
 import { ConfirmPublisher } from './publisher'
+import { errorMessage } from '../../../shared/error-message'
 
 /** Headers of a dead-lettered copy that a retried copy must not carry (it starts afresh). */
 const FAILURE_HEADERS = [
@@ -94,7 +95,7 @@ async function actOnDeadLetters(
     if (error instanceof MaildockError) throw error
     throw new MaildockError(
       'UNAVAILABLE',
-      `The dead-letter queue could not be read: ${error instanceof Error ? error.message : String(error)}`,
+      `The dead-letter queue could not be read: ${errorMessage(error)}`,
     )
   } finally {
     await channel.close().catch(() => undefined)

@@ -1,5 +1,6 @@
 import { MaildockError, type BrokerOverview, type QueueInfo } from '../../../shared/contract'
 import { QUEUES } from '../../../shared/messages'
+import { errorMessage } from '../../../shared/error-message'
 
 interface RateDetails {
   rate?: number
@@ -91,7 +92,7 @@ export class ManagementClient {
         'UNAVAILABLE',
         cause === 'ECONNREFUSED'
           ? `The broker's management API at ${this.base} refused the connection: is the stack running?`
-          : `The broker's management API at ${this.base} did not answer: ${error instanceof Error ? error.message : String(error)}`,
+          : `The broker's management API at ${this.base} did not answer: ${errorMessage(error)}`,
       )
     }
     if (response.status === 401) {

@@ -8,6 +8,7 @@ import {
 } from '../../../shared/messages'
 import { backoffDelay } from './backoff'
 import type { BrokerConnectionManager, BrokerSession } from './connection'
+import { errorMessage } from '../../../shared/error-message'
 
 /** One message from the app's durable queue. */
 export type ConsumedMail = MailMessage & { receivedAt: number; redelivered: boolean }
@@ -82,7 +83,7 @@ export async function startAppSubscription(
         delete counts.lastError
         break
       } catch (error) {
-        counts.lastError = `storing a message failed: ${error instanceof Error ? error.message : String(error)}`
+        counts.lastError = `storing a message failed: ${errorMessage(error)}`
         touch()
         await new Promise((resolve) => setTimeout(resolve, backoffDelay(failures + 1, STORE_RETRY)))
       }

@@ -7,6 +7,7 @@ import { registerSendCommand } from './send-command'
 import { registerStackCommands } from './stack-command'
 import { CLI_SENDER, exitCodeFor, EXIT } from './run'
 import { guardConsole } from './terminal-safe'
+import { errorMessage } from '../../../shared/error-message'
 
 // `maildock <command>`: the CLI over the same core and router as the app.
 guardConsole(console)
@@ -36,7 +37,7 @@ try {
   if (error instanceof CommanderError) {
     code = error.exitCode === 0 ? EXIT.ok : EXIT.usage
   } else {
-    console.error(`maildock: ${error instanceof Error ? error.message : String(error)}`)
+    console.error(`maildock: ${errorMessage(error)}`)
     code = exitCodeFor(error)
   }
 } finally {

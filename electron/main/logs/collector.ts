@@ -9,6 +9,7 @@ import {
 } from '../docker'
 import { keyHex, type ContainerLine, type ContainerRef, type LogRow } from './rows'
 import type { CollectorStatus, LogStore } from './store'
+import { errorMessage } from '../../../shared/error-message'
 
 export interface CollectorDeps {
   docker: () => Docker
@@ -254,4 +255,4 @@ export function timeKey(time: string): string {
   return match ? `${match[1]}.${(match[2] ?? '').padEnd(9, '0')}Z` : time
 }
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+const message = (error: unknown): string => errorMessage(error)

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3'
 import type { StoreFault } from '../../../shared/contract'
 import { dataDirFrom } from '../settings'
 import { migrate, NewerSchemaError, SCHEMA_VERSION } from './schema'
+import { errorMessage } from '../../../shared/error-message'
 
 export type FaultKind = StoreFault['kind']
 
@@ -35,7 +36,7 @@ const FAULT_WORDS: Record<FaultKind, string> = {
 }
 
 export function describeFault(kind: FaultKind, path: string, error: unknown): string {
-  const detail = error instanceof Error ? error.message : String(error)
+  const detail = errorMessage(error)
   return `The log database ${path} ${FAULT_WORDS[kind]}: ${detail}`
 }
 

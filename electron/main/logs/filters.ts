@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { MaildockError, type LogEntry, type LogQuery } from '../../../shared/contract'
 import { describeSyntaxError, plainFtsQuery, toFtsQuery } from './fts-query'
+import { errorMessage } from '../../../shared/error-message'
 
 export type Params = Record<string, string | number | bigint | null>
 
@@ -76,7 +77,7 @@ function checkFts(
     probe.get(prepared)
     return { fts: prepared, notice: null }
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
+    const message = errorMessage(error)
     if ((error as { code?: string }).code !== 'SQLITE_ERROR') throw error
     const plain = plainFtsQuery(text)
     const why = `Search syntax not understood (${describeSyntaxError(message)})`

@@ -39,6 +39,7 @@ import {
 } from './rows'
 import { SCHEMA_VERSION } from './schema'
 import { BatchWriter, DEFAULT_WRITER_TUNING, type WriterFault, type WriterTuning } from './writer'
+import { errorMessage } from '../../../shared/error-message'
 
 export interface LogStoreOptions {
   path: string
@@ -260,7 +261,7 @@ export class LogStore {
     } catch (error) {
       throw new MaildockError(
         'UNAVAILABLE',
-        `Cannot move ${this.path} aside: ${error instanceof Error ? error.message : String(error)}`,
+        `Cannot move ${this.path} aside: ${errorMessage(error)}`,
       )
     }
     this.state = 'closed'

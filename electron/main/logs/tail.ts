@@ -15,6 +15,7 @@ import { streamContainerLogs } from '../docker'
 import { containerName, tailLine, type StackLogCollector } from './collector'
 import { rowFromContainerLine, type ContainerRef } from './rows'
 import type { LogStore } from './store'
+import { errorMessage } from '../../../shared/error-message'
 
 export type TailInput = z.output<typeof logTailInput>
 
@@ -75,10 +76,7 @@ async function resolveTargets(input: TailInput, deps: TailDeps) {
       }
       others.push({ id: info.Id, name, service: name })
     } catch (error) {
-      throw new MaildockError(
-        'NOT_FOUND',
-        `No container ${want}: ${error instanceof Error ? error.message : String(error)}`,
-      )
+      throw new MaildockError('NOT_FOUND', `No container ${want}: ${errorMessage(error)}`)
     }
   }
   return { matches, stackNames, others, everyStack, services }
@@ -132,7 +130,7 @@ export async function runTail(input: TailInput, sink: TailSink, deps: TailDeps):
       lines: [],
       dropped: 0,
       historyDone: true,
-      notices: [`No history: ${error instanceof Error ? error.message : String(error)}`],
+      notices: [`No history: ${errorMessage(error)}`],
     })
     push(held)
   }
@@ -194,8 +192,7 @@ async function followOther(
     )
     if (!signal.aborted) notices.push(`${ref.name} stopped`)
   } catch (error) {
-    if (!signal.aborted)
-      notices.push(`${ref.name}: ${error instanceof Error ? error.message : String(error)}`)
+    if (!signal.aborted) notices.push(`${ref.name}: ${errorMessage(error)}`)
   }
 }
 

@@ -13,6 +13,7 @@ import {
 import { isRetryable, type BatchOutcome, type SendBatch } from './api-client'
 import { checkEmail, fillAll } from './compose-check'
 import { parseCsv, splitAddresses } from './csv'
+import { errorMessage } from '../../../shared/error-message'
 
 export interface BulkInput {
   csv: string
@@ -181,7 +182,7 @@ export class BulkSender {
     try {
       send = await this.options.open()
     } catch (error) {
-      for (const row of queue) this.settle(job, row, { status: 'failed', error: messageOf(error) })
+      for (const row of queue) this.settle(job, row, { status: 'failed', error: errorMessage(error) })
     }
     const size = this.options.batchSize ?? 500
     const worker = async () => {
@@ -212,10 +213,10 @@ export class BulkSender {
       } catch (error) {
         if (!isRetryable(error) || lastTry) {
           for (const row of left)
-            this.settle(job, row, { status: 'failed', error: messageOf(error) })
+            this.settle(job, row, { status: 'failed', error: errorMessage(error) })
           return
         }
-        outcomes = left.map(() => ({ status: 'unavailable', message: messageOf(error) }))
+        outcomes = left.map(() => ({ status: 'unavailable', message: errorMessage(error) }))
       }
       const again: BulkSendRow[] = []
       left.forEach((row, index) => {
@@ -274,8 +275,4 @@ export class BulkSender {
       job.timer = setTimeout(send, Math.max(0, 100 - (Date.now() - job.lastEmit)))
     }
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }

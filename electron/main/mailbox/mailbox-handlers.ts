@@ -1,6 +1,7 @@
 import { chaosStages, MaildockError, type MailboxStatus } from '../../../shared/contract'
 import type { ChannelHandlers, EventHandlers } from '../lib/handlers'
 import { CatcherClient } from './catcher-client'
+import { errorMessage } from '../../../shared/error-message'
 
 type MailboxChannels = Pick<
   ChannelHandlers,
@@ -24,9 +25,6 @@ export type CatcherSource = () => Promise<string>
 export const MESSAGE_ID_DOMAIN = 'maildock.local'
 const POLL_MS = 1_000
 
-const reasonOf = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error)
-
 function unavailable(reason: string): MailboxStatus {
   return {
     available: false,
@@ -46,7 +44,7 @@ export async function readStatus(source: CatcherSource): Promise<MailboxStatus> 
   try {
     client = new CatcherClient(await source())
   } catch (error) {
-    return unavailable(reasonOf(error))
+    return unavailable(errorMessage(error))
   }
   try {
     const [info, page, chaos] = await Promise.all([
@@ -65,7 +63,7 @@ export async function readStatus(source: CatcherSource): Promise<MailboxStatus> 
       chaos,
     }
   } catch (error) {
-    return unavailable(reasonOf(error))
+    return unavailable(errorMessage(error))
   }
 }
 

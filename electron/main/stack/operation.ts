@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import {
   MaildockError,
+  toErrorPayload,
   type ErrorPayload,
   type StackOperation,
   type StackOperationKind,
@@ -8,14 +9,10 @@ import {
   type StackStep,
   type StackStepKind,
 } from '../../../shared/contract'
+import { errorMessage } from '../../../shared/error-message'
 
 const FLUSH_INTERVAL_MS = 100
 const MAX_STEP_LOG_LINES = 200
-
-export function errorToPayload(error: unknown): ErrorPayload {
-  if (error instanceof MaildockError) return error.toPayload()
-  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) }
-}
 
 /** One step of an operation, as the progress view shows it. */
 export class Step {
@@ -56,7 +53,7 @@ export class Step {
 
   fail(error: unknown, logs: readonly string[] = []): void {
     this.log(logs)
-    this.finish('failed', errorToPayload(error).message)
+    this.finish('failed', toErrorPayload(error).message)
   }
 
   /** Runs `work` as this step: started, then done or failed (the error is rethrown). */
@@ -131,7 +128,7 @@ export class Operation {
   }
 
   failWith(error: unknown): void {
-    this.finish('failed', null, errorToPayload(error))
+    this.finish('failed', null, toErrorPayload(error))
   }
 
   snapshot(): StackOperation {

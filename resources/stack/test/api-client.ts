@@ -2,6 +2,7 @@
 // with the same Idempotency-Key until the api answers 202.
 import { Agent, request as httpRequest } from 'node:http'
 import { delay } from './docker-helpers'
+import { errorMessage } from '../../../shared/error-message'
 
 export interface PostResult {
   id: string
@@ -35,7 +36,7 @@ export async function postEmail(
       detail = text
     } catch (error) {
       if (error instanceof Error && error.message.startsWith('POST answered')) throw error
-      detail = error instanceof Error ? error.message : String(error)
+      detail = errorMessage(error)
     }
     if (Date.now() > deadline) throw new Error(`email ${idempotencyKey} never accepted: ${detail}`)
     await delay(Math.min(1000, 100 * attempts))

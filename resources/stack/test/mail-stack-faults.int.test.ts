@@ -6,6 +6,7 @@ import { postMany } from './api-client'
 import { delay, waitFor } from './docker-helpers'
 import { idsLogged, parseLogFile, waitForDelivery } from './expectations'
 import { MailStack } from './mail-stack'
+import { errorMessage } from '../../../shared/error-message'
 
 /**
  * Short retry delays so an outage of 30 s is retried through several delay queues and the
@@ -49,7 +50,7 @@ async function explained<T>(work: Promise<T>): Promise<T> {
     return await work
   } catch (error) {
     const logs = await stack.allLogs(40).catch(() => '')
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${logs}`)
+    throw new Error(`${errorMessage(error)}\n${logs}`)
   }
 }
 

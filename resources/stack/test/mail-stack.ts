@@ -16,6 +16,7 @@ import {
   waitFor,
   waitHealthy,
 } from './docker-helpers'
+import { errorMessage } from '../../../shared/error-message'
 
 const RUN_LABEL = 'maildock.test.run'
 const BROKER_USER = 'maildock'
@@ -70,7 +71,7 @@ export class MailStack {
     } catch (error) {
       const logs = await stack.allLogs().catch(() => '')
       await stack.stop()
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${logs}`)
+      throw new Error(`${errorMessage(error)}\n${logs}`)
     }
   }
 

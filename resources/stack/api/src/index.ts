@@ -10,7 +10,8 @@ import {
   type OutcomeEvent,
 } from '../../../../shared/messages'
 import { BrokerClient } from '../../common/broker'
-import { createLogger, errorMessage } from '../../common/log'
+import { errorMessage } from '../../../../shared/error-message'
+import { createLogger } from '../../common/log'
 import { onShutdownSignal } from '../../common/shutdown'
 import { loadApiConfig } from './config'
 import { BrokerUnavailableError, buildServer } from './server'

@@ -9,7 +9,8 @@ import {
   type SendEmailInput,
 } from '../../../../shared/messages'
 import type { HealthStatus } from '../../common/health'
-import { errorMessage, type Logger } from '../../common/log'
+import { errorMessage } from '../../../../shared/error-message'
+import type { Logger } from '../../common/log'
 import {
   allowedHostNames,
   isAllowedHost,

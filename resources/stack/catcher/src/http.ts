@@ -10,6 +10,7 @@ import type { SmtpStats } from './smtp'
 import { htmlCheck, linkCheck } from './checks'
 import { matcher } from './search'
 import { summarize, type MessageStore, type StoredMessage } from './store'
+import { errorMessage } from '../../../../shared/error-message'
 
 export const CATCHER_VERSION = '1.0.0'
 const MAX_BODY_BYTES = 1024 * 1024
@@ -358,7 +359,7 @@ export function createHttpServer(options: HttpOptions): Server {
       if (response.headersSent) return void response.destroy()
       if (error instanceof HttpError) return sendText(response, error.status, error.message)
       if (error instanceof ChaosError) return sendText(response, 400, error.message)
-      sendText(response, 500, error instanceof Error ? error.message : String(error))
+      sendText(response, 500, errorMessage(error))
     })
   })
 }
