@@ -7,11 +7,9 @@ import {
   MaildockError,
   toErrorPayload,
   type Envelope,
-  type ErrorPayload,
   type StreamMessage,
 } from '../../shared/contract'
 import type { CallContext, ChannelHandlers, EventHandlers, Sender } from './lib/handlers'
-import { errorMessage } from '../../shared/error-message'
 
 export interface RouterOptions {
   channels: ChannelHandlers

@@ -182,7 +182,8 @@ export class BulkSender {
     try {
       send = await this.options.open()
     } catch (error) {
-      for (const row of queue) this.settle(job, row, { status: 'failed', error: errorMessage(error) })
+      for (const row of queue)
+        this.settle(job, row, { status: 'failed', error: errorMessage(error) })
     }
     const size = this.options.batchSize ?? 500
     const worker = async () => {

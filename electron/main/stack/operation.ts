@@ -9,7 +9,6 @@ import {
   type StackStep,
   type StackStepKind,
 } from '../../../shared/contract'
-import { errorMessage } from '../../../shared/error-message'
 
 const FLUSH_INTERVAL_MS = 100
 const MAX_STEP_LOG_LINES = 200
