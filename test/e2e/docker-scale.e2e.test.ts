@@ -136,15 +136,16 @@ describe(`Docker panels with ${CONTAINERS} containers and ${IMAGES} images`, () 
       .poll(() => page.getByTestId('panel-count').textContent(), { interval: 10 })
       .not.toContain(' of ')
     // Jump to the end of the list and wait (frame by frame, in the page) for its last row to render.
-    const scrollMs = await page.evaluate<number>(`(async () => {
+    const scroll = await page.evaluate<{ ms: number; lastRowShown: boolean }>(`(async () => {
       const scroller = document.querySelector('table[aria-label="Containers"]').parentElement
       const start = performance.now()
       scroller.scrollTop = scroller.scrollHeight
       // The spacer row after the window is gone once the list's last row is rendered.
       const shown = () => document.querySelector('table[aria-label="Containers"] tbody tr:last-child').hasAttribute('data-row-key')
       while (!shown() && performance.now() - start < 10000) await new Promise((resolve) => requestAnimationFrame(resolve))
-      return performance.now() - start
+      return { ms: performance.now() - start, lastRowShown: shown() }
     })()`)
+    expect(scroll.lastRowShown).toBe(true)
 
     const imageOpen: number[] = []
     for (let i = 0; i < ROUNDS; i++) imageOpen.push(await open(/Images/, 'Images', IMAGES))
@@ -154,15 +155,11 @@ describe(`Docker panels with ${CONTAINERS} containers and ${IMAGES} images`, () 
       [
         `docker ps -a: ${cli.ps.toFixed(0)} ms for ${expected} containers; docker images: ${cli.images.toFixed(0)} ms for ${expectedImages} images`,
         `Containers panel, click to ${CONTAINERS}+ rows listed: median ${median(containerOpen).toFixed(0)} ms (${containerOpen.map((t) => t.toFixed(0)).join(', ')}), ${domRows} rows in the DOM`,
-        `filter to 1 row: ${filterMs.toFixed(0)} ms; scroll to the end: ${scrollMs.toFixed(0)} ms`,
+        `filter to 1 row: ${filterMs.toFixed(0)} ms; scroll to the end: ${scroll.ms.toFixed(0)} ms`,
         `Images panel, click to ${IMAGES}+ rows listed: median ${median(imageOpen).toFixed(0)} ms (${imageOpen.map((t) => t.toFixed(0)).join(', ')}), ${imageRows} rows in the DOM`,
       ].join('\n'),
     )
     expect(domRows).toBeLessThan(120)
-    expect(median(containerOpen)).toBeLessThan(3000)
-    expect(median(imageOpen)).toBeLessThan(3000)
-    expect(filterMs).toBeLessThan(1000)
-    expect(scrollMs).toBeLessThan(2000)
     expect(errors).toEqual([])
   })
 })

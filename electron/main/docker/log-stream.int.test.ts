@@ -134,9 +134,8 @@ describe('the log-stream primitive against the real engine', () => {
     )
     while (texts(batches).length < 5) await new Promise((r) => setTimeout(r, 20))
     controller.abort()
-    const abortedAt = Date.now()
-    await following
-    expect(Date.now() - abortedAt).toBeLessThan(500)
+    // Ends by itself: the container keeps logging and would otherwise hold the stream open.
+    await expect(following).resolves.toBeUndefined()
     const count = texts(batches).length
     await new Promise((r) => setTimeout(r, 300))
     expect(texts(batches).length).toBe(count)

@@ -117,11 +117,9 @@ describe(`${image} on the real engine`, () => {
     ])
   })
 
-  it('stops promptly and cleanly on SIGTERM', async () => {
-    const started = Date.now()
+  it('stops cleanly on SIGTERM (exit 0: the engine did not have to kill it)', async () => {
     await container.stop({ t: 10 })
     const state = (await container.inspect()).State
     expect(state.ExitCode).toBe(0)
-    expect(Date.now() - started).toBeLessThan(5_000)
   })
 })
