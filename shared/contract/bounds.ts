@@ -1,6 +1,10 @@
 import { z } from 'zod'
 import type { ErrorPayload } from './errors'
 
+/** Any C0 or C1 control character, tab included: none belongs in a name or a label. */
+// eslint-disable-next-line no-control-regex
+const ANY_CONTROL = /[\u0000-\u001F\u007F-\u009F]/
+
 /*
  * Upper bounds for everything a client sends: every input string, array and record is bounded so
  * that no call can make main hold more than it needs (and the WebSocket frame limit fits them all).
@@ -37,10 +41,18 @@ export const tooManySubscriptions = (): ErrorPayload => ({
 export const boundedString = (max = MAX_NAME) => z.string().max(max)
 export const nameString = (max = MAX_NAME) => z.string().min(1).max(max)
 
-/** Key/value pairs (labels, build args) with bounded keys, values and count. */
+/** A name or label for the engine (network, volume, label key or value): no control characters. */
+export const plainName = (max = MAX_NAME, min = 1) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .refine((value) => !ANY_CONTROL.test(value), { error: 'must not contain control characters' })
+
+/** Key/value pairs (labels, build args) with bounded, control-free keys, values and count. */
 export const boundedRecord = (max = 200) =>
   z
-    .record(z.string().min(1).max(MAX_NAME), z.string().max(MAX_TEXT))
+    .record(plainName(), plainName(MAX_TEXT, 0))
     .refine((record) => Object.keys(record).length <= max, {
       error: `has more than ${max} entries`,
     })

@@ -1,6 +1,15 @@
 import { z } from 'zod'
 import { channel, event } from './define'
-import { boundedRecord, boundedString, MAX_ITEMS, MAX_PATH, MAX_TEXT, nameString } from './bounds'
+import {
+  boundedRecord,
+  boundedString,
+  MAX_ITEMS,
+  MAX_NAME,
+  MAX_PATH,
+  MAX_TEXT,
+  nameString,
+  plainName,
+} from './bounds'
 import { endpointSchema, engineStatusSchema } from './engine'
 import { errorPayload } from './errors'
 
@@ -13,7 +22,7 @@ const id = nameString()
 const labels = z.record(z.string(), z.string())
 const labelsInput = boundedRecord()
 /** `key` or `key=value`, as `docker ps --filter label=...` takes them. */
-const labelFilter = z.array(nameString(MAX_TEXT)).max(50)
+const labelFilter = z.array(plainName(MAX_TEXT)).max(50)
 const ok = z.object({ ok: z.literal(true) })
 
 // ----- engine endpoint setting -----
@@ -377,10 +386,10 @@ export type NetworkDetail = z.infer<typeof networkDetailSchema>
 
 export const networkCreateInput = z
   .object({
-    name: nameString(),
-    driver: nameString(64).default('bridge'),
-    subnet: nameString(64).optional(),
-    gateway: nameString(64).optional(),
+    name: plainName(),
+    driver: plainName(64).default('bridge'),
+    subnet: plainName(64).optional(),
+    gateway: plainName(64).optional(),
     internal: z.boolean().default(false),
     attachable: z.boolean().default(false),
     labels: labelsInput.optional(),
@@ -408,8 +417,8 @@ export const volumeDetailSchema = volumeSummarySchema.extend({
 
 export const volumeCreateInput = z
   .object({
-    name: boundedString().optional(),
-    driver: nameString(64).default('local'),
+    name: plainName(MAX_NAME, 0).optional(),
+    driver: plainName(64).default('local'),
     labels: labelsInput.optional(),
   })
   .strict()
@@ -513,7 +522,7 @@ export const dockerChannels = {
   'networks:inspect': channel(z.object({ id }).strict(), networkDetailSchema),
   'networks:create': channel(networkCreateInput, networkSummarySchema),
   'networks:connect': channel(
-    z.object({ id, container: id, aliases: z.array(nameString()).max(20).optional() }).strict(),
+    z.object({ id, container: id, aliases: z.array(plainName()).max(20).optional() }).strict(),
     ok,
   ),
   'networks:disconnect': channel(

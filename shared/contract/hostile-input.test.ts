@@ -45,6 +45,54 @@ describe('control characters', () => {
   })
 })
 
+describe('control characters in engine names and labels', () => {
+  const bad = [
+    'a\u0000b',
+    'a\tb',
+    'net\nwork',
+    '\u001b]0;owned\u0007',
+    'x\u007f',
+    'x\u0085',
+    'x\u009b2J',
+  ]
+  const network = (patch: Record<string, unknown>) =>
+    accepts(channels['networks:create'].input, { name: 'net', ...patch })
+  const volume = (patch: Record<string, unknown>) =>
+    accepts(channels['volumes:create'].input, { name: 'vol', ...patch })
+
+  it('refuses them in network names, drivers, subnets and aliases', () => {
+    expect(network({})).toBe(true)
+    expect(network({ subnet: '10.9.0.0/24', labels: { team: 'mail' } })).toBe(true)
+    for (const text of bad) {
+      expect(network({ name: text })).toBe(false)
+      expect(network({ driver: text })).toBe(false)
+      expect(network({ subnet: text })).toBe(false)
+      const connect = { id: 'n', container: 'c', aliases: [text] }
+      expect(accepts(channels['networks:connect'].input, connect)).toBe(false)
+    }
+  })
+
+  it('refuses them in volume names and drivers', () => {
+    expect(volume({})).toBe(true)
+    expect(volume({ name: '' })).toBe(true)
+    for (const text of bad) {
+      expect(volume({ name: text })).toBe(false)
+      expect(volume({ driver: text })).toBe(false)
+    }
+  })
+
+  it('refuses them in label keys, label values and label filters', () => {
+    expect(volume({ labels: { 'maildock.test': '1', empty: '' } })).toBe(true)
+    expect(accepts(channels['volumes:list'].input, { label: ['maildock.test=1'] })).toBe(true)
+    for (const text of bad) {
+      expect(volume({ labels: { [text]: '1' } })).toBe(false)
+      expect(network({ labels: { team: text } })).toBe(false)
+      expect(accepts(channels['volumes:list'].input, { label: [text] })).toBe(false)
+      expect(accepts(channels['networks:prune'].input, { label: [`k=${text}`] })).toBe(false)
+    }
+  })
+})
+
 describe('SMTP settings', () => {
   const smtp = (patch: Record<string, unknown>) =>
     accepts(stackSettingsSetInput, { patch: { smtp: patch } })
