@@ -1,21 +1,14 @@
-import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib'
 import { MaildockError, type BrokerConnection } from '../../../shared/contract'
-import { backoffDelay, RECONNECT_BACKOFF, type BackoffOptions } from './backoff'
+import { backoffDelay, type BackoffOptions } from '../../../shared/backoff'
 import { redactUrl, type EndpointsSource } from './endpoints'
-import { ConfirmPublisher, type PublishOptions } from './publisher'
+import { ContractConfirmPublisher, type PublishOptions } from './publisher'
 import { declareAppTopology } from './topology'
 import { errorMessage } from '../../../shared/error-message'
+import { closeAmqpSession, openAmqpSession, type AmqpSession } from '../../../shared/amqp-session'
 
-/** One live connection: a confirm channel for declaring and publishing, and its publisher. */
-export interface BrokerSession {
-  connection: ChannelModel
-  channel: ConfirmChannel
-  publisher: ConfirmPublisher
-  /** Resolves with the reason when the connection or its channel is gone. */
-  closed: Promise<string>
-  /** Drops the connection so the manager reconnects (a consumer that was cancelled, say). */
-  fail(reason: string): void
-}
+const RECONNECT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 15_000, jitter: 0.3 }
+
+export type BrokerSession = AmqpSession<ContractConfirmPublisher>
 
 export interface ConnectionManagerOptions {
   endpoints: EndpointsSource
@@ -86,7 +79,7 @@ export class BrokerConnectionManager {
     this.wake?.()
     const session = this.current
     this.current = undefined
-    if (session !== undefined) await closeQuietly(session)
+    if (session !== undefined) await closeAmqpSession(session)
     await this.loop
     this.loop = undefined
   }
@@ -142,7 +135,7 @@ export class BrokerConnectionManager {
         this.status = { ...this.status, url: redactUrl(amqpUrl) }
         const session = await this.open(amqpUrl)
         if (this.stopped) {
-          await closeQuietly(session)
+          await closeAmqpSession(session)
           break
         }
         this.current = session
@@ -152,12 +145,12 @@ export class BrokerConnectionManager {
         reason = await session.closed
         this.current = undefined
         this.updateSubscription({ consuming: false, inFlight: 0 })
-        await closeQuietly(session)
+        await closeAmqpSession(session)
       } catch (error) {
         reason = describeConnectError(error)
         const session = this.current
         this.current = undefined
-        if (session !== undefined) await closeQuietly(session)
+        if (session !== undefined) await closeAmqpSession(session)
       }
       if (this.stopped) break
       failures += 1
@@ -185,54 +178,26 @@ export class BrokerConnectionManager {
     })
   }
 
-  private async open(amqpUrl: string): Promise<BrokerSession> {
-    const url = new URL(amqpUrl)
-    if (!url.searchParams.has('heartbeat')) {
-      url.searchParams.set('heartbeat', String(this.options.heartbeatSeconds ?? 10))
-    }
-    const connection = await connect(url.toString(), {
-      clientProperties: { connection_name: this.options.connectionName ?? 'maildock-app' },
-      timeout: 10_000,
-    })
-    let fail: (reason: string) => void = () => undefined
-    const closed = new Promise<string>((resolve) => {
-      fail = resolve
-    })
-    // 'error' is always followed by 'close'; listening keeps it from being thrown.
-    connection.on('error', (error: Error) => fail(`connection error: ${error.message}`))
-    connection.on('close', (error?: Error) =>
-      fail(error === undefined ? 'the broker closed the connection' : error.message),
-    )
-    connection.on('blocked', (why: string) => {
-      if (this.current?.connection === connection) this.moveTo('blocked', { blockedReason: why })
-    })
-    connection.on('unblocked', () => {
-      if (this.current?.connection === connection) this.moveTo('connected')
-    })
-    try {
-      const channel = await connection.createConfirmChannel()
-      channel.on('error', (error: Error) => fail(`channel error: ${error.message}`))
-      channel.on('close', () => fail('the broker closed the channel'))
-      await declareAppTopology(channel)
-      const publisher = new ConfirmPublisher(
-        channel,
-        this.options.publishTimeoutMs ?? 10_000,
-        () =>
+  private open(amqpUrl: string): Promise<BrokerSession> {
+    return openAmqpSession({
+      url: amqpUrl,
+      connectionName: this.options.connectionName ?? 'maildock-app',
+      heartbeatSeconds: this.options.heartbeatSeconds,
+      declare: declareAppTopology,
+      publisher: (channel) =>
+        new ContractConfirmPublisher(channel, this.options.publishTimeoutMs ?? 10_000, () =>
           this.status.state === 'blocked'
             ? `the broker blocks publishing: ${this.status.blockedReason ?? 'resource alarm'}`
             : undefined,
-      )
-      return { connection, channel, publisher, closed, fail: (reason) => fail(reason) }
-    } catch (error) {
-      await connection.close().catch(() => undefined)
-      throw error
-    }
+        ),
+      onBlocked: (connection, why) => {
+        if (this.current?.connection === connection) this.moveTo('blocked', { blockedReason: why })
+      },
+      onUnblocked: (connection) => {
+        if (this.current?.connection === connection) this.moveTo('connected')
+      },
+    })
   }
-}
-
-async function closeQuietly(session: BrokerSession): Promise<void> {
-  await session.channel.close().catch(() => undefined)
-  await session.connection.close().catch(() => undefined)
 }
 
 function describeConnectError(error: unknown): string {

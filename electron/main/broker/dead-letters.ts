@@ -3,7 +3,7 @@ import type { Channel, GetMessage } from 'amqplib'
 import { MaildockError, type DeadLetter, type DeadLetterAction } from '../../../shared/contract'
 import { decodeEmailRequest, HEADERS, QUEUES } from '../../../shared/messages'
 import type { BrokerSession } from './connection'
-import { ConfirmPublisher } from './publisher'
+import { ContractConfirmPublisher } from './publisher'
 import { errorMessage } from '../../../shared/error-message'
 
 /** Headers of a dead-lettered copy that a retried copy must not carry (it starts afresh). */
@@ -71,12 +71,12 @@ export function discardDeadLetters(
 async function actOnDeadLetters(
   session: BrokerSession,
   keys: string[],
-  act: (message: GetMessage, publisher: ConfirmPublisher) => Promise<void>,
+  act: (message: GetMessage, publisher: ContractConfirmPublisher) => Promise<void>,
 ): Promise<DeadLetterAction> {
   const wanted = new Set(keys)
   const done: string[] = []
   const channel = await session.connection.createConfirmChannel()
-  const publisher = new ConfirmPublisher(channel, 10_000)
+  const publisher = new ContractConfirmPublisher(channel, 10_000)
   try {
     const { messageCount } = await channel.checkQueue(QUEUES.deadLetter)
     for (let seen = 0; seen < messageCount && wanted.size > 0; seen += 1) {

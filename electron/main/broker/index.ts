@@ -1,5 +1,5 @@
 // The broker domain's public face: other rooms of main import only this file.
-export type { BackoffOptions } from './backoff'
+export type { BackoffOptions } from '../../../shared/backoff'
 export { brokerHandlers } from './broker-handlers'
 export { BrokerConnectionManager } from './connection'
 export { listDeadLetters } from './dead-letters'

@@ -1,5 +1,5 @@
 import {
-  ConfirmPublisher as SharedConfirmPublisher,
+  ConfirmPublisher,
   PublishError,
   type PublishOptions,
 } from '../../../shared/amqp-publisher'
@@ -8,7 +8,7 @@ import { MaildockError } from '../../../shared/contract'
 export type { PublishOptions }
 
 /** The shared confirm publisher, with its failures said as contract errors for the UI and CLI. */
-export class ConfirmPublisher extends SharedConfirmPublisher {
+export class ContractConfirmPublisher extends ConfirmPublisher {
   override async publish(
     exchange: string,
     routingKey: string,

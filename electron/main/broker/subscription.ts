@@ -6,7 +6,7 @@ import {
   QUEUES,
   type MailMessage,
 } from '../../../shared/messages'
-import { backoffDelay } from './backoff'
+import { backoffDelay } from '../../../shared/backoff'
 import type { BrokerConnectionManager, BrokerSession } from './connection'
 import { errorMessage } from '../../../shared/error-message'
 

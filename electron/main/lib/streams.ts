@@ -39,3 +39,15 @@ export function settle(source: Readable, signal: AbortSignal): Promise<StreamOut
     })
   })
 }
+
+/** Resolves once the subscriber goes away (the signal aborts), after calling `stop`. */
+export function untilAborted(signal: AbortSignal, stop: () => void): Promise<void> {
+  return new Promise((resolve) => {
+    const end = (): void => {
+      stop()
+      resolve()
+    }
+    if (signal.aborted) end()
+    else signal.addEventListener('abort', end, { once: true })
+  })
+}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { ChannelHandlers, EventHandlers } from '../lib/handlers'
+import { untilAborted } from '../lib/streams'
 import type { EndpointsSource } from '../broker'
 import { postEmail } from './api-client'
 import type { BulkSender } from './bulk'
@@ -27,17 +28,6 @@ export interface MailDeps {
   bulk: BulkSender
   templates: TemplateStore
 }
-
-/** Resolves when the subscriber goes away. */
-const untilAborted = (signal: AbortSignal, stop: () => void): Promise<void> =>
-  new Promise((resolve) => {
-    const done = () => {
-      stop()
-      resolve()
-    }
-    if (signal.aborted) done()
-    else signal.addEventListener('abort', done, { once: true })
-  })
 
 export function mailHandlers({ endpoints, tracker, bulk, templates }: MailDeps): {
   channels: MailChannels

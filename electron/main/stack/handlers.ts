@@ -3,23 +3,12 @@ import type { z } from 'zod'
 import { MaildockError, type stackLogsInput, type StackLogBatch } from '../../../shared/contract'
 import { streamContainerLogs } from '../docker'
 import type { ChannelHandlers, EventHandlers } from '../lib/handlers'
+import { untilAborted } from '../lib/streams'
 import type { StackManager } from './manager'
 import { observeStack } from './observe'
 
 type StackChannelName = Extract<keyof ChannelHandlers, `stack:${string}`>
 type StackEventName = Extract<keyof EventHandlers, `stack:${string}`>
-
-/** Runs until the subscriber goes away. */
-function untilAborted(signal: AbortSignal, stop: () => void): Promise<void> {
-  return new Promise((resolve) => {
-    const end = (): void => {
-      stop()
-      resolve()
-    }
-    if (signal.aborted) end()
-    else signal.addEventListener('abort', end, { once: true })
-  })
-}
 
 /** Every instance of a service, interleaved batch by batch, each line named by its container. */
 export async function streamServiceLogs(

@@ -1,18 +1,16 @@
-import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib'
 import { declareTopology, type TopologyOptions } from '../../../shared/messages'
-import { backoffDelay, DEFAULT_RECONNECT_BACKOFF, sleep, type BackoffOptions } from './backoff'
+import {
+  backoffDelay,
+  DEFAULT_RECONNECT_BACKOFF,
+  sleep,
+  type BackoffOptions,
+} from '../../../shared/backoff'
 import { redactUrl } from './env'
 import { errorMessage, type Logger } from './log'
 import { ConfirmPublisher } from '../../../shared/amqp-publisher'
+import { closeAmqpSession, openAmqpSession, type AmqpSession } from '../../../shared/amqp-session'
 
-/** One live connection: a confirm channel (publish and consume) and its publisher. */
-export interface BrokerSession {
-  connection: ChannelModel
-  channel: ConfirmChannel
-  publisher: ConfirmPublisher
-  /** Resolves when the connection or the channel is gone. */
-  closed: Promise<void>
-}
+export type BrokerSession = AmqpSession<ConfirmPublisher>
 
 export interface BrokerOptions {
   url: string
@@ -55,7 +53,7 @@ export class BrokerClient {
     this.stop.abort()
     const session = this.current
     this.current = undefined
-    if (session !== undefined) await closeQuietly(session)
+    if (session !== undefined) await closeAmqpSession(session)
     await this.loop
   }
 
@@ -66,19 +64,19 @@ export class BrokerClient {
       try {
         const session = await this.open()
         if (this.stop.signal.aborted) {
-          await closeQuietly(session)
+          await closeAmqpSession(session)
           break
         }
         await this.options.onSession?.(session)
         this.current = session
         failures = 0
         log.info({ broker: redactUrl(this.options.url) }, 'broker connected')
-        await session.closed
+        const reason = await session.closed
         if (this.current === session) this.current = undefined
         if (this.stop.signal.aborted) break
-        log.warn('broker connection lost')
+        log.warn({ reason }, 'broker connection lost')
         this.options.onSessionLost?.()
-        await closeQuietly(session)
+        await closeAmqpSession(session)
       } catch (error) {
         this.current = undefined
         log.warn({ err: errorMessage(error) }, 'broker connection failed')
@@ -90,47 +88,13 @@ export class BrokerClient {
     }
   }
 
-  private async open(): Promise<BrokerSession> {
-    const url = withDefaultHeartbeat(this.options.url, this.options.heartbeatSeconds ?? 10)
-    const connection = await connect(url, {
-      clientProperties: { connection_name: this.options.connectionName },
-      timeout: 10_000,
+  private open(): Promise<BrokerSession> {
+    return openAmqpSession({
+      url: this.options.url,
+      connectionName: this.options.connectionName,
+      heartbeatSeconds: this.options.heartbeatSeconds,
+      declare: (channel) => declareTopology(channel, this.options.topology),
+      publisher: (channel) => new ConfirmPublisher(channel, this.options.publishTimeoutMs),
     })
-    try {
-      // 'error' is always followed by 'close'; listening keeps it from being thrown.
-      connection.on('error', (error: Error) => {
-        this.options.log.warn({ err: error.message }, 'broker connection error')
-      })
-      const channel = await connection.createConfirmChannel()
-      channel.on('error', (error: Error) => {
-        this.options.log.warn({ err: error.message }, 'broker channel error')
-      })
-      const closed = new Promise<void>((resolve) => {
-        connection.once('close', () => resolve())
-        channel.once('close', () => resolve())
-      })
-      await declareTopology(channel, this.options.topology)
-      return {
-        connection,
-        channel,
-        publisher: new ConfirmPublisher(channel, this.options.publishTimeoutMs),
-        closed,
-      }
-    } catch (error) {
-      await connection.close().catch(() => undefined)
-      throw error
-    }
   }
-}
-
-async function closeQuietly(session: BrokerSession): Promise<void> {
-  await session.channel.close().catch(() => undefined)
-  await session.connection.close().catch(() => undefined)
-}
-
-/** A short heartbeat notices a dead broker in seconds rather than the server's 60 s default. */
-function withDefaultHeartbeat(url: string, seconds: number): string {
-  const parsed = new URL(url)
-  if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(seconds))
-  return parsed.toString()
 }

@@ -1,6 +1,6 @@
 import type { ConsumeMessage } from 'amqplib'
 import { QUEUES } from '../../../../shared/messages'
-import { sleep } from '../../common/backoff'
+import { sleep } from '../../../../shared/backoff'
 import { BrokerClient, type BrokerSession } from '../../common/broker'
 import { closeServer, startHealthServer } from '../../common/health'
 import { errorMessage } from '../../../../shared/error-message'

@@ -4,7 +4,7 @@ import { BrokerClient, type BrokerSession } from '../../common/broker'
 import { closeServer, startHealthServer } from '../../common/health'
 import { createLogger, errorMessage } from '../../common/log'
 import { onShutdownSignal } from '../../common/shutdown'
-import { Batcher } from './batcher'
+import { OrderedBatcher } from './ordered-batcher'
 import { loadLoggerConfig } from './config'
 import { toLogRecord } from './records'
 import { RotatingFile } from './rotating-file'
@@ -27,7 +27,7 @@ interface Pending {
 }
 
 /** Lines reach stdout and the file (fdatasynced) before their messages are acknowledged. */
-const batcher = new Batcher<Pending>(
+const batcher = new OrderedBatcher<Pending>(
   async (items) => {
     const text = items.map((item) => item.line).join('')
     process.stdout.write(text)

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { Batcher } from './batcher'
+import { OrderedBatcher } from './ordered-batcher'
 
-describe('Batcher', () => {
+describe('OrderedBatcher', () => {
   it('flushes full batches at once and the rest after the interval, in order', async () => {
     const flushed: number[][] = []
-    const batcher = new Batcher<number>(
+    const batcher = new OrderedBatcher<number>(
       (items) => {
         flushed.push(items)
         return Promise.resolve()
@@ -24,7 +24,7 @@ describe('Batcher', () => {
     let running = 0
     let overlapped = false
     const failed: number[][] = []
-    const batcher = new Batcher<number>(
+    const batcher = new OrderedBatcher<number>(
       async (items) => {
         running += 1
         overlapped ||= running > 1

@@ -2,7 +2,7 @@
  * Collects items and hands them to `flush` in order, one batch at a time: when `batchSize`
  * items are waiting or `intervalMs` after the first one arrived. `drain` flushes what is left.
  */
-export class Batcher<T> {
+export class OrderedBatcher<T> {
   private pending: T[] = []
   private timer: NodeJS.Timeout | undefined
   private chain: Promise<void> = Promise.resolve()
