@@ -1,0 +1,67 @@
+import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib'
+
+// Opening one broker connection with its confirm channel, shared by the stack services and the app.
+
+/** One live connection: a confirm channel (declare, publish, consume) and the publisher on it. */
+export interface AmqpSession<P> {
+  connection: ChannelModel
+  channel: ConfirmChannel
+  publisher: P
+  /** Resolves with the reason when the connection or its channel is gone. */
+  closed: Promise<string>
+  /** Drops the session so its owner reconnects (a consumer that was cancelled, say). */
+  fail(reason: string): void
+}
+
+export interface OpenSessionOptions<P> {
+  url: string
+  /** Shown in the management UI's connection list. */
+  connectionName: string
+  heartbeatSeconds?: number
+  /** Declares what this client needs before the session is handed out. */
+  declare: (channel: ConfirmChannel) => Promise<unknown>
+  publisher: (channel: ConfirmChannel) => P
+  onBlocked?: (connection: ChannelModel, reason: string) => void
+  onUnblocked?: (connection: ChannelModel) => void
+}
+
+export async function openAmqpSession<P>(options: OpenSessionOptions<P>): Promise<AmqpSession<P>> {
+  const connection = await connect(withHeartbeat(options.url, options.heartbeatSeconds ?? 10), {
+    clientProperties: { connection_name: options.connectionName },
+    timeout: 10_000,
+  })
+  let fail: (reason: string) => void = () => undefined
+  const closed = new Promise<string>((resolve) => {
+    fail = resolve
+  })
+  // 'error' is always followed by 'close'; listening keeps it from being thrown.
+  connection.on('error', (error: Error) => fail(`connection error: ${error.message}`))
+  connection.on('close', (error?: Error) =>
+    fail(error === undefined ? 'the broker closed the connection' : error.message),
+  )
+  connection.on('blocked', (why: string) => options.onBlocked?.(connection, why))
+  connection.on('unblocked', () => options.onUnblocked?.(connection))
+  try {
+    const channel = await connection.createConfirmChannel()
+    channel.on('error', (error: Error) => fail(`channel error: ${error.message}`))
+    channel.on('close', () => fail('the broker closed the channel'))
+    await options.declare(channel)
+    const publisher = options.publisher(channel)
+    return { connection, channel, publisher, closed, fail: (reason) => fail(reason) }
+  } catch (error) {
+    await connection.close().catch(() => undefined)
+    throw error
+  }
+}
+
+export async function closeAmqpSession(session: AmqpSession<unknown>): Promise<void> {
+  await session.channel.close().catch(() => undefined)
+  await session.connection.close().catch(() => undefined)
+}
+
+/** A short heartbeat notices a dead broker in seconds rather than the server's 60 s default. */
+function withHeartbeat(url: string, seconds: number): string {
+  const parsed = new URL(url)
+  if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(seconds))
+  return parsed.toString()
+}
