@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { channels, events, MAX_FRAME_BYTES } from '.'
-import { stackSettingsSetInput } from './stack'
+import { stackSettingsSetInput } from './stack-settings'
 
 const accepts = (schema: { safeParse(v: unknown): { success: boolean } }, value: unknown) =>
   schema.safeParse(value).success
