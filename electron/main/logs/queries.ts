@@ -12,6 +12,7 @@ import type {
   logSearchInput,
 } from '../../../shared/contract'
 import { scanNewestMatches } from './fts-scan'
+import { decodeEmailRequest, decodeOutcomeEvent, type MailMessage } from '../../../shared/messages'
 import { statement } from './statements'
 import {
   afterCursor,
@@ -257,4 +258,26 @@ export function histogram(
     if (bucket) Object.assign(bucket, { total: row.total, warn: row.warn, error: row.error })
   }
   return { bucketMs, from: start, to, buckets, notice: filter.notice }
+}
+
+/** The latest mail messages as received, oldest first. */
+export function recentMailMessages(db: Database.Database, limit: number): MailMessage[] {
+  const rows = db
+    .prepare(
+      "SELECT e.status, e.raw FROM entries e WHERE e.source = 'event' ORDER BY e.ts DESC, e.id DESC LIMIT ?",
+    )
+    .all(limit) as Array<{ status: string | null; raw: string | null }>
+  const messages: MailMessage[] = []
+  for (const { status, raw } of rows.reverse()) {
+    if (raw === null) continue
+    // A request's row has the status 'request'; every other mail row holds an outcome event.
+    if (status === 'request') {
+      const decoded = decodeEmailRequest(Buffer.from(raw))
+      if (decoded.ok) messages.push({ kind: 'request', request: decoded.value })
+    } else {
+      const decoded = decodeOutcomeEvent(Buffer.from(raw))
+      if (decoded.ok) messages.push({ kind: 'event', event: decoded.value })
+    }
+  }
+  return messages
 }

@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs'
 import type Database from 'better-sqlite3'
 import {
   MaildockError,
@@ -10,7 +9,7 @@ import {
   type Retention,
   type StoreFault,
 } from '../../../shared/contract'
-import { decodeEmailRequest, decodeOutcomeEvent, type MailMessage } from '../../../shared/messages'
+import type { MailMessage } from '../../../shared/messages'
 import {
   describeFault,
   faultKindOf,
@@ -23,6 +22,7 @@ import {
 import { exportChunk, type ExportInput } from './export'
 import {
   getEntries,
+  recentMailMessages,
   histogram,
   searchEntries,
   type GetInput,
@@ -38,6 +38,7 @@ import {
   type LogRow,
 } from './rows'
 import { SCHEMA_VERSION } from './schema'
+import { fileSize, ingestStatus } from './store-status'
 import { BatchWriter, DEFAULT_WRITER_TUNING, type WriterFault, type WriterTuning } from './writer'
 import { errorMessage } from '../../../shared/error-message'
 
@@ -168,27 +169,7 @@ export class LogStore {
 
   /** The latest mail messages as received, oldest first (to rebuild tracking at start-up). */
   recentMailMessages(limit = 5_000): MailMessage[] {
-    const rows = this.read(
-      (db) =>
-        db
-          .prepare(
-            "SELECT e.status, e.raw FROM entries e WHERE e.source = 'event' ORDER BY e.ts DESC, e.id DESC LIMIT ?",
-          )
-          .all(limit) as Array<{ status: string | null; raw: string | null }>,
-    )
-    const messages: MailMessage[] = []
-    for (const { status, raw } of rows.reverse()) {
-      if (raw === null) continue
-      // A request's row has the status 'request'; every other mail row holds an outcome event.
-      if (status === 'request') {
-        const decoded = decodeEmailRequest(Buffer.from(raw))
-        if (decoded.ok) messages.push({ kind: 'request', request: decoded.value })
-      } else {
-        const decoded = decodeOutcomeEvent(Buffer.from(raw))
-        if (decoded.ok) messages.push({ kind: 'event', event: decoded.value })
-      }
-    }
-    return messages
+    return this.read((db) => recentMailMessages(db, limit))
   }
 
   // ----- status, reset, retention -----
@@ -196,13 +177,6 @@ export class LogStore {
   status(): LogStatus {
     if (this.state === 'closed' || (this.state === 'failed' && this.fault?.kind === 'locked')) {
       this.ensureOpen()
-    }
-    const size = (file: string): number => {
-      try {
-        return statSync(file).size
-      } catch {
-        return 0
-      }
     }
     const db = this.db
     let bounds = { lo: null as number | null, hi: null as number | null }
@@ -219,32 +193,20 @@ export class LogStore {
         this.noteReadFault(error)
       }
     }
-    const { stats, paused } = this.writer
     return {
       path: this.path,
       state: this.state,
-      sizeBytes: size(this.path),
-      walBytes: size(`${this.path}-wal`),
+      sizeBytes: fileSize(this.path),
+      walBytes: fileSize(`${this.path}-wal`),
       rows: this.rows,
       emails,
       oldestTs: bounds.lo,
       newestTs: bounds.hi,
       schemaVersion: SCHEMA_VERSION,
-      ingest: {
-        queued: this.writer.queued,
-        maxQueued: this.writer.tuning.maxQueued,
-        written: stats.written,
-        duplicates: stats.duplicates,
-        dropped: stats.dropped,
-        refused: stats.refused,
-        batches: stats.batches,
-        lastBatchRows: stats.lastBatchRows,
-        lastBatchMs: Math.round(stats.lastBatchMs * 100) / 100,
-        paused: paused !== null || this.state === 'failed',
-        pausedReason:
-          paused?.reason ?? (this.state === 'failed' ? (this.fault?.message ?? null) : null),
-        nextRetryAt: paused?.nextRetryAt ?? null,
-      },
+      ingest: ingestStatus(
+        this.writer,
+        this.state === 'failed' ? { reason: this.fault?.message ?? null } : null,
+      ),
       collector: this.collectorStatus(),
       retention: this.retention,
       compaction: { ...this.compaction },
