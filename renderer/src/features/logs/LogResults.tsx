@@ -5,6 +5,7 @@ import type { LogEntry, LogLevel } from '../../../../shared/contract'
 import classes from './Logs.module.css'
 
 const ROW_HEIGHT = 26
+const COLUMNS = ['Time', 'Service', 'Level', 'Status', 'Email', 'Message'] as const
 
 export const LEVEL_COLOR: Record<LogLevel, string> = {
   trace: 'gray',
@@ -67,56 +68,68 @@ export function LogResults({
 
   return (
     <div ref={scrollRef} className={classes.results} style={{ height }} data-testid="logs-results">
-      <div className={`${classes.grid} ${classes.header}`} role="row">
-        <span>Time</span>
-        <span>Service</span>
-        <span>Level</span>
-        <span>Status</span>
-        <span>Email</span>
-        <span>Message</span>
-      </div>
-      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="rowgroup">
-        {items.map((item) => {
-          const entry = entries[item.index]
-          if (!entry) return null
-          return (
-            <div
-              key={item.key}
-              role="row"
-              tabIndex={0}
-              aria-selected={entry.id === selectedId}
-              className={`${classes.grid} ${classes.row} ${entry.id === selectedId ? classes.selected : ''}`}
-              style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-              onClick={() => onOpen(entry)}
-              onKeyDown={(event) => {
-                if (event.key === 'Enter') onOpen(entry)
-              }}
-              data-testid="logs-row"
-            >
-              <span className={classes.mono}>{formatTimestamp(entry.ts)}</span>
-              <span className={classes.mono}>{entry.service}</span>
-              <span>
-                <Badge size="xs" variant="light" color={LEVEL_COLOR[entry.level]}>
-                  {entry.level}
-                </Badge>
+      <div role="grid" aria-label="Log lines" aria-rowcount={entries.length + 1}>
+        <div role="rowgroup" className={classes.header}>
+          <div className={`${classes.grid} ${classes.headerRow}`} role="row" aria-rowindex={1}>
+            {COLUMNS.map((column) => (
+              <span key={column} role="columnheader">
+                {column}
               </span>
-              <span>
-                {entry.status && (
-                  <Badge size="xs" variant="dot" color={STATUS_COLOR[entry.status] ?? 'gray'}>
-                    {entry.status}
+            ))}
+          </div>
+        </div>
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="rowgroup">
+          {items.map((item) => {
+            const entry = entries[item.index]
+            if (!entry) return null
+            return (
+              <div
+                key={item.key}
+                role="row"
+                aria-rowindex={item.index + 2}
+                tabIndex={0}
+                aria-selected={entry.id === selectedId}
+                className={`${classes.grid} ${classes.row} ${entry.id === selectedId ? classes.selected : ''}`}
+                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                onClick={() => onOpen(entry)}
+                onKeyDown={(event) => {
+                  if (event.key === 'Enter') onOpen(entry)
+                }}
+                data-testid="logs-row"
+              >
+                <span role="gridcell" className={classes.mono}>
+                  {formatTimestamp(entry.ts)}
+                </span>
+                <span role="gridcell" className={classes.mono}>
+                  {entry.service}
+                </span>
+                <span role="gridcell">
+                  <Badge size="xs" variant="light" color={LEVEL_COLOR[entry.level]}>
+                    {entry.level}
                   </Badge>
-                )}
-              </span>
-              <span className={classes.mono} title={entry.emailId ?? undefined}>
-                {entry.emailId ?? ''}
-              </span>
-              <span className={`${classes.mono} ${classes.message}`} title={entry.text}>
-                {entry.subject && entry.status === 'request' ? `${entry.subject} — ` : ''}
-                {entry.text}
-              </span>
-            </div>
-          )
-        })}
+                </span>
+                <span role="gridcell">
+                  {entry.status && (
+                    <Badge size="xs" variant="dot" color={STATUS_COLOR[entry.status] ?? 'gray'}>
+                      {entry.status}
+                    </Badge>
+                  )}
+                </span>
+                <span role="gridcell" className={classes.mono} title={entry.emailId ?? undefined}>
+                  {entry.emailId ?? ''}
+                </span>
+                <span
+                  role="gridcell"
+                  className={`${classes.mono} ${classes.message}`}
+                  title={entry.text}
+                >
+                  {entry.subject && entry.status === 'request' ? `${entry.subject} — ` : ''}
+                  {entry.text}
+                </span>
+              </div>
+            )
+          })}
+        </div>
       </div>
       {loading && (
         <Center py="xs">

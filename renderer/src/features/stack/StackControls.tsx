@@ -187,6 +187,7 @@ export function StackLinks({ status }: { status: StackStatus }) {
       <Group gap="lg" data-testid="stack-links">
         {links.map((link) => {
           const url = `${link.url}${linkPaths[link.label] ?? ''}`
+          const shown = url.replace(/^http:\/\//, '')
           return (
             <Group key={link.label} gap={6} wrap="nowrap">
               <Text size="sm" c="dimmed">
@@ -198,10 +199,10 @@ export function StackLinks({ status }: { status: StackStatus }) {
                 rel="noreferrer"
                 ff="monospace"
                 size="sm"
-                aria-label={`Open ${link.label}`}
+                aria-label={`Open ${link.label} at ${shown}`}
               >
                 <Group gap={4} wrap="nowrap">
-                  {url.replace(/^http:\/\//, '')}
+                  {shown}
                   <IconExternalLink size={13} />
                 </Group>
               </Anchor>

@@ -67,7 +67,7 @@ describe('StackPanel', { timeout: 20_000 }, () => {
     )
     // The links bar: API health, the catcher's and the broker's UIs, all on 127.0.0.1.
     const links = screen.getByTestId('stack-links')
-    expect(within(links).getByRole('link', { name: 'Open API' })).toHaveAttribute(
+    expect(within(links).getByRole('link', { name: /^Open API at / })).toHaveAttribute(
       'href',
       'http://127.0.0.1:5001/health',
     )

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import type { Page } from 'playwright-core'
+
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+)
+
+export interface AxeViolation {
+  id: string
+  impact: string | null
+  help: string
+  nodes: Array<{ target: string[]; failureSummary?: string }>
+}
+
+/**
+ * Runs axe-core (WCAG 2.1 A and AA rules) on the page as it is. The script is evaluated through
+ * the DevTools protocol, which the page's CSP does not govern, so the CSP stays as users get it;
+ * it is loaded once per document.
+ */
+export async function runAxe(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axeSource)
+  return page.evaluate(async () => {
+    // Runs in the page; this file is type-checked without the DOM library, hence globalThis.
+    const { axe } = globalThis as unknown as {
+      axe: { run: (context: string, options: object) => Promise<{ violations: AxeViolation[] }> }
+    }
+    const result = await axe.run('html', {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    })
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+    }))
+  })
+}
+
+/** Serious and critical violations: the ones that block a user. */
+export const blocking = (violations: AxeViolation[]): AxeViolation[] =>
+  violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
