@@ -11,7 +11,7 @@ import {
   removeVolume,
   startContainer,
 } from './engine-ops'
-import { waitUntilReady } from './health'
+import { reportChecks, waitUntilReady } from './health'
 import type { ObservedStack } from './observe'
 import type { Operation, Step } from './operation'
 import type { ReplicaAction, ServicePlan, StackPlan } from './plan'
@@ -203,14 +203,15 @@ export async function applyPlan(input: ApplyInput): Promise<StackChange> {
           await steps.health.run(
             (step) =>
               Promise.all(
-                ids.map((id, index) =>
-                  waitUntilReady(docker, id, {
-                    label: service.replicas.length > 1 ? `${name} replica ${index + 1}` : name,
+                ids.map((id, index) => {
+                  const label = service.replicas.length > 1 ? `${name} replica ${index + 1}` : name
+                  return waitUntilReady(docker, id, {
+                    label,
                     timeoutMs,
                     signal: abort.signal,
-                    onCheck: (output) => step.update({ detail: `last check: ${output}` }),
-                  }),
-                ),
+                    onCheck: reportChecks(step, label),
+                  })
+                }),
               ),
             () => (ids.length > 1 ? `${ids.length} replicas healthy` : 'healthy'),
           )

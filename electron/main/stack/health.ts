@@ -4,14 +4,32 @@ import { MaildockError } from '../../../shared/contract'
 import { brokenStream, isConnectionFailure, toMaildockError, type RawEngineEvent } from '../docker'
 import { JsonLines } from '../lib/json-lines'
 import { recentLogs } from './container-logs'
+import type { Step } from './operation'
+
+/** A failed health check while the container is still starting: its number and raw output. */
+export interface HealthCheck {
+  attempt: number
+  output: string
+}
 
 export interface WaitReadyOptions {
   /** The service, for messages: "broker did not become healthy within 120 s". */
   label: string
   timeoutMs: number
   signal?: AbortSignal
-  /** The last health check's output, while it is not healthy yet. */
-  onCheck?: (output: string) => void
+  /** Each failed health check, once, while the container is not healthy yet. */
+  onCheck?: (check: HealthCheck) => void
+}
+
+/**
+ * What a health step shows while it waits: "waiting for the broker (attempt 3)" as its line (a
+ * refused connection while a service starts is expected, not an error), the raw output in its logs.
+ */
+export function reportChecks(step: Step, label: string): (check: HealthCheck) => void {
+  return ({ attempt, output }) => {
+    step.update({ detail: `waiting for the ${label} (attempt ${attempt})` })
+    step.log([`${label} check ${attempt}: ${output}`])
+  }
 }
 
 type Verdict = { ready: true; health: boolean } | { ready: false; failure: string | null }
@@ -80,11 +98,18 @@ export async function waitUntilReady(
         outcome().then(resolve, reject)
       }
       let lastOutput: string | null = null
+      // Docker keeps the last five checks: their start times count the failed ones seen so far.
+      const failedChecks = new Set<string>()
       const check = async (): Promise<void> => {
         const info = await docker.getContainer(id).inspect()
         const verdict = verdictOf(info)
-        lastOutput = lastCheckOutput(info) ?? lastOutput
-        if (lastOutput !== null && !verdict.ready) options.onCheck?.(lastOutput)
+        const output = lastCheckOutput(info)
+        lastOutput = output ?? lastOutput
+        const before = failedChecks.size
+        for (const entry of info.State.Health?.Log ?? [])
+          if (entry.ExitCode !== 0) failedChecks.add(entry.Start)
+        if (output !== null && !verdict.ready && failedChecks.size > before)
+          options.onCheck?.({ attempt: failedChecks.size, output })
         if (verdict.ready) settle(() => Promise.resolve({ health: verdict.health }))
         else if (verdict.failure !== null) {
           settle(() =>

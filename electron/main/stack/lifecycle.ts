@@ -9,7 +9,7 @@ import {
   startContainer,
   stopContainer,
 } from './engine-ops'
-import { waitUntilReady } from './health'
+import { reportChecks, waitUntilReady } from './health'
 import { observeStack, type ObservedContainer } from './observe'
 import type { Operation } from './operation'
 import { emptyChange } from './apply'
@@ -109,13 +109,14 @@ async function waitAll(
   const step = operation.step('health', `Wait until ${service} is healthy`, service)
   await step.run(() =>
     Promise.all(
-      containers.map((c) =>
-        waitUntilReady(docker, c.id, {
-          label: containers.length > 1 ? c.name : service,
+      containers.map((c) => {
+        const label = containers.length > 1 ? c.name : service
+        return waitUntilReady(docker, c.id, {
+          label,
           timeoutMs,
-          onCheck: (output) => step.update({ detail: `last check: ${output}` }),
-        }),
-      ),
+          onCheck: reportChecks(step, label),
+        })
+      }),
     ),
   )
 }

@@ -89,6 +89,31 @@ describe('Stack progress view', { timeout: 20_000 }, () => {
     expect(within(build).getByRole('log')).toHaveTextContent('Step 1/9 : FROM node')
   })
 
+  it('says which check a starting service is at, with the raw check output behind a disclosure', async () => {
+    const { push } = setup()
+    act(() => push('stack:changed', absentStatus()))
+    const waiting = step({
+      id: 'h',
+      kind: 'health',
+      service: 'broker',
+      title: 'Wait until broker is healthy',
+      state: 'running',
+      startedAt: NOW - 6_000,
+      detail: 'waiting for the broker (attempt 3)',
+      logs: [1, 2, 3].map((n) => `broker check ${n}: exit 1: bash: connect: Connection refused`),
+    })
+    act(() => push('stack:progress', operation({ steps: [waiting] })))
+    const health = await screen.findByRole('listitem', { name: 'Wait until broker is healthy' })
+    const detail = within(health).getByTestId('step-detail')
+    expect(detail).toHaveTextContent('waiting for the broker (attempt 3)')
+    expect(detail).not.toHaveTextContent(/refused|exit/)
+    expect(within(health).queryByRole('log')).toBeNull()
+    await userEvent.click(within(health).getByRole('button', { name: /Show output/ }))
+    expect(within(health).getByRole('log')).toHaveTextContent(
+      'broker check 3: exit 1: bash: connect: Connection refused',
+    )
+  })
+
   it('says the plan is still coming while only the images are being prepared', async () => {
     const { push } = setup()
     act(() => push('stack:changed', absentStatus()))
