@@ -49,7 +49,7 @@ describe('ContainersPanel', { timeout: 20_000 }, () => {
     expect(screen.getByTestId('group-shop')).toHaveTextContent('compose')
     expect(rowNames()).toEqual(['mail-api', 'mail-broker', 'shop-web', 'old-job'])
     const apiRow = rowOf('mail-api')
-    expect(within(apiRow).getByRole('link', { name: '127.0.0.1:5001→3000/tcp' })).toHaveAttribute(
+    expect(within(apiRow).getByRole('link', { name: '127.0.0.1:5001→3000' })).toHaveAttribute(
       'href',
       'http://127.0.0.1:5001',
     )

@@ -20,6 +20,7 @@ import { ListEmpty, ListStates } from '../../ui/ListStates'
 import { PanelHeader, Toolbar } from '../../ui/PanelHeader'
 import { useLiveList } from '../../transport/live-list'
 import { useNow } from '../../ui/useNow'
+import { MiddleEllipsis } from '../../ui/MiddleEllipsis'
 import { HealthBadge, PortsCell, RowActions, StateCell } from './container-cells'
 import {
   compareContainers,
@@ -168,15 +169,15 @@ export function ContainersPanel() {
         header: 'Name',
         compare: compareContainers.name,
         render: (c) => (
-          <Text size="sm" fw={500} span title={`${c.name} (${shortId(c.id)})`}>
-            {c.name}
+          <Text size="sm" fw={500} span>
+            <MiddleEllipsis text={c.name} />
           </Text>
         ),
       },
       {
         key: 'image',
         header: 'Image',
-        width: '17%',
+        width: '12%',
         compare: compareContainers.image,
         mono: true,
         // An image whose tag moved on is shown by id, as `docker ps` does.
@@ -185,21 +186,21 @@ export function ContainersPanel() {
       {
         key: 'state',
         header: 'State',
-        width: 190,
+        width: 140,
         compare: compareContainers.state,
         render: (c) => <StateCell state={c.state} status={c.status} />,
       },
       {
         key: 'health',
         header: 'Health',
-        width: 92,
+        width: 86,
         compare: compareContainers.health,
         render: (c) => <HealthBadge health={c.health} />,
       },
       {
         key: 'ports',
         header: 'Ports',
-        width: 220,
+        width: 330,
         compare: compareContainers.ports,
         interactive: true,
         render: (c) => <PortsCell ports={c.ports} />,
@@ -207,7 +208,7 @@ export function ContainersPanel() {
       {
         key: 'created',
         header: 'Created',
-        width: 100,
+        width: 90,
         compare: compareContainers.created,
         render: (c) => (
           <Text size="xs" span>

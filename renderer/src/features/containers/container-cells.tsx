@@ -67,7 +67,23 @@ export function HealthBadge({ health }: { health: ContainerSummary['health'] }) 
 const browserHost = (ip: string | undefined) =>
   !ip || ip === '0.0.0.0' || ip === '::' ? 'localhost' : ip.includes(':') ? `[${ip}]` : ip
 
-/** Published tcp ports link to http://host:port; the rest is text. */
+const isPublished = (port: PortMapping) => port.hostPort !== undefined
+
+/** Published ports first (by host port), then the ones only the container's network reaches. */
+export function orderPorts(ports: readonly PortMapping[]): PortMapping[] {
+  const published = ports.filter(isPublished).sort((a, b) => (a.hostPort ?? 0) - (b.hostPort ?? 0))
+  return [...published, ...ports.filter((port) => !isPublished(port))]
+}
+
+/** "127.0.0.1:28025→8025" (tcp goes without saying; udp is named). */
+export const portText = (port: PortMapping): string => formatPort(port).replace(/\/tcp$/, '')
+
+const SHOWN_PORTS = 2
+
+/**
+ * Ports, never cut: published first, each in full (tcp ones link to http://host:port); what does
+ * not fit the first line is hidden whole, and "+N" with the full list on hover says how many.
+ */
 export function PortsCell({ ports }: { ports: PortMapping[] }) {
   if (ports.length === 0)
     return (
@@ -75,19 +91,20 @@ export function PortsCell({ ports }: { ports: PortMapping[] }) {
         —
       </Text>
     )
-  const shown = ports.slice(0, 2)
-  const rest = ports.length - shown.length
+  const ordered = orderPorts(ports)
+  const shown = ordered.slice(0, SHOWN_PORTS)
+  const rest = ordered.length - shown.length
   return (
     <Group
       gap={8}
-      wrap="nowrap"
       ff="monospace"
       fz="xs"
-      title={ports.map(formatPort).join('\n')}
-      style={{ overflow: 'hidden' }}
+      title={ordered.map(formatPort).join('\n')}
+      style={{ flexWrap: 'wrap', maxHeight: '1.6em', overflow: 'hidden' }}
+      data-testid="ports-cell"
     >
       {shown.map((port) =>
-        port.hostPort !== undefined && port.protocol === 'tcp' ? (
+        isPublished(port) && port.protocol === 'tcp' ? (
           <Anchor
             key={formatPort(port)}
             href={`http://${browserHost(port.hostIp)}:${port.hostPort}`}
@@ -95,17 +112,23 @@ export function PortsCell({ ports }: { ports: PortMapping[] }) {
             rel="noreferrer"
             size="xs"
             ff="monospace"
+            style={portStyle}
+            data-testid="port"
           >
-            {formatPort(port)}
+            {portText(port)}
           </Anchor>
         ) : (
-          <span key={formatPort(port)}>{formatPort(port)}</span>
+          <span key={formatPort(port)} style={portStyle} data-testid="port">
+            {portText(port)}
+          </span>
         ),
       )}
-      {rest > 0 && <Text size="xs" c="dimmed" span>{`+${rest}`}</Text>}
+      {rest > 0 && <Text size="xs" c="dimmed" span style={portStyle}>{`+${rest}`}</Text>}
     </Group>
   )
 }
+
+const portStyle = { whiteSpace: 'nowrap', flex: 'none' } as const
 
 const icons: Record<ContainerAction, typeof IconPlayerPlay> = {
   start: IconPlayerPlay,
