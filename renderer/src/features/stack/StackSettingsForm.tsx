@@ -1,23 +1,19 @@
-import { useEffect, useMemo, useState, type ReactNode } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import {
   Alert,
   Badge,
   Button,
-  Checkbox,
   Code,
   Fieldset,
   Group,
   NumberInput,
-  PasswordInput,
-  SegmentedControl,
-  Select,
   SimpleGrid,
   Stack,
   Text,
   TextInput,
 } from '@mantine/core'
 import { IconInfoCircle } from '@tabler/icons-react'
-import { smtpTlsModes, type SmtpTlsMode, type StackSettingsView } from '../../../../shared/contract'
+import type { StackSettingsView } from '../../../../shared/contract'
 import { useClient } from '../../transport/client'
 import { errorMessage, notifyDone, notifyError } from '../../ui/notify'
 import {
@@ -33,24 +29,11 @@ import {
   type SettingsForm,
 } from './settings-model'
 import { serviceLabels } from './stack-model'
-
-const tlsLabels: Record<SmtpTlsMode, string> = {
-  auto: 'Auto (STARTTLS when offered, required with a user)',
-  starttls: 'Require STARTTLS',
-  tls: 'Implicit TLS (port 465)',
-  off: 'Off (no user)',
-  insecure: 'Off even with a user (password in clear text)',
-}
-
-/** Monospace values under proportional labels. */
-const mono = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } }
-
-const asNumber = (value: number | string): number | '' =>
-  typeof value === 'number' ? value : value.trim() === '' ? '' : Number(value)
+import { asNumber, mono, RelayFieldset, type FieldInfo } from './RelayFieldset'
 
 /** The env var that sets a field, and a badge when it overrides the form. */
-function useFieldInfo(view: StackSettingsView) {
-  return (path: string): { description: ReactNode; locked: boolean } => {
+function useFieldInfo(view: StackSettingsView): FieldInfo {
+  return (path) => {
     const field = view.fields.find((f) => f.path === path)
     const over = overriddenBy(view, path)
     if (over)
@@ -181,111 +164,14 @@ function SettingsEditor({
         </SimpleGrid>
       </Fieldset>
 
-      <Fieldset legend="Mail delivery">
-        <Stack gap="sm">
-          <SegmentedControl
-            w="fit-content"
-            role="radiogroup"
-            aria-label="Deliver to"
-            value={form.smtp.relay ? 'relay' : 'catcher'}
-            disabled={info('smtp.host').locked}
-            data={[
-              { value: 'catcher', label: 'Mail catcher (nothing leaves the machine)' },
-              { value: 'relay', label: 'A real SMTP relay' },
-            ]}
-            onChange={(value) =>
-              edit((f) => ({ ...f, smtp: { ...f.smtp, relay: value === 'relay' } }))
-            }
-          />
-          {form.smtp.relay && (
-            <SimpleGrid cols={{ base: 1, md: 3 }}>
-              <TextInput
-                label="Relay host"
-                description={info('smtp.host').description}
-                disabled={info('smtp.host').locked}
-                styles={mono}
-                placeholder="smtp.example.com"
-                value={form.smtp.host}
-                error={errorOf('smtp.host')}
-                onChange={(e) => {
-                  const host = e.currentTarget.value
-                  edit((f) => ({ ...f, smtp: { ...f.smtp, host } }))
-                }}
-              />
-              <NumberInput
-                label="Relay port"
-                description={info('smtp.port').description}
-                disabled={info('smtp.port').locked}
-                styles={mono}
-                placeholder={form.smtp.tls === 'tls' ? '465' : '587'}
-                min={1}
-                max={65_535}
-                clampBehavior="none"
-                allowDecimal={false}
-                allowNegative={false}
-                value={form.smtp.port}
-                error={errorOf('smtp.port')}
-                onChange={(value) =>
-                  edit((f) => ({ ...f, smtp: { ...f.smtp, port: asNumber(value) } }))
-                }
-              />
-              <Select
-                label="TLS"
-                description={info('smtp.tls').description}
-                disabled={info('smtp.tls').locked}
-                allowDeselect={false}
-                data={smtpTlsModes.map((mode) => ({ value: mode, label: tlsLabels[mode] }))}
-                value={form.smtp.tls}
-                error={errorOf('smtp.tls') ?? warnings['smtp.tls']}
-                onChange={(value) =>
-                  value && edit((f) => ({ ...f, smtp: { ...f.smtp, tls: value } }))
-                }
-              />
-              <TextInput
-                label="User"
-                description={info('smtp.user').description}
-                disabled={info('smtp.user').locked}
-                autoComplete="off"
-                value={form.smtp.user}
-                error={errorOf('smtp.user')}
-                onChange={(e) => {
-                  const user = e.currentTarget.value
-                  edit((f) => ({ ...f, smtp: { ...f.smtp, user } }))
-                }}
-              />
-              <PasswordInput
-                label="Password"
-                description="kept as a secret, never shown again"
-                autoComplete="new-password"
-                placeholder={view.smtpPasswordSet ? 'Stored: type to replace it' : 'Not set'}
-                disabled={form.forgetPassword}
-                value={form.smtpPassword}
-                error={errorOf('smtpPassword')}
-                onChange={(e) => {
-                  const smtpPassword = e.currentTarget.value
-                  edit((f) => ({ ...f, smtpPassword }))
-                }}
-              />
-              {view.smtpPasswordSet && (
-                <Checkbox
-                  mt="xl"
-                  label="Forget the stored password"
-                  checked={form.forgetPassword}
-                  onChange={(e) => {
-                    const forgetPassword = e.currentTarget.checked
-                    edit((f) => ({ ...f, forgetPassword, smtpPassword: '' }))
-                  }}
-                />
-              )}
-            </SimpleGrid>
-          )}
-          {form.smtp.relay && (
-            <Text size="xs" c="dimmed" data-testid="secrets-note">
-              {view.secrets.note}
-            </Text>
-          )}
-        </Stack>
-      </Fieldset>
+      <RelayFieldset
+        form={form}
+        view={view}
+        info={info}
+        errorOf={errorOf}
+        warnings={warnings}
+        edit={edit}
+      />
 
       <Fieldset legend="Services">
         <SimpleGrid cols={{ base: 2, md: 4 }}>
