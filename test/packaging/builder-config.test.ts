@@ -1,4 +1,5 @@
-// electron-builder.yml: the fuses each installer's Electron binary gets, each with its reason.
+// electron-builder.yml: the fuses each installer's Electron binary gets, each with its reason;
+// what is packed; where updates are published.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
@@ -40,5 +41,15 @@ describe('electron-builder.yml', () => {
         ],
       },
     ])
+  })
+
+  it('publishes to GitHub releases, where the installed app looks for updates', () => {
+    expect(config.publish).toEqual(
+      expect.objectContaining({
+        provider: 'github',
+        owner: expect.any(String),
+        repo: expect.any(String),
+      }),
+    )
   })
 })

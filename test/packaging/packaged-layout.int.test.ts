@@ -2,13 +2,14 @@
 // see package-dir.ts), then the packaged core driven by plain Node from that layout against the
 // real engine: images built from the shipped bundles, every service healthy, an email delivered.
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses'
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
 import type { StackResult, StackStatus } from '../../shared/contract'
 import {
   eventually,
@@ -137,6 +138,12 @@ describe('the packaged app', () => {
       `app.asar + app.asar.unpacked: ${megabytes} MB (goal 15 MB); electron-builder took ${layout.builderSeconds.toFixed(0)} s`,
     )
     expect(layout.appBytes).toBeLessThanOrEqual(SIZE_GOAL_BYTES)
+  })
+
+  it('carries electron-updater and the GitHub feed it reads for updates', () => {
+    expect(layout.asarEntries).toContain('/node_modules/electron-updater/out/main.js')
+    const feed = parse(readFileSync(join(layout.resources, 'app-update.yml'), 'utf8')) as unknown
+    expect(feed).toMatchObject({ provider: 'github' })
   })
 
   it('has the fuses of electron-builder.yml flipped in its executable', async () => {

@@ -7,6 +7,7 @@ import { installMenu } from './menu'
 import { createAppSecretStore } from './secrets'
 import { APP_SCHEME, isTrustedSender, rendererOrigin } from './security'
 import { hardenSession, rendererResponse } from './session-policy'
+import { startUpdates } from './updates'
 import { createMainWindow, preloadPath } from './window'
 
 const mainDir = dirname(fileURLToPath(import.meta.url))
@@ -36,19 +37,25 @@ if (!app.requestSingleInstanceLock()) {
     const rendererDir = `${mainDir}/../renderer`
     protocol.handle(APP_SCHEME, (request) => rendererResponse(rendererDir, request))
     hardenSession(session.defaultSession, origin)
+    const log = (message: string, error?: unknown): void => console.error(message, error)
     core = createCore({
       env: {
         ...process.env,
         MAILDOCK_DATA_DIR: process.env.MAILDOCK_DATA_DIR ?? app.getPath('userData'),
       },
       isTrustedSender: (sender) => isTrustedSender(sender.url, sender.isMainFrame, origin),
-      log: (message, error) => console.error(message, error),
+      log,
       secrets: createAppSecretStore(process.env.MAILDOCK_DATA_DIR ?? app.getPath('userData')),
       ...(app.isPackaged ? { stackDir: join(process.resourcesPath, 'stack') } : {}),
       packaged: app.isPackaged,
     })
     bindRouterToIpc(core.router)
-    installMenu(!app.isPackaged)
+    // Updates only for an installed app: an unpackaged run has nothing to update from.
+    const updates = app.isPackaged ? startUpdates(() => window, log) : undefined
+    installMenu({
+      isDev: !app.isPackaged,
+      ...(updates ? { checkForUpdates: () => void updates.check(true) } : {}),
+    })
     const open = (): void => {
       window = createMainWindow({
         dataDir: app.getPath('userData'),
