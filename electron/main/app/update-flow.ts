@@ -1,6 +1,7 @@
 // When MailDock looks for updates and what it asks the user. Knows nothing of Electron: the updater
 // (electron-updater's autoUpdater in the app) and the notices are passed in.
 import type { EventEmitter } from 'node:events'
+import { errorMessage } from '../../../shared/error-message'
 
 /** The part of electron-updater's AppUpdater this flow drives. */
 export interface Updater extends EventEmitter {
@@ -19,10 +20,6 @@ export interface UpdateNotices {
 export const CHECK_EVERY_MS = 12 * 60 * 60 * 1000
 
 type State = 'idle' | 'offering' | 'downloading' | 'downloaded'
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
 
 function versionOf(info: unknown): string {
   const version = (info as { version?: unknown } | undefined)?.version
@@ -82,7 +79,7 @@ export class UpdateFlow {
       await this.updater.checkForUpdates()
     } catch (error) {
       this.log('update: check failed', error)
-      if (manual) await this.notices.tell('Could not check for updates.', reason(error))
+      if (manual) await this.notices.tell('Could not check for updates.', errorMessage(error))
     } finally {
       this.manualCheck = false
     }
@@ -106,7 +103,7 @@ export class UpdateFlow {
     } catch (error) {
       this.state = 'idle'
       this.log('update: download failed', error)
-      await this.notices.tell('Could not download the update.', reason(error))
+      await this.notices.tell('Could not download the update.', errorMessage(error))
     }
   }
 
