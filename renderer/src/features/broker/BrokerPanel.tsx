@@ -1,6 +1,6 @@
 import { Stack, Title } from '@mantine/core'
 import { useSubscription } from '../../transport/hooks'
-import { useBrokerConnection } from './BrokerStatusBadge'
+import { useBrokerConnection } from '../../ui/BrokerStatusBadge'
 import { ConnectionCard } from './ConnectionCard'
 import { DeadLetters } from './DeadLetters'
 import { QueuesTable } from './QueuesTable'

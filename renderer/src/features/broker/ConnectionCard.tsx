@@ -4,7 +4,7 @@ import { notifications } from '@mantine/notifications'
 import type { BrokerConnection, MaildockError } from '../../../../shared/contract'
 import { useAction } from '../../transport/hooks'
 import { StatusDot } from '../../ui/StatusDot'
-import { brokerDot } from './BrokerStatusBadge'
+import { brokerDot } from '../../ui/BrokerStatusBadge'
 
 const explain: Record<BrokerConnection['state'], string> = {
   idle: 'Not started.',

@@ -1,4 +1,4 @@
-import './jsdom-fonts'
+import '../../test/jsdom-fonts'
 import { describe, expect, it } from 'vitest'
 import { act, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'

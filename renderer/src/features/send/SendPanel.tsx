@@ -1,5 +1,5 @@
 import { Group, Stack, Tabs, Title } from '@mantine/core'
-import { BrokerStatusBadge } from '../broker/BrokerStatusBadge'
+import { BrokerStatusBadge } from '../../ui/BrokerStatusBadge'
 import { BulkSend } from './BulkSend'
 import { ComposeForm } from './ComposeForm'
 

@@ -19,7 +19,7 @@ import {
 import { useDebouncedValue } from '@mantine/hooks'
 import { IconSearch } from '@tabler/icons-react'
 import { deliveryStatuses, type DeliveryStatus } from '../../../../shared/contract'
-import { BrokerStatusBadge } from '../broker/BrokerStatusBadge'
+import { BrokerStatusBadge } from '../../ui/BrokerStatusBadge'
 import { EmailTimeline } from './EmailTimeline'
 import { formatAgo, statusColor } from './status'
 import { useRecentEmails } from './useRecentEmails'

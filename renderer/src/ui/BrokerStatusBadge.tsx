@@ -1,7 +1,7 @@
 import { Badge, Group, Text, Tooltip } from '@mantine/core'
-import type { BrokerConnection } from '../../../../shared/contract'
-import { useSubscription } from '../../transport/hooks'
-import { StatusDot, type DotState } from '../../ui/StatusDot'
+import type { BrokerConnection } from '../../../shared/contract'
+import { useSubscription } from '../transport/hooks'
+import { StatusDot, type DotState } from './StatusDot'
 
 export function brokerDot(state: BrokerConnection['state'] | undefined): DotState {
   if (state === 'connected') return 'ok'
