@@ -14,18 +14,31 @@ export interface ChartSeries {
 const AXIS = '#868e96'
 const GRID = 'rgba(134, 142, 150, 0.18)'
 
+/** The y axis from 0 to a little above the highest value, never below `floor`. */
+export const yRange = (max: number | null, floor: number): [number, number] => [
+  0,
+  Math.max(floor, (max ?? 0) * 1.1),
+]
+
+/** Tick labels, each said once: an idle rate chart reads "0 B/s, 512 B/s, 1.0 KiB/s". */
+export function axisLabels(splits: number[], format: (v: number) => string): string[] {
+  const labels = splits.map(format)
+  return labels.map((label, index) => (labels.indexOf(label) === index ? label : ''))
+}
+
 function options(
   width: number,
   height: number,
   series: ChartSeries[],
   format: (v: number) => string,
+  floor: number,
 ): uPlot.Options {
   return {
     width,
     height,
     legend: { show: false },
     cursor: { show: false },
-    scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+    scales: { x: { time: true }, y: { range: (_u, _min, max) => yRange(max, floor) } },
     axes: [
       { show: false },
       {
@@ -34,7 +47,7 @@ function options(
         font: '10px ui-monospace, monospace',
         grid: { stroke: GRID, width: 1 },
         ticks: { show: false },
-        values: (_u, splits) => splits.map(format),
+        values: (_u, splits) => axisLabels(splits, format),
         splits: (_u, _axis, min, max) => [min, (min + max) / 2, max],
       },
     ],
@@ -58,12 +71,15 @@ export function Sparkline({
   height = 90,
   format,
   label,
+  floor = 1,
 }: {
   times: number[]
   series: ChartSeries[]
   height?: number
   format: (value: number) => string
   label: string
+  /** The smallest top of the y axis (1 KiB/s for a rate): an idle chart keeps distinct labels. */
+  floor?: number
 }) {
   const { ref: sizeRef, width } = useElementSize()
   const target = useRef<HTMLDivElement>(null)
@@ -79,7 +95,7 @@ export function Sparkline({
   useEffect(() => {
     if (!target.current || width <= 0) return
     const plot = new uPlot(
-      options(Math.floor(width), height, series, (v) => formatRef.current(v)),
+      options(Math.floor(width), height, series, (v) => formatRef.current(v), floor),
       data(),
       target.current,
     )
@@ -90,7 +106,7 @@ export function Sparkline({
     }
     // The chart is rebuilt only when its size or its set of series changes; data flows in below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [width > 0, height, shape])
+  }, [width > 0, height, shape, floor])
 
   useEffect(() => {
     if (chart.current && width > 0) chart.current.setSize({ width: Math.floor(width), height })

@@ -107,6 +107,7 @@ export function ContainerStats({ id, running }: { id: string; running: boolean }
             times={times}
             series={[{ label: 'Memory', color: '#12b886', values: series.memory }]}
             format={formatBytes}
+            floor={1024 * 1024}
           />
         }
       />
@@ -123,6 +124,7 @@ export function ContainerStats({ id, running }: { id: string; running: boolean }
               { label: 'Sent', color: '#fd7e14', values: series.txRate },
             ]}
             format={formatRate}
+            floor={1024}
           />
         }
       />
@@ -139,6 +141,7 @@ export function ContainerStats({ id, running }: { id: string; running: boolean }
               { label: 'Write', color: '#e64980', values: series.writeRate },
             ]}
             format={formatRate}
+            floor={1024}
           />
         }
       />

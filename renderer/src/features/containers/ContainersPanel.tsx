@@ -193,14 +193,14 @@ export function ContainersPanel() {
       {
         key: 'health',
         header: 'Health',
-        width: 86,
+        width: 96,
         compare: compareContainers.health,
         render: (c) => <HealthBadge health={c.health} />,
       },
       {
         key: 'ports',
         header: 'Ports',
-        width: 330,
+        width: 320,
         compare: compareContainers.ports,
         interactive: true,
         render: (c) => <PortsCell ports={c.ports} />,

@@ -11,6 +11,7 @@ import { removeColumn } from '../../ui/remove-column'
 import { useLiveList } from '../../transport/live-list'
 import { useNow } from '../../ui/useNow'
 import { CreateNetworkDialog, PruneNetworksDialog, RemoveNetworkDialog } from './network-dialogs'
+import { MiddleEllipsis } from '../../ui/MiddleEllipsis'
 import { NetworkDrawer } from './NetworkDrawer'
 
 const rowKey = (n: NetworkSummary) => n.id
@@ -54,8 +55,8 @@ export function NetworksPanel() {
         compare: (a, b) => a.name.localeCompare(b.name),
         render: (n) => (
           <Group gap={6} wrap="nowrap">
-            <Text size="sm" fw={500} span truncate>
-              {n.name}
+            <Text size="sm" fw={500} span style={{ minWidth: 0 }}>
+              <MiddleEllipsis text={n.name} />
             </Text>
             {n.builtIn && (
               <Badge size="xs" variant="outline" color="gray">

@@ -12,6 +12,7 @@ import { removeColumn } from '../../ui/remove-column'
 import { StatusDot } from '../../ui/StatusDot'
 import { useLiveList } from '../../transport/live-list'
 import { useNow } from '../../ui/useNow'
+import { MiddleEllipsis } from '../../ui/MiddleEllipsis'
 import { CreateVolumeDialog, PruneVolumesDialog, RemoveVolumeDialog } from './volume-dialogs'
 
 const rowKey = (v: VolumeSummary) => v.name
@@ -97,7 +98,7 @@ export function VolumesPanel() {
         header: 'Name',
         mono: true,
         compare: (a, b) => a.name.localeCompare(b.name),
-        render: (v) => v.name,
+        render: (v) => <MiddleEllipsis text={v.name} />,
       },
       { key: 'driver', header: 'Driver', width: 90, render: (v) => v.driver },
       {
