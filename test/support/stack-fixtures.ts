@@ -11,6 +11,11 @@ import type { ObservedContainer } from '../../electron/main/stack/observe'
 export const CREDENTIALS: StackCredentials = {
   brokerUser: 'maildock',
   brokerPassword: 'Secr3tPassw0rdXyz',
+  servicePasswords: {
+    api: 'ApiPassw0rdAbc',
+    emailer: 'EmailerPassw0rdDef',
+    logger: 'LoggerPassw0rdGhi',
+  },
   smtpPassword: null,
 }
 

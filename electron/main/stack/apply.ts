@@ -11,6 +11,7 @@ import {
   removeVolume,
   startContainer,
 } from './engine-ops'
+import { putFiles } from './container-files'
 import { reportChecks, waitUntilReady } from './health'
 import type { ObservedStack } from './observe'
 import type { Operation, Step } from './operation'
@@ -297,6 +298,7 @@ async function applyReplica(
     async () => {
       const newId = await createContainer(docker, options)
       created.containers.push({ id: newId, name })
+      await putFiles(docker, newId, service.spec.files)
       return newId
     },
     (newId) => newId.slice(0, 12),

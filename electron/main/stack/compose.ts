@@ -35,7 +35,8 @@ const seconds = (value: number): string => `${value}s`
 
 function environment(spec: ServiceSpec, definition: StackDefinition): Record<string, string> {
   const env: Record<string, string> = {}
-  for (const [name, raw] of Object.entries(spec.env)) {
+  // No secret files here: the compose form reads secrets from variables (the .env file).
+  for (const [name, raw] of Object.entries({ ...spec.env, ...spec.composeEnv })) {
     let value = escapeDollars(raw)
     for (const secret of definition.secrets.filter((s) => s.value !== '')) {
       value = value.replaceAll(

@@ -49,7 +49,7 @@ export function containerOptions(
     name: containerName(definition.name, spec.service, replica),
     Image: image.ref,
     ...(spec.hostname === null ? {} : { Hostname: spec.hostname }),
-    Env: Object.entries(spec.env)
+    Env: Object.entries({ ...spec.env, ...spec.managedEnv })
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([key, value]) => `${key}=${value}`),
     Labels: {
@@ -96,7 +96,10 @@ export function configHash(
   const { name: _name, ...options } = containerOptions(definition, spec, 1, image)
   const labels = { ...options.Labels }
   delete labels[LABELS.replica]
-  return shortHash(stableStringify({ ...options, Labels: labels, imageId: image.id }))
+  // The files' content counts too: a changed password re-creates the services it reaches.
+  return shortHash(
+    stableStringify({ ...options, Labels: labels, imageId: image.id, files: spec.files }),
+  )
 }
 
 /** The options for one replica, labelled with its service's config hash. */

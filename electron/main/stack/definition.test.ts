@@ -52,19 +52,38 @@ describe('stack definition', () => {
     })
   })
 
-  it('gives the services the generated broker credentials, never guest', () => {
+  it('gives each service its own broker user, its password as a file, never in the container', () => {
     const definition = definitionWith()
-    const env = (service: string) => definition.services.find((s) => s.service === service)?.env
-    expect(env('broker')).toMatchObject({
+    const spec = (service: string) => definition.services.find((s) => s.service === service)!
+    const passwords = [CREDENTIALS.brokerPassword, ...Object.values(CREDENTIALS.servicePasswords)]
+    for (const service of ['api', 'emailer', 'logger'] as const) {
+      const options = containerOptions(definition, spec(service), 1, image(service))
+      expect(options.Env).toContain(`AMQP_URL=amqp://${service}@broker:5672`)
+      expect(options.Env).toContain('AMQP_PASSWORD_FILE=/run/secrets/amqp-password')
+      for (const password of passwords) expect(JSON.stringify(options)).not.toContain(password)
+      expect(spec(service).files).toEqual([
+        {
+          path: '/run/secrets/amqp-password',
+          content: CREDENTIALS.servicePasswords[service],
+          mode: 0o400,
+          uid: 1000,
+          gid: 1000,
+        },
+      ])
+    }
+    const broker = spec('broker')
+    const brokerOptions = containerOptions(definition, broker, 1, image('broker'))
+    for (const password of passwords) expect(JSON.stringify(brokerOptions)).not.toContain(password)
+    const definitions = broker.files.find((f) => f.path.endsWith('maildock-definitions.json'))!
+    for (const password of passwords) expect(definitions.content).not.toContain(password)
+    const parsed = JSON.parse(definitions.content) as { users: Array<{ name: string }> }
+    expect(parsed.users.map((u) => u.name)).toEqual(['maildock', 'api', 'emailer', 'logger'])
+    // An exported compose file has no files: the administrator's password as a variable.
+    expect(broker.composeEnv).toMatchObject({
       RABBITMQ_DEFAULT_USER: 'maildock',
       RABBITMQ_DEFAULT_PASS: CREDENTIALS.brokerPassword,
     })
-    for (const service of ['api', 'emailer', 'logger']) {
-      expect(env(service)?.AMQP_URL).toBe(
-        `amqp://maildock:${CREDENTIALS.brokerPassword}@broker:5672`,
-      )
-    }
-    expect(JSON.stringify(definition)).not.toContain('guest')
+    expect(JSON.stringify(definition)).not.toContain('guest"')
   })
 
   it('sends to the catcher by default and to a relay (without the catcher) when one is set', () => {
@@ -86,8 +105,14 @@ describe('stack definition', () => {
       SMTP_PORT: '587',
       SMTP_REQUIRE_TLS: 'true',
       SMTP_USER: 'me',
-      SMTP_PASSWORD: 'p$ss',
     })
+    expect(emailer?.env.SMTP_PASSWORD).toBeUndefined()
+    expect(emailer?.managedEnv.SMTP_PASSWORD_FILE).toBe('/run/secrets/smtp-password')
+    expect(emailer?.composeEnv.SMTP_PASSWORD).toBe('p$ss')
+    expect(emailer?.files.map((f) => [f.path, f.content])).toContainEqual([
+      '/run/secrets/smtp-password',
+      'p$ss',
+    ])
     expect(emailer?.dependsOn.map((d) => d.service)).toEqual(['broker'])
     expect(relay.secrets.map((s) => s.variable)).toEqual([
       'MAILDOCK_BROKER_PASSWORD',
@@ -126,7 +151,14 @@ describe('config hash', () => {
         before,
         hashes(definitionWith(undefined, { ...CREDENTIALS, brokerPassword: 'other' })),
       ),
-    ).toEqual(['api', 'broker', 'emailer', 'logger'])
+    ).toEqual(['broker'])
+    const servicePasswords = { ...CREDENTIALS.servicePasswords, logger: 'other' }
+    expect(
+      changedServices(
+        before,
+        hashes(definitionWith(undefined, { ...CREDENTIALS, servicePasswords })),
+      ),
+    ).toEqual(['broker', 'logger'])
   })
 
   it('changes when the image behind a tag changes', () => {

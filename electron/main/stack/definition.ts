@@ -1,4 +1,7 @@
 import type { StackServiceName, StackSettings } from '../../../shared/contract'
+import type { BrokerService } from './broker-users'
+import type { ContainerFile } from './container-files'
+import { brokerEnv, brokerFiles, mergeParts, noParts, smtpSecret } from './service-secrets'
 
 export type BuiltService = 'api' | 'emailer' | 'logger'
 export type VolumeKey = 'logger-data' | 'emailer-ledger'
@@ -21,6 +24,12 @@ export interface ServiceSpec {
   replicas: number
   hostname: string | null
   env: Record<string, string>
+  /** Only in the containers MailDock creates: where the secret files are (`<NAME>_FILE`). */
+  managedEnv: Record<string, string>
+  /** Only in an exported compose file, which has no secret files: secrets as variables. */
+  composeEnv: Record<string, string>
+  /** Written into the container before it starts: never in its Env, Cmd, Labels or Mounts. */
+  files: ContainerFile[]
   /** Container port -> host port on 127.0.0.1 (0: the engine picks). */
   ports: Array<{ containerPort: number; hostPort: number }>
   volumes: Array<{ key: VolumeKey; target: string }>
@@ -48,8 +57,11 @@ export interface StackDefinition {
 }
 
 export interface StackCredentials {
+  /** The broker's administrator, which MailDock itself uses (and an exported compose file). */
   brokerUser: string
   brokerPassword: string
+  /** Each service's own broker user (named after the service) and its password. */
+  servicePasswords: Record<BrokerService, string>
   /** The relay's password, when a relay with a user is set. */
   smtpPassword: string | null
 }
@@ -96,10 +108,7 @@ function smtpEnv(settings: StackSettings, credentials: StackCredentials): Record
   if (smtp.tls === 'starttls' || (smtp.tls === 'auto' && withUser)) env.SMTP_REQUIRE_TLS = 'true'
   if (smtp.tls === 'off' || smtp.tls === 'insecure') env.SMTP_IGNORE_TLS = 'true'
   if (smtp.tls === 'insecure' && withUser) env.SMTP_ALLOW_PLAINTEXT_AUTH = 'true'
-  if (withUser && credentials.smtpPassword) {
-    env.SMTP_USER = smtp.user
-    env.SMTP_PASSWORD = credentials.smtpPassword
-  }
+  if (withUser) env.SMTP_USER = smtp.user
   return env
 }
 
@@ -111,9 +120,6 @@ export function defineStack(
 ): StackDefinition {
   const stack = settings.stackName
   const { ports, images } = settings
-  const user = encodeURIComponent(credentials.brokerUser)
-  const password = encodeURIComponent(credentials.brokerPassword)
-  const amqpUrl = `amqp://${user}:${password}@broker:5672`
   const useCatcher = settings.smtp.host === ''
   const build = (service: BuiltService): ImageSource => ({
     kind: 'build',
@@ -121,7 +127,18 @@ export function defineStack(
     baseImage: images.node,
   })
   const onBroker = { service: 'broker', condition: 'healthy' } as const
-  const base = { replicas: 1, hostname: null, volumes: [], dependsOn: [], stopTimeoutSeconds: 30 }
+  const base = {
+    replicas: 1,
+    hostname: null,
+    volumes: [],
+    dependsOn: [],
+    stopTimeoutSeconds: 30,
+    managedEnv: {},
+    composeEnv: {},
+    files: [],
+  }
+  const broker = (service: BrokerService, env: Record<string, string>, more = noParts()) =>
+    mergeParts({ ...noParts(), env }, brokerEnv(service, credentials), more)
 
   const services: ServiceSpec[] = [
     {
@@ -130,10 +147,13 @@ export function defineStack(
       image: { kind: 'image', ref: images.broker },
       // RabbitMQ names its node after the host name.
       hostname: 'broker',
-      env: {
+      env: {},
+      // A compose file has no definitions: the image's default user is the administrator.
+      composeEnv: {
         RABBITMQ_DEFAULT_USER: credentials.brokerUser,
         RABBITMQ_DEFAULT_PASS: credentials.brokerPassword,
       },
+      files: brokerFiles(credentials),
       ports: [
         { containerPort: 5672, hostPort: ports.broker },
         { containerPort: 15672, hostPort: ports.brokerUi },
@@ -151,7 +171,7 @@ export function defineStack(
       service: 'api',
       image: build('api'),
       // Loopback names and its own alias only (DNS rebinding guard, shared/allowed-host.ts).
-      env: { AMQP_URL: amqpUrl, API_PORT: '3000', API_ALLOWED_HOSTS: 'api' },
+      ...broker('api', { API_PORT: '3000', API_ALLOWED_HOSTS: 'api' }),
       ports: [{ containerPort: 3000, hostPort: ports.api }],
       health: quick(httpHealth('API_PORT')),
       dependsOn: [onBroker],
@@ -161,7 +181,11 @@ export function defineStack(
       service: 'emailer',
       image: build('emailer'),
       replicas: settings.emailerReplicas,
-      env: { AMQP_URL: amqpUrl, HEALTH_PORT: '8080', ...smtpEnv(settings, credentials) },
+      ...broker(
+        'emailer',
+        { HEALTH_PORT: '8080' },
+        smtpSecret(settings, credentials, smtpEnv(settings, credentials)),
+      ),
       ports: [],
       volumes: [{ key: 'emailer-ledger', target: '/data' }],
       health: quick(httpHealth('HEALTH_PORT')),
@@ -171,7 +195,7 @@ export function defineStack(
       ...base,
       service: 'logger',
       image: build('logger'),
-      env: { AMQP_URL: amqpUrl, HEALTH_PORT: '8080' },
+      ...broker('logger', { HEALTH_PORT: '8080' }),
       ports: [],
       volumes: [{ key: 'logger-data', target: '/data' }],
       health: quick(httpHealth('HEALTH_PORT')),

@@ -27,8 +27,9 @@ import {
   BROKER_USER,
   brokerSecretName,
   loadCredentials,
-  passwordOfRunningBroker,
+  passwordsOfRunningBroker,
   loadSmtpPassword,
+  storedCredentials,
   SMTP_PASSWORD_SECRET,
   type CredentialsResult,
 } from './credentials'
@@ -107,7 +108,7 @@ export class StackManager {
     const stack = loaded.settings.stackName
     this.stackName = stack
     const credentials = await loadCredentials(this.options.secrets, stack, this.options.env, () =>
-      passwordOfRunningBroker(this.docker, stack),
+      passwordsOfRunningBroker(this.docker, stack),
     )
     const settings =
       replicas === undefined ? loaded.settings : { ...loaded.settings, emailerReplicas: replicas }
@@ -124,14 +125,15 @@ export class StackManager {
     if (loaded.problems.length > 0) return null
     const stack = loaded.settings.stackName
     const { secrets, env } = this.options
-    const password = await secrets.get(brokerSecretName(stack))
-    const smtp = await loadSmtpPassword(secrets, env)
-    const definition = defineStack(
-      loaded.settings,
-      { brokerUser: BROKER_USER, brokerPassword: password ?? '', smtpPassword: smtp },
-      parseLabels(env[EXTRA_LABELS_ENV]),
-    )
-    if (password === undefined) return { definition, hashes: new Map() }
+    const stored = await storedCredentials(secrets, stack, env)
+    const credentials = stored ?? {
+      brokerUser: BROKER_USER,
+      brokerPassword: '',
+      servicePasswords: { api: '', emailer: '', logger: '' },
+      smtpPassword: await loadSmtpPassword(secrets, env),
+    }
+    const definition = defineStack(loaded.settings, credentials, parseLabels(env[EXTRA_LABELS_ENV]))
+    if (stored === null) return { definition, hashes: new Map() }
     const images = await resolveImages({
       docker: this.docker,
       definition,
@@ -244,11 +246,11 @@ export class StackManager {
     change.pulledImages.push(...images.pulled)
     const warnings: string[] = []
     if (credentials.stored === 'generated') {
-      warnings.push(`Generated the broker's credentials. ${this.options.secrets.info.note}`)
+      warnings.push(`Generated broker credentials. ${this.options.secrets.info.note}`)
     }
     if (credentials.stored === 'adopted') {
       warnings.push(
-        `Kept the running broker's password and stored it: ${this.options.secrets.info.note}`,
+        `Kept the running broker's passwords and stored them: ${this.options.secrets.info.note}`,
       )
     }
     return { change, warnings }

@@ -1,6 +1,7 @@
 // What a hostile neighbour can reach on a running stack (issue #11): one throw-away stack on the
 // real engine with engine-picked ports, checked from the outside.
 import { request as httpRequest } from 'node:http'
+import { connect } from 'amqplib'
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { StackStatus } from '../../../shared/contract'
@@ -18,6 +19,10 @@ import {
   type PinnedInputs,
   type TestStack,
 } from '../../../test/support/stack'
+import { FileSecretStore } from '../settings'
+import { readContainerFile } from './container-files'
+import { storedCredentials } from './credentials'
+import { LABELS } from '../../../shared/labels'
 
 const docker = new Docker()
 const name = uniqueStackName('mds')
@@ -105,5 +110,77 @@ describe('a running stack and hostile neighbours', () => {
     expect(health.status).toBe(200)
     const current = await stack.manager.status()
     expect(current.services.find((s) => s.service === 'api')?.instances[0]?.restarts ?? 0).toBe(0)
+  })
+})
+
+describe("the stack's secrets and broker users", () => {
+  const credentials = async () => {
+    const stored = await storedCredentials(FileSecretStore.inDataDir(stack.dataDir), name, {})
+    if (stored === null) throw new Error('no stored credentials')
+    return stored
+  }
+  const brokerUrl = (user: string, password: string) => {
+    const port = new URL(publishedUrl(status, 'broker', 5672)).port
+    return `amqp://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}`
+  }
+
+  it('shows no broker password in docker inspect of any container, and still delivers and logs', async () => {
+    const { brokerPassword, servicePasswords } = await credentials()
+    const passwords = [brokerPassword, ...Object.values(servicePasswords)]
+    const containers = await docker.listContainers({
+      all: true,
+      filters: { label: [`${LABELS.stack}=${name}`] },
+    })
+    expect(containers.map((c) => c.Labels[LABELS.service]).sort()).toEqual([
+      'api',
+      'broker',
+      'catcher',
+      'emailer',
+      'logger',
+    ])
+    for (const container of containers) {
+      const inspected = JSON.stringify(await docker.getContainer(container.Id).inspect())
+      for (const password of passwords) expect(inspected).not.toContain(password)
+    }
+    const subject = `secrets ${name}`
+    const id = await postEmail(publishedUrl(status, 'api', 3000), subject)
+    await waitForMessage(publishedUrl(status, 'catcher', 8025), subject)
+    const logger = containers.find((c) => c.Labels[LABELS.service] === 'logger')!
+    const deadline = Date.now() + 60_000
+    let log: string | null = null
+    while (!(log ?? '').includes(id) && Date.now() < deadline) {
+      log = await readContainerFile(docker, logger.Id, '/data/events.log')
+      await new Promise((resolve) => setTimeout(resolve, 500))
+    }
+    expect(log).toContain(id)
+  })
+
+  it('gives each service only its own queue: the api cannot consume the emailer queue', async () => {
+    const { servicePasswords } = await credentials()
+    const refusal = async (user: string, password: string, queue: string) => {
+      const connection = await connect(brokerUrl(user, password))
+      connection.on('error', () => undefined)
+      try {
+        const channel = await connection.createChannel()
+        channel.on('error', () => undefined)
+        return await channel
+          .consume(queue, () => undefined)
+          .then(
+            () => 'consumed',
+            (error: Error) => error.message,
+          )
+      } finally {
+        await connection.close().catch(() => undefined)
+      }
+    }
+    // Connecting works (the password is right); consuming is refused.
+    expect(await refusal('api', servicePasswords.api, 'maildock.emailer')).toMatch(
+      /ACCESS_REFUSED - access to queue 'maildock.emailer' .* refused for user 'api'/,
+    )
+    expect(await refusal('emailer', servicePasswords.emailer, 'maildock.logger')).toMatch(
+      /ACCESS_REFUSED - access to queue 'maildock.logger' .* refused for user 'emailer'/,
+    )
+    // The image's guest account, if created, stays on the container's loopback.
+    await expect(connect(brokerUrl('guest', 'guest'))).rejects.toThrow(/ACCESS_REFUSED|403/)
   })
 })

@@ -18,6 +18,8 @@ export interface BrokerOptions {
   connectionName: string
   log: Logger
   topology: TopologyOptions
+  /** false: the topology exists already and this user may not declare it (default true). */
+  declareTopology?: boolean
   /** Runs on every (re)connection after the topology is declared, e.g. to start consuming. */
   onSession?: (session: BrokerSession) => Promise<void>
   onSessionLost?: () => void
@@ -93,7 +95,10 @@ export class BrokerClient {
       url: this.options.url,
       connectionName: this.options.connectionName,
       heartbeatSeconds: this.options.heartbeatSeconds,
-      declare: (channel) => declareTopology(channel, this.options.topology),
+      declare: async (channel) => {
+        if (this.options.declareTopology !== false)
+          await declareTopology(channel, this.options.topology)
+      },
       publisher: (channel) => new ConfirmPublisher(channel, this.options.publishTimeoutMs),
     })
   }

@@ -74,3 +74,20 @@ export function envSecret(env: Env, name: string): string | undefined {
     throw new ConfigError(`${name}_FILE: cannot read ${file} (${(error as Error).message})`)
   }
 }
+
+/**
+ * The broker URL from `AMQP_URL`, with the password from `AMQP_PASSWORD_FILE` (or
+ * `AMQP_PASSWORD`) when one is given: MailDock passes the URL without it.
+ */
+export function envBrokerUrl(env: Env, fallback: string): string {
+  const url = envString(env, 'AMQP_URL', fallback)
+  const password = envSecret(env, 'AMQP_PASSWORD')
+  if (password === undefined) return url
+  try {
+    const parsed = new URL(url)
+    parsed.password = encodeURIComponent(password)
+    return parsed.toString()
+  } catch {
+    throw new ConfigError(`AMQP_URL is not a URL: ${redactUrl(url)}`)
+  }
+}

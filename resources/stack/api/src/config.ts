@@ -1,8 +1,10 @@
 import { DEFAULT_BATCH_MAX_EMAILS } from '../../../../shared/email-batch'
-import { envInt, envString, type Env } from '../../common/env'
+import { envBool, envBrokerUrl, envInt, envString, type Env } from '../../common/env'
 
 export interface ApiConfig {
   amqpUrl: string
+  /** false when the broker's definitions declare the topology (a publish-only broker user). */
+  declareTopology: boolean
   port: number
   bodyLimitBytes: number
   batchMaxEmails: number
@@ -17,7 +19,8 @@ export const DEFAULT_AMQP_URL = 'amqp://maildock:maildock@broker:5672'
 
 export function loadApiConfig(env: Env): ApiConfig {
   return {
-    amqpUrl: envString(env, 'AMQP_URL', DEFAULT_AMQP_URL),
+    amqpUrl: envBrokerUrl(env, DEFAULT_AMQP_URL),
+    declareTopology: envBool(env, 'AMQP_DECLARE_TOPOLOGY', true),
     port: envInt(env, 'API_PORT', 3000, 1),
     bodyLimitBytes: envInt(env, 'API_BODY_LIMIT_BYTES', 1024 * 1024, 1024),
     batchMaxEmails: envInt(env, 'API_BATCH_MAX_EMAILS', DEFAULT_BATCH_MAX_EMAILS, 1),

@@ -25,6 +25,7 @@ const broker = new BrokerClient({
   connectionName: `maildock-api@${replica}`,
   log,
   topology: {},
+  declareTopology: config.declareTopology,
   publishTimeoutMs: config.publishTimeoutMs,
 })
 

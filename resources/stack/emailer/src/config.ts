@@ -4,6 +4,7 @@ import {
   ConfigError,
   envBool,
   envChoice,
+  envBrokerUrl,
   envInt,
   envOptional,
   envSecret,
@@ -85,7 +86,7 @@ export function loadEmailerConfig(env: Env): EmailerConfig {
     throw new ConfigError(`EMAILER_RETRY_DELAYS_MS: ${(error as Error).message}`)
   }
   return {
-    amqpUrl: envString(env, 'AMQP_URL', 'amqp://maildock:maildock@broker:5672'),
+    amqpUrl: envBrokerUrl(env, 'amqp://maildock:maildock@broker:5672'),
     replica: envString(env, 'EMAILER_REPLICA_ID', hostname()),
     prefetch: envInt(env, 'EMAILER_PREFETCH', 100, 1),
     retryDelaysMs,

@@ -1,4 +1,4 @@
-import { envInt, envString, type Env } from '../../common/env'
+import { envBrokerUrl, envInt, envString, type Env } from '../../common/env'
 
 export interface LoggerConfig {
   amqpUrl: string
@@ -15,7 +15,7 @@ export interface LoggerConfig {
 
 export function loadLoggerConfig(env: Env): LoggerConfig {
   return {
-    amqpUrl: envString(env, 'AMQP_URL', 'amqp://maildock:maildock@broker:5672'),
+    amqpUrl: envBrokerUrl(env, 'amqp://maildock:maildock@broker:5672'),
     filePath: envString(env, 'LOGGER_FILE', '/data/events.log'),
     fileMaxBytes: envInt(env, 'LOGGER_FILE_MAX_BYTES', 10 * 1024 * 1024, 1024),
     fileKeep: envInt(env, 'LOGGER_FILE_KEEP', 5, 0),
