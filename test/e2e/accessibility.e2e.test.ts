@@ -1,62 +1,29 @@
 // Accessibility in Chromium: on one real running stack with an email sent (so Emails, Mailbox and
 // Logs hold data), axe-core finds no serious or critical violation on any panel, light or dark.
 // The counts per panel are printed; MAILDOCK_SCREENSHOTS=<dir> also saves a screenshot of each.
-import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Docker from 'dockerode'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { StackResult, StackStatus } from '../../shared/contract'
-import {
-  postEmail,
-  publishedUrl,
-  removeStack,
-  stackEnv,
-  uniqueStackName,
-  waitForMessage,
-} from '../support/stack'
+import type { StackStatus } from '../../shared/contract'
+import { postEmail, publishedUrl, waitForMessage } from '../support/stack'
 import { blocking, runAxe, type AxeViolation } from './axe'
+import { e2eStack, sidebarPanels } from './e2e-stack'
 import { launchBrowser, openPage, startApp, type RunningApp } from './harness'
 
-const docker = new Docker()
-const stack = uniqueStackName('mda11y')
-const dataDir = mkdtempSync(join(tmpdir(), 'maildock-e2e-a11y-'))
-const env = { ...stackEnv(stack), MAILDOCK_DATA_DIR: dataDir }
+const fixture = e2eStack('mda11y')
+const stack = fixture.name
+const env = fixture.env
 const shots = process.env.MAILDOCK_SCREENSHOTS
 const subject = `axe check ${stack}`
-const builtImages: string[] = []
 let app: RunningApp
 let browser: Browser
 let page: Page
 let errors: string[]
 let status: StackStatus
 
-function maildock(...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['bin/maildock.js', ...args],
-      { env: { ...process.env, ...env }, maxBuffer: 32 * 1024 * 1024 },
-      (error, stdout, stderr) =>
-        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
-    )
-  })
-}
-
-/** The panels in sidebar order, read from the page (the renderer is not this test's to import). */
-async function sidebarPanels(): Promise<string[]> {
-  const links = await page.getByRole('navigation', { name: 'Panels' }).getByRole('link').all()
-  const hrefs = await Promise.all(links.map((link) => link.getAttribute('href')))
-  return hrefs.flatMap((href) => (href?.startsWith('#/') ? [href.slice(2)] : []))
-}
-
 beforeAll(async () => {
-  await removeStack(docker, stack)
-  const up = JSON.parse(await maildock('up', '--json')) as StackResult
-  builtImages.push(...up.changes.builtImages)
-  status = JSON.parse(await maildock('status', '--json')) as StackStatus
+  await fixture.up()
+  status = JSON.parse(await fixture.cli('status', '--json')) as StackStatus
   app = await startApp(env)
   browser = await launchBrowser()
   ;({ page, errors } = await openPage(browser, app.url))
@@ -65,13 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await app?.stop()
-  await removeStack(docker, stack)
-  for (const image of builtImages)
-    await docker
-      .getImage(image)
-      .remove()
-      .catch(() => undefined)
-  rmSync(dataDir, { recursive: true, force: true })
+  await fixture.cleanup()
 })
 
 const describeFinding = (v: AxeViolation): string =>
@@ -104,7 +65,7 @@ describe('accessibility', () => {
       .toContain('connected')
     await postEmail(publishedUrl(status, 'api', 3000), subject)
     await waitForMessage(publishedUrl(status, 'catcher', 8025), subject)
-    const panels = await sidebarPanels()
+    const panels = await sidebarPanels(page)
     expect(panels.length).toBeGreaterThan(10)
     const rows: string[] = []
     let total = 0

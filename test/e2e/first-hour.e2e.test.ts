@@ -1,18 +1,11 @@
 // A new user's first hour in browser mode (Chromium): with no stack the first screen leads to
 // Start, panel shortcuts work while a text field has focus, Ctrl+K opens the palette.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import Docker from 'dockerode'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { removeStack, stackEnv, uniqueStackName } from '../support/stack'
+import { e2eStack, sidebarPanels } from './e2e-stack'
 import { launchBrowser, openPage, startApp, type RunningApp } from './harness'
 
-const docker = new Docker()
-const stack = uniqueStackName()
-const dataDir = mkdtempSync(join(tmpdir(), 'maildock-e2e-first-'))
-const env = { ...stackEnv(stack), MAILDOCK_DATA_DIR: dataDir }
+const fixture = e2eStack('mdfirst')
 let app: RunningApp
 let browser: Browser
 let page: Page
@@ -20,16 +13,8 @@ let errors: string[]
 
 const hash = (): string => new URL(page.url()).hash
 
-/** The panels in sidebar order, read from the page (the renderer is not this test's to import). */
-async function sidebarPanels(): Promise<string[]> {
-  const links = await page.getByRole('navigation', { name: 'Panels' }).getByRole('link').all()
-  const hrefs = await Promise.all(links.map((link) => link.getAttribute('href')))
-  return hrefs.flatMap((href) => (href?.startsWith('#/') ? [href.slice(2)] : []))
-}
-
 beforeAll(async () => {
-  await removeStack(docker, stack)
-  app = await startApp(env)
+  app = await startApp(fixture.env)
   browser = await launchBrowser()
   ;({ page, errors } = await openPage(browser, app.url))
 })
@@ -37,8 +22,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await app?.stop()
-  await removeStack(docker, stack)
-  rmSync(dataDir, { recursive: true, force: true })
+  await fixture.cleanup()
 })
 
 describe('the first hour', () => {
@@ -53,7 +37,7 @@ describe('the first hour', () => {
   })
 
   it('switches panels with Ctrl+digit from a text field, and opens the palette with Ctrl+K', async () => {
-    const panels = await sidebarPanels()
+    const panels = await sidebarPanels(page)
     expect(panels.length).toBeGreaterThan(10)
     const to = page.getByRole('textbox').first()
     await to.focus()
