@@ -8,6 +8,7 @@ import {
   EndpointSetting,
   engineHandlers,
 } from './docker'
+import { tightenDataDir } from './lib/private-files'
 import { dataDirFrom, FileSecretStore, type SecretStore } from './settings'
 import { stackCatcherSource, stackEndpointsSource, stackHandlers, StackManager } from './stack'
 import { mailboxHandlers } from './mailbox'
@@ -41,6 +42,7 @@ export interface Core {
 export function createCore(options: CoreOptions): Core {
   const env = options.env ?? process.env
   const dataDir = dataDirFrom(env)
+  tightenDataDir(dataDir)
   const discovery = nodeDiscoveryHost(env)
   const setting = EndpointSetting.inDataDir(dataDir)
   const engine = new EngineMonitor(resolveEndpoint(discovery, setting))

@@ -38,14 +38,12 @@ if (!app.requestSingleInstanceLock()) {
     protocol.handle(APP_SCHEME, (request) => rendererResponse(rendererDir, request))
     hardenSession(session.defaultSession, origin)
     const log = (message: string, error?: unknown): void => console.error(message, error)
+    const dataDir = process.env.MAILDOCK_DATA_DIR ?? app.getPath('userData')
     core = createCore({
-      env: {
-        ...process.env,
-        MAILDOCK_DATA_DIR: process.env.MAILDOCK_DATA_DIR ?? app.getPath('userData'),
-      },
+      env: { ...process.env, MAILDOCK_DATA_DIR: dataDir },
       isTrustedSender: (sender) => isTrustedSender(sender.url, sender.isMainFrame, origin),
       log,
-      secrets: createAppSecretStore(process.env.MAILDOCK_DATA_DIR ?? app.getPath('userData')),
+      secrets: createAppSecretStore(dataDir),
       ...(app.isPackaged ? { stackDir: join(process.resourcesPath, 'stack') } : {}),
       packaged: app.isPackaged,
     })
@@ -58,7 +56,7 @@ if (!app.requestSingleInstanceLock()) {
     })
     const open = (): void => {
       window = createMainWindow({
-        dataDir: app.getPath('userData'),
+        dataDir,
         preloadPath: preloadPath(mainDir),
         ...(devServerUrl ? { devServerUrl } : {}),
       })

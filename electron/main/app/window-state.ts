@@ -1,6 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
+import { writePrivateFileSync } from '../lib/private-files'
 
 const boundsSchema = z.object({
   x: z.number().int().optional(),
@@ -25,7 +26,7 @@ export function windowStateStore(dataDir: string) {
       }
     },
     save(bounds: WindowBounds): void {
-      writeFileSync(file, JSON.stringify(bounds))
+      writePrivateFileSync(file, JSON.stringify(bounds))
     },
   }
 }

@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { writePrivateFileSync } from '../lib/private-files'
 
 /** The engine address the user chose in Settings, kept as JSON so it survives restarts. */
 export class EndpointSetting {
@@ -24,9 +25,6 @@ export class EndpointSetting {
       rmSync(this.file, { force: true })
       return
     }
-    mkdirSync(dirname(this.file), { recursive: true })
-    const temp = `${this.file}.${process.pid}.tmp`
-    writeFileSync(temp, `${JSON.stringify({ address }, null, 2)}\n`)
-    renameSync(temp, this.file)
+    writePrivateFileSync(this.file, `${JSON.stringify({ address }, null, 2)}\n`)
   }
 }

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, renameSync } from 'node:fs'
+import { existsSync, renameSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { StoreFault } from '../../../shared/contract'
+import { ensurePrivateDirSync, tightenFiles } from '../lib/private-files'
 import { dataDirFrom } from '../settings'
 import { migrate, NewerSchemaError, SCHEMA_VERSION } from './schema'
 import { errorMessage } from '../../../shared/error-message'
@@ -48,18 +49,22 @@ export interface OpenOptions {
 
 /** Opens (creating if needed) the database in WAL mode and migrates it to the current schema. */
 export function openLogDatabase(path: string, options: OpenOptions = {}): Database.Database {
-  mkdirSync(dirname(path), { recursive: true })
+  ensurePrivateDirSync(dirname(path))
   const db = new Database(path, {
     readonly: options.readonly ?? false,
     timeout: options.busyTimeoutMs ?? 2_000,
   })
   try {
+    // SQLite creates the file 0644 and gives -wal and -shm the mode of the file: 0600 before either.
+    if (!options.readonly) tightenFiles(path)
     // Reading the schema first makes a file that is not a database fail here, with SQLITE_NOTADB.
     db.prepare('SELECT count(*) FROM sqlite_master').get()
     // Takes effect only on a new, empty file (so before WAL mode writes its first page).
     db.pragma('auto_vacuum = INCREMENTAL')
     const mode = db.pragma('journal_mode = WAL', { simple: true })
     if (mode !== 'wal') throw readOnly(`journal mode stays ${String(mode)}`)
+    // An older version's -wal and -shm, which SQLite reuses as they are.
+    tightenFiles(`${path}-wal`, `${path}-shm`)
     db.pragma('synchronous = FULL')
     db.pragma('temp_store = MEMORY')
     db.pragma('cache_size = -32000')

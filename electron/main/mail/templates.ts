@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { z } from 'zod'
+import { writePrivateFileSync } from '../lib/private-files'
 import { MaildockError, mailTemplateSchema, type MailTemplate } from '../../../shared/contract'
 
 /** Saved email templates, kept as one JSON file in the data directory. */
@@ -49,9 +50,6 @@ export class TemplateStore {
   }
 
   private write(templates: MailTemplate[]): void {
-    mkdirSync(dirname(this.file), { recursive: true })
-    const temp = `${this.file}.${process.pid}.tmp`
-    writeFileSync(temp, `${JSON.stringify(templates, null, 2)}\n`)
-    renameSync(temp, this.file)
+    writePrivateFileSync(this.file, `${JSON.stringify(templates, null, 2)}\n`)
   }
 }

@@ -1,6 +1,7 @@
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { SecretStoreInfo } from '../../../shared/contract'
+import { writePrivateFile } from '../lib/private-files'
 
 /**
  * Where MailDock keeps what must not sit in plain text in its settings: the generated broker
@@ -41,12 +42,8 @@ export async function writeSecretsFile(
   file: string,
   secrets: Record<string, string>,
 ): Promise<void> {
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 })
-  const temp = `${file}.${process.pid}.tmp`
   const body: SecretsFile = { version: 1, secrets }
-  await writeFile(temp, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 })
-  await chmod(temp, 0o600)
-  await rename(temp, file)
+  await writePrivateFile(file, `${JSON.stringify(body, null, 2)}\n`)
 }
 
 /** The fallback for the CLI and browser mode: plain JSON, readable by the user only (0600). */

@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
-import { dirname, join, resolve } from 'node:path'
+import { readFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
 import type { z } from 'zod'
+import { writePrivateFile } from '../lib/private-files'
 import {
   MaildockError,
   smtpTlsCheck,
@@ -181,10 +182,7 @@ export class StackSettingsStore {
           ? { ...previous, ...value }
           : value
     }
-    await mkdir(dirname(this.file), { recursive: true })
-    const temp = `${this.file}.${process.pid}.tmp`
-    await writeFile(temp, `${JSON.stringify(merged, null, 2)}\n`)
-    await rename(temp, this.file)
+    await writePrivateFile(this.file, `${JSON.stringify(merged, null, 2)}\n`)
     return this.load()
   }
 }

@@ -1,8 +1,9 @@
-import { mkdir, open, readFile, rm, stat } from 'node:fs/promises'
+import { open, readFile, rm, stat } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { MaildockError } from '../../../shared/contract'
+import { ensurePrivateDir } from '../lib/private-files'
 
 export interface LockHolder {
   pid: number
@@ -70,7 +71,7 @@ export class StackLocks {
   }
 
   private async lockFile(stack: string, options: AcquireOptions): Promise<void> {
-    await mkdir(this.dir, { recursive: true })
+    await ensurePrivateDir(this.dir)
     const file = this.file(stack)
     const me: LockHolder = {
       pid: process.pid,
