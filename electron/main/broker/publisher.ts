@@ -1,8 +1,4 @@
-import {
-  ConfirmPublisher,
-  PublishError,
-  type PublishOptions,
-} from '../../../shared/amqp-publisher'
+import { ConfirmPublisher, PublishError, type PublishOptions } from '../../../shared/amqp-publisher'
 import { MaildockError } from '../../../shared/contract'
 
 export type { PublishOptions }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type Docker from 'dockerode'
 import { LABELS } from '../../../shared/labels'
+import type { StackServiceName } from '../../../shared/contract'
 import { containerName, type ServiceSpec, type StackDefinition } from './definition'
 
 const SECOND_NS = 1_000_000_000
@@ -112,4 +113,17 @@ export function labelledOptions(
 ): Docker.ContainerCreateOptions {
   const options = containerOptions(definition, spec, replica, image)
   return { ...options, Labels: { ...options.Labels, [LABELS.configHash]: hash } }
+}
+
+/** Each service's configuration hash, for the services whose image is on the engine. */
+export function hashesFor(
+  definition: StackDefinition,
+  images: ReadonlyMap<StackServiceName, ImageRef>,
+): Map<string, string> {
+  const hashes = new Map<string, string>()
+  for (const spec of definition.services) {
+    const image = images.get(spec.service)
+    if (image) hashes.set(spec.service, configHash(definition, spec, image))
+  }
+  return hashes
 }

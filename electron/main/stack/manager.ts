@@ -22,7 +22,7 @@ import {
 } from '../settings'
 import { applyPlan } from './apply'
 import { exportCompose } from './compose'
-import { configHash, type ImageRef } from './container-spec'
+import { hashesFor } from './container-spec'
 import {
   BROKER_USER,
   brokerSecretName,
@@ -38,6 +38,7 @@ import { resolveImages } from './images'
 import { downStack, serviceAction } from './lifecycle'
 import { StackLocks } from './lock'
 import { observeStack } from './observe'
+import { runningEndpoints } from './running-endpoints'
 import { logsOf, Operation } from './operation'
 import { computePlan } from './plan'
 import { locateStackDir } from './sources'
@@ -371,39 +372,9 @@ export class StackManager {
     const loaded = await this.settings.load()
     const stack = loaded.settings.stackName
     const observed = await observeStack(this.docker, stack)
-    const port = (service: StackServiceName, containerPort: number): number | null =>
-      observed.containers
-        .filter((c) => c.service === service && c.state === 'running')
-        .flatMap((c) => c.ports)
-        .find((p) => p.containerPort === containerPort)?.hostPort ?? null
     const password = await this.options.secrets.get(brokerSecretName(stack))
-    const [amqp, management, api] = [port('broker', 5672), port('broker', 15672), port('api', 3000)]
-    if (amqp === null || management === null || api === null || password === undefined) {
-      throw new MaildockError(
-        'UNAVAILABLE',
-        `The stack ${stack} is not running: start it from the Stack panel (or \`maildock up\`).`,
-      )
-    }
-    const auth = `${BROKER_USER}:${encodeURIComponent(password)}@127.0.0.1`
-    return {
-      apiUrl: `http://127.0.0.1:${api}`,
-      amqpUrl: `amqp://${auth}:${amqp}`,
-      managementUrl: `http://${auth}:${management}`,
-    }
+    return runningEndpoints(observed, stack, password)
   }
-}
-
-/** Each service's configuration hash, for the services whose image is on the engine. */
-function hashesFor(
-  definition: StackDefinition,
-  images: ReadonlyMap<StackServiceName, ImageRef>,
-): Map<string, string> {
-  const hashes = new Map<string, string>()
-  for (const spec of definition.services) {
-    const image = images.get(spec.service)
-    if (image) hashes.set(spec.service, configHash(definition, spec, image))
-  }
-  return hashes
 }
 
 /** The error, with the failing step's name and logs in its details for the UI and the CLI. */
