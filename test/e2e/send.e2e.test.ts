@@ -2,64 +2,42 @@
 // one email followed to "sent", a 1,000-row CSV with 3 bad rows, and a rejected email retried
 // from the dead-letter view.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { waitForDelivery } from '../../resources/stack/test/expectations'
-import { MailStack } from '../../resources/stack/test/mail-stack'
-import { managementUrlOf } from '../support/mail-stack'
-import { launchBrowser, openPage, startApp, type RunningApp } from './harness'
+import type { MailStack } from '../../resources/stack/test/mail-stack'
+import {
+  compose as composeIn,
+  goTo as goToIn,
+  openTimeline,
+  retryDeadLetter,
+  startAppOnMailStack,
+  type AppOnMailStack,
+} from './harness'
 
+let running: AppOnMailStack
 let stack: MailStack
-let app: RunningApp
-let browser: Browser
 let page: Page
 let errors: string[]
-const dataDir = mkdtempSync(join(tmpdir(), 'maildock-e2e-send-'))
+let dataDir: string
 const run = Date.now().toString(36)
 
 beforeAll(async () => {
-  stack = await MailStack.start({ emailerEnv: { EMAILER_RETRY_DELAYS_MS: '500,1000' } })
-  app = await startApp({
-    MAILDOCK_DATA_DIR: dataDir,
-    MAILDOCK_API_URL: stack.apiUrl,
-    MAILDOCK_AMQP_URL: stack.amqpUrl,
-    MAILDOCK_BROKER_MANAGEMENT_URL: await managementUrlOf(stack),
+  running = await startAppOnMailStack('send', {
+    emailerEnv: { EMAILER_RETRY_DELAYS_MS: '500,1000' },
   })
-  browser = await launchBrowser()
-  ;({ page, errors } = await openPage(browser, app.url))
+  ;({ stack, page, errors, dataDir } = running)
 })
 
 afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
-  await stack?.stop()
-  rmSync(dataDir, { recursive: true, force: true })
+  await running?.stop()
 })
 
-async function goTo(panel: string): Promise<void> {
-  await page.goto(`${app.origin}/#/${panel}`)
-}
-
-let previousId: string | null = null
-
-async function compose(to: string, subject: string, text: string): Promise<string> {
-  await goTo('send')
-  await page.getByRole('tab', { name: 'Compose' }).click()
-  const toField = page.getByTestId('address-to')
-  await toField.click()
-  await toField.fill(to)
-  await toField.press('Enter')
-  await page.getByTestId('compose-subject').fill(subject)
-  await page.getByTestId('compose-text').fill(text)
-  await page.getByTestId('compose-send').click()
-  const id = page.getByTestId('sent-id')
-  await expect.poll(() => id.textContent(), { timeout: 15_000 }).not.toBe(previousId)
-  previousId = (await id.textContent()) ?? ''
-  return previousId
-}
+const goTo = (panel: string): Promise<void> => goToIn(page, panel)
+const compose = (to: string, subject: string, text: string): Promise<string> =>
+  composeIn(page, { to, subject, text })
 
 describe('Send panel with the stack up', () => {
   it('sends one email, follows its timeline to "sent", and the SMTP server has it', async () => {
@@ -144,17 +122,8 @@ describe('Send panel with the stack up', () => {
       await stack.catcher.stopRejecting()
     }
 
-    await goTo('broker')
-    const row = page.getByTestId(`dlq-${id}`)
-    await row.waitFor({ timeout: 15_000 })
-    expect(await row.getByTestId('dlq-reason').textContent()).toMatch(/550/)
-    await row.getByRole('checkbox').check()
-    await page.getByTestId('dlq-retry').click()
-    await row.waitFor({ state: 'detached', timeout: 15_000 })
-
-    await goTo('emails')
-    await page.getByTestId('emails-search').fill(id)
-    await page.getByTestId(`email-row-${id}`).click()
+    expect(await retryDeadLetter(page, id)).toMatch(/550/)
+    await openTimeline(page, id)
     await expect
       .poll(() => page.getByTestId('timeline-status').textContent(), { timeout: 30_000 })
       .toBe('sent')

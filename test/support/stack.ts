@@ -184,11 +184,15 @@ export function publishedUrl(status: StackStatus, service: string, containerPort
   return `http://127.0.0.1:${port}`
 }
 
-export async function postEmail(apiUrl: string, subject: string): Promise<string> {
+export async function postEmail(
+  apiUrl: string,
+  subject: string,
+  to = 'someone@example.com',
+): Promise<string> {
   const response = await fetch(`${apiUrl}/emails`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ to: 'someone@example.com', subject, text: `body of ${subject}` }),
+    body: JSON.stringify({ to, subject, text: `body of ${subject}` }),
   })
   const body = (await response.json()) as { id?: string }
   if (response.status !== 202 || body.id === undefined) {
