@@ -35,6 +35,8 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
       '@typescript-eslint/only-throw-error': 'off',
+      // A file is read at once; past this it holds more than one thing.
+      'max-lines': ['error', { max: 400 }],
     },
   },
   { files: ['**/*.{js,mjs}'], ...tseslint.configs.disableTypeChecked },
