@@ -57,3 +57,15 @@ export function useShownLines(
     )
   }, [lines, search, streams])
 }
+
+/** What an empty pane says: `idle` while nothing arrived, else which search or stream hid it all. */
+export function emptyLogText(
+  received: number,
+  search: string,
+  streams: 'all' | 'stdout' | 'stderr',
+  idle: string,
+): string {
+  if (received === 0) return idle
+  if (search) return `No lines match “${search}”`
+  return streams === 'all' ? idle : `No ${streams} lines`
+}

@@ -3,7 +3,7 @@ import { SegmentedControl, Stack } from '@mantine/core'
 import { useStream } from '../../transport/hooks'
 import { LogStreamStatus, LogToolbar, type LogViewOptions } from '../../ui/LogPane'
 import { LogView } from '../../ui/LogView'
-import { useLogStream, useShownLines } from '../../ui/useLogStream'
+import { emptyLogText, useLogStream, useShownLines } from '../../ui/useLogStream'
 
 /** How many lines the view keeps; older ones are let go (and counted). */
 export const LOG_WINDOW = 5000
@@ -59,7 +59,12 @@ function LogSession({
         onFollowChange={options.setFollow}
         showTime={options.showTime}
         height="calc(100vh - 270px)"
-        emptyText={stream.ended ? 'No output.' : 'Waiting for output…'}
+        emptyText={emptyLogText(
+          stream.window.lines.length,
+          options.search,
+          streams,
+          stream.ended ? 'No output.' : 'Waiting for output…',
+        )}
       />
     </>
   )

@@ -3,7 +3,7 @@ import { Drawer, Stack } from '@mantine/core'
 import type { StackServiceName } from '../../../../shared/contract'
 import { LogStreamStatus, LogToolbar, type LogViewOptions } from '../../ui/LogPane'
 import { LogView } from '../../ui/LogView'
-import { useLogStream, useShownLines } from '../../ui/useLogStream'
+import { emptyLogText, useLogStream, useShownLines } from '../../ui/useLogStream'
 import { serviceLabels } from './stack-model'
 
 const LOG_WINDOW = 5000
@@ -55,7 +55,12 @@ function ServiceLogSession({
         onFollowChange={options.setFollow}
         showTime={options.showTime}
         height="calc(100vh - 170px)"
-        emptyText={stream.ended ? 'No output.' : 'Waiting for output…'}
+        emptyText={emptyLogText(
+          stream.window.lines.length,
+          options.search,
+          'all',
+          stream.ended ? 'No output.' : 'Waiting for output…',
+        )}
       />
     </>
   )

@@ -63,6 +63,7 @@ export function TailList({
   onResume,
   onNearTop,
   loadingOlder,
+  emptyText = 'No lines yet.',
 }: {
   lines: TailLine[]
   options: RowOptions
@@ -73,6 +74,8 @@ export function TailList({
   onResume: () => void
   onNearTop: () => Promise<number>
   loadingOlder: boolean
+  /** Said when no line is shown: nothing arrived yet, or a filter hides every line. */
+  emptyText?: string
 }) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const userScroll = useRef(0)
@@ -171,8 +174,9 @@ export function TailList({
           c="dimmed"
           ta="center"
           style={{ position: 'absolute', top: 40, width: '100%' }}
+          data-testid="tail-empty"
         >
-          No lines yet.
+          {emptyText}
         </Text>
       )}
     </div>

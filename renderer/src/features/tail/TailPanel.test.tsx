@@ -118,6 +118,17 @@ describe('TailPanel', () => {
     expect(shown()[0]).toContain('boom')
   })
 
+  it('says no line matches when a search hides every line, not that none came', async () => {
+    const { push, shown } = setup()
+    expect(screen.getByTestId('tail-empty')).toHaveTextContent('No lines yet.')
+    push([line(1), line(2)])
+    await waitFor(() => expect(shown()).toHaveLength(2))
+    await userEvent.click(screen.getByLabelText('Only matches'))
+    await userEvent.type(screen.getByLabelText('Search lines'), 'nowhere')
+    await waitFor(() => expect(shown()).toHaveLength(0))
+    expect(screen.getByTestId('tail-empty')).toHaveTextContent('No lines match “nowhere”')
+  })
+
   it('reads older lines back from the store', async () => {
     const fake = fakeBridge({
       'logs:sources': () => ({ sources: [] }),

@@ -47,6 +47,14 @@ const MIN_LEVELS = [
   { value: 'error', label: 'Errors only' },
 ]
 
+/** Why the list is empty: nothing arrived yet, or the search or level hides every line. */
+function emptyTailText(received: number, search: string, minLevel: LogLevel): string {
+  if (received === 0) return 'No lines yet.'
+  if (search) return `No lines match “${search}”`
+  const level = MIN_LEVELS.find((option) => option.value === minLevel)?.label ?? minLevel
+  return `No lines match “${level}”`
+}
+
 /** Picker values: `svc:NAME` for a stack service, `ctr:ID` for any other container. */
 export function selectionFrom(values: string[], sources: TailSource[]): TailSelection {
   const services = values.filter((v) => v.startsWith('svc:')).map((v) => v.slice(4))
@@ -284,6 +292,7 @@ export function TailPanel({ height = 'calc(100vh - 260px)' }: { height?: string 
         onResume={tail.resume}
         onNearTop={tail.loadOlder}
         loadingOlder={tail.loadingOlder}
+        emptyText={emptyTailText(buffer.lines.length, onlyMatches ? search : '', minLevel)}
       />
     </Stack>
   )

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest'
+import { render, screen } from '@testing-library/react'
+import { MantineProvider } from '@mantine/core'
+import type { ViewLine } from './log-window'
+import { LogView } from './LogView'
+import { emptyLogText } from './useLogStream'
+
+const view = (lines: ViewLine[], emptyText?: string) =>
+  render(
+    <MantineProvider>
+      <LogView label="Test logs" lines={lines} follow={false} emptyText={emptyText} />
+    </MantineProvider>,
+  )
+
+describe('emptyLogText', () => {
+  it('says waiting while nothing arrived, and which search hid the lines after', () => {
+    expect(emptyLogText(0, 'boom', 'all', 'Waiting for output…')).toBe('Waiting for output…')
+    expect(emptyLogText(3, 'boom', 'all', 'Waiting for output…')).toBe('No lines match “boom”')
+    expect(emptyLogText(3, '', 'stderr', 'Waiting for output…')).toBe('No stderr lines')
+  })
+})
+
+describe('LogView', () => {
+  it('shows the empty text it is given when no line is left', () => {
+    view([], emptyLogText(5, 'nowhere', 'all', 'No output.'))
+    expect(screen.getByRole('log', { name: 'Test logs' })).toHaveTextContent(
+      'No lines match “nowhere”',
+    )
+  })
+})
