@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { channel, event } from './define'
 import { errorPayload } from './errors'
+import { containerStates } from './containers'
 import {
   stackSettingsSchema,
   stackSettingsSetInput,
@@ -18,16 +19,8 @@ export type StackServiceName = z.infer<typeof stackServiceSchema>
 
 // ----- status -----
 
-export const stackInstanceStateSchema = z.enum([
-  'created',
-  'running',
-  'paused',
-  'restarting',
-  'removing',
-  'exited',
-  'dead',
-  'missing',
-])
+/** An engine container state, or missing: the stack should have this container and has not. */
+export const stackInstanceStateSchema = z.enum([...containerStates, 'missing'])
 export type StackInstanceState = z.infer<typeof stackInstanceStateSchema>
 
 export const stackHealthSchema = z.enum(['healthy', 'unhealthy', 'starting', 'none'])

@@ -1,5 +1,9 @@
 import type Docker from 'dockerode'
-import type { StackHealth, StackInstanceState } from '../../../shared/contract'
+import {
+  containerStates,
+  type StackHealth,
+  type StackInstanceState,
+} from '../../../shared/contract'
 import { engineCall } from '../docker'
 import { LABELS } from '../../../shared/labels'
 
@@ -25,15 +29,7 @@ export interface ObservedStack {
   volumes: string[]
 }
 
-const STATES = new Set<string>([
-  'created',
-  'running',
-  'paused',
-  'restarting',
-  'removing',
-  'exited',
-  'dead',
-])
+const STATES = new Set<string>(containerStates)
 
 export function healthFromStatus(status: string): StackHealth {
   if (status.includes('(healthy)')) return 'healthy'
