@@ -27,4 +27,11 @@ describe('LogView', () => {
       'No lines match “nowhere”',
     )
   })
+  it('shows a structured line’s level and message first and its other keys dimmed', () => {
+    view([{ seq: 1, kind: 'line', text: '{"msg":"ready","level":"info","port":8080}' }])
+    const log = screen.getByRole('log', { name: 'Test logs' })
+    expect(log).toHaveTextContent(/^INFO\s+ready port=8080$/)
+    expect(screen.getByTestId('log-field')).toHaveTextContent('port=8080')
+    expect(screen.getByTestId('log-field').className).toMatch(/field/)
+  })
 })

@@ -1,7 +1,9 @@
 import { useEffect, useRef } from 'react'
 import { Box, Text } from '@mantine/core'
 import { useVirtualizer } from '@tanstack/react-virtual'
+import { readableLine } from './log-line'
 import { formatLogTime, type ViewLine } from './log-window'
+import { LevelTag, LogMessage } from './LogMessage'
 import classes from './LogView.module.css'
 
 const LINE_HEIGHT = 18
@@ -14,10 +16,12 @@ function Line({ line, showTime }: { line: ViewLine; showTime: boolean }) {
         — {line.text} —
       </div>
     )
+  const readable = readableLine(line.text)
   return (
     <div className={line.stream === 'stderr' ? classes.stderr : classes.line}>
       {showTime && line.time && <span className={classes.time}>{formatLogTime(line.time)} </span>}
-      {line.text}
+      {readable.level && <LevelTag level={readable.level} />}
+      <LogMessage line={readable} />
     </div>
   )
 }

@@ -2,6 +2,8 @@ import { useEffect, useRef } from 'react'
 import { Badge, Center, Loader, Text } from '@mantine/core'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { LogEntry, LogLevel } from '../../../../shared/contract'
+import { readableLine } from '../../ui/log-line'
+import { LogMessage } from '../../ui/LogMessage'
 import classes from './Logs.module.css'
 
 const ROW_HEIGHT = 26
@@ -124,7 +126,7 @@ export function LogResults({
                   title={entry.text}
                 >
                   {entry.subject && entry.status === 'request' ? `${entry.subject} — ` : ''}
-                  {entry.text}
+                  <LogMessage line={readableLine(entry.text)} />
                 </span>
               </div>
             )

@@ -4,6 +4,8 @@ import { IconArrowDown } from '@tabler/icons-react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { TailLine } from '../../../../shared/contract'
 import { prettyJson } from '../../ui/format'
+import { readableLine } from '../../ui/log-line'
+import { LevelTag, LogMessage } from '../../ui/LogMessage'
 import { AnsiText } from './AnsiText'
 import type { Matcher } from './highlight'
 import { serviceColor } from './service-colors'
@@ -26,6 +28,7 @@ export interface RowOptions {
 
 const Row = memo(function Row({ line, options }: { line: TailLine; options: RowOptions }) {
   const pretty = options.pretty ? prettyJson(line.text) : null
+  const readable = pretty === null ? readableLine(line.text) : null
   return (
     <>
       {options.showTime && <span className={classes.time}>{formatTime(line.ts)} </span>}
@@ -37,11 +40,15 @@ const Row = memo(function Row({ line, options }: { line: TailLine; options: RowO
           {line.service} │{' '}
         </span>
       )}
-      {pretty === null ? (
-        <AnsiText text={line.text} matcher={options.matcher} />
+      <LevelTag level={readable?.level ?? line.level} />
+      {readable ? (
+        <LogMessage
+          line={readable}
+          render={(text) => <AnsiText text={text} matcher={options.matcher} />}
+        />
       ) : (
         <span className={classes.pretty}>
-          <AnsiText text={pretty} matcher={options.matcher} />
+          <AnsiText text={pretty!} matcher={options.matcher} />
         </span>
       )}
     </>

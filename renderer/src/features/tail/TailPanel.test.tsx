@@ -82,6 +82,29 @@ describe('TailPanel', () => {
     expect(screen.getByTestId('tail-line').textContent).toContain('"msg": "hello"')
   })
 
+  it('shows a JSON line as level and msg first, the other keys dimmed after it', async () => {
+    const { push } = setup()
+    push([line(1, '{"level":50,"time":1,"pid":7,"msg":"send failed","to":"bob@example.com"}')])
+    await waitFor(() => expect(screen.getAllByTestId('tail-line')).toHaveLength(1))
+    const row = screen.getByTestId('tail-line')
+    expect(row.textContent).toMatch(/ERROR\s+send failed pid=7 to=bob@example\.com$/)
+    expect(
+      within(row)
+        .getAllByTestId('log-field')
+        .map((f) => f.textContent),
+    ).toEqual([' pid=7', ' to=bob@example.com'])
+  })
+
+  it('moves a service’s own timestamp and level out of the message', async () => {
+    const { push } = setup()
+    push([line(1, '2026-12-01 10:00:00.123456+00:00 [warning] <0.123.0> client closed')])
+    await waitFor(() => expect(screen.getAllByTestId('tail-line')).toHaveLength(1))
+    const row = screen.getByTestId('tail-line')
+    expect(within(row).getByTestId('log-level')).toHaveTextContent('WARN')
+    expect(row.textContent).not.toContain('2026-12-01')
+    expect(row.textContent).toMatch(/WARN\s+client closed$/)
+  })
+
   it('pauses, counts new lines, and shows every one of them on resume', async () => {
     const { push, shown } = setup()
     push([line(1), line(2)])
