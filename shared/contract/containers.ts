@@ -224,7 +224,16 @@ export const containerChannels = {
   'containers:pause': channel(z.object({ id }).strict(), ok),
   'containers:unpause': channel(z.object({ id }).strict(), ok),
   'containers:kill': channel(
-    z.object({ id, signal: z.string().max(16).default('SIGKILL') }).strict(),
+    z
+      .object({
+        id,
+        signal: z
+          .string()
+          .max(16)
+          .regex(/^[A-Za-z0-9+]+$/)
+          .default('SIGKILL'),
+      })
+      .strict(),
     ok,
   ),
   /** Refuses a running container unless force (CONFLICT); volumes also removes its anonymous volumes. */

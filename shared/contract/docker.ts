@@ -230,7 +230,7 @@ export type DockerEventBatch = z.infer<typeof dockerEventBatchSchema>
 // ----- the contract -----
 
 const empty = z.object({}).strict()
-const nameInput = z.object({ name: nameString() }).strict()
+const nameInput = z.object({ name: id }).strict()
 const pruneInput = z.object({ label: labelFilter.optional() }).strict()
 
 export const dockerChannels = {
@@ -254,7 +254,15 @@ export const dockerChannels = {
   ),
   /** Adds `repo:tag` to an image. */
   'images:tag': channel(
-    z.object({ id, repo: nameString(), tag: nameString(128).default('latest') }).strict(),
+    z
+      .object({
+        id,
+        repo: id,
+        tag: nameString(128)
+          .regex(/^[\w.-]+$/)
+          .default('latest'),
+      })
+      .strict(),
     ok,
   ),
   'images:remove': channel(
@@ -295,10 +303,7 @@ export const dockerChannels = {
   ),
   'volumes:inspect': channel(nameInput, volumeDetailSchema),
   'volumes:create': channel(volumeCreateInput, volumeSummarySchema),
-  'volumes:remove': channel(
-    z.object({ name: nameString(), force: z.boolean().default(false) }).strict(),
-    ok,
-  ),
+  'volumes:remove': channel(z.object({ name: id, force: z.boolean().default(false) }).strict(), ok),
   /** Removes volumes no container uses. */
   'volumes:prune': channel(pruneInput, pruneResultSchema),
 }

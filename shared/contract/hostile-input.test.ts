@@ -93,6 +93,19 @@ describe('control characters in engine names and labels', () => {
   })
 })
 
+describe('engine ids and names', () => {
+  it('takes only the characters the engine uses, so none can bend a request path', () => {
+    const inspect = (id: string) => accepts(channels['containers:inspect'].input, { id })
+    for (const good of ['3f2a9c', 'maildock-api-1', 'rabbitmq:4.2-management', 'a/b@sha256:00'])
+      expect(inspect(good)).toBe(true)
+    for (const bad of ['a b', 'x?all=1', '../x', 'é', '\uD800', 'a#b', 'a%2F'])
+      expect(inspect(bad)).toBe(false)
+    expect(accepts(channels['volumes:remove'].input, { name: 'v?force=1' })).toBe(false)
+    expect(accepts(channels['containers:kill'].input, { id: 'c', signal: 'SIGTERM' })).toBe(true)
+    expect(accepts(channels['containers:kill'].input, { id: 'c', signal: '\uD800' })).toBe(false)
+  })
+})
+
 describe('SMTP settings', () => {
   const smtp = (patch: Record<string, unknown>) =>
     accepts(stackSettingsSetInput, { patch: { smtp: patch } })

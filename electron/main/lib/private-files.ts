@@ -1,6 +1,7 @@
 // The data folder holds recipients, subjects, settings and secrets: only its owner may enter it
 // (0700) or read its files (0600), whichever mode (desktop, browser, CLI) wrote them. Windows has
 // no such modes (the folder's ACL applies); chmod there only toggles read-only, so it is skipped.
+import { randomUUID } from 'node:crypto'
 import {
   chmodSync,
   lstatSync,
@@ -67,7 +68,7 @@ export function tightenFiles(...files: string[]): void {
 
 export function writePrivateFileSync(file: string, text: string): void {
   ensurePrivateDirSync(dirname(file))
-  const temp = `${file}.${process.pid}.tmp`
+  const temp = `${file}.${process.pid}.${randomUUID()}.tmp`
   writeFileSync(temp, text, { mode: PRIVATE_FILE_MODE })
   if (POSIX) chmodSync(temp, PRIVATE_FILE_MODE)
   renameSync(temp, file)
@@ -76,7 +77,7 @@ export function writePrivateFileSync(file: string, text: string): void {
 /** Writes atomically (a temporary file renamed over the old one) with mode 0600 in a 0700 folder. */
 export async function writePrivateFile(file: string, text: string): Promise<void> {
   await ensurePrivateDir(dirname(file))
-  const temp = `${file}.${process.pid}.tmp`
+  const temp = `${file}.${process.pid}.${randomUUID()}.tmp`
   await writeFile(temp, text, { mode: PRIVATE_FILE_MODE })
   // A temporary file left by a crash keeps its old mode through writeFile.
   if (POSIX) await chmod(temp, PRIVATE_FILE_MODE)
