@@ -21,6 +21,19 @@ export interface AxeViolation {
  */
 export async function runAxe(page: Page): Promise<AxeViolation[]> {
   if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axeSource)
+  // Colours are judged at rest: a label still fading in (a SegmentedControl's) is not a finding.
+  // Endless animations (spinners) are left running.
+  await page.evaluate(async () => {
+    interface Running {
+      finished: Promise<unknown>
+      effect: { getComputedTiming(): { endTime?: number | string } } | null
+    }
+    const { document } = globalThis as unknown as { document: { getAnimations(): Running[] } }
+    const ending = document
+      .getAnimations()
+      .filter((a) => Number.isFinite(Number(a.effect?.getComputedTiming().endTime)))
+    await Promise.all(ending.map((a) => a.finished.catch(() => undefined)))
+  })
   return page.evaluate(async () => {
     // Runs in the page; this file is type-checked without the DOM library, hence globalThis.
     const { axe } = globalThis as unknown as {
