@@ -3,6 +3,7 @@ import { Alert, Badge, Button, Group, Switch, Text, TextInput } from '@mantine/c
 import { IconSearch } from '@tabler/icons-react'
 import type { ViewLine } from './log-window'
 import type { LogStream } from './useLogStream'
+import { useWrapLines } from './useWrapLines'
 
 export interface LogViewOptions {
   follow: boolean
@@ -13,7 +14,20 @@ export interface LogViewOptions {
   setSearch: (search: string) => void
 }
 
-/** Find, Follow and Timestamps above a log pane; `children` adds controls after Find. */
+/** "Wrap lines" for every log pane; the choice is remembered. */
+export function WrapSwitch() {
+  const [wrap, setWrap] = useWrapLines()
+  return (
+    <Switch
+      size="xs"
+      label="Wrap lines"
+      checked={wrap}
+      onChange={(e) => setWrap(e.currentTarget.checked)}
+    />
+  )
+}
+
+/** Find, Follow, Timestamps and Wrap above a log pane; `children` adds controls after Find. */
 export function LogToolbar({
   options,
   children,
@@ -45,6 +59,7 @@ export function LogToolbar({
         checked={options.showTime}
         onChange={(e) => options.setShowTime(e.currentTarget.checked)}
       />
+      <WrapSwitch />
     </Group>
   )
 }

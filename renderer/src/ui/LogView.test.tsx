@@ -34,4 +34,15 @@ describe('LogView', () => {
     expect(screen.getByTestId('log-field')).toHaveTextContent('port=8080')
     expect(screen.getByTestId('log-field').className).toMatch(/field/)
   })
+  it('wraps by default and keeps one line per row when wrap is off', () => {
+    const lines: ViewLine[] = [{ seq: 1, kind: 'line', text: 'x'.repeat(500) }]
+    localStorage.removeItem('maildock.logs.wrap')
+    const { unmount } = view(lines)
+    expect(screen.getByRole('log', { name: 'Test logs' })).toHaveAttribute('data-wrap', 'true')
+    unmount()
+    localStorage.setItem('maildock.logs.wrap', 'false')
+    view(lines)
+    expect(screen.getByRole('log', { name: 'Test logs' })).toHaveAttribute('data-wrap', 'false')
+    localStorage.removeItem('maildock.logs.wrap')
+  })
 })

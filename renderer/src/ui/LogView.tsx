@@ -4,6 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { readableLine } from './log-line'
 import { formatLogTime, type ViewLine } from './log-window'
 import { LevelTag, LogMessage } from './LogMessage'
+import { useWrapLines } from './useWrapLines'
 import classes from './LogView.module.css'
 
 const LINE_HEIGHT = 18
@@ -38,6 +39,7 @@ export function LogView({
   height = 420,
   label,
   emptyText = 'No output yet.',
+  wrap: wrapProp,
 }: {
   lines: ViewLine[]
   follow: boolean
@@ -46,7 +48,11 @@ export function LogView({
   height?: number | string
   label: string
   emptyText?: string
+  /** Wrap long lines; by default the user's choice (the log toolbar's "Wrap lines"). */
+  wrap?: boolean
 }) {
+  const [wrapChoice] = useWrapLines()
+  const wrap = wrapProp ?? wrapChoice
   const scrollRef = useRef<HTMLDivElement>(null)
   const virtual = lines.length > VIRTUALIZE_ABOVE
   const virtualizer = useVirtualizer({
@@ -55,6 +61,7 @@ export function LogView({
     estimateSize: () => LINE_HEIGHT,
     overscan: 30,
     enabled: virtual,
+    getItemKey: (index) => lines[index]?.seq ?? index,
   })
 
   const last = lines.at(-1)?.seq
@@ -73,8 +80,9 @@ export function LogView({
   return (
     <Box
       ref={scrollRef}
-      className={classes.pane}
+      className={`${classes.pane} ${wrap ? classes.wrap : ''}`}
       style={{ height }}
+      data-wrap={wrap}
       onScroll={onScroll}
       role="log"
       aria-label={label}
@@ -88,7 +96,10 @@ export function LogView({
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => (
             <div
-              key={lines[item.index]!.seq}
+              key={item.key}
+              // Wrapped rows differ in height: each is measured once it is laid out.
+              ref={wrap ? virtualizer.measureElement : undefined}
+              data-index={item.index}
               style={{ position: 'absolute', top: item.start, left: 0, right: 0 }}
             >
               <Line line={lines[item.index]!} showTime={showTime} />

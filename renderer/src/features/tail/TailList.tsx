@@ -23,6 +23,8 @@ export interface RowOptions {
   showTime: boolean
   showService: boolean
   pretty: boolean
+  /** Long lines wrap (rows are then measured) instead of running off the right edge. */
+  wrap: boolean
   matcher: Matcher | null
 }
 
@@ -150,11 +152,11 @@ export function TailList({
             return (
               <div
                 key={item.key}
-                // Rows are one line high; only pretty JSON needs measuring (no layout reads else).
-                ref={options.pretty ? virtualizer.measureElement : undefined}
+                // One-line rows are not measured (no layout reads); wrapped or pretty ones are.
+                ref={options.pretty || options.wrap ? virtualizer.measureElement : undefined}
                 data-index={item.index}
                 data-testid="tail-line"
-                className={`${classes.row} ${tone}`}
+                className={`${classes.row} ${options.wrap ? classes.wrap : ''} ${tone}`}
                 style={{ transform: `translateY(${item.start}px)` }}
               >
                 <Row line={line} options={options} />

@@ -1,6 +1,6 @@
 import { configure } from '@testing-library/dom'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { act, screen, waitFor, within } from '@testing-library/react'
+import { act, cleanup, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import type { TailLine } from '../../../../shared/contract'
 import { fakeBridge, renderWithClient } from '../../test/render'
@@ -103,6 +103,24 @@ describe('TailPanel', () => {
     expect(within(row).getByTestId('log-level')).toHaveTextContent('WARN')
     expect(row.textContent).not.toContain('2026-12-01')
     expect(row.textContent).toMatch(/WARN\s+client closed$/)
+  })
+
+  it('wraps lines by default, and keeps one line per row once toggled, remembered', async () => {
+    localStorage.removeItem('maildock.logs.wrap')
+    const first = setup()
+    first.push([line(1, 'a long line '.repeat(40))])
+    await waitFor(() => expect(screen.getAllByTestId('tail-line')).toHaveLength(1))
+    expect(screen.getByTestId('tail-line').className).toMatch(/wrap/)
+    await userEvent.click(screen.getByLabelText('Wrap lines'))
+    await waitFor(() => expect(screen.getByTestId('tail-line').className).not.toMatch(/wrap/))
+    expect(localStorage.getItem('maildock.logs.wrap')).toBe('false')
+    cleanup()
+    const second = setup()
+    second.push([line(2)])
+    await waitFor(() => expect(screen.getAllByTestId('tail-line')).toHaveLength(1))
+    expect(screen.getByLabelText('Wrap lines')).not.toBeChecked()
+    expect(screen.getByTestId('tail-line').className).not.toMatch(/wrap/)
+    localStorage.removeItem('maildock.logs.wrap')
   })
 
   it('pauses, counts new lines, and shows every one of them on resume', async () => {

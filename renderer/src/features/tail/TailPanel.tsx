@@ -27,7 +27,9 @@ import type { LogLevel, TailLine, TailSource } from '../../../../shared/contract
 import { useCall } from '../../transport/hooks'
 import { saveText, stampedName } from '../../ui/download'
 import { notifyDone, notifyError } from '../../ui/notify'
+import { WrapSwitch } from '../../ui/LogPane'
 import { PanelHeader } from '../../ui/PanelHeader'
+import { useWrapLines } from '../../ui/useWrapLines'
 import { buildMatcher } from './highlight'
 import { formatTime, TailList } from './TailList'
 import { useTail, type TailSelection } from './useTail'
@@ -101,6 +103,7 @@ export function TailPanel({ height = 'calc(100vh - 260px)' }: { height?: string 
   const [minLevel, setMinLevel] = useState<LogLevel>('trace')
   const [showTime, setShowTime] = useState(true)
   const [pretty, setPretty] = useState(false)
+  const [wrap] = useWrapLines()
 
   const selection = useMemo(() => selectionFrom(picked, sources), [picked, sources])
   const tail = useTail(selection)
@@ -123,6 +126,7 @@ export function TailPanel({ height = 'calc(100vh - 260px)' }: { height?: string 
     showTime,
     showService: services.size > 1 || picked.length !== 1,
     pretty,
+    wrap,
     matcher,
   }
 
@@ -208,6 +212,7 @@ export function TailPanel({ height = 'calc(100vh - 260px)' }: { height?: string 
           checked={pretty}
           onChange={(e) => setPretty(e.currentTarget.checked)}
         />
+        <WrapSwitch />
       </Group>
       <Group gap="xs">
         <Button
@@ -282,7 +287,7 @@ export function TailPanel({ height = 'calc(100vh - 260px)' }: { height?: string 
           </Alert>
         )}
       <TailList
-        key={pretty ? 'pretty' : 'plain'}
+        key={`${pretty ? 'pretty' : 'plain'}-${wrap ? 'wrap' : 'one-line'}`}
         lines={visible}
         options={options}
         following={buffer.following}
