@@ -52,7 +52,14 @@ describe('readableLine', () => {
   })
 
   it('leaves plain text, a sentence that starts with a level word and bad JSON whole', () => {
-    for (const text of ['hello world', 'Error connecting to X', '{"broken": ', '[1,2]', ''])
+    for (const text of [
+      'hello world',
+      'Error connecting to X',
+      'Error: EADDRINUSE',
+      '{"broken": ',
+      '[1,2]',
+      '',
+    ])
       expect(readableLine(text)).toEqual({ message: text, fields: [] })
   })
 })

@@ -83,10 +83,14 @@ function fromPrefix(text: string): ReadableLine {
   if (!match || match[0] === '') return { message: text, fields: [] }
   const [, time, bracketed, colon, capital] = match
   const word = bracketed ?? colon ?? capital
-  // A capitalised word counts only when it is all capitals (`ERROR`, not `Error connecting`).
+  // A bare word counts only in capitals (`ERROR`, not `Error connecting`); before a colon in
+  // capitals or lower case (`ERROR:`, `info:`), not as an exception's name (`Error: EADDRINUSE`).
   const capitalOk = capital === undefined || capital === capital.toUpperCase()
-  if (!time && (!word || !capitalOk)) return { message: text, fields: [] }
-  if (!capitalOk) return { message: text.slice(time!.length).trimStart(), fields: [] }
+  const colonOk =
+    colon === undefined || colon === colon.toUpperCase() || colon === colon.toLowerCase()
+  const wordOk = capitalOk && colonOk
+  if (!time && (!word || !wordOk)) return { message: text, fields: [] }
+  if (!wordOk) return { message: text.slice(time!.length).trimStart(), fields: [] }
   const rest = text.slice(match[0].length)
   return { level: word ? levelOf(word) : undefined, message: rest, fields: [] }
 }
