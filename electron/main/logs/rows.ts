@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import type { LogLevel, LogSource, MailStatus } from '../../../shared/contract'
 import type { EmailRequest, MailMessage, OutcomeEvent } from '../../../shared/messages'
-import { levelFromText, levelFromValue } from './levels'
+import { levelFromValue } from '../../../shared/log-levels'
+import { levelFromText } from './levels'
 
 /** What the writer inserts: one entry, plus what it says about its email (if anything). */
 export interface LogRow {

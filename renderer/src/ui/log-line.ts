@@ -1,4 +1,5 @@
 import type { LogLevel } from '../../../shared/contract'
+import { levelFromValue, NAMED_LEVELS } from '../../../shared/log-levels'
 
 /** A log line made readable: level and message first, the other keys of a JSON line after. */
 export interface ReadableLine {
@@ -6,36 +7,6 @@ export interface ReadableLine {
   level?: LogLevel
   message: string
   fields: Array<[key: string, value: string]>
-}
-
-const NAMED: Record<string, LogLevel> = {
-  trace: 'trace',
-  debug: 'debug',
-  info: 'info',
-  notice: 'info',
-  warn: 'warn',
-  warning: 'warn',
-  error: 'error',
-  err: 'error',
-  fatal: 'fatal',
-  critical: 'fatal',
-  crit: 'fatal',
-  panic: 'fatal',
-}
-const PINO: ReadonlyArray<[number, LogLevel]> = [
-  [60, 'fatal'],
-  [50, 'error'],
-  [40, 'warn'],
-  [30, 'info'],
-  [20, 'debug'],
-  [10, 'trace'],
-]
-
-/** A pino number (30) or a level name (`warn`, `WARNING`). */
-export function levelOf(value: unknown): LogLevel | undefined {
-  if (typeof value === 'number') return PINO.find(([min]) => value >= min)?.[1]
-  if (typeof value === 'string') return NAMED[value.toLowerCase()]
-  return undefined
 }
 
 const LEVEL_KEYS = ['level', 'lvl', 'severity']
@@ -54,11 +25,13 @@ function fromJson(text: string): ReadableLine | null {
   }
   if (typeof record !== 'object' || record === null || Array.isArray(record)) return null
   const entries = Object.entries(record as Record<string, unknown>)
-  const levelKey = LEVEL_KEYS.find((key) => levelOf((record as Record<string, unknown>)[key]))
+  const levelKey = LEVEL_KEYS.find((key) =>
+    levelFromValue((record as Record<string, unknown>)[key]),
+  )
   const messageKey = MESSAGE_KEYS.find(
     (key) => typeof (record as Record<string, unknown>)[key] === 'string',
   )
-  const level = levelKey ? levelOf((record as Record<string, unknown>)[levelKey]) : undefined
+  const level = levelKey ? levelFromValue((record as Record<string, unknown>)[levelKey]) : undefined
   const fields = entries
     .filter(([key]) => key !== levelKey && key !== messageKey && !TIME_KEYS.has(key))
     .map(([key, value]): [string, string] => [
@@ -70,7 +43,7 @@ function fromJson(text: string): ReadableLine | null {
 }
 
 const TIMESTAMP = String.raw`\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?`
-const LEVEL_WORDS = Object.keys(NAMED).join('|')
+const LEVEL_WORDS = Object.keys(NAMED_LEVELS).join('|')
 // `2026-12-01 10:00:00.123456+00:00 [info] <0.123.0> text` (RabbitMQ), `[warn] text`,
 // `ERROR: text`; a level word alone counts only in brackets, in capitals or after a timestamp.
 const PREFIX = new RegExp(
@@ -92,7 +65,7 @@ function fromPrefix(text: string): ReadableLine {
   if (!time && (!word || !wordOk)) return { message: text, fields: [] }
   if (!wordOk) return { message: text.slice(time!.length).trimStart(), fields: [] }
   const rest = text.slice(match[0].length)
-  return { level: word ? levelOf(word) : undefined, message: rest, fields: [] }
+  return { level: word ? levelFromValue(word) : undefined, message: rest, fields: [] }
 }
 
 /** Splits a raw line into level, message and other keys; text that is neither stays whole. */
