@@ -14,11 +14,15 @@ module.exports = {
     // Top level
     rule(
       'renderer-uses-contract-only',
-      'The renderer runs in a browser: it imports shared/contract (and shared/email-rules) only.',
+      'The renderer runs in a browser: it imports shared/contract (and the pure shared/email-rules and shared/log-levels) only.',
       { path: RENDERER },
       {
         path: `${ROOT}(?:electron|resources|shared)/`,
-        pathNot: [`${ROOT}shared/contract/`, `${ROOT}shared/email-rules\\.ts$`],
+        pathNot: [
+          `${ROOT}shared/contract/`,
+          `${ROOT}shared/email-rules\\.ts$`,
+          `${ROOT}shared/log-levels\\.ts$`,
+        ],
       },
     ),
     rule(
