@@ -99,16 +99,7 @@ export async function postEmail(
       { status: 503, retryable: true },
     )
   }
-  if (response.status >= 400 && response.status < 500) {
-    throw new MaildockError('INVALID_INPUT', `The stack's API refused the email: ${message}`, {
-      status: response.status,
-    })
-  }
-  throw new MaildockError(
-    'UNAVAILABLE',
-    `The stack's API failed (${response.status}); the email may not have been sent: ${message}`,
-    { status: response.status, retryable: true },
-  )
+  throw refusedOrFailed(response.status, message, 'the email', 'the email')
 }
 
 export interface BatchItem {
@@ -174,15 +165,24 @@ export async function postBatch(
       { status: 404 },
     )
   }
-  if (response.status >= 400 && response.status < 500) {
-    throw new MaildockError('INVALID_INPUT', `The stack's API refused the batch: ${message}`, {
-      status: response.status,
+  throw refusedOrFailed(response.status, message, 'the batch', 'the emails')
+}
+
+/** A 4xx is the input's fault; any other failure may have been half done and can be retried. */
+function refusedOrFailed(
+  status: number,
+  message: string,
+  refused: string,
+  sent: string,
+): MaildockError {
+  if (status >= 400 && status < 500)
+    return new MaildockError('INVALID_INPUT', `The stack's API refused ${refused}: ${message}`, {
+      status,
     })
-  }
-  throw new MaildockError(
+  return new MaildockError(
     'UNAVAILABLE',
-    `The stack's API failed (${response.status}); the emails may not have been sent: ${message}`,
-    { status: response.status, retryable: true },
+    `The stack's API failed (${status}); ${sent} may not have been sent: ${message}`,
+    { status, retryable: true },
   )
 }
 
