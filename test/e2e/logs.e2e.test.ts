@@ -33,6 +33,38 @@ afterAll(async () => {
   await fixture.cleanup()
 })
 
+/** Bars drawn on the Logs histogram: runs of pixel columns holding the bars' blue. */
+function drawnBars(): Promise<number> {
+  // The e2e files compile without the DOM types: the little of a canvas that is read, by shape.
+  type Canvas = {
+    width: number
+    height: number
+    getContext(kind: '2d'): {
+      getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray }
+    } | null
+  }
+  return page.locator('[data-testid="logs-histogram"] canvas').evaluate((element) => {
+    const canvas = element as unknown as Canvas
+    const { width, height } = canvas
+    const context = canvas.getContext('2d')
+    if (!context || width === 0) return 0
+    const pixels = context.getImageData(0, 0, width, height).data
+    let bars = 0
+    let inBar = false
+    for (let x = 0; x < width; x += 1) {
+      let blue = false
+      for (let y = 0; y < height && !blue; y += 1) {
+        const at = (y * width + x) * 4
+        const [r, b] = [pixels[at]!, pixels[at + 2]!]
+        blue = b > 150 && b - r > 80
+      }
+      if (blue && !inBar) bars += 1
+      inBar = blue
+    }
+    return bars
+  })
+}
+
 /** Texts of the Tail rows on screen. */
 const tailTexts = (): Promise<string[]> => page.getByTestId('tail-line').allTextContents()
 
@@ -127,6 +159,42 @@ describe('Tail and Logs panels on the running stack', () => {
     expect(steps.some((s) => s.startsWith('accepted'))).toBe(true)
     expect(steps.some((s) => s.startsWith('sent'))).toBe(true)
     expect(await page.getByTestId('log-email').textContent()).toContain('someone@example.com')
+    expect(errors).toEqual([])
+  })
+
+  it('draws the histogram at every range, shows one count, and marks what was searched', async () => {
+    const word = `okapi${run}`
+    for (let i = 0; i < 3; i += 1) await postEmail(apiUrl, `Count ${word} ${i}`)
+    await page.goto(`${app.origin}/#/logs`)
+    await page.reload()
+    const count = page.getByTestId('panel-count')
+    for (const range of ['15 min', '1 hour', '24 hours', '7 days']) {
+      await page.getByRole('radiogroup', { name: 'Time range' }).getByText(range).click()
+      await expect.poll(drawnBars, { timeout: 15_000 }).toBeGreaterThan(0)
+      console.log(`logs histogram at ${range}: ${await drawnBars()} bars drawn`)
+    }
+    // Search the word until the logger has stored all three emails (each reaches several lines).
+    const search = page.getByTestId('logs-search')
+    let matches = 0
+    await expect
+      .poll(
+        async () => {
+          await search.fill(word)
+          await search.press('Enter')
+          await page.getByText('End of the results').waitFor({ timeout: 10_000 })
+          const rows = Number(await page.getByRole('grid').getAttribute('aria-rowcount')) - 1
+          matches = Number(/^([\d,]+) entr/.exec((await count.textContent()) ?? '')?.[1])
+          return rows === matches && (await page.getByTestId('logs-row').count()) >= 6 ? rows : 0
+        },
+        { timeout: 45_000, interval: 1_000 },
+      )
+      .toBeGreaterThanOrEqual(6)
+    // One count on the panel: no other figure of entries beside it.
+    const body = (await page.locator('main').textContent()) ?? ''
+    expect(body.match(/[\d,]+\+? entr(?:y|ies)/g)).toEqual([`${matches} entries`])
+    const marks = await page.getByTestId('logs-row').first().locator('mark').allTextContents()
+    expect(marks.length).toBeGreaterThan(0)
+    expect(marks.every((mark) => mark.toLowerCase() === word)).toBe(true)
     expect(errors).toEqual([])
   })
 })

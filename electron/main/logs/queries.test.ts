@@ -104,4 +104,26 @@ describe('histogram from the per-minute rollup', () => {
     )
     expect(api.buckets.reduce((n, b) => n + b.total, 0)).toBe(100)
   })
+
+  it('sums to what a search of the same range finds, at any range', () => {
+    const db = store.reader()
+    const countAll = (query: { from: number; to: number }): number => {
+      const found = searchEntries(db, logSearchInput.parse({ query, limit: 1000 }))
+      expect(found.nextCursor).toBeNull()
+      return found.entries.length
+    }
+    // Ranges cut in the middle of minutes and buckets, as "the last 15 minutes" does.
+    for (const [offset, span] of [
+      [7_777, 15 * 60_000],
+      [123_456, 3_600_000],
+      [45_001, 90 * 60_000],
+    ] as const) {
+      const query = { from: START + offset, to: START + offset + span }
+      const bars = histogram(db, logHistogramInput.parse({ query, buckets: 80 }))
+      const total = bars.buckets.reduce((n, b) => n + b.total, 0)
+      expect(total).toBeGreaterThan(0)
+      expect(total).toBeLessThan(1000)
+      expect(total).toBe(countAll(query))
+    }
+  })
 })

@@ -203,6 +203,47 @@ function rollupSql(query: HistogramInput['query']): { sql: string; params: Param
   return { sql, params }
 }
 
+type BucketRow = { b: number; total: number; warn: number; error: number }
+type Span = { start: number; bucket: number; from: number; to: number }
+
+/** Entries in [from, to) per bucket, counted row by row. */
+function scanRows(db: Database.Database, filter: Filter, span: Span): BucketRow[] {
+  if (span.to <= span.from) return []
+  const terms =
+    filter.fts === null
+      ? filter.terms
+      : ['e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH @fts)', ...filter.terms]
+  const sql = `SELECT CAST((e.ts - @start) / @bucket AS INTEGER) AS b, count(*) AS total,
+      sum(e.level = 'warn') AS warn, sum(e.level IN ('error', 'fatal')) AS error
+    FROM entries e ${whereClause([...terms, 'e.ts >= @from', 'e.ts < @to'])} GROUP BY b`
+  return statement(db, sql).all({ ...filter.params, ...span }) as BucketRow[]
+}
+
+/**
+ * The whole minutes of [from, to) from the rollup, the cut minutes at either end row by row: the
+ * bars sum to exactly what a search of the same range finds.
+ */
+function rollupRows(
+  db: Database.Database,
+  query: HistogramInput['query'],
+  filter: Filter,
+  span: Span,
+): BucketRow[] {
+  const firstWhole = Math.ceil(span.from / MINUTE)
+  const endWhole = Math.max(firstWhole, Math.floor(span.to / MINUTE))
+  const { sql, params } = rollupSql(query)
+  const whole = statement(db, sql).all({
+    ...params,
+    start: span.start,
+    bucket: span.bucket,
+    startMinute: firstWhole,
+    endMinute: endWhole,
+  }) as BucketRow[]
+  const head = scanRows(db, filter, { ...span, to: Math.min(span.to, firstWhole * MINUTE) })
+  const tail = scanRows(db, filter, { ...span, from: Math.max(span.from, endWhole * MINUTE) })
+  return [...whole, ...head, ...tail]
+}
+
 export function histogram(
   db: Database.Database,
   input: HistogramInput,
@@ -220,32 +261,10 @@ export function histogram(
   const from = input.query.from ?? bounds.lo ?? to - 3_600_000
   const bucketMs = bucketWidth(to - from, input.buckets)
   const start = Math.floor(from / bucketMs) * bucketMs
-  type BucketRow = { b: number; total: number; warn: number; error: number }
-  let rows: BucketRow[]
-  if (fromRollup(input.query, bucketMs)) {
-    const { sql, params } = rollupSql(input.query)
-    rows = statement(db, sql).all({
-      ...params,
-      start,
-      bucket: bucketMs,
-      startMinute: Math.floor(start / MINUTE),
-      endMinute: Math.ceil(to / MINUTE),
-    }) as BucketRow[]
-  } else {
-    const terms =
-      filter.fts === null
-        ? filter.terms
-        : ['e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH @fts)', ...filter.terms]
-    const sql = `SELECT CAST((e.ts - @start) / @bucket AS INTEGER) AS b, count(*) AS total,
-        sum(e.level = 'warn') AS warn, sum(e.level IN ('error', 'fatal')) AS error
-      FROM entries e ${whereClause([...terms, 'e.ts >= @start', 'e.ts < @end'])} GROUP BY b`
-    rows = statement(db, sql).all({
-      ...filter.params,
-      start,
-      bucket: bucketMs,
-      end: to,
-    }) as BucketRow[]
-  }
+  const span = { start, bucket: bucketMs, from, to }
+  const rows = fromRollup(input.query, bucketMs)
+    ? rollupRows(db, input.query, filter, span)
+    : scanRows(db, filter, span)
   const count = Math.min(1_000, Math.max(1, Math.ceil((to - start) / bucketMs)))
   const buckets = Array.from({ length: count }, (_, i) => ({
     t: start + i * bucketMs,
@@ -255,7 +274,10 @@ export function histogram(
   }))
   for (const row of rows) {
     const bucket = buckets[row.b]
-    if (bucket) Object.assign(bucket, { total: row.total, warn: row.warn, error: row.error })
+    if (!bucket) continue
+    bucket.total += row.total
+    bucket.warn += row.warn
+    bucket.error += row.error
   }
   return { bucketMs, from: start, to, buckets, notice: filter.notice }
 }

@@ -19,7 +19,18 @@ function chartData(histogram: Histogram): uPlot.AlignedData {
   ]
 }
 
-function options(width: number, onSelect: (from: number, to: number) => void): uPlot.Options {
+/** The x range in seconds: every bucket, the last one to its right edge (bars start at t). */
+export function xRange(histogram: Histogram | undefined): [number, number] | null {
+  if (!histogram || histogram.buckets.length === 0) return null
+  const end = histogram.from + histogram.buckets.length * histogram.bucketMs
+  return [histogram.from / 1000, end / 1000]
+}
+
+function options(
+  width: number,
+  onSelect: (from: number, to: number) => void,
+  range: () => [number, number] | null,
+): uPlot.Options {
   const bars = uPlot.paths.bars?.({ size: [0.9, 40], align: 1 })
   const series = (label: string, color: string): uPlot.Series => ({
     label,
@@ -34,7 +45,11 @@ function options(width: number, onSelect: (from: number, to: number) => void): u
     height: HEIGHT,
     legend: { show: false },
     cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
-    scales: { y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+    scales: {
+      // Without its own range the x scale ends where the last bar starts, cutting that bar off.
+      x: { time: true, range: (_u, min, max) => range() ?? [min, max] },
+      y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
+    },
     axes: [
       { stroke: AXIS, grid: { show: false }, font: '10px ui-monospace, monospace', size: 24 },
       {
@@ -77,14 +92,20 @@ export function LogHistogram({
   const target = useRef<HTMLDivElement>(null)
   const chart = useRef<uPlot | null>(null)
   const selectRef = useRef(onSelect)
+  const rangeRef = useRef(xRange(histogram))
   useEffect(() => {
     selectRef.current = onSelect
+    rangeRef.current = xRange(histogram)
   })
 
   useEffect(() => {
     if (!target.current || width <= 0) return
     const plot = new uPlot(
-      options(Math.floor(width), (from, to) => selectRef.current(from, to)),
+      options(
+        Math.floor(width),
+        (from, to) => selectRef.current(from, to),
+        () => rangeRef.current,
+      ),
       [[], [], [], []],
       target.current,
     )
@@ -103,29 +124,47 @@ export function LogHistogram({
   }, [width])
 
   useEffect(() => {
+    rangeRef.current = xRange(histogram)
     if (chart.current && histogram) chart.current.setData(chartData(histogram))
   }, [histogram])
 
-  const total = histogram?.buckets.reduce((sum, b) => sum + b.total, 0) ?? 0
-  const errors = histogram?.buckets.reduce((sum, b) => sum + b.error, 0) ?? 0
+  const errors = sumOf(histogram, 'error')
+  const warnings = sumOf(histogram, 'warn')
   const step = histogram ? describeStep(histogram.bucketMs) : ''
   return (
     <Box>
       <Group justify="space-between" gap="xs">
         <Text size="xs" c="dimmed" data-testid="histogram-summary">
           {histogram
-            ? `${total.toLocaleString()} entries, ${errors.toLocaleString()} errors · one bar per ${step}`
+            ? `Of these, ${plural(errors, 'error')} and ${plural(warnings, 'warning')} · one bar per ${step}`
             : 'Counting…'}
         </Text>
         <Text size="xs" c="dimmed">
           Drag across the chart to zoom into a span
         </Text>
       </Group>
-      <Box ref={sizeRef} w="100%" role="img" aria-label={`Entries over time, one bar per ${step}`}>
+      <Box
+        ref={sizeRef}
+        w="100%"
+        role="img"
+        data-testid="logs-histogram"
+        aria-label={`Entries over time, one bar per ${step}`}
+      >
         <div ref={target} />
       </Box>
     </Box>
   )
+}
+
+const plural = (n: number, word: string): string =>
+  `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`
+
+/** The entries the bars add up to: the panel's one count of what the search matches. */
+export function sumOf(
+  histogram: Histogram | undefined,
+  key: 'total' | 'warn' | 'error' = 'total',
+): number {
+  return histogram?.buckets.reduce((sum, bucket) => sum + bucket[key], 0) ?? 0
 }
 
 export function describeStep(ms: number): string {

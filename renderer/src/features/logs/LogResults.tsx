@@ -1,9 +1,11 @@
-import { useEffect, useRef } from 'react'
+import { useEffect, useMemo, useRef } from 'react'
 import { Badge, Center, Loader, Text } from '@mantine/core'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { LogEntry, LogLevel } from '../../../../shared/contract'
 import { readableLine } from '../../ui/log-line'
 import { LogMessage } from '../../ui/LogMessage'
+import { fullTextTerms, markMatches, termPattern } from '../../ui/search-marks'
+import { useWrapLines } from '../../ui/useWrapLines'
 import classes from './Logs.module.css'
 
 const ROW_HEIGHT = 26
@@ -35,7 +37,8 @@ export function formatTimestamp(ts: number): string {
 
 /**
  * Search results, newest first: a virtualized grid with a sticky header. Reaching the end asks
- * for the next keyset page (infinite scroll).
+ * for the next keyset page (infinite scroll). Long messages wrap (the log panes' "Wrap lines"),
+ * and the words of the full-text search are marked.
  */
 export function LogResults({
   entries,
@@ -45,6 +48,7 @@ export function LogResults({
   onOpen,
   selectedId,
   height,
+  search = '',
 }: {
   entries: LogEntry[]
   more: boolean
@@ -53,7 +57,12 @@ export function LogResults({
   onOpen: (entry: LogEntry) => void
   selectedId: number | null
   height: string | number
+  /** The full-text query whose words are marked. */
+  search?: string
 }) {
+  const [wrap] = useWrapLines()
+  const pattern = useMemo(() => termPattern(fullTextTerms(search)), [search])
+  const mark = (text: string) => markMatches(text, pattern)
   const scrollRef = useRef<HTMLDivElement>(null)
   const virtualizer = useVirtualizer({
     count: entries.length,
@@ -62,6 +71,9 @@ export function LogResults({
     overscan: 15,
     getItemKey: (index) => entries[index]?.id ?? index,
   })
+  useEffect(() => {
+    virtualizer.measure()
+  }, [wrap, virtualizer])
   const items = virtualizer.getVirtualItems()
   const lastIndex = items[items.length - 1]?.index ?? -1
   useEffect(() => {
@@ -69,7 +81,13 @@ export function LogResults({
   }, [lastIndex, entries.length, more, loading, onMore])
 
   return (
-    <div ref={scrollRef} className={classes.results} style={{ height }} data-testid="logs-results">
+    <div
+      ref={scrollRef}
+      className={`${classes.results} ${wrap ? classes.wrapped : ''}`}
+      style={{ height }}
+      data-wrap={wrap}
+      data-testid="logs-results"
+    >
       <div role="grid" aria-label="Log lines" aria-rowcount={entries.length + 1}>
         <div role="rowgroup" className={classes.header}>
           <div className={`${classes.grid} ${classes.headerRow}`} role="row" aria-rowindex={1}>
@@ -87,12 +105,15 @@ export function LogResults({
             return (
               <div
                 key={item.key}
+                // Wrapped rows differ in height: each is measured once it is laid out.
+                ref={virtualizer.measureElement}
+                data-index={item.index}
                 role="row"
                 aria-rowindex={item.index + 2}
                 tabIndex={0}
                 aria-selected={entry.id === selectedId}
                 className={`${classes.grid} ${classes.row} ${entry.id === selectedId ? classes.selected : ''}`}
-                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                style={{ transform: `translateY(${item.start}px)`, minHeight: ROW_HEIGHT }}
                 onClick={() => onOpen(entry)}
                 onKeyDown={(event) => {
                   if (event.key === 'Enter') onOpen(entry)
@@ -123,10 +144,10 @@ export function LogResults({
                 <span
                   role="gridcell"
                   className={`${classes.mono} ${classes.message}`}
-                  title={entry.text}
+                  title={wrap ? undefined : entry.text}
                 >
-                  {entry.subject && entry.status === 'request' ? `${entry.subject} — ` : ''}
-                  <LogMessage line={readableLine(entry.text)} />
+                  {entry.subject && entry.status === 'request' ? mark(`${entry.subject} — `) : ''}
+                  <LogMessage line={readableLine(entry.text)} render={mark} />
                 </span>
               </div>
             )
@@ -140,7 +161,7 @@ export function LogResults({
       )}
       {!more && !loading && entries.length > 0 && (
         <Text size="xs" c="dimmed" ta="center" py={6}>
-          End of the results ({entries.length.toLocaleString()})
+          End of the results
         </Text>
       )}
     </div>

@@ -130,15 +130,22 @@ describe('LogsPanel', () => {
   it('lists the last day of entries, and searches a word on Enter', async () => {
     const { bridge } = setup()
     expect(await screen.findAllByTestId('logs-row')).toHaveLength(2)
-    expect(searchCalls(bridge)[0]!.query).toEqual({ from: expect.any(Number) })
-    expect(screen.getByTestId('histogram-summary')).toHaveTextContent('3 entries, 1 errors')
+    expect(searchCalls(bridge)[0]!.query).toEqual({
+      from: expect.any(Number),
+      to: expect.any(Number),
+    })
+    // One count: what the store finds for the search, the bars' sum.
+    expect(await screen.findByTestId('panel-count')).toHaveTextContent('3 entries match')
+    expect(screen.getByTestId('histogram-summary')).toHaveTextContent('1 error and 0 warnings')
     const input = screen.getByTestId('logs-search')
     fireEvent.change(input, { target: { value: 'quarterly' } })
     fireEvent.keyDown(input, { key: 'Enter' })
     await waitFor(() =>
       expect(searchCalls(bridge).at(-1)!.query).toMatchObject({ text: 'quarterly' }),
     )
-    expect(screen.getAllByTestId('logs-row')[0]).toHaveTextContent('Quarterly invoice 2')
+    await waitFor(() =>
+      expect(screen.getAllByTestId('logs-row')[0]).toHaveTextContent('Quarterly invoice 2'),
+    )
   }, 15_000)
 
   it('opens an entry with the timeline of its email', async () => {
@@ -268,5 +275,27 @@ describe('LogsPanel', () => {
     expect(await readBlob(created[0]!)).toBe('{"id":2}\n{"id":1}\n')
     const exports = bridge.call.mock.calls.filter(([channel]) => channel === 'logs:export')
     expect(exports[1]![1]).toMatchObject({ format: 'jsonl', cursor: 'c1' })
+  })
+
+  it('marks the words of the search in each result, keeping markup as text', async () => {
+    const line = entry(3, {
+      status: null,
+      subject: null,
+      text: '<script>alert("zebra")</script> Zebras and a zebra-crossing, not zebrafish',
+    })
+    setup({
+      'logs:search': () => ({ entries: [line], nextCursor: null, notice: null, tookMs: 1 }),
+    })
+    const input = screen.getByTestId('logs-search')
+    fireEvent.change(input, { target: { value: 'zebra NOT alert' } })
+    fireEvent.keyDown(input, { key: 'Enter' })
+    await waitFor(() =>
+      expect(screen.getByTestId('logs-row').querySelectorAll('mark')).toHaveLength(2),
+    )
+    const row = screen.getByTestId('logs-row')
+    // Whole words only (as the store matches them); "alert" is excluded by NOT.
+    expect([...row.querySelectorAll('mark')].map((m) => m.textContent)).toEqual(['zebra', 'zebra'])
+    expect(row.querySelector('script')).toBeNull()
+    expect(row).toHaveTextContent('<script>alert("zebra")</script>')
   })
 })

@@ -6,17 +6,22 @@ import { useAction, useCall } from '../../transport/hooks'
 import { saveBlob, stampedName } from '../../ui/download'
 import { ListEmpty } from '../../ui/ListStates'
 import { notifyDone, notifyError } from '../../ui/notify'
+import { WrapSwitch } from '../../ui/LogPane'
 import { PanelHeader } from '../../ui/PanelHeader'
 import { exportLogs, type ExportProgress } from './export'
 import { defaultFilters, isNarrowed, toQuery, type LogFilters } from './filters'
 import { LogDetail } from './LogDetail'
-import { LogHistogram } from './LogHistogram'
+import { LogHistogram, sumOf } from './LogHistogram'
 import { LogResults } from './LogResults'
 import { LogsFilters } from './LogsFilters'
 import { StoreAlert, StoreBadge, useStoreStatus } from './StoreStatus'
 import { useLogSearch } from './useLogSearch'
 
 const KNOWN_SERVICES = ['api', 'emailer', 'logger', 'broker', 'smtp']
+
+/** The one count: entries the store finds for the search in its time range (the bars' sum). */
+const matchCount = (n: number): string =>
+  `${n.toLocaleString()} ${n === 1 ? 'entry matches' : 'entries match'}`
 
 type DetailTarget = { id: number } | { emailId: string }
 
@@ -68,14 +73,8 @@ export function LogsPanel({ height = 'calc(100vh - 420px)' }: { height?: string 
 
   return (
     <Stack gap="sm">
-      <PanelHeader
-        title="Logs"
-        count={
-          search.entries.length > 0
-            ? `${search.entries.length.toLocaleString()}${search.more ? '+' : ''}`
-            : undefined
-        }
-      >
+      <PanelHeader title="Logs" count={histogram ? matchCount(sumOf(histogram)) : undefined}>
+        <WrapSwitch />
         <StoreBadge status={store.data} onChanged={store.refresh} />
         <Button
           size="xs"
@@ -158,6 +157,7 @@ export function LogsPanel({ height = 'calc(100vh - 420px)' }: { height?: string 
           onOpen={openEntry}
           selectedId={selectedId}
           height={height}
+          search={query.text}
         />
       )}
       {search.tookMs !== null && (

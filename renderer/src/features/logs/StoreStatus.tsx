@@ -60,7 +60,7 @@ export function StoreBadge({
           style={{ cursor: 'pointer' }}
           data-testid="store-badge"
         >
-          {status.rows.toLocaleString()} entries · {status.state}
+          Store {status.state}
         </Badge>
       </Popover.Target>
       <Popover.Dropdown>
@@ -69,6 +69,7 @@ export function StoreBadge({
             {status.path}
           </Text>
           <Text size="xs" c="dimmed">
+            {status.rows.toLocaleString()} entries stored ·{' '}
             {formatBytes(status.sizeBytes + status.walBytes)} · {status.emails.toLocaleString()}{' '}
             emails · {status.ingest.written.toLocaleString()} written this session
             {status.ingest.duplicates > 0

@@ -33,7 +33,10 @@ export const defaultFilters: LogFilters = {
   recipient: '',
 }
 
-/** The contract query for the filters, with a quick range counted back from `now`. */
+/**
+ * The contract query for the filters, with a quick range counted back from `now` and ending there:
+ * the results, the histogram and the count all read the same span.
+ */
 export function toQuery(filters: LogFilters, now: number): LogQuery {
   const query: LogQuery = {}
   if (filters.text.trim() !== '') query.text = filters.text.trim()
@@ -47,6 +50,7 @@ export function toQuery(filters: LogFilters, now: number): LogQuery {
   } else {
     const span = QUICK_RANGES.find((range) => range.value === filters.range)?.ms ?? null
     if (span !== null) query.from = now - span
+    query.to = now + 1
   }
   return query
 }
