@@ -47,7 +47,20 @@ export const HEADERS = {
   smtpCode: 'x-maildock-smtp-code',
   failedAt: 'x-maildock-failed-at',
   replica: 'x-maildock-replica',
+  /** How many times a person sent the email back from the dead-letter queue (absent: never). */
+  round: 'x-maildock-round',
 } as const
+
+/** The manual-retry round a message's headers carry: 0 before any manual retry. */
+export function retryRoundOf(headers: Record<string, unknown> | undefined): number {
+  const value = Number(headers?.[HEADERS.round] ?? 0)
+  return Number.isInteger(value) && value > 0 ? value : 0
+}
+
+/** The round header for a copy of a message in round `round` (none in round 0). */
+export function retryRoundHeader(round: number): Record<string, number> {
+  return round > 0 ? { [HEADERS.round]: round } : {}
+}
 
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [5_000, 30_000, 120_000, 600_000]
 
@@ -136,6 +149,7 @@ export const OUTCOME_EVENT_TYPES = [
   'retrying',
   'failed',
   'dead-lettered',
+  'retried',
 ] as const
 export type OutcomeEventType = (typeof OUTCOME_EVENT_TYPES)[number]
 
@@ -145,7 +159,8 @@ const eventBase = {
   eventId: z.string().min(1),
   emailId: emailIdSchema,
   at: z.iso.datetime(),
-  service: z.enum(['api', 'emailer']),
+  /** `maildock`: the desktop app or CLI, on a person's request. */
+  service: z.enum(['api', 'emailer', 'maildock']),
   /** Container host name of the replica that produced the event. */
   replica: z.string(),
 }
@@ -192,6 +207,14 @@ export const outcomeEventSchema = z.discriminatedUnion('type', [
     reason: z.string(),
     queue: z.string(),
   }),
+  z.object({
+    ...eventBase,
+    type: z.literal('retried'),
+    /** The manual-retry round this retry starts (1 for the first). */
+    round: z.number().int().positive(),
+    /** The queue the email was sent back to. */
+    queue: z.string(),
+  }),
 ])
 export type OutcomeEvent = z.infer<typeof outcomeEventSchema>
 
@@ -199,8 +222,15 @@ export type OutcomeEvent = z.infer<typeof outcomeEventSchema>
 export type MailMessage =
   { kind: 'request'; request: EmailRequest } | { kind: 'event'; event: OutcomeEvent }
 
-export function outcomeEventId(emailId: string, type: OutcomeEventType, attemptNo?: number) {
-  return type === 'retrying' ? `${emailId}.${type}.${attemptNo ?? 0}` : `${emailId}.${type}`
+/** Attempts count from 1 again after a manual retry: the round keeps their ids apart. */
+export function outcomeEventId(
+  emailId: string,
+  type: OutcomeEventType,
+  attemptNo?: number,
+  round = 0,
+): string {
+  const id = type === 'retrying' ? `${emailId}.${type}.${attemptNo ?? 0}` : `${emailId}.${type}`
+  return round > 0 ? `${id}.r${round}` : id
 }
 
 export type DecodeResult<T> = { ok: true; value: T } | { ok: false; error: string }

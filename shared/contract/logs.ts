@@ -19,6 +19,7 @@ export const mailStatuses = [
   'retrying',
   'failed',
   'dead-lettered',
+  'retried',
 ] as const
 export const mailStatusSchema = z.enum(mailStatuses)
 export type MailStatus = z.infer<typeof mailStatusSchema>

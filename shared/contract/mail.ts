@@ -226,6 +226,7 @@ export const timelineKinds = [
   'sent',
   'failed',
   'dead-lettered',
+  'retried',
 ] as const
 
 export const mailTimelineEntrySchema = z.object({

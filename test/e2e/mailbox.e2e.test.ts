@@ -142,6 +142,7 @@ describe('Mailbox with the stack up', () => {
     expect(await after.filter({ hasText: 'rejected@example.org' }).count()).toBe(1)
     await openTimeline(page, doomed)
     await expect.poll(status, { timeout: 30_000 }).toBe('sent')
+    expect(await page.getByTestId('timeline-retried').textContent()).toMatch(/Retried by you/)
     await page.getByTestId('timeline-caught').waitFor({ timeout: 30_000 })
     expect(running.errors).toEqual([])
   })

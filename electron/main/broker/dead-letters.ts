@@ -1,7 +1,19 @@
 import { createHash } from 'node:crypto'
+import { hostname } from 'node:os'
 import type { Channel, GetMessage } from 'amqplib'
 import { MaildockError, type DeadLetter, type DeadLetterAction } from '../../../shared/contract'
-import { decodeEmailRequest, HEADERS, QUEUES } from '../../../shared/messages'
+import {
+  decodeEmailRequest,
+  encodeMessage,
+  eventRoutingKey,
+  EXCHANGES,
+  HEADERS,
+  outcomeEventId,
+  QUEUES,
+  retryRoundOf,
+  WIRE_VERSION,
+  type OutcomeEvent,
+} from '../../../shared/messages'
 import type { BrokerSession } from './connection'
 import { ContractConfirmPublisher } from './publisher'
 import { errorMessage } from '../../../shared/error-message'
@@ -39,7 +51,10 @@ export async function listDeadLetters(
   }
 }
 
-/** Sends the selected messages back to the emailer's work queue, each confirmed before removal. */
+/**
+ * Sends the selected messages back to the emailer's work queue, each confirmed before removal, in
+ * a new retry round, and tells every subscriber (the timelines, the log store) that a person did.
+ */
 export function retryDeadLetters(
   session: BrokerSession,
   keys: string[],
@@ -47,14 +62,38 @@ export function retryDeadLetters(
   return actOnDeadLetters(session, keys, async (message, publisher) => {
     const headers: Record<string, unknown> = { ...message.properties.headers }
     for (const name of FAILURE_HEADERS) delete headers[name]
-    headers[RETRIED_AT_HEADER] = new Date().toISOString()
+    const at = new Date().toISOString()
+    const round = retryRoundOf(message.properties.headers) + 1
+    headers[RETRIED_AT_HEADER] = at
+    headers[HEADERS.round] = round
     const messageId = message.properties.messageId as unknown
     await publisher.publish('', QUEUES.emailer, message.content, {
       ...(typeof messageId === 'string' ? { messageId } : {}),
       headers,
       contentType: (message.properties.contentType as string | undefined) ?? 'application/json',
     })
+    const request = decodeEmailRequest(message.content)
+    if (!request.ok) return
+    const event = retriedEvent(request.value.id, round, at)
+    await publisher.publish(EXCHANGES.events, eventRoutingKey('retried'), encodeMessage(event), {
+      messageId: event.eventId,
+      type: eventRoutingKey('retried'),
+    })
   })
+}
+
+function retriedEvent(emailId: string, round: number, at: string): OutcomeEvent {
+  return {
+    v: WIRE_VERSION,
+    eventId: outcomeEventId(emailId, 'retried', undefined, round),
+    emailId,
+    at,
+    service: 'maildock',
+    replica: hostname(),
+    type: 'retried',
+    round,
+    queue: QUEUES.emailer,
+  }
 }
 
 export function discardDeadLetters(

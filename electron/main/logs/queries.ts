@@ -124,6 +124,8 @@ const STAGE: Record<MailStatus, number> = {
   failed: 3,
   'dead-lettered': 3,
   sent: 3,
+  // Later than a dead letter: a person sent it back; later outcomes follow it.
+  retried: 3,
 }
 
 export function latestStatus(entries: readonly LogEntry[]): MailStatus | null {

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto'
-import type { LogLevel, LogSource, MailStatus } from '../../../shared/contract'
+import {
+  mailStatuses,
+  type LogLevel,
+  type LogSource,
+  type MailStatus,
+} from '../../../shared/contract'
 import type { EmailRequest, MailMessage, OutcomeEvent } from '../../../shared/messages'
 import { levelFromValue } from '../../../shared/log-levels'
 import { levelFromText } from './levels'
@@ -94,6 +99,8 @@ function eventText(event: OutcomeEvent): string {
       return `${head} attempt ${event.attempt} · ${event.permanent ? 'permanent' : 'temporary'} · ${event.reason}${event.smtpCode ? ` (${event.smtpCode})` : ''}`
     case 'dead-lettered':
       return `${head} attempt ${event.attempt} · ${event.reason} · queue ${event.queue}`
+    case 'retried':
+      return `${head} retried by hand (round ${event.round}) · queue ${event.queue}`
   }
 }
 
@@ -103,6 +110,7 @@ const EVENT_LEVEL: Record<OutcomeEvent['type'], LogLevel> = {
   retrying: 'warn',
   failed: 'error',
   'dead-lettered': 'error',
+  retried: 'info',
 }
 
 /** An email request or outcome event from the broker (shared/messages), as a row. */
@@ -207,14 +215,7 @@ const stringField = (record: Json, key: string): string | null => {
   return typeof value === 'string' && value !== '' ? value : null
 }
 
-const STATUSES = new Set<string>([
-  'request',
-  'accepted',
-  'sent',
-  'retrying',
-  'failed',
-  'dead-lettered',
-])
+const STATUSES = new Set<string>(mailStatuses)
 
 /** The logger's records (resources/stack/logger) name the email, its event and its request. */
 function mailFieldsOf(record: Json, ts: number) {

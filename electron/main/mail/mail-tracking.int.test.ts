@@ -315,17 +315,27 @@ describe("the app's mail subscription", () => {
       expect(letter?.smtpCode).toBe(550)
       expect(letter?.subject).toBe('Rejected 1')
 
-      await stack.catcher.stopRejecting()
       const ctx = { sender: { url: 't', isMainFrame: true } }
-      const retried = await app.channels['broker:dead-letters-retry']({ keys: [rejected.id] }, ctx)
-      expect(retried).toEqual({ done: [rejected.id], missing: [] })
-      await waitFor(
-        'the retried email sent',
-        () => (app.tracker.timeline(rejected.id).email.status === 'sent' ? true : undefined),
-        30_000,
-      )
+      const tracked = () => app.tracker.timeline(rejected.id)
+      const kinds = () => tracked().entries.map((entry) => entry.kind)
+      const retry = async (wanted: number) => {
+        const done = await app.channels['broker:dead-letters-retry']({ keys: [rejected.id] }, ctx)
+        expect(done).toEqual({ done: [rejected.id], missing: [] })
+        await waitFor('the retry settled', () => kinds().length === wanted || undefined, 30_000)
+      }
+      await retry(7) // while the catcher still rejects: a second round, kept apart
+      expect(kinds().slice(4)).toEqual(['retried', 'failed', 'dead-lettered'])
+      expect(tracked().email.deadLettered).toBe(true)
+      await stack.catcher.stopRejecting()
+      await retry(9)
+      expect(kinds().slice(7)).toEqual(['retried', 'sent'])
+      expect(tracked().email).toMatchObject({ status: 'sent', deadLettered: false })
       const delivered = await waitForDelivery(() => stack.catcher, [rejected.id], 30_000, 500)
       expect(delivered.counts.get(rejected.id)).toBe(1)
+      const stored = app.store.search({ query: { emailId: rejected.id }, limit: 50 }).entries
+      const statuses = stored.filter((e) => e.source === 'event').map((e) => e.status)
+      expect(statuses.filter((status) => status === 'retried')).toHaveLength(2)
+      expect(statuses.filter((status) => status === 'dead-lettered')).toHaveLength(2)
 
       const discarded = await app.channels['broker:dead-letters-discard'](
         { keys: [doomed.id, 'gone'] },

@@ -68,6 +68,14 @@ export function timelineEntry(message: MailMessage): MailTimelineEntry {
         attempt: event.attempt,
         by,
       }
+    case 'retried':
+      return {
+        at,
+        kind: 'retried',
+        title: 'Retried by you from the dead-letter queue',
+        detail: `sent back to ${event.queue}; attempts count from 1 again (manual retry ${event.round})`,
+        by: 'MailDock',
+      }
   }
 }
 

@@ -53,12 +53,22 @@ const failed = (id: string, at: number): OutcomeEvent => ({
   smtpCode: 550,
   permanent: true,
 })
-const deadLettered = (id: string, at: number): OutcomeEvent => ({
+const deadLettered = (id: string, at: number, round = 0): OutcomeEvent => ({
   ...base(id, 'dead-lettered', at),
+  ...(round > 0 ? { eventId: `${id}.dead-lettered.r${round}` } : {}),
   type: 'dead-lettered',
   attempt: 1,
   reason: '550 5.1.1 mailbox unavailable',
   queue: 'maildock.dead-letter',
+})
+
+const retried = (id: string, at: number, round: number): OutcomeEvent => ({
+  ...base(id, 'retried', at),
+  eventId: `${id}.retried.r${round}`,
+  service: 'maildock',
+  type: 'retried',
+  round,
+  queue: 'maildock.emailer',
 })
 
 let tracker: MailTracker
@@ -137,6 +147,42 @@ describe('MailTracker', () => {
     tracker.apply({ kind: 'event', event: deadLettered('e4', 101) })
     tracker.apply({ kind: 'event', event: sent('e4', 9000) })
     expect(tracker.timeline('e4').email.status).toBe('sent')
+  })
+
+  it('shows a retry by hand as its own step, queued again and no longer dead-lettered', () => {
+    tracker = new MailTracker()
+    const alerts: FailureAlert[] = []
+    tracker.onAlert((alert) => alerts.push(alert))
+    tracker.apply({ kind: 'event', event: failed('e6', 100) })
+    tracker.apply({ kind: 'event', event: deadLettered('e6', 101) })
+    tracker.apply({ kind: 'event', event: retried('e6', 5000, 1) })
+    expect(tracker.timeline('e6').email).toMatchObject({ status: 'queued', deadLettered: false })
+    expect(tracker.timeline('e6').email).not.toHaveProperty('smtpCode')
+    // The round keeps the second failure apart from the first, and it counts and alerts again.
+    tracker.apply({ kind: 'event', event: deadLettered('e6', 6000, 1) })
+    expect(tracker.timeline('e6').email).toMatchObject({ status: 'failed', deadLettered: true })
+    expect(alerts).toHaveLength(2)
+    tracker.apply({ kind: 'event', event: retried('e6', 7000, 2) })
+    tracker.apply({ kind: 'event', event: sent('e6', 8000) })
+    const { email, entries } = tracker.timeline('e6')
+    expect(email).toMatchObject({ status: 'sent', deadLettered: false })
+    expect(entries.map((entry) => entry.kind)).toEqual([
+      'failed',
+      'dead-lettered',
+      'retried',
+      'dead-lettered',
+      'retried',
+      'sent',
+    ])
+    expect(entries[2]?.title).toBe('Retried by you from the dead-letter queue')
+    expect(entries[4]?.detail).toContain('manual retry 2')
+  })
+
+  it('keeps a dead letter cleared when its retry arrives before the older dead-letter event', () => {
+    tracker = new MailTracker()
+    tracker.apply({ kind: 'event', event: retried('e7', 5000, 1) })
+    tracker.apply({ kind: 'event', event: deadLettered('e7', 101) })
+    expect(tracker.timeline('e7').email).toMatchObject({ status: 'queued', deadLettered: false })
   })
 
   it('lists recent emails newest first, filtered by status and search, with counts', () => {

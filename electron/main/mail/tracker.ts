@@ -14,9 +14,11 @@ interface Tracked {
   email: TrackedEmail
   entries: MailTimelineEntry[]
   seen: Set<string>
-  /** The latest of retrying / failed, to tell which one is current. */
-  lastTrouble: { at: number; status: 'retrying' | 'failed' } | undefined
+  /** The latest of retrying / failed / retried by hand, to tell which one is current. */
+  lastTrouble: { at: number; status: 'retrying' | 'failed' | 'queued' } | undefined
   sent: boolean
+  deadLetteredAt: number
+  retriedAt: number
 }
 
 export interface TrackerOptions {
@@ -75,8 +77,15 @@ export class MailTracker {
       email.detail = event.smtp.response
       delete email.smtpCode
       if (email.to.length === 0) email.to = event.smtp.accepted
+    } else if (event.type === 'retried') {
+      if (isLatestTrouble(tracked, at)) {
+        tracked.lastTrouble = { at, status: 'queued' }
+        if (!tracked.sent) email.detail = 'retried by you from the dead-letter queue'
+        delete email.smtpCode
+      }
+      tracked.retriedAt = Math.max(tracked.retriedAt, at)
     } else {
-      if (tracked.lastTrouble === undefined || at >= tracked.lastTrouble.at) {
+      if (isLatestTrouble(tracked, at)) {
         tracked.lastTrouble = { at, status: event.type === 'retrying' ? 'retrying' : 'failed' }
         if (!tracked.sent) {
           email.detail = event.reason
@@ -84,10 +93,11 @@ export class MailTracker {
         }
       }
       if (event.type === 'dead-lettered') {
-        email.deadLettered = true
-        if (live && !tracked.sent) this.alert(email, event.reason, at)
+        tracked.deadLetteredAt = Math.max(tracked.deadLetteredAt, at)
+        if (live && !tracked.sent && at > tracked.retriedAt) this.alert(email, event.reason, at)
       }
     }
+    email.deadLettered = tracked.deadLetteredAt > tracked.retriedAt
   }
 
   recent(filter: {
@@ -153,6 +163,8 @@ export class MailTracker {
       seen: new Set(),
       lastTrouble: undefined,
       sent: false,
+      deadLetteredAt: -Infinity,
+      retriedAt: -Infinity,
     }
     this.emails.set(id, tracked)
     const capacity = this.options.capacity ?? 50_000
@@ -193,6 +205,9 @@ export class MailTracker {
   }
 }
 
+const isLatestTrouble = (tracked: Tracked, at: number): boolean =>
+  tracked.lastTrouble === undefined || at >= tracked.lastTrouble.at
+
 function statusOf(tracked: Tracked): DeliveryStatus {
   if (tracked.sent) return 'sent'
   return tracked.lastTrouble?.status ?? 'queued'
@@ -205,6 +220,7 @@ const ORDER: Record<MailTimelineEntry['kind'], number> = {
   sent: 3,
   failed: 4,
   'dead-lettered': 5,
+  retried: 6,
 }
 const order = (entry: MailTimelineEntry) => ORDER[entry.kind]
 

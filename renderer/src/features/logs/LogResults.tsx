@@ -27,6 +27,7 @@ export const STATUS_COLOR: Record<string, string> = {
   retrying: 'yellow',
   failed: 'red',
   'dead-lettered': 'red',
+  retried: 'violet',
 }
 
 export function formatTimestamp(ts: number): string {

@@ -14,6 +14,7 @@ export const entryColor: Record<MailTimelineEntry['kind'], string> = {
   sent: 'green',
   failed: 'red',
   'dead-lettered': 'red',
+  retried: 'violet',
 }
 
 export function formatTime(ms: number): string {

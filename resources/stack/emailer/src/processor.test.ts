@@ -202,6 +202,26 @@ describe('EmailProcessor', () => {
     ])
   })
 
+  it('keeps the manual-retry round on its copies and in its event ids', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNECTION' })
+    const { mailer } = fakeMailer(() => Promise.reject(refused))
+    const retrying = fakeBroker()
+    await processor(mailer).handle(delivery({ headers: { [HEADERS.round]: 2 } }), retrying.context)
+    const retryCopy = retrying.published.find((message) => message.exchange === '')
+    expect(retryCopy?.headers).toMatchObject({ [HEADERS.round]: 2, [HEADERS.attempts]: 1 })
+    expect(retrying.events().map((event) => event.eventId)).toEqual(['mail-1.retrying.1.r2'])
+
+    const giveUp = fakeBroker()
+    const last = { [HEADERS.round]: 2, [HEADERS.attempts]: 2 }
+    await processor(mailer).handle(delivery({ headers: last }), giveUp.context)
+    const deadCopy = giveUp.published.find((message) => message.key === QUEUES.deadLetter)
+    expect(deadCopy?.headers[HEADERS.round]).toBe(2)
+    expect(giveUp.events().map((event) => event.eventId)).toEqual([
+      'mail-1.failed.r2',
+      'mail-1.dead-lettered.r2',
+    ])
+  })
+
   it('dead-letters a message that is not a valid request', async () => {
     const { mailer, sent } = fakeMailer()
     const broker = fakeBroker()

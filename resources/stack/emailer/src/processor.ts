@@ -8,6 +8,8 @@ import {
   outcomeEventId,
   QUEUES,
   retryQueueName,
+  retryRoundHeader,
+  retryRoundOf,
   WIRE_VERSION,
   type EmailRequest,
   type OutcomeEvent,
@@ -220,9 +222,11 @@ export class EmailProcessor {
       return 'dead-lettered'
     }
     const reason = truncate(failure.reason)
+    const round = retryRoundOf(delivery.headers)
     await context.publisher.publish('', decision.queue, delivery.content, {
       messageId: request.id,
       headers: {
+        ...retryRoundHeader(round),
         [HEADERS.attempts]: attempt,
         [HEADERS.reason]: reason,
         [HEADERS.replica]: this.deps.config.replica,
@@ -235,7 +239,7 @@ export class EmailProcessor {
       'send failed, will retry',
     )
     await this.publishEvent(context, {
-      ...this.eventBase(request.id, 'retrying', attempt),
+      ...this.eventBase(request.id, 'retrying', attempt, round),
       type: 'retrying',
       attempt,
       reason,
@@ -257,7 +261,10 @@ export class EmailProcessor {
     const delayMs = this.deps.config.retryDelaysMs[0] ?? 5000
     await context.publisher.publish('', retryQueueName(delayMs), delivery.content, {
       messageId: request.id,
-      headers: { [HEADERS.attempts]: attemptsSoFar(delivery.headers[HEADERS.attempts]) },
+      headers: {
+        ...retryRoundHeader(retryRoundOf(delivery.headers)),
+        [HEADERS.attempts]: attemptsSoFar(delivery.headers[HEADERS.attempts]),
+      },
     })
     this.deps.log.info(
       { emailId: request.id, attemptBy: known.replica, delayMs },
@@ -273,9 +280,11 @@ export class EmailProcessor {
   ): Promise<void> {
     const { emailId, attempt, failure } = what
     const reason = truncate(failure.reason)
+    const round = retryRoundOf(delivery.headers)
     await context.publisher.publish('', QUEUES.deadLetter, delivery.content, {
       ...(emailId === undefined ? {} : { messageId: emailId }),
       headers: {
+        ...retryRoundHeader(round),
         [HEADERS.reason]: reason,
         [HEADERS.attempts]: attempt,
         [HEADERS.failedAt]: this.now().toISOString(),
@@ -288,7 +297,7 @@ export class EmailProcessor {
       const smtpCode = failure.smtpCode === undefined ? {} : { smtpCode: failure.smtpCode }
       const eventAttempt = Math.max(1, attempt)
       await this.publishEvent(context, {
-        ...this.eventBase(emailId, 'failed'),
+        ...this.eventBase(emailId, 'failed', undefined, round),
         type: 'failed',
         attempt: eventAttempt,
         reason,
@@ -296,7 +305,7 @@ export class EmailProcessor {
         permanent: !failure.transient,
       })
       await this.publishEvent(context, {
-        ...this.eventBase(emailId, 'dead-lettered'),
+        ...this.eventBase(emailId, 'dead-lettered', undefined, round),
         type: 'dead-lettered',
         attempt: eventAttempt,
         reason,
@@ -323,10 +332,11 @@ export class EmailProcessor {
     emailId: string,
     type: OutcomeEventType,
     attempt?: number,
+    round = 0,
   ): Pick<OutcomeEvent, 'v' | 'eventId' | 'emailId' | 'at' | 'service' | 'replica'> {
     return {
       v: WIRE_VERSION,
-      eventId: outcomeEventId(emailId, type, attempt),
+      eventId: outcomeEventId(emailId, type, attempt, round),
       emailId,
       at: this.now().toISOString(),
       service: 'emailer',
