@@ -87,6 +87,20 @@ export const brokerOverviewSchema = z.discriminatedUnion('state', [
 ])
 export type BrokerOverview = z.infer<typeof brokerOverviewSchema>
 
+/** Each queue's rates as polled, oldest first, over the last `windowMs` (kept by main). */
+export const brokerRateHistorySchema = z.object({
+  windowMs: z.number(),
+  queues: z.array(
+    z.object({
+      name: z.string(),
+      t: z.array(z.number()),
+      publish: z.array(z.number()),
+      deliver: z.array(z.number()),
+    }),
+  ),
+})
+export type BrokerRateHistory = z.infer<typeof brokerRateHistorySchema>
+
 export const deadLetterSchema = z.object({
   /** Stable handle for retry/discard: the email id, or a digest for a message without one. */
   key: z.string(),
@@ -114,6 +128,8 @@ export type DeadLetterAction = z.infer<typeof deadLetterActionSchema>
 export const brokerChannels = {
   /** Connect now instead of waiting for the next backoff step. */
   'broker:reconnect': channel(z.object({}).strict(), brokerConnectionSchema),
+  /** The publish and deliver rates of each queue over the last 15 minutes of polling. */
+  'broker:rate-history': channel(z.object({}).strict(), brokerRateHistorySchema),
   'broker:dead-letters': channel(
     z.object({ limit: z.number().int().min(1).max(5_000).default(500) }).strict(),
     z.object({ total: z.number().int(), messages: z.array(deadLetterSchema) }),

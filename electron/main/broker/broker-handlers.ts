@@ -4,11 +4,13 @@ import type { BrokerConnectionManager, BrokerSession } from './connection'
 import { discardDeadLetters, listDeadLetters, retryDeadLetters } from './dead-letters'
 import type { EndpointsSource } from './endpoints'
 import { ManagementClient } from './management'
+import { RateHistory } from './rate-history'
 import { errorMessage } from '../../../shared/error-message'
 
 type BrokerChannels = Pick<
   ChannelHandlers,
   | 'broker:reconnect'
+  | 'broker:rate-history'
   | 'broker:dead-letters'
   | 'broker:dead-letters-retry'
   | 'broker:dead-letters-discard'
@@ -29,10 +31,13 @@ export function brokerHandlers({ manager, endpoints }: BrokerDeps): {
     if (current === undefined) throw manager.notConnected()
     return current
   }
+  const rates = new RateHistory()
   const overview = async (): Promise<BrokerOverview> => {
     try {
       const { managementUrl } = await endpoints()
-      return await new ManagementClient(managementUrl).overview()
+      const result = await new ManagementClient(managementUrl).overview()
+      rates.record(result)
+      return result
     } catch (error) {
       return {
         state: 'unavailable',
@@ -45,6 +50,7 @@ export function brokerHandlers({ manager, endpoints }: BrokerDeps): {
   return {
     channels: {
       'broker:reconnect': () => manager.reconnectNow(),
+      'broker:rate-history': () => rates.snapshot(),
       'broker:dead-letters': ({ limit }) => listDeadLetters(session(), limit),
       'broker:dead-letters-retry': ({ keys }) => retryDeadLetters(session(), keys),
       'broker:dead-letters-discard': ({ keys }) => discardDeadLetters(session(), keys),

@@ -3,6 +3,7 @@ import { useSubscription } from '../../transport/hooks'
 import { useBrokerConnection } from '../../ui/BrokerStatusBadge'
 import { ConnectionCard } from './ConnectionCard'
 import { DeadLetters } from './DeadLetters'
+import { QueueRates } from './QueueRates'
 import { QueuesTable } from './QueuesTable'
 
 export function BrokerPanel() {
@@ -17,6 +18,7 @@ export function BrokerPanel() {
       <Title order={2}>Broker</Title>
       <ConnectionCard status={status} />
       <QueuesTable overview={overview} />
+      <QueueRates overview={overview} />
       <DeadLetters queuedHint={deadLetterCount} />
     </Stack>
   )

@@ -79,4 +79,24 @@ describe('DeadLetters', { timeout: 20_000 }, () => {
     renderWithClient(<DeadLetters queuedHint={undefined} />, fake.bridge)
     expect(await screen.findByTestId('dlq-error')).toHaveTextContent('Not connected to the broker')
   })
+
+  it('shows a failed retry beside the buttons, not in a toast over them', async () => {
+    const fake = fakeBridge({
+      'broker:dead-letters': () => ({ total: 1, messages: [letter('a1', 'x')] }),
+      'broker:dead-letters-retry': () => {
+        throw new Error('Not connected to the broker')
+      },
+    })
+    renderWithClient(<DeadLetters queuedHint={1} />, fake.bridge)
+    await userEvent.click(within(await screen.findByTestId('dlq-a1')).getByRole('checkbox'))
+    await userEvent.click(screen.getByTestId('dlq-retry'))
+    const outcome = await within(screen.getByTestId('dead-letters')).findByRole('alert')
+    expect(outcome).toHaveTextContent('Retry failed')
+    expect(outcome).toHaveTextContent('Not connected to the broker')
+    expect(document.querySelector('.mantine-Notification-root')).toBeNull()
+    // The selection stays, so Retry can be pressed again.
+    expect(screen.getByTestId('dlq-retry')).toBeEnabled()
+    await userEvent.click(within(outcome).getByRole('button', { name: 'Dismiss' }))
+    expect(screen.queryByTestId('dlq-outcome')).toBeNull()
+  })
 })

@@ -14,9 +14,14 @@ import {
   Text,
   Title,
 } from '@mantine/core'
-import { notifications } from '@mantine/notifications'
 import type { MaildockError } from '../../../../shared/contract'
 import { useAction, useCall } from '../../transport/hooks'
+
+interface Outcome {
+  ok: boolean
+  title: string
+  message: string
+}
 
 /**
  * The dead-letter queue: each message with the reason it ended there. Retry sends the selected
@@ -28,6 +33,8 @@ export function DeadLetters({ queuedHint }: { queuedHint: number | undefined }) 
   const [picked, setSelected] = useState<Set<string>>(new Set())
   const [busy, setBusy] = useState<'retry' | 'discard' | undefined>()
   const [confirming, setConfirming] = useState(false)
+  // The outcome shows beside the buttons: a toast in the corner would cover them.
+  const [outcome, setOutcome] = useState<Outcome | undefined>()
 
   // Reload when the queue's size (from the live queue list) changes.
   const lastHint = useRef(queuedHint)
@@ -45,13 +52,14 @@ export function DeadLetters({ queuedHint }: { queuedHint: number | undefined }) 
     const keys = [...selected]
     setBusy(action)
     setConfirming(false)
+    setOutcome(undefined)
     call(action === 'retry' ? 'broker:dead-letters-retry' : 'broker:dead-letters-discard', {
       keys,
     })
       .then(
         ({ done, missing }) => {
-          notifications.show({
-            color: 'green',
+          setOutcome({
+            ok: true,
             title: action === 'retry' ? 'Sent back to the emailer' : 'Discarded',
             message: `${done.length} message${done.length === 1 ? '' : 's'}${missing.length > 0 ? `; ${missing.length} no longer in the queue` : ''}`,
           })
@@ -59,8 +67,8 @@ export function DeadLetters({ queuedHint }: { queuedHint: number | undefined }) 
           load()
         },
         (failure: MaildockError) =>
-          notifications.show({
-            color: 'red',
+          setOutcome({
+            ok: false,
             title: `${action === 'retry' ? 'Retry' : 'Discard'} failed`,
             message: failure.message,
           }),
@@ -114,6 +122,22 @@ export function DeadLetters({ queuedHint }: { queuedHint: number | undefined }) 
           </Button>
         </Group>
       </Group>
+      {outcome && (
+        <Alert
+          color={outcome.ok ? 'green' : 'red'}
+          role={outcome.ok ? 'status' : 'alert'}
+          mx="sm"
+          mb="sm"
+          py={6}
+          title={outcome.title}
+          withCloseButton
+          closeButtonLabel="Dismiss"
+          onClose={() => setOutcome(undefined)}
+          data-testid="dlq-outcome"
+        >
+          {outcome.message}
+        </Alert>
+      )}
       {error !== undefined ? (
         <Alert
           color="red"

@@ -18,9 +18,7 @@ export function QueuesTable({ overview }: { overview: BrokerOverview | undefined
         <Title order={5}>Queues</Title>
         {overview?.state === 'ok' && (
           <Text size="xs" c="dimmed" ff="monospace">
-            RabbitMQ {overview.rabbitmqVersion ?? ''} · {overview.managementUrl} · ready{' '}
-            {overview.totals.ready} · unacked {overview.totals.unacked} · in{' '}
-            {overview.totals.publishRate}/s · out {overview.totals.deliverRate}/s
+            RabbitMQ {overview.rabbitmqVersion ?? ''} · {overview.managementUrl}
           </Text>
         )}
       </Group>
@@ -35,6 +33,14 @@ export function QueuesTable({ overview }: { overview: BrokerOverview | undefined
           {overview.alarms.join('; ')}: sends wait (and time out) until it clears. Free memory or
           disk space on the broker&apos;s host.
         </Alert>
+      )}
+      {overview?.state === 'ok' && overview.queues.length > 0 && (
+        <Text size="xs" c="dimmed" px="sm" pb="xs" data-testid="queues-totals">
+          Summed over all {overview.queues.length} queues: {overview.totals.ready} ready ·{' '}
+          {overview.totals.unacked} unacked · in {overview.totals.publishRate}/s · out{' '}
+          {overview.totals.deliverRate}/s. A message routed to several queues (the work queue and
+          the logger&apos;s copy) counts once in each; each queue&apos;s own figures are below.
+        </Text>
       )}
       {overview === undefined ? (
         <Group p="sm" gap="xs">
@@ -57,8 +63,8 @@ export function QueuesTable({ overview }: { overview: BrokerOverview | undefined
               <Table.Th ta="right">Ready</Table.Th>
               <Table.Th ta="right">Unacked</Table.Th>
               <Table.Th ta="right">Consumers</Table.Th>
-              <Table.Th ta="right">Publish/s</Table.Th>
-              <Table.Th ta="right">Deliver/s</Table.Th>
+              <Table.Th ta="right">In (publish)/s</Table.Th>
+              <Table.Th ta="right">Out (deliver)/s</Table.Th>
               <Table.Th ta="right">Ack/s</Table.Th>
             </Table.Tr>
           </Table.Thead>
