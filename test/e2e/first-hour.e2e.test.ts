@@ -1,7 +1,13 @@
 // A new user's first hour in browser mode (Chromium): with no stack the first screen leads to
-// Start, panel shortcuts work while a text field has focus, Ctrl+K opens the palette.
+// Start, panel shortcuts work while a text field has focus, Ctrl+K opens the palette; once the
+// stack runs, a minute of idling leaves no trace of MailDock's own health checks in the Tail or
+// in the services' logs, and a JSON line reads message first, without scrolling.
+import { spawnSync } from 'node:child_process'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { StackStatus } from '../../shared/contract'
+import { postEmail, publishedUrl } from '../support/stack'
+import { docker } from './docker-cli'
 import { e2eStack, sidebarPanels } from './e2e-stack'
 import { launchBrowser, openPage, startApp, type RunningApp } from './harness'
 
@@ -12,6 +18,41 @@ let page: Page
 let errors: string[]
 
 const hash = (): string => new URL(page.url()).hash
+
+/** What a health check leaves behind when it logs: RabbitMQ's connection lines, HTTP request lines. */
+const HEALTH_TRACES = [
+  'unexpectedly closed',
+  'closing AMQP connection',
+  '/health',
+  'incoming request',
+]
+const IDLE_MS = 60_000
+
+/** Each stack container's own log lines since `since` (unix seconds), as `docker logs` reads them. */
+function containerLogsSince(since: number): Map<string, string[]> {
+  const names = docker('ps', '--filter', `name=^${fixture.name}-`, '--format', '{{.Names}}')
+  const logs = new Map<string, string[]>()
+  for (const name of names.split('\n').filter(Boolean)) {
+    const read = spawnSync('docker', ['logs', '--since', String(since), name], { encoding: 'utf8' })
+    logs.set(name, `${read.stdout}\n${read.stderr}`.split('\n').filter(Boolean))
+  }
+  return logs
+}
+
+async function tailMatches(text: string): Promise<number> {
+  await page.getByLabel('Search lines').fill(text)
+  await expect
+    .poll(
+      () =>
+        page
+          .getByTestId('tail-empty')
+          .textContent()
+          .catch(() => ''),
+      { timeout: 10_000 },
+    )
+    .toContain('No lines match')
+  return page.getByTestId('tail-line').count()
+}
 
 beforeAll(async () => {
   app = await startApp(fixture.env)
@@ -55,4 +96,45 @@ describe('the first hour', () => {
     await expect.poll(() => palette.isVisible()).toBe(false)
     expect(errors).toEqual([])
   })
+
+  it('idles a minute with no health-check line in the Tail or the logs; JSON reads msg first', async () => {
+    await fixture.up()
+    await page.goto(`${app.origin}/#/tail`)
+    await expect
+      .poll(() => page.getByTestId('tail-line').count(), { timeout: 60_000 })
+      .toBeGreaterThan(0)
+    const since = Math.floor(Date.now() / 1000)
+    await page.waitForTimeout(IDLE_MS)
+
+    const logs = containerLogsSince(since)
+    console.log(
+      `first-hour: lines logged in ${IDLE_MS / 1000} s idle: ${[...logs].map(([name, lines]) => `${name} ${lines.length}`).join(', ')}`,
+    )
+    expect([...logs.keys()].some((name) => name.includes('-broker-'))).toBe(true)
+    const traces = [...logs.values()]
+      .flat()
+      .filter((line) => HEALTH_TRACES.some((trace) => line.includes(trace)))
+    expect(traces).toEqual([])
+    const brokerLines = [...logs]
+      .filter(([name]) => name.includes('-broker-'))
+      .flatMap(([, l]) => l)
+    expect(brokerLines.filter((line) => /connection/i.test(line))).toEqual([])
+    await page.getByLabel('Only matches').check({ force: true })
+    for (const trace of HEALTH_TRACES) expect(await tailMatches(trace)).toBe(0)
+
+    const status = JSON.parse(await fixture.cli('status', '--json')) as StackStatus
+    const id = await postEmail(publishedUrl(status, 'api', 3000), 'first hour')
+    await page.getByLabel('Search lines').fill(id)
+    const accepted = page.getByTestId('tail-line').filter({ hasText: 'email accepted' })
+    await accepted.first().waitFor({ timeout: 30_000 })
+    const text = (await accepted.first().textContent()) ?? ''
+    expect(text.indexOf('email accepted')).toBeLessThan(text.indexOf(`emailId=${id}`))
+    const list = page.getByTestId('tail-list')
+    const fits = await list.evaluate((pane) => pane.scrollWidth <= pane.clientWidth + 1)
+    expect(fits).toBe(true)
+    const message = accepted.first().getByText('email accepted')
+    const [row, pane] = await Promise.all([message.boundingBox(), list.boundingBox()])
+    expect(row!.x + row!.width).toBeLessThanOrEqual(pane!.x + pane!.width)
+    expect(errors).toEqual([])
+  }, 480_000)
 })
