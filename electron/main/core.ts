@@ -11,9 +11,9 @@ import {
 import { tightenDataDir } from './lib/private-files'
 import { dataDirFrom, FileSecretStore, type SecretStore } from './settings'
 import { stackCatcherSource, stackEndpointsSource, stackHandlers, StackManager } from './stack'
-import { mailboxHandlers } from './mailbox'
+import { caughtEmailIds, mailboxHandlers, sendSearch } from './mailbox'
 import { createMailServices } from './mail'
-import { createLogServices, type LogStore } from './logs'
+import { createLogServices, StoreSendLedger, type LogStore } from './logs'
 
 export interface CoreOptions {
   env?: NodeJS.ProcessEnv
@@ -67,7 +67,10 @@ export function createCore(options: CoreOptions): Core {
     stackName: async () => (await stack.settings.load()).settings.stackName,
     ...(options.log === undefined ? {} : { log: options.log }),
   })
+  const catcher = stackCatcherSource(env, stack, () => engine.client)
   const mailApi = createMailServices({
+    ledger: new StoreSendLedger(() => logsApi.store.reader()),
+    caught: (name, kind) => caughtEmailIds(catcher, sendSearch(name, kind)),
     store: async (mail) => {
       await logsApi.store.ingestMail(mail)
     },
@@ -77,7 +80,7 @@ export function createCore(options: CoreOptions): Core {
     connect: options.subscribe !== false,
     ...(options.log === undefined ? {} : { log: options.log }),
   })
-  const mailboxApi = mailboxHandlers(stackCatcherSource(env, stack, () => engine.client))
+  const mailboxApi = mailboxHandlers(catcher)
   // The broker comes and goes with the stack: try at once when a stack operation finishes.
   stack.onProgress((operation) => {
     if (operation.state !== 'running') mailApi.manager.wakeUp()

@@ -6,6 +6,7 @@ import { logsChannels, logsEvents } from './logs'
 import { brokerChannels, brokerEvents } from './broker'
 import { mailChannels, mailEvents } from './mail'
 import { mailboxChannels, mailboxEvents } from './mailbox'
+import { sendReportChannels } from './send-report'
 import { stackChannels, stackEvents } from './stack'
 
 export * from './define'
@@ -18,6 +19,7 @@ export * from './logs'
 export * from './broker'
 export * from './mail'
 export * from './mailbox'
+export * from './send-report'
 export * from './stack'
 export * from './stack-settings'
 export * from './bridge'
@@ -30,6 +32,7 @@ export const channels = {
   ...brokerChannels,
   ...mailChannels,
   ...mailboxChannels,
+  ...sendReportChannels,
   ...stackChannels,
 } satisfies Record<string, ChannelDef>
 

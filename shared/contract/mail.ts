@@ -156,9 +156,12 @@ export const csvPreviewSchema = z.object({
 export type CsvPreview = z.infer<typeof csvPreviewSchema>
 
 const templateText = multiLineTextSchema(MAX_TEMPLATE)
-const draftTemplate = z
+export const draftTemplate = z
   .object({ subject: subjectSchema, text: templateText, html: templateText.optional() })
   .strict()
+
+/** A send's durable name: its emails carry it as a catcher tag, its report is found by it. */
+export const sendNameSchema = tagSchema
 
 export const bulkSendRowStatuses = [
   'pending',
@@ -180,6 +183,8 @@ export type BulkSendRow = z.infer<typeof bulkSendRowSchema>
 
 export const bulkSendProgressSchema = z.object({
   batchId: z.string(),
+  /** The send's name: its tag at the catcher and the key of its report. */
+  name: z.string(),
   state: z.enum(['running', 'done', 'cancelled']),
   total: z.number().int(),
   accepted: z.number().int(),
@@ -291,8 +296,11 @@ export const mailChannels = {
         csv: csvText,
         mapping: csvMappingSchema,
         template: draftTemplate,
-        /** The send's name, carried by each email as a catcher tag; default: the batch id. */
-        name: tagSchema.optional(),
+        /**
+         * The send's name, carried by each email as a catcher tag; default: generated. Starting
+         * the same name again reuses its Idempotency-Keys, so no row is sent twice.
+         */
+        name: sendNameSchema.optional(),
       })
       .strict(),
     bulkSendProgressSchema,

@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import {
   fillTemplate,
   MaildockError,
   templateVariables,
   type BulkSendProgress,
+  type SendReport,
 } from '../../../shared/contract'
 import type { Core } from '../core'
 import { call, follow } from './run'
@@ -25,6 +26,7 @@ interface SendOptions {
   bccColumn?: string
   json?: boolean
   name?: string
+  report?: string
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
@@ -88,7 +90,11 @@ export function registerSendCommand(program: Command, core: () => Core): void {
     .option('--to-column <name>', 'CSV column holding the recipients (default: guessed)')
     .option('--cc-column <name>', 'CSV column holding cc recipients')
     .option('--bcc-column <name>', 'CSV column holding bcc recipients')
-    .option('--name <name>', 'name of a CSV send, tagged on each email (default: its batch id)')
+    .option(
+      '--name <name>',
+      'name of a CSV send, tagged on each email; the same name again sends no row twice (default: generated)',
+    )
+    .option('--report <file>', 'write the delivery report (one CSV line per input row) to a file')
     .option('--json', 'print the result as JSON')
     .action(async (options: SendOptions) => {
       if (options.csv !== undefined) await sendCsv(core(), options)
@@ -122,6 +128,39 @@ async function sendOne(core: Core, options: SendOptions): Promise<void> {
   })
   if (options.json === true) console.log(JSON.stringify(accepted))
   else console.log(`accepted ${accepted.id}`)
+  if (options.report !== undefined) await writeReport(core, accepted.id, options)
+}
+
+const SETTLE_MS = 30_000
+
+/**
+ * The report once every accepted row has an outcome or is caught (a CLI without the app sees
+ * no outcome events, the catcher sees what arrived), or as it is after SETTLE_MS.
+ */
+async function settledReport(core: Core, name: string): Promise<SendReport> {
+  const until = Date.now() + SETTLE_MS
+  for (;;) {
+    const report = await call(core, 'mail:send-report', { name })
+    const { pending, accepted, caught } = report.counts
+    if (pending === 0 || caught === null || caught >= accepted || Date.now() > until) return report
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+}
+
+/** Writes the send's report as CSV and says what it counts (stderr with --json). */
+async function writeReport(core: Core, name: string, options: SendOptions): Promise<void> {
+  const path = options.report ?? ''
+  const report = await settledReport(core, name)
+  const { csv } = await call(core, 'mail:send-report-csv', { name })
+  try {
+    writeFileSync(path, csv)
+  } catch (error) {
+    throw new MaildockError('INVALID_INPUT', `Cannot write ${path}: ${(error as Error).message}`)
+  }
+  const { counts } = report
+  const line = `report ${path}: ${counts.rows} rows, ${counts.accepted} accepted, ${counts.sent} sent, ${counts.retried} retried, ${counts.failed} failed, ${counts.deadLettered} dead-lettered, ${counts.caught ?? 'unknown'} caught, ${counts.skipped} skipped`
+  if (options.json === true) console.error(line)
+  else console.log(line)
 }
 
 async function sendCsv(core: Core, options: SendOptions): Promise<void> {
@@ -150,6 +189,7 @@ async function sendCsv(core: Core, options: SendOptions): Promise<void> {
   })
   if (interactive) process.stderr.write('\n')
   const result = await call(core, 'mail:bulk-result', { batchId: started.batchId })
+  if (options.report !== undefined) await writeReport(core, started.name, options)
   if (options.json === true) {
     console.log(JSON.stringify(result))
   } else {

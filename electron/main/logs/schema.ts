@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { createSendTables } from './sends'
 
 /*
  * Schema migrations, one function per version, applied in order inside a transaction each;
@@ -82,6 +83,8 @@ const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
       END;
     `)
   },
+  // sends / send_rows: each send's rows and email ids, for its delivery report.
+  createSendTables,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -58,7 +58,7 @@ describe('BulkSender', () => {
     expect(done).toMatchObject({ state: 'done', accepted: 2, invalid: 4, failed: 0, pending: 0 })
     const result = sender.result(started.batchId)
     const byRow = Object.fromEntries(result.rows.map((row) => [row.row, row]))
-    expect(byRow[2]).toMatchObject({ status: 'accepted', emailId: `${started.batchId}-r2` })
+    expect(byRow[2]).toMatchObject({ status: 'accepted', emailId: `${started.name}-r2` })
     expect(byRow[3]?.error).toBe('to "not-an-address": is not a valid email address')
     expect(byRow[4]?.error).toBe('no recipient in column "email"')
     expect(byRow[5]?.error).toBe('subject: must not contain CR or LF')

@@ -1,27 +1,17 @@
 import { randomBytes } from 'node:crypto'
 import {
-  BLANK_EMAIL_ERROR,
-  hasContent,
   MaildockError,
-  templateVariables,
   type BulkSendProgress,
   type BulkSendResult,
   type BulkSendRow,
   type Compose,
-  type CsvMapping,
 } from '../../../shared/contract'
 import { isRetryable, type BatchOutcome, type SendBatch } from './api-client'
-import { checkEmail, fillAll } from './compose-check'
-import { parseCsv, splitAddresses } from './csv'
+import { newSendName, prepareBulk, rowKey, type BulkInput } from './bulk-rows'
+import type { SendLedger, SendRecordRow } from './send-ledger'
 import { errorMessage } from '../../../shared/error-message'
 
-export interface BulkInput {
-  csv: string
-  mapping: CsvMapping
-  template: { subject: string; text: string; html?: string | undefined }
-  /** The send's name: every email of the batch carries it as a tag (X-Tags). Default: its id. */
-  name?: string | undefined
-}
+export type { BulkInput } from './bulk-rows'
 
 export interface BulkOptions {
   /** Opens one bulk send: looks the stack's endpoints up once, for every batch of the send. */
@@ -35,11 +25,15 @@ export interface BulkOptions {
   retryDelayMs?: number
   /** Batches kept for their results. */
   keep?: number
+  /** Where each send and its rows are recorded durably (the log store), for its report. */
+  ledger?: SendLedger | undefined
+  log?: (message: string, error?: unknown) => void
 }
 
 type Listener = (progress: BulkSendProgress) => void
 
 interface Job {
+  name: string
   progress: BulkSendProgress
   rows: BulkSendRow[]
   emails: Map<number, Compose>
@@ -47,6 +41,8 @@ interface Job {
   listeners: Set<Listener>
   lastEmit: number
   timer: NodeJS.Timeout | undefined
+  /** Settled rows not yet written to the ledger (written with each progress report). */
+  unrecorded: BulkSendRow[]
 }
 
 /** Bulk sends from CSV: every row validated up front, good rows sent, each row's result kept. */
@@ -55,76 +51,27 @@ export class BulkSender {
 
   constructor(private readonly options: BulkOptions) {}
 
+  /**
+   * Starts a send. While a send of the same name runs, starting it again returns that one: a
+   * second click never sends a row twice (and a later one reuses the same keys).
+   */
   start(input: BulkInput): BulkSendProgress {
-    const parsed = parseCsv(input.csv)
-    const mapped = Object.values(input.mapping).filter((column) => column !== undefined)
-    const unknownColumn = mapped.find((column) => !parsed.columns.includes(column))
-    if (unknownColumn !== undefined) {
-      throw new MaildockError('INVALID_INPUT', `The CSV has no column "${unknownColumn}"`)
-    }
-    const unknownVariable = templateVariables(
-      input.template.subject,
-      input.template.text,
-      input.template.html,
-    ).find((name) => !parsed.columns.includes(name))
-    if (unknownVariable !== undefined) {
-      throw new MaildockError(
-        'INVALID_INPUT',
-        `The template uses {{${unknownVariable}}}, which is not a column of the CSV (columns: ${parsed.columns.join(', ')})`,
-      )
-    }
-    if (parsed.rows.length === 0) throw new MaildockError('INVALID_INPUT', 'The CSV has no rows')
-    if (!hasContent(input.template)) {
-      throw new MaildockError(
-        'INVALID_INPUT',
-        `The template ${BLANK_EMAIL_ERROR}: give a subject or a body, or CSV columns named subject, text or html`,
-      )
-    }
-
+    const name = input.name ?? newSendName()
+    const running = [...this.jobs.values()].find(
+      (job) => job.name === name && job.progress.state === 'running',
+    )
+    if (running !== undefined) return { ...running.progress }
+    const { rows, emails } = prepareBulk(input, name)
     const batchId = `b${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
-    const rows: BulkSendRow[] = []
-    const emails = new Map<number, Compose>()
-    for (const row of parsed.rows) {
-      const to = splitAddresses(row.values[input.mapping.to])
-      const base = { row: row.row, ...(to.length > 0 ? { to: to.join(', ') } : {}) }
-      const invalid = (error: string) => rows.push({ ...base, status: 'invalid', error })
-      if (row.problem !== undefined) {
-        invalid(`row ${row.row} ${row.problem}`)
-        continue
-      }
-      if (to.length === 0) {
-        invalid(`no recipient in column "${input.mapping.to}"`)
-        continue
-      }
-      const filled = fillAll(input.template, row.values)
-      if (!filled.ok) {
-        invalid(filled.error)
-        continue
-      }
-      const checked = checkEmail({
-        to,
-        cc: input.mapping.cc === undefined ? [] : splitAddresses(row.values[input.mapping.cc]),
-        bcc: input.mapping.bcc === undefined ? [] : splitAddresses(row.values[input.mapping.bcc]),
-        subject: filled.subject,
-        text: filled.text,
-        ...(filled.html === undefined ? {} : { html: filled.html }),
-        tags: [input.name ?? batchId],
-      })
-      if (!checked.ok) {
-        invalid(checked.error)
-        continue
-      }
-      emails.set(row.row, checked.email)
-      rows.push({ ...base, status: 'pending' })
-    }
-    const invalid = rows.length - emails.size
     const job: Job = {
+      name,
       progress: {
         batchId,
+        name,
         state: 'running',
         total: rows.length,
         accepted: 0,
-        invalid,
+        invalid: rows.length - emails.size,
         failed: 0,
         pending: emails.size,
         startedAt: Date.now(),
@@ -136,7 +83,16 @@ export class BulkSender {
       listeners: new Set(),
       lastEmit: 0,
       timer: undefined,
+      unrecorded: [],
     }
+    this.record(() =>
+      this.options.ledger?.open({
+        name,
+        kind: 'bulk',
+        createdAt: job.progress.startedAt,
+        rows: rows.map((row) => recordRow(name, row)),
+      }),
+    )
     this.remember(batchId, job)
     void this.run(job)
     return { ...job.progress }
@@ -244,7 +200,7 @@ export class BulkSender {
   private item(job: Job, row: BulkSendRow): { email: Compose; idempotencyKey: string } {
     const email = job.emails.get(row.row)
     if (email === undefined) throw new Error(`row ${row.row} has no email`)
-    return { email, idempotencyKey: `${job.progress.batchId}-r${row.row}` }
+    return { email, idempotencyKey: rowKey(job.name, row.row) }
   }
 
   private settle(
@@ -254,6 +210,7 @@ export class BulkSender {
   ): void {
     Object.assign(row, outcome)
     job.emails.delete(row.row)
+    job.unrecorded.push(row)
     const { progress } = job
     progress.pending -= 1
     if (outcome.status === 'accepted') progress.accepted += 1
@@ -267,6 +224,13 @@ export class BulkSender {
     const send = () => {
       job.timer = undefined
       job.lastEmit = Date.now()
+      const settled = job.unrecorded.splice(0)
+      this.record(() =>
+        this.options.ledger?.update(
+          job.name,
+          settled.map((row) => recordRow(job.name, row)),
+        ),
+      )
       for (const listener of job.listeners) listener({ ...job.progress })
     }
     if (final) {
@@ -275,5 +239,26 @@ export class BulkSender {
     } else if (job.timer === undefined) {
       job.timer = setTimeout(send, Math.max(0, 100 - (Date.now() - job.lastEmit)))
     }
+  }
+
+  /** The ledger is the report's source, not the send's: a store fault never stops a send. */
+  private record(write: () => void): void {
+    try {
+      write()
+    } catch (error) {
+      this.options.log?.('bulk send: could not record the send in the log store', error)
+    }
+  }
+}
+
+function recordRow(name: string, row: BulkSendRow): SendRecordRow {
+  return {
+    row: row.row,
+    to: row.to ?? null,
+    emailId:
+      row.emailId ??
+      (row.status === 'invalid' || row.status === 'pending' ? null : rowKey(name, row.row)),
+    status: row.status,
+    error: row.error ?? null,
   }
 }

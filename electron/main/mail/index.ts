@@ -1,2 +1,3 @@
 // The mail domain's public face: other rooms of main import only this file.
 export { createMailServices } from './mail-services'
+export type { EmailOutcome, SendLedger, SendRecord, SendRecordRow } from './send-ledger'

@@ -10,6 +10,7 @@ import type { MailMessage } from '../../../shared/messages'
 import { batchSender } from './api-client'
 import { BulkSender } from './bulk'
 import { mailHandlers } from './mail-handlers'
+import type { CaughtSource, SendLedger } from './send-ledger'
 import { TemplateStore } from './templates'
 import { MailTracker } from './tracker'
 
@@ -22,6 +23,10 @@ export interface MailServicesOptions {
   history?: () => Promise<MailMessage[]>
   /** Whether to connect to the broker now (the CLI's one-shot commands do not). */
   connect?: boolean
+  /** Where sends and their rows are recorded for their delivery reports (the log store). */
+  ledger?: SendLedger
+  /** Which of a send's emails the catcher holds. */
+  caught?: CaughtSource
   reconnectBackoff?: BackoffOptions
   log?: (message: string, error?: unknown) => void
 }
@@ -47,6 +52,8 @@ export function createMailServices(options: MailServicesOptions) {
   })
   const bulk = new BulkSender({
     open: async () => batchSender((await options.endpoints()).apiUrl),
+    ledger: options.ledger,
+    ...(options.log === undefined ? {} : { log: options.log }),
   })
   const templates = TemplateStore.inDataDir(options.dataDir)
 
@@ -60,7 +67,15 @@ export function createMailServices(options: MailServicesOptions) {
   })()
 
   const broker = brokerHandlers({ manager, endpoints: options.endpoints })
-  const mail = mailHandlers({ endpoints: options.endpoints, tracker, bulk, templates })
+  const mail = mailHandlers({
+    endpoints: options.endpoints,
+    tracker,
+    bulk,
+    templates,
+    ledger: options.ledger,
+    caught: options.caught,
+    log: options.log,
+  })
   return {
     manager,
     tracker,

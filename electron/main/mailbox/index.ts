@@ -1,2 +1,3 @@
 // The mailbox domain's public face: the mail catcher's REST API behind the contract.
 export { mailboxHandlers } from './mailbox-handlers'
+export { caughtEmailIds, sendSearch } from './caught'

@@ -1,16 +1,29 @@
-import { useMemo, useState } from 'react'
-import { Alert, Button, Card, FileButton, Group, Stack, Text, Title } from '@mantine/core'
-import { notifications } from '@mantine/notifications'
-import { IconFileSpreadsheet } from '@tabler/icons-react'
-import type {
-  BulkSendProgress,
-  CsvMapping,
-  CsvPreview,
-  MaildockError,
-} from '../../../../shared/contract'
-import { useAction, useStream } from '../../transport/hooks'
+import { useMemo, useRef, useState } from 'react'
+import {
+  Alert,
+  Button,
+  Card,
+  FileButton,
+  Group,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core'
+import { IconFileSpreadsheet, IconSend } from '@tabler/icons-react'
+import type { BulkSendProgress, CsvMapping, CsvPreview } from '../../../../shared/contract'
+import { ConfirmDialog } from '../../ui/ConfirmDialog'
+import { notifyError } from '../../ui/notify'
+import { useAction, useLoader, useStream } from '../../transport/hooks'
+import { BulkCheckSummary } from './BulkCheckSummary'
 import { BulkProgressView } from './BulkProgressView'
-import { checkBulkDraft, type BulkTemplate } from './bulk-model'
+import {
+  checkBulkDraft,
+  checkSummary,
+  defaultSendName,
+  sendNameError,
+  type BulkTemplate,
+} from './bulk-model'
 import { CsvMappingForm } from './CsvMappingForm'
 
 /** FileReader rather than Blob.text(): it works in every engine the renderer runs in. */
@@ -27,20 +40,47 @@ interface LoadedFile {
   name: string
   csv: string
   preview: CsvPreview
+  /** Counts files opened, so that the same file opened again is checked again. */
+  version: number
 }
 
-/** Bulk send from a CSV file: map the columns, check the first rows, send, see each row's result. */
+const toTemplate = (template: BulkTemplate) => ({
+  subject: template.subject,
+  text: template.text,
+  ...(template.html === null ? {} : { html: template.html }),
+})
+
+/**
+ * Bulk send from a CSV file: map the columns, see which rows are valid, confirm, then follow each
+ * row to sent or failed. One send per name: a second click never sends a row twice.
+ */
 export function BulkSend() {
   const { call } = useAction()
-  const starter = useAction()
   const [file, setFile] = useState<LoadedFile | undefined>()
   const [loadError, setLoadError] = useState<string | undefined>()
   const [mapping, setMapping] = useState<Partial<CsvMapping>>({})
   const [template, setTemplate] = useState<BulkTemplate>({ subject: '', text: '', html: null })
+  const [name, setName] = useState('')
   const [batch, setBatch] = useState<BulkSendProgress | undefined>()
-  const check = useMemo(
+  const [confirming, setConfirming] = useState(false)
+  /** The name a send was started with: that name is never started again from this form. */
+  const startedName = useRef<string | undefined>(undefined)
+  const draft = useMemo(
     () => (file === undefined ? undefined : checkBulkDraft(file.preview, mapping, template)),
     [file, mapping, template],
+  )
+  const checkInput =
+    file === undefined || draft?.mapping === undefined
+      ? undefined
+      : { csv: file.csv, mapping: draft.mapping, template: toTemplate(template) }
+  const check = useLoader(
+    (client) =>
+      checkInput === undefined
+        ? Promise.reject(new Error('no draft'))
+        : client.call('mail:bulk-check', checkInput),
+    checkInput === undefined
+      ? null
+      : JSON.stringify([file?.version, checkInput.mapping, checkInput.template]),
   )
 
   const open = (picked: File | null) => {
@@ -49,33 +89,31 @@ export function BulkSend() {
     readText(picked)
       .then((csv) =>
         call('mail:csv-preview', { csv, rows: 5 }).then((preview) => {
-          setFile({ name: picked.name, csv, preview })
+          setFile((old) => ({ name: picked.name, csv, preview, version: (old?.version ?? 0) + 1 }))
           setMapping(preview.suggested)
+          setName(defaultSendName(picked.name))
           setBatch(undefined)
         }),
       )
       .catch((error: Error) => setLoadError(error.message))
   }
 
-  const start = () => {
-    if (file === undefined || check?.mapping === undefined) return
-    starter
-      .call('mail:bulk-start', {
-        csv: file.csv,
-        mapping: check.mapping,
-        template: {
-          subject: template.subject,
-          text: template.text,
-          ...(template.html === null ? {} : { html: template.html }),
-        },
-      })
-      .then(setBatch, (error: MaildockError) =>
-        notifications.show({
-          color: 'red',
-          title: 'Bulk send not started',
-          message: error.message,
-        }),
-      )
+  const start = async (): Promise<void> => {
+    if (checkInput === undefined || startedName.current === name) return
+    startedName.current = name
+    try {
+      setBatch(await call('mail:bulk-start', { ...checkInput, name }))
+    } catch (error) {
+      startedName.current = undefined
+      notifyError('Bulk send not started', error)
+      throw error
+    }
+  }
+
+  /** A new send of the same file: a new name, so its rows get new keys. */
+  const again = () => {
+    setBatch(undefined)
+    if (file !== undefined) setName(defaultSendName(file.name))
   }
 
   const batchId = batch?.batchId ?? ''
@@ -85,13 +123,18 @@ export function BulkSend() {
     { data: setBatch },
     batch?.state === 'running' ? batchId : null,
   )
+  const nameError = sendNameError(name)
+  const valid = check.data?.valid ?? 0
+  const ready = check.data !== undefined && valid > 0 && nameError === undefined
 
   return (
     <Stack gap="md">
       <Card withBorder padding="md">
         <Stack gap="sm">
           <Group justify="space-between">
-            <Title order={4}>Bulk send from CSV</Title>
+            <Title order={3} size="h4">
+              Bulk send from CSV
+            </Title>
             <FileButton onChange={open} accept=".csv,text/csv,text/plain">
               {(props) => (
                 <Button
@@ -113,8 +156,8 @@ export function BulkSend() {
           {file === undefined ? (
             <Text size="sm" c="dimmed">
               The first row names the columns. One column holds the recipient; every column can be
-              used in the subject and text as {'{{column}}'}. Rows with a problem are reported and
-              the others still go.
+              used in the subject and text as {'{{column}}'}. Every row is checked before anything
+              is sent: rows with a problem are listed and skipped, the others go.
             </Text>
           ) : (
             <>
@@ -127,22 +170,55 @@ export function BulkSend() {
                 onMapping={setMapping}
                 template={template}
                 onTemplate={setTemplate}
-                check={check ?? { mapping: undefined, errors: {}, variables: [] }}
+                check={draft ?? { mapping: undefined, errors: {}, variables: [] }}
               />
+              <TextInput
+                label="Send name"
+                description="Each email carries it as a tag (the Mailbox filters by it); the delivery report is kept under it."
+                value={name}
+                onChange={(event) => setName(event.currentTarget.value)}
+                error={nameError}
+                disabled={batch !== undefined}
+                data-testid="bulk-name-input"
+              />
+              <BulkCheckSummary check={check.data} error={check.error} loading={check.loading} />
               <Group justify="flex-end">
-                <Button
-                  onClick={start}
-                  loading={starter.pending}
-                  disabled={check?.mapping === undefined || batch?.state === 'running'}
-                  data-testid="bulk-start"
-                >
-                  Send {file.preview.totalRows} emails
-                </Button>
+                {batch === undefined ? (
+                  <Button
+                    leftSection={<IconSend size={16} />}
+                    onClick={() => setConfirming(true)}
+                    disabled={!ready || confirming}
+                    data-testid="bulk-start"
+                  >
+                    Send {valid} email{valid === 1 ? '' : 's'}
+                  </Button>
+                ) : batch.state === 'running' ? (
+                  <Button loading disabled data-testid="bulk-start">
+                    Sending…
+                  </Button>
+                ) : (
+                  <Button variant="default" onClick={again} data-testid="bulk-again">
+                    New send of this file
+                  </Button>
+                )}
               </Group>
             </>
           )}
         </Stack>
       </Card>
+      <ConfirmDialog
+        opened={confirming}
+        title={`Send ${valid} email${valid === 1 ? '' : 's'}?`}
+        confirmLabel="Send now"
+        color="blue"
+        onConfirm={start}
+        onClose={() => setConfirming(false)}
+      >
+        <Text size="sm" data-testid="bulk-confirm-text">
+          {check.data === undefined ? '' : checkSummary(check.data)}. The emails go out through the
+          stack as <b>{name}</b>; this cannot be undone.
+        </Text>
+      </ConfirmDialog>
       {batch !== undefined && <BulkProgressView progress={batch} />}
     </Stack>
   )

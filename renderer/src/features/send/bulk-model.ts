@@ -37,3 +37,30 @@ export function checkBulkDraft(
         }
   return { mapping: Object.keys(errors).length === 0 ? complete : undefined, errors, variables }
 }
+
+/** A send's default name: the file's name and the minute, e.g. people-20261201-1515. */
+export function defaultSendName(fileName: string, now = new Date()): string {
+  const stem = fileName
+    .replace(/\.[^.]*$/, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+  const pad = (n: number) => String(n).padStart(2, '0')
+  const stamp = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`
+  return `${stem || 'send'}-${stamp}`
+}
+
+/** Why a send name cannot be used (the catcher tag rule), or undefined. */
+export function sendNameError(name: string): string | undefined {
+  if (name.trim() === '') return 'Give the send a name'
+  if (name.length > 100) return 'At most 100 characters'
+  if (/[\r\n,]/.test(name)) return 'No commas or line breaks'
+  return undefined
+}
+
+/** "18 valid, 2 will be skipped" */
+export function checkSummary(check: { valid: number; invalidCount: number }): string {
+  const rows = (n: number) => `${n} row${n === 1 ? '' : 's'}`
+  if (check.invalidCount === 0) return `${rows(check.valid)}, all valid`
+  return `${check.valid} valid, ${check.invalidCount} will be skipped`
+}

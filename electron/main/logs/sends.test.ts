@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { fixtureMessages, toMail } from '../../../test/support/log-fixtures'
+import { StoreSendLedger } from './sends'
+import { LogStore } from './store'
+
+let dir: string
+let store: LogStore
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'maildock-sends-'))
+  store = new LogStore({
+    path: join(dir, 'logs.db'),
+    retentionDelayMs: 0,
+    writer: { intervalMs: 5 },
+  })
+})
+
+afterEach(async () => {
+  await store.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const row = (n: number, status: 'pending' | 'accepted' | 'invalid', emailId: string | null) => ({
+  row: n,
+  to: `user${n}@example.com`,
+  emailId,
+  status,
+  error: status === 'invalid' ? 'bad' : null,
+})
+
+describe('sends in the log store', () => {
+  it('keeps a send and its rows across a reopen, and joins its emails’ outcome events', async () => {
+    // Email 8 is sent; email 9 is retried and fails (see log-fixtures).
+    for (const i of [8, 9]) {
+      await Promise.all(fixtureMessages(i).map((m) => store.ingestMail(toMail(m))))
+    }
+    const ledger = new StoreSendLedger(() => store.reader())
+    ledger.open({
+      name: 'news',
+      kind: 'bulk',
+      createdAt: 5,
+      rows: [row(2, 'pending', null), row(3, 'invalid', null), row(4, 'pending', null)],
+    })
+    ledger.update('news', [row(2, 'accepted', 'email-8'), row(4, 'accepted', 'email-9')])
+    await store.close()
+
+    const reopened = new LogStore({ path: join(dir, 'logs.db'), retentionDelayMs: 0 })
+    const again = new StoreSendLedger(() => reopened.reader())
+    expect(again.read('news')).toEqual({
+      name: 'news',
+      kind: 'bulk',
+      createdAt: 5,
+      rows: [row(2, 'accepted', 'email-8'), row(3, 'invalid', null), row(4, 'accepted', 'email-9')],
+    })
+    const outcomes = again.outcomes('news')
+    expect(outcomes.get('email-8')).toMatchObject({ sent: true, retries: 0, failed: false })
+    expect(outcomes.get('email-9')).toMatchObject({ sent: false, retries: 1, failed: true })
+    expect(outcomes.get('email-9')?.detail).toEqual(expect.any(String))
+    expect(again.read('other')).toBeUndefined()
+    await reopened.close()
+  })
+
+  it('opening a send of the same name again replaces its rows', () => {
+    const ledger = new StoreSendLedger(() => store.reader())
+    ledger.open({
+      name: 'n',
+      kind: 'bulk',
+      createdAt: 1,
+      rows: [row(2, 'pending', null), row(3, 'pending', null)],
+    })
+    ledger.open({ name: 'n', kind: 'single', createdAt: 2, rows: [row(2, 'accepted', 'x')] })
+    expect(ledger.read('n')).toEqual({
+      name: 'n',
+      kind: 'single',
+      createdAt: 2,
+      rows: [row(2, 'accepted', 'x')],
+    })
+  })
+})
