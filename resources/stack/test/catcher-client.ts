@@ -15,6 +15,7 @@ export interface CatcherMessage {
   Bcc: CatcherAddress[] | null
   Subject: string
   Created: string
+  Tags?: string[] | null
 }
 
 interface MessagesPage {
@@ -37,6 +38,18 @@ export class CatcherClient {
     const pageSize = 500
     for (let start = 0; ; start += pageSize) {
       const page = await this.page(start, pageSize)
+      all.push(...page.messages)
+      if (page.messages.length < pageSize) return all
+    }
+  }
+
+  /** Every message a Mailpit search matches, e.g. `tag:"spring-news"`. */
+  async search(query: string): Promise<CatcherMessage[]> {
+    const all: CatcherMessage[] = []
+    const pageSize = 500
+    for (let start = 0; ; start += pageSize) {
+      const path = `/api/v1/search?query=${encodeURIComponent(query)}&start=${start}&limit=${pageSize}`
+      const page = (await (await this.request('GET', path)).json()) as MessagesPage
       all.push(...page.messages)
       if (page.messages.length < pageSize) return all
     }
