@@ -60,7 +60,7 @@ export const sendReportCountsSchema = z.object({
   retried: z.number().int(),
   failed: z.number().int(),
   deadLettered: z.number().int(),
-  /** Accepted rows without a final outcome yet. */
+  /** Rows without a final outcome yet (not yet handed over, or on their way). */
   pending: z.number().int(),
   /** Null when the stack has no catcher to ask. */
   caught: z.number().int().nullable(),

@@ -45,7 +45,7 @@ describe('send report', () => {
       retried: 2,
       failed: 1,
       deadLettered: 1,
-      pending: 1,
+      pending: 2,
       caught: 2,
     })
     expect(report.rows.map((row) => [row.row, row.outcome, row.caught])).toEqual([

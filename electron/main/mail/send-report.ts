@@ -27,7 +27,14 @@ function outcomeOf(row: SendRecordRow, email: EmailOutcome | undefined): SendRow
   return email.retries > 0 ? 'retrying' : 'accepted'
 }
 
-const FINAL: ReadonlySet<SendRowOutcome> = new Set(['sent', 'failed', 'dead-lettered'])
+/** Outcomes that will not change by themselves. */
+const FINAL: ReadonlySet<SendRowOutcome> = new Set([
+  'skipped',
+  'sent',
+  'failed',
+  'dead-lettered',
+  'cancelled',
+])
 
 /** A send's report from its recorded rows, their emails' outcome events and the catcher. */
 export function buildSendReport(
@@ -58,7 +65,7 @@ export function buildSendReport(
     retried: count((row) => row.retries > 0),
     failed: count((row) => row.outcome === 'failed'),
     deadLettered: count((row) => row.outcome === 'dead-lettered'),
-    pending: count((row) => row.emailId !== null && !FINAL.has(row.outcome)),
+    pending: count((row) => !FINAL.has(row.outcome)),
     caught: ids === undefined ? null : count((row) => row.caught === true),
   }
   return {

@@ -66,6 +66,7 @@ export function SendReportView({ name, live }: { name: string; live: boolean }) 
     { pollMs: live || !settled ? 1_000 : undefined, keepPrevious: true },
   )
   const data = report.data
+  // Every row has its final outcome: nothing changes any more by itself.
   const done = !live && data !== undefined && data.counts.pending === 0
   if (done !== settled) setSettled(done)
 
