@@ -6,7 +6,9 @@ import { join } from 'node:path'
 import { MailStack, type MailStackOptions } from '../../resources/stack/test/mail-stack'
 import type { StackEndpoints } from '../../electron/main/broker/endpoints'
 import { LogStore } from '../../electron/main/logs/store'
+import { StoreSendLedger } from '../../electron/main/logs/sends'
 import { createMailServices } from '../../electron/main/mail/mail-services'
+import { caughtEmailIds, sendSearch } from '../../electron/main/mailbox/caught'
 
 /** The management API on the broker container's own address (its 15672 is not published). */
 export async function managementUrlOf(stack: MailStack): Promise<string> {
@@ -26,9 +28,20 @@ export async function startMailStack(options: MailStackOptions = {}) {
 }
 
 /** The app's mail services over a real log store, wired as core.ts wires them. */
-export function startApp(endpoints: () => Promise<StackEndpoints>, dataDir: string) {
+export function startApp(
+  endpoints: () => Promise<StackEndpoints>,
+  dataDir: string,
+  catcherUrl?: string,
+) {
   const store = new LogStore({ path: join(dataDir, 'logs.db'), retentionDelayMs: 0 })
   const services = createMailServices({
+    ledger: new StoreSendLedger(() => store.reader()),
+    ...(catcherUrl === undefined
+      ? {}
+      : {
+          caught: (name: string, kind: 'single' | 'bulk') =>
+            caughtEmailIds(() => Promise.resolve(catcherUrl), sendSearch(name, kind)),
+        }),
     endpoints,
     dataDir,
     reconnectBackoff: { initialMs: 200, maxMs: 1_000, jitter: 0.2 },
