@@ -1,4 +1,5 @@
 import type { Sender } from './lib/handlers'
+import type { MailMessage } from '../../shared/messages'
 import { createRouter, type Router } from './router'
 import {
   EngineMonitor,
@@ -13,7 +14,8 @@ import { dataDirFrom, FileSecretStore, type SecretStore } from './settings'
 import { stackCatcherSource, stackEndpointsSource, stackHandlers, StackManager } from './stack'
 import { caughtEmailIds, mailboxHandlers, sendSearch } from './mailbox'
 import { createMailServices } from './mail'
-import { createLogServices, StoreSendLedger, type LogStore } from './logs'
+import { drainAppQueue } from './broker'
+import { createLogServices, StoreSendLedger, type LogFreshness, type LogStore } from './logs'
 
 export interface CoreOptions {
   env?: NodeJS.ProcessEnv
@@ -35,6 +37,8 @@ export interface Core {
   /** The log history (the mail subscription and the collector write it; the CLI reads it). */
   logs: LogStore
   stack: StackManager
+  /** When no app fills the log history, catches it up (mail events, container output) first. */
+  catchUpLogs(): Promise<LogFreshness>
   dispose(): Promise<void>
 }
 
@@ -68,14 +72,16 @@ export function createCore(options: CoreOptions): Core {
     ...(options.log === undefined ? {} : { log: options.log }),
   })
   const catcher = stackCatcherSource(env, stack, () => engine.client)
+  const storeMail = async (mail: MailMessage): Promise<void> => {
+    await logsApi.store.ingestMail(mail)
+  }
+  const endpoints = stackEndpointsSource(env, stack)
   const mailApi = createMailServices({
     ledger: new StoreSendLedger(() => logsApi.store.reader()),
     caught: (name, kind) => caughtEmailIds(catcher, sendSearch(name, kind)),
-    store: async (mail) => {
-      await logsApi.store.ingestMail(mail)
-    },
+    store: storeMail,
     history: () => Promise.resolve(logsApi.store.recentMailMessages()),
-    endpoints: stackEndpointsSource(env, stack),
+    endpoints,
     dataDir,
     connect: options.subscribe !== false,
     ...(options.log === undefined ? {} : { log: options.log }),
@@ -111,6 +117,7 @@ export function createCore(options: CoreOptions): Core {
     engine,
     logs: logsApi.store,
     stack,
+    catchUpLogs: () => logsApi.catchUp(() => drainAppQueue({ endpoints, sink: storeMail })),
     async dispose() {
       engine.close()
       await mailApi.dispose()

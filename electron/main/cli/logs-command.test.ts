@@ -36,7 +36,9 @@ beforeEach(async () => {
     events: api.events as unknown as EventHandlers,
     isTrustedSender: (sender) => sender.url === CLI_SENDER.url,
   })
-  core = { router, logs: store } as unknown as Core
+  const catchUpLogs = () =>
+    Promise.resolve({ current: true, storedUpTo: null, app: null, caughtUp: null, problems: [] })
+  core = { router, logs: store, catchUpLogs } as unknown as Core
 })
 
 afterEach(async () => {
@@ -71,13 +73,28 @@ describe('maildock logs', () => {
     expect(all.out).toHaveLength(6)
   })
 
-  it('prints JSON lines with --json and honours --limit', async () => {
+  it('prints JSON lines with --json, the freshness last, and honours --limit', async () => {
     const { out, err } = await run('--json', '--limit', '2', '--status', 'request')
-    expect(out.map((line) => (JSON.parse(line) as { emailId: string }).emailId)).toEqual([
-      'email-1',
-      'email-9',
-    ])
+    const lines = out.map((line) => JSON.parse(line) as { emailId?: string; freshness?: unknown })
+    expect(lines.map((line) => line.emailId)).toEqual(['email-1', 'email-9', undefined])
+    expect(lines[2]?.freshness).toMatchObject({ current: true })
     expect(err.join()).toMatch(/newest 2/)
+  })
+
+  it('says on stderr how fresh the answer is when catch-up failed', async () => {
+    core.catchUpLogs = () =>
+      Promise.resolve({
+        current: false,
+        storedUpTo: Date.UTC(2025, 0, 1, 14, 2, 11),
+        app: null,
+        caughtUp: { mailEvents: 0, lines: 0, containers: 0 },
+        problems: ['container output: Docker engine unreachable'],
+      })
+    const { out, err } = await run('--grep', 'mailbox')
+    expect(out).toHaveLength(1)
+    expect(err.join()).toContain(
+      'stored up to 2025-01-01T14:02:11.000Z; the app is not running and catch-up failed: container output: Docker engine unreachable',
+    )
   })
 
   it('says when a search was taken as plain words', async () => {

@@ -10,7 +10,7 @@ import {
   type MailStatus,
 } from '../../../shared/contract'
 import type { Core } from '../core'
-import { exportAll } from '../logs'
+import { describeFreshness, exportAll, type LogFreshness } from '../logs'
 import { call } from './run'
 import { printServiceLogs } from './stack-command'
 
@@ -107,6 +107,14 @@ async function newest(core: Core, query: LogQuery, limit: number) {
   return { entries: entries.reverse(), notice, more: true }
 }
 
+/** Catches the history up when no app fills it, and says on stderr when it is not current. */
+async function catchUp(core: Core): Promise<LogFreshness> {
+  const freshness = await core.catchUpLogs()
+  const notice = describeFreshness(freshness)
+  if (notice) console.error(`maildock: ${notice}`)
+  return freshness
+}
+
 export function registerLogsCommand(program: Command, core: () => Core): void {
   const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
   program
@@ -139,6 +147,7 @@ export function registerLogsCommand(program: Command, core: () => Core): void {
           `--limit takes a positive number, not ${options.limit}`,
         )
       }
+      const freshness = await catchUp(core())
       if (options.export) {
         const format = options.format ?? (options.export.endsWith('.csv') ? 'csv' : 'jsonl')
         if (format !== 'csv' && format !== 'jsonl') {
@@ -163,6 +172,7 @@ export function registerLogsCommand(program: Command, core: () => Core): void {
             : formatLine(entry),
         )
       }
+      if (options.json) console.log(JSON.stringify({ freshness }))
       if (more)
         console.error(
           `maildock: showing the newest ${limit}; raise --limit or narrow the search for more`,

@@ -1,11 +1,13 @@
-// CLI only, no app: `maildock up`, `send`, `mailbox list|show|rm|clear`, `chaos` against a real
-// one-click stack (throw-away name, engine-picked ports), with their exit codes.
+// CLI only, no app: `maildock up`, `send`, `mailbox list|show|rm|clear`, `chaos`, `logs` against a
+// real one-click stack (throw-away name, engine-picked ports), with their exit codes.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ChaosTriggers, MailboxMessage, MailboxPage } from '../../../shared/contract'
+import type { ChaosTriggers, LogEntry, MailboxMessage, MailboxPage } from '../../../shared/contract'
+import type { LogFreshness } from '../logs'
 import { runCli, type CliRun } from '../../../test/support/cli'
 import {
   eventually,
@@ -125,5 +127,68 @@ describe('maildock mailbox and chaos, CLI only', () => {
     )
     expect(tagged.total).toBe(1)
     expect(tagged.messages[0]?.subject).toBe(`Csv ${stack}`)
+  })
+})
+
+describe('maildock logs, CLI only: no app fills the history', () => {
+  const logs = async (...args: string[]) => {
+    const lines = (await ok('logs', '--json', ...args)).stdout.trim().split('\n')
+    const parsed = lines.map((line) => JSON.parse(line) as LogEntry & { freshness?: LogFreshness })
+    const freshness = parsed.pop()?.freshness
+    if (!freshness) throw new Error('no freshness line')
+    return { entries: parsed, freshness }
+  }
+  const storedUpTo = (ts: number): number => {
+    const db = new Database(join(dataDir, 'logs.db'), { readonly: true })
+    try {
+      return db.prepare('SELECT count(*) FROM entries WHERE ts <= ?').pluck().get(ts) as number
+    } finally {
+      db.close()
+    }
+  }
+
+  it('catches up (mail events, container output) and finds a sent email and its outcome', async () => {
+    const word = `headless${stack.replace(/[^a-z0-9]/gi, '')}`
+    const sent = await ok(
+      'send',
+      '--to',
+      `${word}@example.org`,
+      '--subject',
+      word,
+      '--text',
+      'hi',
+      '--json',
+    )
+    const { id } = JSON.parse(sent.stdout) as { id: string }
+    const first = await eventually(
+      'the request and its outcome in `maildock logs`',
+      async () => {
+        const answer = await logs('--grep', word)
+        const statuses = answer.entries.filter((e) => e.emailId === id).map((e) => e.status)
+        expect(statuses).toEqual(expect.arrayContaining(['request', 'sent']))
+        return answer
+      },
+      60_000,
+    )
+    expect(first.freshness).toMatchObject({ current: true, app: null, problems: [] })
+    expect(first.freshness.caughtUp?.containers).toBeGreaterThan(0)
+    const before = storedUpTo(first.freshness.storedUpTo ?? 0)
+
+    // A second run reads each container again from its newest stored line: nothing twice.
+    const second = await logs('--grep', word)
+    expect(second.entries.map((e) => e.id)).toEqual(first.entries.map((e) => e.id))
+    expect(second.freshness.caughtUp?.mailEvents).toBe(0)
+    expect(storedUpTo(first.freshness.storedUpTo ?? 0)).toBe(before)
+  })
+
+  it('reads what a running app stored, without catching up', async () => {
+    const holder = join(dataDir, 'logs.holder.json')
+    writeFileSync(holder, JSON.stringify({ pid: process.pid, host: hostname(), by: 'test' }))
+    try {
+      const { freshness } = await logs('--grep', 'anything')
+      expect(freshness).toMatchObject({ current: true, caughtUp: null, app: { pid: process.pid } })
+    } finally {
+      rmSync(holder, { force: true })
+    }
   })
 })

@@ -208,9 +208,16 @@ export function registerStackCommands(program: Command, core: () => Core): void 
     .command('up')
     .description('build, create and start the stack; waits until every service is healthy')
     .option('--json', 'print the outcome as JSON')
-    .action((options: { json?: boolean }) =>
-      withProgress(core(), () => call(core(), 'stack:up', {}), options),
-    )
+    .action(async (options: { json?: boolean }) => {
+      await withProgress(core(), () => call(core(), 'stack:up', {}), options)
+      // Without a running app, this declares the app's mail-event queue: `logs` reads it later.
+      const freshness = await core().catchUpLogs()
+      if (freshness.problems.length > 0) {
+        console.error(
+          `note: mail events are not kept for \`maildock logs\` yet: ${freshness.problems.join('; ')}`,
+        )
+      }
+    })
 
   program
     .command('down')

@@ -24,6 +24,12 @@ export interface CollectorDeps {
   log?: (message: string, error?: unknown) => void
 }
 
+/** How far a stream got: the last line the store took, and whether it must be read again from there. */
+interface Position {
+  accepted: string | null
+  behind: boolean
+}
+
 export type LineListener = (container: ContainerRef, lines: TailLine[]) => void
 
 export function tailLine(container: ContainerRef, line: ContainerLine, row: LogRow): TailLine {
@@ -101,18 +107,42 @@ export class StackLogCollector {
   async scan(): Promise<void> {
     if (!this.running) return
     try {
-      const name = await this.deps.stackName?.()
-      const label = name === undefined ? LABELS.stack : `${LABELS.stack}=${name}`
-      const list = await this.deps
-        .docker()
-        .listContainers({ filters: { label: [label], status: ['running'] } })
-      for (const info of list) {
-        const name = containerName(info.Names, info.Id)
-        this.follow({ id: info.Id, name, service: info.Labels[LABELS.service] ?? name })
-      }
+      for (const ref of await this.stackContainers(['running'])) this.follow(ref)
     } catch (error) {
       this.lastError = `cannot list the stack's containers: ${message(error)}`
     }
+  }
+
+  /**
+   * Reads every stack container's output since its newest stored line into the store, once, and
+   * resolves when it is written (the CLI when no app collects). Failures reject.
+   */
+  async catchUpOnce(): Promise<{ containers: number; lines: number }> {
+    const before = this.lines
+    const refs = await this.stackContainers()
+    for (const ref of refs) {
+      let resumeAt: string | null = null
+      for (;;) {
+        const position: Position = { accepted: resumeAt, behind: false }
+        await this.stream(ref, new AbortController(), position, false)
+        await this.deps.store.flush()
+        if (!position.behind) break
+        resumeAt = position.accepted
+      }
+    }
+    return { containers: refs.length, lines: this.lines - before }
+  }
+
+  private async stackContainers(status?: string[]): Promise<ContainerRef[]> {
+    const name = await this.deps.stackName?.()
+    const label = name === undefined ? LABELS.stack : `${LABELS.stack}=${name}`
+    const list = await this.deps
+      .docker()
+      .listContainers({ all: true, filters: { label: [label], ...(status ? { status } : {}) } })
+    return list.map((info) => {
+      const name = containerName(info.Names, info.Id)
+      return { id: info.Id, name, service: info.Labels[LABELS.service] ?? name }
+    })
   }
 
   private onEngineEvent(event: RawEngineEvent): void {
@@ -145,36 +175,47 @@ export class StackLogCollector {
   }
 
   private async run(ref: ContainerRef, stop: AbortController, resumeAt: string | null) {
-    let since: number | null = resumeAt === null ? null : sinceOf(resumeAt)
-    if (since === null) {
-      try {
-        since = this.deps.store.lastLineTs(ref.name)
-      } catch {
-        // The store is unusable (reported in its status): follow from the start, lines dedupe.
-      }
-    }
-    const position = { accepted: resumeAt }
+    const position = { accepted: resumeAt, behind: false }
     try {
-      await streamContainerLogs(
-        this.deps.docker(),
-        {
-          id: ref.id,
-          tail: 'all',
-          follow: true,
-          stdout: true,
-          stderr: true,
-          // Lines already stored come again at the start; their keys dedupe.
-          ...(since === null ? {} : { since }),
-        },
-        { signal: stop.signal, emit: (batch) => this.take(ref, batch, stop, position) },
-        this.deps.tuning ?? DEFAULT_LOG_TUNING,
-      )
+      await this.stream(ref, stop, position, true)
     } catch (error) {
       if (!stop.signal.aborted) {
         this.lastError = `${ref.name}: ${message(error)}`
         this.deps.log?.(`log collector: ${this.lastError}`)
       }
     }
+    if (position.behind && this.running) void this.catchUp(ref, position.accepted)
+  }
+
+  /** Streams a container's output into the store from `position.accepted`, else its newest stored line. */
+  private async stream(
+    ref: ContainerRef,
+    stop: AbortController,
+    position: Position,
+    follow: boolean,
+  ): Promise<void> {
+    let since: number | null = position.accepted === null ? null : sinceOf(position.accepted)
+    if (since === null) {
+      try {
+        since = this.deps.store.lastLineTs(ref.name)
+      } catch {
+        // The store is unusable (reported in its status): read from the start, lines dedupe.
+      }
+    }
+    await streamContainerLogs(
+      this.deps.docker(),
+      {
+        id: ref.id,
+        tail: 'all',
+        follow,
+        stdout: true,
+        stderr: true,
+        // Lines already stored come again at the start; their keys dedupe.
+        ...(since === null ? {} : { since }),
+      },
+      { signal: stop.signal, emit: (batch) => this.take(ref, batch, stop, position) },
+      this.deps.tuning ?? DEFAULT_LOG_TUNING,
+    )
   }
 
   /**
@@ -183,12 +224,7 @@ export class StackLogCollector {
    * taken, once the queue is written: the engine still has the rest, so no line is lost and the
    * Tail gets every line once, in order.
    */
-  private take(
-    ref: ContainerRef,
-    batch: LogBatch,
-    stop: AbortController,
-    position: { accepted: string | null },
-  ): void {
+  private take(ref: ContainerRef, batch: LogBatch, stop: AbortController, position: Position) {
     if (stop.signal.aborted) return
     let lines = batch.lines
     let rows: LogRow[] = []
@@ -204,8 +240,8 @@ export class StackLogCollector {
     this.lines += lines.length
     if (behind) {
       this.lastError = `${ref.name}: a burst outran the store; reading it again from the engine`
+      position.behind = true
       stop.abort()
-      void this.catchUp(ref, position.accepted)
     }
     this.broadcast(ref, lines, rows)
   }

@@ -1,4 +1,6 @@
 import type { EngineMonitor } from '../docker'
+import { holdFile } from '../lib/holder-file'
+import { catchUpLogs, storeHolderPath } from './catch-up'
 import { StackLogCollector } from './collector'
 import { logDatabasePath } from './database'
 import { logsHandlers } from './logs-handlers'
@@ -39,6 +41,8 @@ export function createLogServices(options: LogServicesOptions) {
     ...(options.stackName === undefined ? {} : { stackName: options.stackName }),
     ...(options.log === undefined ? {} : { log: options.log }),
   })
+  // Says to the CLI that this process fills the store live (the CLI then reads, not catches up).
+  const release = options.collect ? holdFile(storeHolderPath(options.env), 'MailDock') : undefined
   if (options.collect) collector.start()
   const handlers = logsHandlers({ store, collector, docker: () => engine.client })
   return {
@@ -46,7 +50,11 @@ export function createLogServices(options: LogServicesOptions) {
     collector,
     channels: handlers.channels,
     events: handlers.events,
+    /** Catches up when no app fills the store (the CLI); says how current the history is. */
+    catchUp: (drainMail: () => Promise<{ stored: number }>) =>
+      catchUpLogs({ env: options.env, store, collector, drainMail }),
     async dispose() {
+      release?.()
       collector.stop()
       await store.close()
     },

@@ -3,6 +3,7 @@ import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { MaildockError } from '../../../shared/contract'
+import { isAlive } from '../lib/holder-file'
 import { ensurePrivateDir } from '../lib/private-files'
 
 export interface LockHolder {
@@ -14,15 +15,6 @@ export interface LockHolder {
 
 const POLL_MS = 200
 const STALE_FOREIGN_MS = 60 * 60 * 1000
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 /** A lock left by a process that is gone (same host), or very old (another host). */
 export function isStale(holder: LockHolder, now = Date.now()): boolean {
