@@ -1,5 +1,6 @@
 import type { Sender } from './lib/handlers'
 import type { MailMessage } from '../../shared/messages'
+import type { MessageDocumentRequest } from '../../shared/contract'
 import { createRouter, type Router } from './router'
 import {
   EngineMonitor,
@@ -12,7 +13,13 @@ import {
 import { tightenDataDir } from './lib/private-files'
 import { dataDirFrom, FileSecretStore, type SecretStore } from './settings'
 import { stackCatcherSource, stackEndpointsSource, stackHandlers, StackManager } from './stack'
-import { caughtEmailIds, mailboxHandlers, sendSearch } from './mailbox'
+import {
+  caughtEmailIds,
+  mailboxHandlers,
+  sendSearch,
+  serveMessageDocument,
+  type MessageDocument,
+} from './mailbox'
 import { createMailServices } from './mail'
 import { drainAppQueue } from './broker'
 import { createLogServices, StoreSendLedger, type LogFreshness, type LogStore } from './logs'
@@ -37,6 +44,8 @@ export interface Core {
   /** The log history (the mail subscription and the collector write it; the CLI reads it). */
   logs: LogStore
   stack: StackManager
+  /** A caught message's HTML as its own document, with its CSP (`frameAncestors`: who may frame it). */
+  messageDocument(request: MessageDocumentRequest, frameAncestors: string): Promise<MessageDocument>
   /** When no app fills the log history, catches it up (mail events, container output) first. */
   catchUpLogs(): Promise<LogFreshness>
   dispose(): Promise<void>
@@ -117,6 +126,8 @@ export function createCore(options: CoreOptions): Core {
     engine,
     logs: logsApi.store,
     stack,
+    messageDocument: (request, frameAncestors) =>
+      serveMessageDocument(catcher, request, frameAncestors),
     catchUpLogs: () => logsApi.catchUp(() => drainAppQueue({ endpoints, sink: storeMail })),
     async dispose() {
       engine.close()

@@ -24,6 +24,7 @@ export * from './stack'
 export * from './stack-settings'
 export * from './bridge'
 export * from './client'
+export * from './message-document'
 
 export const channels = {
   ...engineChannels,

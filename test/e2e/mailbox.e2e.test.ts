@@ -1,6 +1,6 @@
 // The Mailbox panel on the real mail stack (RabbitMQ, api, emailer, logger, SMTP catcher), in
 // Chromium: an HTML email sent from the Send panel shown sandboxed (its script does not run, its
-// remote image is not fetched) and linked to its timeline both ways; failure injection from the
+// remote image is fetched only once the user allows it) and linked to its timeline both ways; failure injection from the
 // panel dead-letters an email with the 550 reply, and after a reset its retry is caught.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -21,11 +21,11 @@ let page: Page
 const run = Date.now().toString(36)
 
 /** A loopback HTTP server that counts what is asked of it: the email's remote image. */
-const pixel = { server: undefined as Server | undefined, url: '', requests: 0 }
+const pixel = { server: undefined as Server | undefined, url: '', paths: [] as string[] }
 
 beforeAll(async () => {
-  const server = createServer((_request, response) => {
-    pixel.requests += 1
+  const server = createServer((request, response) => {
+    pixel.paths.push(request.url ?? '')
     response.writeHead(200, { 'content-type': 'image/png' }).end()
   })
   pixel.server = server
@@ -53,7 +53,7 @@ async function mailboxRows(words: string) {
 }
 
 describe('Mailbox with the stack up', () => {
-  it('shows a sent HTML email sandboxed (no script, no remote image), linked to its timeline and back', async () => {
+  it('shows a sent HTML email sandboxed (no script; its remote image only once allowed), linked to its timeline and back', async () => {
     const word = `framed${run}`
     const subject = `Framed ${word}`
     const html = [
@@ -79,6 +79,16 @@ describe('Mailbox with the stack up', () => {
     expect(await frame.locator('#marker').textContent()).toBe('script did not run')
     expect(await page.title()).not.toBe('pwned')
     expect(await page.getByTestId('remote-images-blocked').isVisible()).toBe(true)
+    expect(pixel.paths).toEqual([])
+
+    // Allowed for this message: its document is served again with img-src http: https:.
+    await page.getByTestId('allow-remote-images').click()
+    await expect.poll(() => pixel.paths, { timeout: 15_000 }).toEqual(['/pixel.png'])
+    await expect
+      .poll(() => frame.getByRole('heading').textContent(), { timeout: 15_000 })
+      .toBe(`Hello from ${word}`)
+    expect(await frame.locator('#marker').textContent()).toBe('script did not run')
+    expect(await page.title()).not.toBe('pwned')
 
     await page.getByTestId('tab-headers').click()
     const idHeader = page
@@ -97,7 +107,8 @@ describe('Mailbox with the stack up', () => {
     await expect
       .poll(() => page.getByTestId('message-subject').textContent(), { timeout: 15_000 })
       .toBe(subject)
-    expect(pixel.requests).toBe(0)
+    // Shown again, the message is blocked again: still the one request.
+    expect(pixel.paths).toEqual(['/pixel.png'])
     expect(running.errors).toEqual([])
   })
 

@@ -1,9 +1,11 @@
 import { app, BrowserWindow, protocol, session } from 'electron'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { MESSAGE_DOCUMENT_SCHEME } from '../../../shared/contract'
 import { createCore, type Core } from '../core'
 import { bindRouterToIpc } from './ipc-bridge'
 import { installMenu } from './menu'
+import { messageDocumentResponse } from './message-protocol'
 import { createAppSecretStore } from './secrets'
 import { APP_SCHEME, isTrustedSender, rendererOrigin } from './security'
 import { hardenSession, rendererResponse } from './session-policy'
@@ -16,6 +18,8 @@ const origin = rendererOrigin(devServerUrl)
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  // The Mailbox's message documents: framed (sandboxed) by the renderer, never fetched by script.
+  { scheme: MESSAGE_DOCUMENT_SCHEME, privileges: { standard: true, secure: true } },
 ])
 
 if (!app.requestSingleInstanceLock()) {
@@ -48,6 +52,10 @@ if (!app.requestSingleInstanceLock()) {
       packaged: app.isPackaged,
     })
     bindRouterToIpc(core.router)
+    const documents = core
+    protocol.handle(MESSAGE_DOCUMENT_SCHEME, (request) =>
+      messageDocumentResponse(documents, request, origin),
+    )
     // Updates only for an installed app: an unpackaged run has nothing to update from.
     const updates = app.isPackaged ? startUpdates(() => window, log) : undefined
     installMenu({

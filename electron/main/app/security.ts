@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { MESSAGE_DOCUMENT_SCHEME } from '../../../shared/contract'
 
 /** The renderer is served from this privileged scheme, never from file:// */
 export const APP_SCHEME = 'app'
@@ -11,7 +12,8 @@ export const CONTENT_SECURITY_POLICY = [
   "img-src 'self' data:",
   "font-src 'self' data:",
   "connect-src 'self'",
-  "frame-src 'none'",
+  // The Mailbox's message documents, each with its own stricter CSP (message-protocol.ts).
+  `frame-src ${MESSAGE_DOCUMENT_SCHEME}:`,
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",

@@ -26,6 +26,7 @@ try {
     router: core.router,
     rendererDir: values.renderer ?? join(here, '../renderer'),
     port,
+    messageDocument: (request, frameAncestors) => core.messageDocument(request, frameAncestors),
   })
   origin = server.origin
   console.log(`MailDock is serving at ${server.url}`)

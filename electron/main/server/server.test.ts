@@ -189,3 +189,45 @@ describe('browser mode server', () => {
     socket.close()
   })
 })
+
+describe('message documents (the Mailbox HTML frame)', () => {
+  it('serves them behind the token, with their own headers, and nothing else under the path', async () => {
+    const asked: unknown[] = []
+    const documents = await startServer({
+      router: createRouter({
+        channels: {} as ChannelHandlers,
+        events: {} as EventHandlers,
+        isTrustedSender: () => false,
+      }),
+      rendererDir: '/nonexistent',
+      messageDocument: (request, frameAncestors) => {
+        asked.push({ ...request, frameAncestors })
+        return Promise.resolve({
+          status: 200,
+          headers: { 'Content-Security-Policy': "default-src 'none'; sandbox" },
+          body: '<p>hi</p>',
+        })
+      },
+    })
+    try {
+      const url = `${documents.origin}/mailbox/document/abc_1`
+      expect((await fetch(url)).status).toBe(401)
+      expect((await fetch(`${url}?token=wrong`)).status).toBe(401)
+      const ok = await fetch(`${url}?remote=1&token=${documents.token}`)
+      expect(ok.status).toBe(200)
+      expect(ok.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox")
+      expect(await ok.text()).toBe('<p>hi</p>')
+      expect(asked).toEqual([{ id: 'abc_1', allowRemoteImages: true, frameAncestors: "'self'" }])
+      const odd = await fetch(`${documents.origin}/mailbox/document/a%2Fb?token=${documents.token}`)
+      expect(odd.status).toBe(404)
+      expect(asked).toHaveLength(1)
+    } finally {
+      await documents.close()
+    }
+  })
+
+  it('lets the app page frame only its own origin', async () => {
+    const csp = (await fetch(server.origin)).headers.get('content-security-policy') ?? ''
+    expect(csp).toContain("frame-src 'self'")
+  })
+})

@@ -6,7 +6,14 @@ import fastifyWebsocket from '@fastify/websocket'
 import type { WebSocket } from 'ws'
 import type { Sender } from '../lib/handlers'
 import type { Router } from '../router'
-import { MAX_FRAME_BYTES, MAX_SUBSCRIPTIONS, tooManySubscriptions } from '../../../shared/contract'
+import {
+  MAX_FRAME_BYTES,
+  MAX_SUBSCRIPTIONS,
+  MESSAGE_DOCUMENT_PATH,
+  parseMessageDocumentUrl,
+  tooManySubscriptions,
+  type MessageDocumentRequest,
+} from '../../../shared/contract'
 import { allowedOrigins, hostAllowed, newToken, tokensMatch } from './auth'
 import { clientFrame } from './protocol'
 
@@ -18,6 +25,11 @@ export interface ServerOptions {
   token?: string
   /** A client that falls this far behind is disconnected instead of buffered without limit. */
   maxBufferedBytes?: number
+  /** The Mailbox's message documents (the core's), served with their own CSP. */
+  messageDocument?: (
+    request: MessageDocumentRequest,
+    frameAncestors: string,
+  ) => Promise<{ status: number; headers: Record<string, string>; body: string }>
 }
 
 export interface RunningServer {
@@ -36,7 +48,8 @@ const CSP = [
   "img-src 'self' data:",
   "font-src 'self' data:",
   "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
-  "frame-src 'none'",
+  // The Mailbox's message documents (MESSAGE_DOCUMENT_PATH), each with its own stricter CSP.
+  "frame-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
@@ -50,11 +63,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true })
   let port = 0
 
-  // Only the WebSocket needs the token (in its URL): the page and its assets hold no secret, and
-  // no cookie is set, since cookies are not scoped by port and would reach every local server.
-  const authorized = (request: FastifyRequest): boolean =>
-    request.url.split('?')[0] !== '/ws' ||
-    tokensMatch(token, (request.query as Record<string, string | undefined>).token)
+  // Only the WebSocket and the message documents need the token (in their URL): the page and its
+  // assets hold no secret, and no cookie is set, since cookies are not scoped by port and would
+  // reach every local server.
+  const authorized = (request: FastifyRequest): boolean => {
+    const path = request.url.split('?')[0] ?? ''
+    if (path !== '/ws' && !path.startsWith(MESSAGE_DOCUMENT_PATH)) return true
+    return tokensMatch(token, (request.query as Record<string, string | undefined>).token)
+  }
 
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES } })
   app.addHook('onRequest', async (request, reply) => {
@@ -81,6 +97,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.get('/ws', { websocket: true }, (socket) =>
     serveSocket(socket, options.router, `http://127.0.0.1:${port}/`, maxBuffered),
   )
+
+  const messageDocument = options.messageDocument
+  if (messageDocument) {
+    app.get(`${MESSAGE_DOCUMENT_PATH}*`, async (request, reply) => {
+      const wanted = parseMessageDocumentUrl(request.url)
+      if (wanted === null)
+        return reply.code(404).send({ code: 'NOT_FOUND', message: 'No such message' })
+      const document = await messageDocument(wanted, "'self'")
+      return reply.code(document.status).headers(document.headers).send(document.body)
+    })
+  }
 
   if (existsSync(options.rendererDir)) {
     await app.register(fastifyStatic, { root: options.rendererDir, index: 'index.html' })

@@ -1,6 +1,12 @@
 import { createContext, useContext, type ReactNode } from 'react'
-import { createClient, type MaildockClient, type RawBridge } from '../../../shared/contract'
-import { browserModeSocketUrl, createWebSocketBridge, takeToken } from './ws-bridge'
+import {
+  createClient,
+  messageDocumentUrl,
+  type MaildockClient,
+  type MessageDocumentRequest,
+  type RawBridge,
+} from '../../../shared/contract'
+import { browserModeSocketUrl, createWebSocketBridge, sessionToken, takeToken } from './ws-bridge'
 
 declare global {
   interface Window {
@@ -13,6 +19,13 @@ export function connectClient(): MaildockClient {
   if (window.maildock) return createClient(window.maildock)
   const token = takeToken(window.location, window.sessionStorage, window.history)
   return createClient(createWebSocketBridge(browserModeSocketUrl(window.location, token)))
+}
+
+/** Where a caught message's HTML document is served: the app's scheme, or browser mode's server. */
+export function messageDocumentSrc(request: MessageDocumentRequest): string {
+  if (window.maildock) return messageDocumentUrl(request)
+  const token = sessionToken(window.sessionStorage) ?? ''
+  return messageDocumentUrl(request, { origin: window.location.origin, token })
 }
 
 const ClientContext = createContext<MaildockClient | null>(null)

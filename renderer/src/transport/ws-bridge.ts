@@ -137,6 +137,9 @@ export function takeToken(location: Location, storage: Storage, history: History
   return storage.getItem(TOKEN_KEY)
 }
 
+/** The token taken at start-up (takeToken), for the URLs the server checks it on. */
+export const sessionToken = (storage: Storage): string | null => storage.getItem(TOKEN_KEY)
+
 /** The WebSocket URL for the page this renderer was served from, with the session's token. */
 export function browserModeSocketUrl(location: Location, token: string | null): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws'

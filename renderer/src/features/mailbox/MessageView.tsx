@@ -14,9 +14,9 @@ import {
   Title,
 } from '@mantine/core'
 import type { MailboxMessage } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
+import { messageDocumentSrc, useClient } from '../../transport/client'
 import { MessageChecks } from './MessageChecks'
-import { frameDocument, hasRemoteImages } from './html-document'
+import { hasRemoteImages } from './html-document'
 
 function download(
   fileName: string,
@@ -59,7 +59,7 @@ function HtmlPart({ message }: { message: MailboxMessage }) {
         data-testid="message-html"
         sandbox=""
         referrerPolicy="no-referrer"
-        srcDoc={frameDocument(message.html, allowed)}
+        src={messageDocumentSrc({ id: message.id, allowRemoteImages: allowed })}
         style={{
           width: '100%',
           height: 480,
