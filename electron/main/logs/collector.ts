@@ -138,7 +138,11 @@ export class StackLogCollector {
     const label = name === undefined ? LABELS.stack : `${LABELS.stack}=${name}`
     const list = await this.deps
       .docker()
-      .listContainers({ all: true, filters: { label: [label], ...(status ? { status } : {}) } })
+      .listContainers(
+        status
+          ? { filters: { label: [label], status } }
+          : { all: true, filters: { label: [label] } },
+      )
     return list.map((info) => {
       const name = containerName(info.Names, info.Id)
       return { id: info.Id, name, service: info.Labels[LABELS.service] ?? name }
