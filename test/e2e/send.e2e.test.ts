@@ -11,6 +11,7 @@ import { countByEmailId } from '../../resources/stack/test/catcher-client'
 import { delay } from '../../resources/stack/test/docker-helpers'
 import { waitForDelivery } from '../../resources/stack/test/expectations'
 import type { MailStack } from '../../resources/stack/test/mail-stack'
+import { blocking, runAxe } from './axe'
 import {
   compose as composeIn,
   goTo as goToIn,
@@ -103,6 +104,17 @@ describe('Send panel with the stack up', () => {
       expect(await page.getByTestId(`report-row-${row}`).textContent()).toContain(expected)
     }
     await page.getByTestId('bulk-again').waitFor()
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme })
+      if (process.env.MAILDOCK_SCREENSHOTS) {
+        const path = join(process.env.MAILDOCK_SCREENSHOTS, `bulk-report-${scheme}.png`)
+        await page.screenshot({ path, fullPage: true })
+      }
+      const found = blocking(await runAxe(page))
+      expect(
+        found.map((v) => `${scheme} ${v.impact} ${v.id} ${v.nodes[0]?.target.join(' ')}`),
+      ).toEqual([])
+    }
 
     // The catcher has each of the send's emails exactly once (a late duplicate would show too).
     await delay(2_000)

@@ -12,6 +12,7 @@ export function ConfirmDialog({
   color = 'red',
   onConfirm,
   onClose,
+  closeOnClickOutside = true,
   children,
 }: {
   opened: boolean
@@ -20,6 +21,8 @@ export function ConfirmDialog({
   color?: string
   onConfirm: () => Promise<unknown>
   onClose: () => void
+  /** False for a dialog opened by a button a user may double-click: the second click lands outside. */
+  closeOnClickOutside?: boolean
   children: ReactNode
 }) {
   const [busy, setBusy] = useState(false)
@@ -31,7 +34,14 @@ export function ConfirmDialog({
       .finally(() => setBusy(false))
   }
   return (
-    <Modal opened={opened} onClose={onClose} title={title} size="md" centered>
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={title}
+      size="md"
+      centered
+      closeOnClickOutside={closeOnClickOutside}
+    >
       <Stack gap="sm">
         {children}
         <Group justify="flex-end" gap="xs">

@@ -50,10 +50,18 @@ export function BulkProgressView({ progress }: { progress: BulkSendProgress }) {
             </Badge>
           </Group>
         </Group>
-        <Progress.Root size="lg" aria-label="rows handed to the API">
-          <Progress.Section value={pct(progress.accepted)} color="green" />
-          <Progress.Section value={pct(progress.invalid)} color="orange" />
-          <Progress.Section value={pct(progress.failed)} color="red" />
+        <Progress.Root size="lg">
+          <Progress.Section
+            value={pct(progress.accepted)}
+            color="green"
+            aria-label="rows accepted by the API"
+          />
+          <Progress.Section
+            value={pct(progress.invalid)}
+            color="orange"
+            aria-label="rows skipped"
+          />
+          <Progress.Section value={pct(progress.failed)} color="red" aria-label="rows failed" />
         </Progress.Root>
         <Text size="sm" ff="monospace" data-testid="bulk-counts">
           {done}/{progress.total} · accepted {progress.accepted} · invalid {progress.invalid} ·

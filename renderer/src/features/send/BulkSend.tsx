@@ -211,6 +211,7 @@ export function BulkSend() {
         title={`Send ${valid} email${valid === 1 ? '' : 's'}?`}
         confirmLabel="Send now"
         color="blue"
+        closeOnClickOutside={false}
         onConfirm={start}
         onClose={() => setConfirming(false)}
       >
