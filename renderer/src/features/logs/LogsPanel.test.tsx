@@ -1,8 +1,9 @@
 import { configure } from '@testing-library/dom'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import type { LogEntry, LogStatus } from '../../../../shared/contract'
+import { captureDownloads, readBlob } from '../../test/downloads'
 import { fakeBridge, renderWithClient } from '../../test/render'
 import { LogsPanel } from './LogsPanel'
 
@@ -113,13 +114,6 @@ function setup(answers: Record<string, (input: unknown) => unknown> = {}) {
   renderWithClient(<LogsPanel height={500} />, fake.bridge)
   return fake
 }
-
-const readBlob = (blob: Blob): Promise<string> =>
-  new Promise((resolve) => {
-    const reader = new FileReader()
-    reader.onload = () => resolve(reader.result as string)
-    reader.readAsText(blob)
-  })
 
 const searchCalls = (bridge: ReturnType<typeof fakeBridge>['bridge']) =>
   bridge.call.mock.calls
@@ -253,12 +247,7 @@ describe('LogsPanel', () => {
   })
 
   it('exports every result in chunks to one download', async () => {
-    const created: Blob[] = []
-    URL.createObjectURL = vi.fn((blob: Blob) => {
-      created.push(blob)
-      return 'blob:x'
-    })
-    URL.revokeObjectURL = vi.fn()
+    const created = captureDownloads()
     let chunk = 0
     const { bridge } = setup({
       'logs:export': () => {

@@ -1,8 +1,9 @@
 import '../../test/jsdom-fonts'
 import { describe, expect, it } from 'vitest'
-import { act, screen, within } from '@testing-library/react'
+import { act, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import type { Timeline } from '../tracking/useEmailTimeline'
+import { captureDownloads, readBlob } from '../../test/downloads'
 import { fakeBridge, renderWithClient } from '../../test/render'
 import { ComposeForm } from './ComposeForm'
 
@@ -147,5 +148,24 @@ describe('ComposeForm validation', { timeout: 20_000 }, () => {
     )
     expect(await screen.findByTestId('timeline-status')).toHaveTextContent('sent')
     expect(screen.getByTestId('timeline-sent')).toHaveTextContent('250 2.0.0 Ok: queued')
+  })
+
+  it("exports the sent email's delivery report as CSV", async () => {
+    const saved = captureDownloads()
+    const csv = 'row,to,outcome\n1,ann@example.org,sent\n'
+    const { bridge } = setup({
+      'mail:send': () => ({ id: 'e-7', acceptedAt: 0 }),
+      'mail:timeline': () => {
+        throw new Error('No events for email e-7 yet')
+      },
+      'mail:send-report-csv': () => ({ filename: 'maildock-send-e-7.csv', csv }),
+    })
+    await userEvent.type(toField(), 'ann@example.org ')
+    await userEvent.type(screen.getByTestId('compose-subject'), 'Hi')
+    await userEvent.click(screen.getByTestId('compose-send'))
+    await userEvent.click(await screen.findByTestId('single-report-export'))
+    await waitFor(() => expect(saved).toHaveLength(1))
+    expect(bridge.call).toHaveBeenCalledWith('mail:send-report-csv', { name: 'e-7' })
+    expect(await readBlob(saved[0]!)).toBe(csv)
   })
 })

@@ -23,6 +23,7 @@ import { EmailTimeline } from '../tracking/EmailTimeline'
 import { AddressInput } from './AddressInput'
 import { checkDraft, emptyDraft, formatKiB, type Draft } from './compose-model'
 import { HtmlPreview } from './HtmlPreview'
+import { ReportExportButton } from './SendReportView'
 import { TemplateMenu } from './TemplateMenu'
 
 /** Compose one email, send it through the stack's API, and follow it to delivery. */
@@ -224,6 +225,13 @@ export function ComposeForm() {
                 </Text>
               </Text>
               <EmailTimeline emailId={sentId} />
+              <Group>
+                <ReportExportButton
+                  name={sentId}
+                  label="Export delivery report (CSV)"
+                  testId="single-report-export"
+                />
+              </Group>
             </>
           )}
         </Stack>

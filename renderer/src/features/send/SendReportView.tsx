@@ -52,12 +52,42 @@ function countsLine(report: SendReport): string {
   return parts.join(' · ')
 }
 
+/** Saves a send's report (one line per row) as a CSV file. */
+export function ReportExportButton({
+  name,
+  label = 'Export CSV',
+  testId = 'report-export',
+}: {
+  name: string
+  label?: string
+  testId?: string
+}) {
+  const { call, pending } = useAction()
+  const exportCsv = () => {
+    call('mail:send-report-csv', { name }).then(
+      ({ filename, csv }) => saveText(filename, csv, 'text/csv'),
+      (error: unknown) => notifyError('Report not exported', error),
+    )
+  }
+  return (
+    <Button
+      size="xs"
+      variant="default"
+      leftSection={<IconDownload size={14} />}
+      onClick={exportCsv}
+      loading={pending}
+      data-testid={testId}
+    >
+      {label}
+    </Button>
+  )
+}
+
 /**
  * A send's delivery report from the log store, live while it runs (each row through to sent or
  * failed, linked to its timeline), exportable as CSV.
  */
 export function SendReportView({ name, live }: { name: string; live: boolean }) {
-  const { call, pending: exporting } = useAction()
   const [show, setShow] = useState<'all' | 'problems'>('all')
   const [settled, setSettled] = useState(false)
   const report = useCall(
@@ -69,13 +99,6 @@ export function SendReportView({ name, live }: { name: string; live: boolean }) 
   // Every row has its final outcome: nothing changes any more by itself.
   const done = !live && data !== undefined && data.counts.pending === 0
   if (done !== settled) setSettled(done)
-
-  const exportCsv = () => {
-    call('mail:send-report-csv', { name }).then(
-      ({ filename, csv }) => saveText(filename, csv, 'text/csv'),
-      (error: unknown) => notifyError('Report not exported', error),
-    )
-  }
 
   if (data === undefined) {
     return report.error === undefined ? (
@@ -96,16 +119,7 @@ export function SendReportView({ name, live }: { name: string; live: boolean }) 
         <Title order={3} size="h5">
           Delivery report
         </Title>
-        <Button
-          size="xs"
-          variant="default"
-          leftSection={<IconDownload size={14} />}
-          onClick={exportCsv}
-          loading={exporting}
-          data-testid="report-export"
-        >
-          Export CSV
-        </Button>
+        <ReportExportButton name={name} />
       </Group>
       <Text size="sm" ff="monospace" data-testid="report-counts">
         {countsLine(data)}
