@@ -47,6 +47,21 @@ export function formatDuration(ms: number): string {
   return `${minutes} min ${String(seconds).padStart(2, '0')} s`
 }
 
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0')
+
+/** Local `10:00:00.123`: the time of day of a log line or an event. */
+export function formatClock(at: number): string {
+  const date = new Date(at)
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`
+}
+
+/** Local `2026-12-01 10:00:00.123`: a stored entry's full time. */
+export function formatStamp(at: number): string {
+  const date = new Date(at)
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${formatClock(at)}`
+}
+
+/** A resource's creation or start time, in the user's locale; `—` when unknown. */
 export const formatTime = (at: number | null): string =>
   at === null || at <= 0 ? '—' : new Date(at).toLocaleString()
 

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { appendToWindow, emptyWindow, formatLogTime } from './log-window'
-import { formatAge, formatBytes, formatPort, parseKeyValues, shortId } from './format'
+import {
+  formatAge,
+  formatBytes,
+  formatClock,
+  formatPort,
+  formatStamp,
+  parseKeyValues,
+  shortId,
+} from './format'
 
 const lines = (from: number, to: number) =>
   Array.from({ length: to - from }, (_, i) => ({ text: `line ${from + i}` }))
@@ -36,6 +44,12 @@ describe('log window', () => {
 })
 
 describe('format', () => {
+  it('gives times of day and full times one way, local, with milliseconds', () => {
+    const at = new Date(2026, 11, 1, 9, 5, 7, 42).getTime()
+    expect(formatClock(at)).toBe('09:05:07.042')
+    expect(formatStamp(at)).toBe('2026-12-01 09:05:07.042')
+  })
+
   it('says sizes, ids, ages and ports the way the docker CLI does', () => {
     expect(formatBytes(512)).toBe('512 B')
     expect(formatBytes(3 * 1024 * 1024)).toBe('3.0 MiB')

@@ -1,4 +1,5 @@
 import { useCallback, useState } from 'react'
+import { formatClock } from './format'
 
 export interface ViewLine {
   seq: number
@@ -60,7 +61,5 @@ export function useLogWindow(limit: number) {
 /** `2024-05-01T10:00:00.123456789Z` as local `10:00:00.123`. */
 export function formatLogTime(time: string): string {
   const date = new Date(time.replace(/(\.\d{3})\d+/, '$1'))
-  if (Number.isNaN(date.getTime())) return time
-  const pad = (n: number, width = 2) => String(n).padStart(width, '0')
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`
+  return Number.isNaN(date.getTime()) ? time : formatClock(date.getTime())
 }

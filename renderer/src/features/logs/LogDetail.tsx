@@ -14,8 +14,8 @@ import {
 } from '@mantine/core'
 import type { LogEntry } from '../../../../shared/contract'
 import { useCall, usePolling } from '../../transport/hooks'
-import { prettyJson } from '../../ui/format'
-import { formatTimestamp, LEVEL_COLOR, STATUS_COLOR } from './LogResults'
+import { formatStamp, prettyJson } from '../../ui/format'
+import { LEVEL_COLOR, STATUS_COLOR } from './LogResults'
 import classes from './Logs.module.css'
 
 const FINAL = new Set(['sent', 'failed', 'dead-lettered'])
@@ -144,7 +144,7 @@ export function LogDetail({
                   {step.text}
                 </Text>
                 <Text size="xs" c="dimmed" ff="monospace">
-                  {formatTimestamp(step.ts)}
+                  {formatStamp(step.ts)}
                 </Text>
               </Timeline.Item>
             ))}

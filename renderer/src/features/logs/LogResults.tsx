@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef } from 'react'
 import { Badge, Center, Loader, Text } from '@mantine/core'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { LogEntry, LogLevel } from '../../../../shared/contract'
+import { formatStamp } from '../../ui/format'
 import { readableLine } from '../../ui/log-line'
 import { LogMessage } from '../../ui/LogMessage'
 import { fullTextTerms, markMatches, termPattern } from '../../ui/search-marks'
@@ -28,12 +29,6 @@ export const STATUS_COLOR: Record<string, string> = {
   failed: 'red',
   'dead-lettered': 'red',
   retried: 'violet',
-}
-
-export function formatTimestamp(ts: number): string {
-  const date = new Date(ts)
-  const pad = (n: number, width = 2) => String(n).padStart(width, '0')
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`
 }
 
 /**
@@ -122,7 +117,7 @@ export function LogResults({
                 data-testid="logs-row"
               >
                 <span role="gridcell" className={classes.mono}>
-                  {formatTimestamp(entry.ts)}
+                  {formatStamp(entry.ts)}
                 </span>
                 <span role="gridcell" className={classes.mono}>
                   {entry.service}

@@ -3,7 +3,7 @@ import { Button, Center, Loader, Text } from '@mantine/core'
 import { IconArrowDown } from '@tabler/icons-react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { TailLine } from '../../../../shared/contract'
-import { prettyJson } from '../../ui/format'
+import { formatClock, prettyJson } from '../../ui/format'
 import { readableLine } from '../../ui/log-line'
 import { LevelTag, LogMessage } from '../../ui/LogMessage'
 import { AnsiText } from './AnsiText'
@@ -12,12 +12,6 @@ import { serviceColor } from './service-colors'
 import classes from './Tail.module.css'
 
 const LINE_HEIGHT = 18
-
-export function formatTime(ts: number): string {
-  const date = new Date(ts)
-  const pad = (n: number, width = 2) => String(n).padStart(width, '0')
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`
-}
 
 export interface RowOptions {
   showTime: boolean
@@ -33,7 +27,7 @@ const Row = memo(function Row({ line, options }: { line: TailLine; options: RowO
   const readable = pretty === null ? readableLine(line.text) : null
   return (
     <>
-      {options.showTime && <span className={classes.time}>{formatTime(line.ts)} </span>}
+      {options.showTime && <span className={classes.time}>{formatClock(line.ts)} </span>}
       {options.showService && (
         <span
           className={classes.service}

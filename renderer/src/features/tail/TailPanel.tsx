@@ -31,7 +31,8 @@ import { WrapSwitch } from '../../ui/LogPane'
 import { PanelHeader } from '../../ui/PanelHeader'
 import { useWrapLines } from '../../ui/useWrapLines'
 import { buildMatcher } from './highlight'
-import { formatTime, TailList } from './TailList'
+import { formatClock } from '../../ui/format'
+import { TailList } from './TailList'
 import { useTail, type TailSelection } from './useTail'
 
 const LEVEL_RANK: Record<LogLevel, number> = {
@@ -260,7 +261,7 @@ export function TailPanel({ height = 'calc(100vh - 260px)' }: { height?: string 
             ? ` · ${buffer.skipped.toLocaleString()} lines skipped (the view fell behind)`
             : ''}
           {buffer.trimmed > 0 ? ` · ${buffer.trimmed.toLocaleString()} older out of view` : ''}
-          {buffer.lines.at(-1) ? ` · last ${formatTime(buffer.lines.at(-1)!.ts)}` : ''}
+          {buffer.lines.at(-1) ? ` · last ${formatClock(buffer.lines.at(-1)!.ts)}` : ''}
         </Text>
       </Group>
       {tail.error && (

@@ -1,6 +1,7 @@
 import { Alert, Badge, Code, Group, Loader, Stack, Text, Timeline } from '@mantine/core'
 import { CaughtStep } from './CaughtStep'
-import { entryColor, formatTime, statusColor } from './status'
+import { formatClock } from '../../ui/format'
+import { entryColor, statusColor } from './status'
 import { useEmailTimeline } from './useEmailTimeline'
 
 /** An email's delivery, step by step, live: accepted, queued, attempts, sent or failed. */
@@ -54,7 +55,7 @@ export function EmailTimeline({ emailId }: { emailId: string }) {
               </Text>
             )}
             <Text size="xs" c="dimmed" ff="monospace">
-              {formatTime(entry.at)}
+              {formatClock(entry.at)}
               {entry.by !== undefined ? ` · ${entry.by}` : ''}
             </Text>
           </Timeline.Item>

@@ -21,7 +21,8 @@ import { IconSearch } from '@tabler/icons-react'
 import { deliveryStatuses, type DeliveryStatus } from '../../../../shared/contract'
 import { BrokerStatusBadge } from '../../ui/BrokerStatusBadge'
 import { EmailTimeline } from './EmailTimeline'
-import { formatAgo, statusColor } from './status'
+import { formatAge } from '../../ui/format'
+import { statusColor } from './status'
 import { useRecentEmails } from './useRecentEmails'
 
 /** Recent emails with their live delivery status; pick one to see its timeline. */
@@ -146,7 +147,7 @@ export function TrackingPanel() {
                       </Table.Td>
                       <Table.Td>
                         <Text size="xs" c="dimmed">
-                          {formatAgo(email.updatedAt, now)}
+                          {formatAge(email.updatedAt, now)}
                         </Text>
                       </Table.Td>
                     </Table.Tr>
