@@ -1,7 +1,7 @@
 import type Docker from 'dockerode'
 import { describe, expect, it, vi } from 'vitest'
 import type { RawEngineEvent } from '../docker'
-import { sinceOf, StackLogCollector, timeKey } from './collector'
+import { markShown, nothingShown, sinceOf, StackLogCollector } from './collector'
 import type { LogStore } from './store'
 
 /** A docker client whose containers never answer logs (the follow attempt just fails). */
@@ -78,13 +78,22 @@ describe('StackLogCollector', () => {
   })
 })
 
-describe('timeKey', () => {
-  it('pads the engine fraction so times compare as strings', () => {
-    expect(timeKey('2025-01-01T10:00:00.1234Z')).toBe('2025-01-01T10:00:00.123400000Z')
-    expect(timeKey('2025-01-01T10:00:00Z')).toBe('2025-01-01T10:00:00.000000000Z')
-    expect(timeKey('2025-01-01T10:00:00.1234Z') < timeKey('2025-01-01T10:00:00.12341Z')).toBe(true)
+describe('markShown', () => {
+  it('shows each line once across a catch-up, also a stderr line older than the stdout before it', () => {
+    const mark = nothingShown()
+    const show = (ts: number, key: bigint): boolean => markShown(mark, ts, key)
+    // The engine's order: a stdout line, then a stderr line stamped a microsecond earlier.
+    expect([show(1000.002, 1n), show(1000.001, 2n), show(1000.003, 3n)]).toEqual([true, true, true])
+    // A catch-up reads again from the last line taken: only the line not shown yet passes.
+    expect([show(1000.003, 3n), show(1000.004, 4n)]).toEqual([false, true])
+    // A stream started over from long before shows nothing old again.
+    expect(show(400, 5n)).toBe(false)
+    expect(show(2000, 6n)).toBe(true)
+    expect(mark.recent.size).toBe(1)
   })
+})
 
+describe('sinceOf', () => {
   it('turns an engine time into a since that keeps the microseconds', () => {
     const since = sinceOf('2025-01-01T10:00:00.123456789Z')!
     expect(since).toBeCloseTo(Date.UTC(2025, 0, 1, 10) + 123.455789, 5)

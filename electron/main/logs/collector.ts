@@ -59,7 +59,7 @@ export class StackLogCollector {
   private lines = 0
   private catchUps = 0
   /** Newest line time handed to the Tail, per container (so a catch-up shows nothing twice). */
-  private readonly lastShown = new Map<string, string>()
+  private readonly shown = new Map<string, ShownMark>()
   private lastError: string | null = null
   private running = false
 
@@ -255,19 +255,13 @@ export class StackLogCollector {
     lines: readonly LogBatch['lines'][number][],
     rows: LogRow[],
   ) {
-    const shown = this.lastShown.get(ref.id) ?? ''
+    const mark = this.shown.get(ref.id) ?? nothingShown()
+    this.shown.set(ref.id, mark)
     const out: TailLine[] = []
-    let newest = shown
     lines.forEach((line, i) => {
       const row = rows[i]
-      const time = timeKey(line.time)
-      // The first lines after a catch-up were on screen already.
-      if (row && (time === '' || time > shown)) {
-        out.push(tailLine(ref, line, row))
-        if (time > newest) newest = time
-      }
+      if (row && markShown(mark, row.ts, row.dedup)) out.push(tailLine(ref, line, row))
     })
-    this.lastShown.set(ref.id, newest)
     if (out.length === 0 || this.listeners.size === 0) return
     for (const listener of this.listeners) listener(ref, out)
   }
@@ -280,6 +274,36 @@ export class StackLogCollector {
   }
 }
 
+/** A container's lines the Tail showed lately: the newest time, and the keys of the last moment. */
+export interface ShownMark {
+  newest: number
+  recent: Map<bigint, number>
+}
+
+/** Wider than the engine's reordering of stdout and stderr lines and a catch-up's overlap. */
+const SHOWN_WINDOW_MS = 250
+
+export const nothingShown = (): ShownMark => ({ newest: -Infinity, recent: new Map() })
+
+/**
+ * Whether a line is new to the Tail, noting it in `mark` when it is. A catch-up reads again from
+ * the last line taken, and the engine may log a stderr line with an earlier time than the stdout
+ * line before it: a line is on screen already when its key was shown lately, or when it is older
+ * than the newest shown by more than the window (a stream started over from an older point).
+ */
+export function markShown(mark: ShownMark, ts: number, key: bigint): boolean {
+  if (ts < mark.newest - SHOWN_WINDOW_MS || mark.recent.has(key)) return false
+  mark.recent.set(key, ts)
+  if (ts > mark.newest) {
+    mark.newest = ts
+    for (const [oldKey, at] of mark.recent) {
+      if (at >= ts - SHOWN_WINDOW_MS) break
+      mark.recent.delete(oldKey)
+    }
+  }
+  return true
+}
+
 /** An engine time as the `since` of a log request: ms with the sub-millisecond part kept. */
 export function sinceOf(time: string): number | null {
   const ms = Date.parse(time)
@@ -287,12 +311,6 @@ export function sinceOf(time: string): number | null {
   const fraction = /\.(\d+)Z$/.exec(time)?.[1] ?? ''
   // A microsecond early: doubles round, and a line read twice is deduplicated anyway.
   return ms + Number(`0.${fraction.slice(3) || '0'}`) - 0.001
-}
-
-/** The engine's RFC 3339 time with 9 fraction digits, so that times compare as strings. */
-export function timeKey(time: string): string {
-  const match = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/.exec(time)
-  return match ? `${match[1]}.${(match[2] ?? '').padEnd(9, '0')}Z` : time
 }
 
 const message = (error: unknown): string => errorMessage(error)
