@@ -1,29 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { logSearchInput } from '../../../shared/contract'
 import { fixtureMessages, toMail } from '../../../test/support/log-fixtures'
 import { applyRetention, retentionFromEnv, usedBytes } from './retention'
+import { openTempLogStore, type TempLogStore } from '../../../test/support/temp-log-store'
 import { LogStore } from './store'
 
 const DAY = 86_400_000
-let dir: string
+let temp: TempLogStore
 let store: LogStore
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'maildock-retention-'))
-  store = new LogStore({
-    path: join(dir, 'logs.db'),
-    retentionDelayMs: 0,
-    writer: { intervalMs: 5 },
-  })
+  temp = openTempLogStore('maildock-retention-')
+  store = temp.store
 })
 
-afterEach(async () => {
-  await store.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterEach(() => temp.remove())
 
 const linesAt = (start: number, count: number, word: string) =>
   Array.from({ length: count }, (_, i) => ({
@@ -93,7 +85,7 @@ describe('retention', () => {
       { timeout: 30_000 },
     )
     await store.close()
-    const reopened = new LogStore({ path: join(dir, 'logs.db'), retentionDelayMs: 0 })
+    const reopened = new LogStore({ path: join(temp.dir, 'logs.db'), retentionDelayMs: 0 })
     expect(reopened.status().retention).toEqual({ maxAgeDays: 7, maxSizeMb: null })
     await reopened.close()
   })

@@ -1,27 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { fixtureMessages, toMail } from '../../../test/support/log-fixtures'
 import { StoreSendLedger } from './sends'
+import { openTempLogStore, type TempLogStore } from '../../../test/support/temp-log-store'
 import { LogStore } from './store'
 
-let dir: string
+let temp: TempLogStore
 let store: LogStore
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'maildock-sends-'))
-  store = new LogStore({
-    path: join(dir, 'logs.db'),
-    retentionDelayMs: 0,
-    writer: { intervalMs: 5 },
-  })
+  temp = openTempLogStore('maildock-sends-')
+  store = temp.store
 })
 
-afterEach(async () => {
-  await store.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterEach(() => temp.remove())
 
 const row = (n: number, status: 'pending' | 'accepted' | 'invalid', emailId: string | null) => ({
   row: n,
@@ -47,7 +39,7 @@ describe('sends in the log store', () => {
     ledger.update('news', [row(2, 'accepted', 'email-8'), row(4, 'accepted', 'email-9')])
     await store.close()
 
-    const reopened = new LogStore({ path: join(dir, 'logs.db'), retentionDelayMs: 0 })
+    const reopened = new LogStore({ path: join(temp.dir, 'logs.db'), retentionDelayMs: 0 })
     const again = new StoreSendLedger(() => reopened.reader())
     expect(again.read('news')).toEqual({
       name: 'news',

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   logExportInput,
@@ -14,9 +11,10 @@ import {
   fixtureWord,
   toMail,
 } from '../../../test/support/log-fixtures'
+import { openTempLogStore, type TempLogStore } from '../../../test/support/temp-log-store'
 import { LogStore } from './store'
 
-let dir: string
+let temp: TempLogStore
 let store: LogStore
 
 const search = (query: LogQuery, extra: { cursor?: string; limit?: number } = {}) =>
@@ -31,18 +29,11 @@ async function ingestEmails(count: number): Promise<void> {
 }
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'maildock-logs-'))
-  store = new LogStore({
-    path: join(dir, 'logs.db'),
-    retentionDelayMs: 0,
-    writer: { intervalMs: 5 },
-  })
+  temp = openTempLogStore('maildock-logs-')
+  store = temp.store
 })
 
-afterEach(async () => {
-  await store.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterEach(() => temp.remove())
 
 describe('LogStore ingestion', () => {
   it('stores each mail event once, however often it arrives', async () => {
