@@ -9,7 +9,7 @@ import type { StackStatus } from '../../shared/contract'
 import { postEmail, publishedUrl } from '../support/stack'
 import { docker } from './docker-cli'
 import { e2eStack, sidebarPanels } from './e2e-stack'
-import { launchBrowser, openPage, startApp, type RunningApp } from './harness'
+import { launchBrowser, openPage, startApp, switchOn, type RunningApp } from './harness'
 
 const fixture = e2eStack('mdfirst')
 let app: RunningApp
@@ -99,6 +99,11 @@ describe('the first hour', () => {
 
   it('idles a minute with no health-check line in the Tail or the logs; JSON reads msg first', async () => {
     await fixture.up()
+    // The app's own connection to the broker is logged once, when it connects: not in the window.
+    await page.goto(`${app.origin}/#/send`)
+    await expect
+      .poll(() => page.getByTestId('broker-badge').textContent(), { timeout: 60_000 })
+      .toContain('Broker connected')
     await page.goto(`${app.origin}/#/tail`)
     await expect
       .poll(() => page.getByTestId('tail-line').count(), { timeout: 60_000 })
@@ -119,7 +124,7 @@ describe('the first hour', () => {
       .filter(([name]) => name.includes('-broker-'))
       .flatMap(([, l]) => l)
     expect(brokerLines.filter((line) => /connection/i.test(line))).toEqual([])
-    await page.getByLabel('Only matches').check({ force: true })
+    await switchOn(page, 'Only matches')
     for (const trace of HEALTH_TRACES) expect(await tailMatches(trace)).toBe(0)
 
     const status = JSON.parse(await fixture.cli('status', '--json')) as StackStatus

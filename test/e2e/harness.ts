@@ -135,6 +135,17 @@ export async function goTo(page: Page, panel: string): Promise<void> {
   await page.goto(`${new URL(page.url()).origin}/#/${panel}`)
 }
 
+/**
+ * Turns a Mantine switch on by clicking its visible label, then waits until it reads as checked.
+ * The switch's own input is a 0×0 box, so a forced click on it lands on whatever lies beneath.
+ */
+export async function switchOn(page: Page, label: string): Promise<void> {
+  const input = page.getByLabel(label)
+  if (await input.isChecked()) return
+  await page.locator('label').filter({ hasText: label }).first().click()
+  await expect.poll(() => input.isChecked(), { timeout: 10_000 }).toBe(true)
+}
+
 export interface Composed {
   to: string
   subject: string

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { StackStatus } from '../../shared/contract'
 import { postEmail, publishedUrl } from '../support/stack'
 import { e2eStack } from './e2e-stack'
-import { launchBrowser, openPage, startApp, type RunningApp } from './harness'
+import { launchBrowser, openPage, startApp, switchOn, type RunningApp } from './harness'
 
 const fixture = e2eStack('mdlogs')
 const env = fixture.env
@@ -70,8 +70,7 @@ const tailTexts = (): Promise<string[]> => page.getByTestId('tail-line').allText
 
 async function showOnlyMatches(text: string): Promise<void> {
   await page.getByLabel('Search lines').fill(text)
-  const only = page.getByLabel('Only matches')
-  if (!(await only.isChecked())) await only.check({ force: true })
+  await switchOn(page, 'Only matches')
 }
 
 describe('Tail and Logs panels on the running stack', () => {
