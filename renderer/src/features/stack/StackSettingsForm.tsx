@@ -1,19 +1,7 @@
 import { useEffect, useMemo, useState } from 'react'
-import {
-  Alert,
-  Badge,
-  Button,
-  Code,
-  Fieldset,
-  Group,
-  NumberInput,
-  SimpleGrid,
-  Stack,
-  Text,
-  TextInput,
-} from '@mantine/core'
+import { Alert, Badge, Button, Code, Group, Stack, Text } from '@mantine/core'
 import { IconInfoCircle } from '@tabler/icons-react'
-import type { StackSettingsView } from '../../../../shared/contract'
+import type { StackServiceName, StackSettingsView } from '../../../../shared/contract'
 import { useClient } from '../../transport/client'
 import { errorMessage, notifyDone, notifyError } from '../../ui/notify'
 import {
@@ -23,13 +11,12 @@ import {
   isEmptyChange,
   overriddenBy,
   patchOf,
-  portKeys,
-  portLabels,
   validateForm,
   type SettingsForm,
 } from './settings-model'
 import { serviceLabels } from './stack-model'
-import { asNumber, mono, RelayFieldset, type FieldInfo } from './RelayFieldset'
+import { RelayFieldset, type FieldInfo } from './RelayFieldset'
+import { ImagesFieldset, PortsFieldset, ServicesFieldset } from './SettingsFieldsets'
 
 /** The env var that sets a field, and a badge when it overrides the form. */
 function useFieldInfo(view: StackSettingsView): FieldInfo {
@@ -49,24 +36,18 @@ function useFieldInfo(view: StackSettingsView): FieldInfo {
   }
 }
 
-function SettingsEditor({
-  view,
-  onSaved,
-}: {
-  view: StackSettingsView
-  onSaved: (view: StackSettingsView) => void
-}) {
+type Change = ReturnType<typeof patchOf>
+
+/** The form's state, its checks against the contract, and saving. */
+function useSettingsEditor(view: StackSettingsView, onSaved: (view: StackSettingsView) => void) {
   const client = useClient()
   const [form, setForm] = useState<SettingsForm>(() => formFromSettings(view.settings))
   const [touched, setTouched] = useState(false)
   const [saving, setSaving] = useState(false)
-  const info = useFieldInfo(view)
   const errors = useMemo(() => validateForm(form), [form])
   const warnings = useMemo(() => formWarnings(form), [form])
   const change = useMemo(() => patchOf(form, view.settings), [form, view.settings])
   const affected = affectedServices(change, view.settings)
-  const invalid = Object.keys(errors).length > 0
-  const unchanged = isEmptyChange(change)
   // Errors show once the user has changed something, not on a fresh form.
   const errorOf = (path: string) => (touched ? errors[path] : undefined)
 
@@ -92,23 +73,36 @@ function SettingsEditor({
       .finally(() => setSaving(false))
   }
 
-  const imageInput = (key: keyof SettingsForm['images'], label: string) => {
-    const field = info(`images.${key}`)
-    return (
-      <TextInput
-        label={label}
-        description={field.description}
-        disabled={field.locked}
-        styles={mono}
-        value={form.images[key]}
-        error={errorOf(`images.${key}`)}
-        onChange={(e) => {
-          const value = e.currentTarget.value
-          edit((f) => ({ ...f, images: { ...f.images, [key]: value } }))
-        }}
-      />
-    )
+  const reset = () => {
+    setForm(formFromSettings(view.settings))
+    setTouched(false)
   }
+
+  return {
+    form,
+    edit,
+    errorOf,
+    warnings,
+    change,
+    affected,
+    touched,
+    saving,
+    invalid: Object.keys(errors).length > 0,
+    save,
+    reset,
+  }
+}
+
+function SettingsEditor({
+  view,
+  onSaved,
+}: {
+  view: StackSettingsView
+  onSaved: (view: StackSettingsView) => void
+}) {
+  const editor = useSettingsEditor(view, onSaved)
+  const info = useFieldInfo(view)
+  const fields = { ...editor, info }
 
   return (
     <Stack gap="md" data-testid="stack-settings-form">
@@ -128,129 +122,70 @@ function SettingsEditor({
           prefix of every container, network and volume (MAILDOCK_STACK_NAME)
         </Text>
       </Group>
-
-      <Fieldset legend="Images">
-        <SimpleGrid cols={{ base: 1, md: 3 }}>
-          {imageInput('broker', 'Broker (RabbitMQ with management)')}
-          {imageInput('node', 'Node base of api, emailer, logger')}
-          {imageInput('catcher', 'Mail catcher (SMTP 1025, UI 8025)')}
-        </SimpleGrid>
-      </Fieldset>
-
-      <Fieldset legend="Published ports on 127.0.0.1 (0: any free port)">
-        <SimpleGrid cols={{ base: 2, md: 4 }}>
-          {portKeys.map((key) => {
-            const field = info(`ports.${key}`)
-            return (
-              <NumberInput
-                key={key}
-                label={portLabels[key]}
-                description={field.description}
-                disabled={field.locked}
-                styles={mono}
-                min={0}
-                max={65_535}
-                clampBehavior="none"
-                allowDecimal={false}
-                allowNegative={false}
-                value={form.ports[key]}
-                error={errorOf(`ports.${key}`) ?? warnings[`ports.${key}`]}
-                onChange={(value) =>
-                  edit((f) => ({ ...f, ports: { ...f.ports, [key]: asNumber(value) } }))
-                }
-              />
-            )
-          })}
-        </SimpleGrid>
-      </Fieldset>
-
-      <RelayFieldset
-        form={form}
-        view={view}
-        info={info}
-        errorOf={errorOf}
-        warnings={warnings}
-        edit={edit}
-      />
-
-      <Fieldset legend="Services">
-        <SimpleGrid cols={{ base: 2, md: 4 }}>
-          <NumberInput
-            label="Emailer replicas"
-            description={info('emailerReplicas').description}
-            disabled={info('emailerReplicas').locked}
-            min={0}
-            max={20}
-            clampBehavior="none"
-            allowDecimal={false}
-            allowNegative={false}
-            value={form.emailerReplicas}
-            error={errorOf('emailerReplicas')}
-            onChange={(value) => edit((f) => ({ ...f, emailerReplicas: asNumber(value) }))}
-          />
-          <NumberInput
-            label="Health time-out (s)"
-            description={info('healthTimeoutSeconds').description}
-            disabled={info('healthTimeoutSeconds').locked}
-            min={1}
-            max={3_600}
-            clampBehavior="none"
-            allowDecimal={false}
-            allowNegative={false}
-            value={form.healthTimeoutSeconds}
-            error={errorOf('healthTimeoutSeconds')}
-            onChange={(value) => edit((f) => ({ ...f, healthTimeoutSeconds: asNumber(value) }))}
-          />
-        </SimpleGrid>
-      </Fieldset>
-
-      <Alert color="blue" variant="light" icon={<IconInfoCircle size={18} />} p="xs">
-        <Text size="sm" data-testid="settings-impact">
-          Saving changes nothing that runs. The next Start re-creates only the services a change
-          affects and leaves the others running
-          {unchanged
-            ? '.'
-            : affected.length > 0
-              ? `: this change re-creates ${affected.map((s) => serviceLabels[s]).join(', ')}.`
-              : ': this change re-creates none.'}
-        </Text>
-      </Alert>
-
-      <Group gap="xs">
-        <Button
-          onClick={save}
-          loading={saving}
-          disabled={unchanged || invalid}
-          data-testid="settings-save"
-        >
-          Save
-        </Button>
-        <Button
-          variant="default"
-          disabled={saving || (!touched && unchanged)}
-          onClick={() => {
-            setForm(formFromSettings(view.settings))
-            setTouched(false)
-          }}
-        >
-          Reset
-        </Button>
-        {touched && invalid && (
-          <Text size="sm" c="red" data-testid="settings-invalid">
-            Fix the fields in red to save.
-          </Text>
-        )}
-        <Text size="xs" c="dimmed" ml="auto">
-          Saved to <Code>{view.files.settings}</Code>
-          {view.files.config && (
-            <>
-              {' '}
-              (also read: <Code>{view.files.config}</Code>)
-            </>
-          )}
-        </Text>
-      </Group>
+      <ImagesFieldset {...fields} />
+      <PortsFieldset {...fields} />
+      <RelayFieldset {...fields} view={view} />
+      <ServicesFieldset {...fields} />
+      <SettingsImpact change={editor.change} affected={editor.affected} />
+      <SettingsActions view={view} editor={editor} />
     </Stack>
+  )
+}
+
+function SettingsImpact({ change, affected }: { change: Change; affected: StackServiceName[] }) {
+  return (
+    <Alert color="blue" variant="light" icon={<IconInfoCircle size={18} />} p="xs">
+      <Text size="sm" data-testid="settings-impact">
+        Saving changes nothing that runs. The next Start re-creates only the services a change
+        affects and leaves the others running
+        {isEmptyChange(change)
+          ? '.'
+          : affected.length > 0
+            ? `: this change re-creates ${affected.map((s) => serviceLabels[s]).join(', ')}.`
+            : ': this change re-creates none.'}
+      </Text>
+    </Alert>
+  )
+}
+
+/** Save and Reset, why Save is off, and the file the settings go to. */
+function SettingsActions({
+  view,
+  editor,
+}: {
+  view: StackSettingsView
+  editor: ReturnType<typeof useSettingsEditor>
+}) {
+  const { save, reset, saving, touched, invalid, change } = editor
+  const unchanged = isEmptyChange(change)
+  return (
+    <Group gap="xs">
+      <Button
+        onClick={save}
+        loading={saving}
+        disabled={unchanged || invalid}
+        data-testid="settings-save"
+      >
+        Save
+      </Button>
+      <Button variant="default" disabled={saving || (!touched && unchanged)} onClick={reset}>
+        Reset
+      </Button>
+      {touched && invalid && (
+        <Text size="sm" c="red" data-testid="settings-invalid">
+          Fix the fields in red to save.
+        </Text>
+      )}
+      <Text size="xs" c="dimmed" ml="auto">
+        Saved to <Code>{view.files.settings}</Code>
+        {view.files.config && (
+          <>
+            {' '}
+            (also read: <Code>{view.files.config}</Code>)
+          </>
+        )}
+      </Text>
+    </Group>
   )
 }
 

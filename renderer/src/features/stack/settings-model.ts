@@ -62,6 +62,19 @@ const fits = (rule: NumberRule, value: number | ''): boolean =>
   value !== '' && rule.safeParse(value).success
 const range = (rule: NumberRule): string => `${rule.minValue} to ${rule.maxValue}`
 
+export type NumberRange = { min: number | undefined; max: number | undefined }
+const bounds = (rule: NumberRule): NumberRange => ({
+  min: rule.minValue ?? undefined,
+  max: rule.maxValue ?? undefined,
+})
+/** The contract's bounds of the number fields, for the inputs' min and max. */
+export const numberRanges = {
+  port: bounds(rules.port),
+  smtpPort: bounds(rules.smtpPort),
+  emailerReplicas: bounds(rules.emailerReplicas),
+  healthTimeoutSeconds: bounds(rules.healthTimeoutSeconds),
+}
+
 /** Every problem that keeps the form from being saved, by dotted field path. */
 export function validateForm(form: SettingsForm): FormErrors {
   const errors: FormErrors = {}
