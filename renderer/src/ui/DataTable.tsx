@@ -5,12 +5,13 @@ import {
   useState,
   type KeyboardEvent,
   type ReactNode,
+  type RefObject,
 } from 'react'
-import { ActionIcon, Box, Checkbox, Group, Table, Text, UnstyledButton } from '@mantine/core'
-import { IconChevronDown, IconChevronRight, IconChevronUp, IconSelector } from '@tabler/icons-react'
-import { useVirtualizer } from '@tanstack/react-virtual'
+import { Box, Table } from '@mantine/core'
+import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual'
 import classes from './DataTable.module.css'
 import { DataRow, ROW_HEIGHT, type RowEntry, type RowEvents } from './DataRow'
+import { NoMatchRow, SectionRow, SpacerRow, TableHeadRow } from './DataTableHead'
 
 export interface Column<T> {
   key: string
@@ -69,35 +70,9 @@ function sortRows<T>(rows: T[], columns: Column<T>[], sort: SortState | null): T
   return [...rows].sort((a, b) => sign * compare(a, b))
 }
 
-function SortHeader({
-  label,
-  state,
-  onClick,
-}: {
-  label: ReactNode
-  state: 'asc' | 'desc' | null
-  onClick: () => void
-}) {
-  const Icon = state === 'asc' ? IconChevronUp : state === 'desc' ? IconChevronDown : IconSelector
-  return (
-    <UnstyledButton onClick={onClick} className={classes.sortButton}>
-      <Group gap={4} wrap="nowrap">
-        <Text fw={600} size="xs" tt="uppercase" c="dimmed" span>
-          {label}
-        </Text>
-        <Icon size={13} stroke={1.6} />
-      </Group>
-    </UnstyledButton>
-  )
-}
-
-export function DataTable<T>(props: DataTableProps<T>) {
-  const { columns, rowKey, sort, selected, onSelectedChange, onOpen, onDelete } = props
-  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
-  const [activeKey, setActiveKey] = useState<string | null>(null)
-  const lastChecked = useRef<number | null>(null)
-  const scrollRef = useRef<HTMLDivElement>(null)
-
+/** Section headers and sorted rows in display order; rows of a collapsed section are left out. */
+function useTableEntries<T>(props: DataTableProps<T>, collapsed: ReadonlySet<string>) {
+  const { rows, sections, columns, sort, rowKey } = props
   const entries = useMemo(() => {
     const list: Entry<T>[] = []
     let position = 0
@@ -105,20 +80,23 @@ export function DataTable<T>(props: DataTableProps<T>) {
       for (const row of sortRows(rows, columns, sort))
         list.push({ kind: 'row', row, key: rowKey(row), position: position++ })
     }
-    if (props.sections) {
-      for (const section of props.sections) {
+    if (sections) {
+      for (const section of sections) {
         const isCollapsed = collapsed.has(section.key)
         list.push({ kind: 'section', section, collapsed: isCollapsed })
         if (!isCollapsed) addRows(section.rows)
       }
-    } else addRows(props.rows ?? [])
+    } else addRows(rows ?? [])
     return list
-  }, [props.rows, props.sections, columns, sort, rowKey, collapsed])
-
+  }, [rows, sections, columns, sort, rowKey, collapsed])
   const rowEntries = useMemo(
     () => entries.filter((e): e is RowEntry<T> => e.kind === 'row'),
     [entries],
   )
+  return { entries, rowEntries }
+}
+
+function useVirtualRows<T>(entries: Entry<T>[], scrollRef: RefObject<HTMLDivElement | null>) {
   const virtual = entries.length > VIRTUALIZE_ABOVE
   const virtualizer = useVirtualizer({
     count: entries.length,
@@ -128,17 +106,36 @@ export function DataTable<T>(props: DataTableProps<T>) {
     enabled: virtual,
   })
   const items = virtual ? virtualizer.getVirtualItems() : null
-  const visible = items ? items.map((item) => entries[item.index]!) : entries
-  const paddingTop = items?.[0]?.start ?? 0
-  const paddingBottom = items ? virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0) : 0
+  return {
+    virtualizer: virtual ? virtualizer : null,
+    visible: items ? items.map((item) => entries[item.index]!) : entries,
+    paddingTop: items?.[0]?.start ?? 0,
+    paddingBottom: items ? virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0) : 0,
+  }
+}
 
-  const withSelection = selected !== undefined && onSelectedChange !== undefined
-  const allKeys = rowEntries.map((e) => e.key)
-  const selectedCount = withSelection ? allKeys.filter((k) => selected.has(k)).length : 0
-  const colSpan = columns.length + (withSelection ? 1 : 0)
+interface RowEventsInput<T> {
+  props: DataTableProps<T>
+  entries: Entry<T>[]
+  rowEntries: RowEntry<T>[]
+  virtualizer: Virtualizer<HTMLDivElement, Element> | null
+  scrollRef: RefObject<HTMLDivElement | null>
+}
+
+/** Selection (with shift ranges), opening, deleting and arrow-key focus for the rows. */
+function useRowEvents<T>({
+  props,
+  entries,
+  rowEntries,
+  virtualizer,
+  scrollRef,
+}: RowEventsInput<T>) {
+  const { selected, onSelectedChange, onOpen, onDelete } = props
+  const [activeKey, setActiveKey] = useState<string | null>(null)
+  const lastChecked = useRef<number | null>(null)
 
   const toggle = (key: string, position: number, range: boolean) => {
-    if (!withSelection) return
+    if (selected === undefined || onSelectedChange === undefined) return
     const next = new Set(selected)
     const on = !selected.has(key)
     const from = range && lastChecked.current !== null ? lastChecked.current : position
@@ -155,7 +152,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
     const entry = rowEntries[Math.max(0, Math.min(rowEntries.length - 1, position))]
     if (!entry) return
     setActiveKey(entry.key)
-    if (virtual) virtualizer.scrollToIndex(entries.indexOf(entry), { align: 'auto' })
+    virtualizer?.scrollToIndex(entries.indexOf(entry), { align: 'auto' })
     // Focus at once when the row is rendered, so keys pressed within one frame all count; a row
     // the virtualizer has yet to render gets focus on the next frame.
     const focusRendered = (): boolean => {
@@ -180,7 +177,6 @@ export function DataTable<T>(props: DataTableProps<T>) {
     event.preventDefault()
   }
 
-  const tabbableKey = activeKey ?? rowEntries[0]?.key
   const latest = useRef({ onRowKey, toggle, onOpen })
   useLayoutEffect(() => {
     latest.current = { onRowKey, toggle, onOpen }
@@ -195,6 +191,33 @@ export function DataTable<T>(props: DataTableProps<T>) {
     }),
     [],
   )
+  return { events, tabbableKey: activeKey ?? rowEntries[0]?.key }
+}
+
+export function DataTable<T>(props: DataTableProps<T>) {
+  const { columns, selected, onSelectedChange } = props
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const { entries, rowEntries } = useTableEntries(props, collapsed)
+  const { virtualizer, visible, paddingTop, paddingBottom } = useVirtualRows(entries, scrollRef)
+  const { events, tabbableKey } = useRowEvents({
+    props,
+    entries,
+    rowEntries,
+    virtualizer,
+    scrollRef,
+  })
+
+  const withSelection = selected !== undefined && onSelectedChange !== undefined
+  const allKeys = rowEntries.map((e) => e.key)
+  const selectedCount = withSelection ? allKeys.filter((k) => selected.has(k)).length : 0
+  const colSpan = columns.length + (withSelection ? 1 : 0)
+  const toggleSection = (key: string) => {
+    const next = new Set(collapsed)
+    if (next.has(key)) next.delete(key)
+    else next.add(key)
+    setCollapsed(next)
+  }
 
   return (
     <Box
@@ -213,87 +236,26 @@ export function DataTable<T>(props: DataTableProps<T>) {
         aria-rowcount={rowEntries.length}
       >
         <Table.Thead>
-          <Table.Tr>
-            {withSelection && (
-              <Table.Th w={36}>
-                <Checkbox
-                  size="xs"
-                  aria-label="Select all"
-                  checked={selectedCount > 0 && selectedCount === allKeys.length}
-                  indeterminate={selectedCount > 0 && selectedCount < allKeys.length}
-                  onChange={() =>
-                    onSelectedChange(new Set(selectedCount === allKeys.length ? [] : allKeys))
-                  }
-                />
-              </Table.Th>
-            )}
-            {columns.map((column) => (
-              <Table.Th
-                key={column.key}
-                w={column.width}
-                ta={column.align}
-                aria-sort={
-                  sort?.key === column.key
-                    ? sort.direction === 'asc'
-                      ? 'ascending'
-                      : 'descending'
-                    : undefined
-                }
-              >
-                {column.compare ? (
-                  <SortHeader
-                    label={column.header}
-                    state={sort?.key === column.key ? sort.direction : null}
-                    onClick={() =>
-                      props.onSortChange({
-                        key: column.key,
-                        direction:
-                          sort?.key === column.key && sort.direction === 'asc' ? 'desc' : 'asc',
-                      })
-                    }
-                  />
-                ) : (
-                  <Text fw={600} size="xs" tt="uppercase" c="dimmed" span>
-                    {column.header}
-                  </Text>
-                )}
-              </Table.Th>
-            ))}
-          </Table.Tr>
+          <TableHeadRow
+            columns={columns}
+            sort={props.sort}
+            onSortChange={props.onSortChange}
+            selection={
+              withSelection ? { allKeys, selectedCount, onChange: onSelectedChange } : null
+            }
+          />
         </Table.Thead>
         <Table.Tbody>
-          {paddingTop > 0 && (
-            <tr aria-hidden>
-              <td colSpan={colSpan} style={{ height: paddingTop, padding: 0 }} />
-            </tr>
-          )}
+          <SpacerRow height={paddingTop} colSpan={colSpan} />
           {visible.map((entry) =>
             entry.kind === 'section' ? (
-              <Table.Tr key={`section:${entry.section.key}`} className={classes.section}>
-                <Table.Td colSpan={colSpan}>
-                  <Group gap={6} wrap="nowrap">
-                    <ActionIcon
-                      size="sm"
-                      variant="subtle"
-                      color="gray"
-                      aria-label={`${entry.collapsed ? 'Expand' : 'Collapse'} ${entry.section.key}`}
-                      onClick={() => {
-                        const next = new Set(collapsed)
-                        if (entry.collapsed) next.delete(entry.section.key)
-                        else next.add(entry.section.key)
-                        setCollapsed(next)
-                      }}
-                    >
-                      {entry.collapsed ? (
-                        <IconChevronRight size={14} />
-                      ) : (
-                        <IconChevronDown size={14} />
-                      )}
-                    </ActionIcon>
-                    {entry.section.header}
-                  </Group>
-                </Table.Td>
-              </Table.Tr>
+              <SectionRow
+                key={`section:${entry.section.key}`}
+                section={entry.section}
+                collapsed={entry.collapsed}
+                colSpan={colSpan}
+                onToggle={() => toggleSection(entry.section.key)}
+              />
             ) : (
               <DataRow
                 key={entry.key}
@@ -306,20 +268,8 @@ export function DataTable<T>(props: DataTableProps<T>) {
               />
             ),
           )}
-          {paddingBottom > 0 && (
-            <tr aria-hidden>
-              <td colSpan={colSpan} style={{ height: paddingBottom, padding: 0 }} />
-            </tr>
-          )}
-          {rowEntries.length === 0 && (
-            <Table.Tr>
-              <Table.Td colSpan={colSpan}>
-                <Text c="dimmed" size="sm" ta="center" py="md" data-testid="table-no-match">
-                  {props.emptyText ?? 'Nothing matches the filter.'}
-                </Text>
-              </Table.Td>
-            </Table.Tr>
-          )}
+          <SpacerRow height={paddingBottom} colSpan={colSpan} />
+          {rowEntries.length === 0 && <NoMatchRow colSpan={colSpan} text={props.emptyText} />}
         </Table.Tbody>
       </Table>
     </Box>

@@ -1,10 +1,7 @@
 import { useState } from 'react'
 import {
   Alert,
-  Button,
   Checkbox,
-  Group,
-  Modal,
   Radio,
   SegmentedControl,
   Stack,
@@ -14,9 +11,9 @@ import {
 } from '@mantine/core'
 import type { EventInput, ImageSummary } from '../../../../shared/contract'
 import { useAction } from '../../transport/hooks'
-import { ConfirmDialog } from '../../ui/ConfirmDialog'
 import { formatBytes, parseKeyValues, shortId } from '../../ui/format'
-import { notifyDone, notifyError } from '../../ui/notify'
+import { notifyDone } from '../../ui/notify'
+import { ResourceConfirmDialog, ResourceFormDialog } from '../../ui/ResourceDialog'
 
 export const imageTitle = (image: ImageSummary): string =>
   image.tags[0] ?? `<none> ${shortId(image.id)}`
@@ -25,52 +22,31 @@ export function TagDialog({ image, onClose }: { image: ImageSummary | null; onCl
   const { call } = useAction()
   const [repo, setRepo] = useState('')
   const [tag, setTag] = useState('latest')
-  const [busy, setBusy] = useState(false)
-  const submit = () => {
+  const submit = async () => {
     if (!image) return
-    setBusy(true)
-    call('images:tag', { id: image.id, repo: repo.trim(), tag: tag.trim() || 'latest' })
-      .then(() => {
-        notifyDone('Tagged', `${repo.trim()}:${tag.trim() || 'latest'}`)
-        onClose()
-      })
-      .catch((error: unknown) => notifyError('Could not tag the image', error))
-      .finally(() => setBusy(false))
+    await call('images:tag', { id: image.id, repo: repo.trim(), tag: tag.trim() || 'latest' })
+    notifyDone('Tagged', `${repo.trim()}:${tag.trim() || 'latest'}`)
   }
   return (
-    <Modal
+    <ResourceFormDialog
       opened={image !== null}
-      onClose={onClose}
       title={image ? `Tag ${imageTitle(image)}` : ''}
-      centered
+      submitLabel="Tag"
+      canSubmit={repo.trim() !== ''}
+      errorTitle="Could not tag the image"
+      onSubmit={submit}
+      onClose={onClose}
     >
-      <form
-        onSubmit={(event) => {
-          event.preventDefault()
-          submit()
-        }}
-      >
-        <Stack gap="sm">
-          <TextInput
-            label="Repository"
-            placeholder="registry.local:5000/team/app"
-            value={repo}
-            onChange={(e) => setRepo(e.currentTarget.value)}
-            required
-            data-autofocus
-          />
-          <TextInput label="Tag" value={tag} onChange={(e) => setTag(e.currentTarget.value)} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy} disabled={!repo.trim()}>
-              Tag
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <TextInput
+        label="Repository"
+        placeholder="registry.local:5000/team/app"
+        value={repo}
+        onChange={(e) => setRepo(e.currentTarget.value)}
+        required
+        data-autofocus
+      />
+      <TextInput label="Tag" value={tag} onChange={(e) => setTag(e.currentTarget.value)} />
+    </ResourceFormDialog>
   )
 }
 
@@ -89,22 +65,18 @@ export function RemoveImageDialog({
   const [force, setForce] = useState(false)
   const several = (image?.tags.length ?? 0) > 1
   return (
-    <ConfirmDialog
+    <ResourceConfirmDialog
       opened={image !== null}
       title={image ? `Remove ${imageTitle(image)}?` : ''}
       confirmLabel="Remove"
       onClose={onClose}
-      onConfirm={async () => {
-        try {
-          const result = await call('images:remove', { id: target, force })
-          notifyDone(
-            'Image removed',
-            `${result.untagged.length} untagged, ${result.deleted.length} layers deleted`,
-          )
-        } catch (error) {
-          notifyError('Could not remove the image', error)
-          throw error
-        }
+      errorTitle="Could not remove the image"
+      run={async () => {
+        const result = await call('images:remove', { id: target, force })
+        notifyDone(
+          'Image removed',
+          `${result.untagged.length} untagged, ${result.deleted.length} layers deleted`,
+        )
       }}
     >
       {several && image && (
@@ -131,7 +103,7 @@ export function RemoveImageDialog({
         </Alert>
       )}
       <Checkbox label="Force" checked={force} onChange={(e) => setForce(e.currentTarget.checked)} />
-    </ConfirmDialog>
+    </ResourceConfirmDialog>
   )
 }
 
@@ -139,22 +111,18 @@ export function PruneImagesDialog({ opened, onClose }: { opened: boolean; onClos
   const { call } = useAction()
   const [mode, setMode] = useState<'dangling' | 'unused'>('dangling')
   return (
-    <ConfirmDialog
+    <ResourceConfirmDialog
       opened={opened}
       title="Prune images"
       confirmLabel="Prune"
       onClose={onClose}
-      onConfirm={async () => {
-        try {
-          const result = await call('images:prune', { mode })
-          notifyDone(
-            `Reclaimed ${formatBytes(result.reclaimedBytes)}`,
-            `${result.deleted.length} image layers deleted`,
-          )
-        } catch (error) {
-          notifyError('Could not prune images', error)
-          throw error
-        }
+      errorTitle="Could not prune images"
+      run={async () => {
+        const result = await call('images:prune', { mode })
+        notifyDone(
+          `Reclaimed ${formatBytes(result.reclaimedBytes)}`,
+          `${result.deleted.length} image layers deleted`,
+        )
       }}
     >
       <SegmentedControl
@@ -170,7 +138,93 @@ export function PruneImagesDialog({ opened, onClose }: { opened: boolean; onClos
           ? 'Removes untagged images: leftovers of rebuilds and pulls.'
           : 'Removes every image no container uses, tagged or not. Local images that cannot be pulled again are gone for good.'}
       </Text>
-    </ConfirmDialog>
+    </ResourceConfirmDialog>
+  )
+}
+
+interface BuildForm {
+  kind: 'folder' | 'archive'
+  path: string
+  dockerfile: string
+  tags: string
+  args: string
+  noCache: boolean
+}
+
+const EMPTY_BUILD: BuildForm = {
+  kind: 'folder',
+  path: '',
+  dockerfile: '',
+  tags: '',
+  args: '',
+  noCache: false,
+}
+
+function toBuildInput(form: BuildForm): EventInput<'images:build'> {
+  const buildArgs = parseKeyValues(form.args)
+  return {
+    context: { kind: form.kind, path: form.path.trim() },
+    tags: form.tags.split(/[\s,]+/).filter(Boolean),
+    noCache: form.noCache,
+    ...(form.dockerfile.trim() ? { dockerfile: form.dockerfile.trim() } : {}),
+    ...(Object.keys(buildArgs).length ? { buildArgs } : {}),
+  }
+}
+
+function BuildFields({
+  form,
+  set,
+}: {
+  form: BuildForm
+  set: <K extends keyof BuildForm>(key: K, value: BuildForm[K]) => void
+}) {
+  const folder = form.kind === 'folder'
+  return (
+    <>
+      <SegmentedControl
+        value={form.kind}
+        onChange={(value) => set('kind', value)}
+        data={[
+          { value: 'folder', label: 'Folder' },
+          { value: 'archive', label: 'Tar archive' },
+        ]}
+      />
+      <TextInput
+        label={folder ? 'Build context folder' : 'Context archive (.tar, .tar.gz)'}
+        description="A path on the machine running MailDock"
+        placeholder={folder ? '/home/me/project' : '/home/me/context.tar.gz'}
+        value={form.path}
+        onChange={(e) => set('path', e.currentTarget.value)}
+        required
+        ff="monospace"
+        data-autofocus
+      />
+      <TextInput
+        label="Dockerfile"
+        placeholder="Dockerfile"
+        value={form.dockerfile}
+        onChange={(e) => set('dockerfile', e.currentTarget.value)}
+      />
+      <TextInput
+        label="Tags"
+        placeholder="myapp:dev myapp:latest"
+        value={form.tags}
+        onChange={(e) => set('tags', e.currentTarget.value)}
+      />
+      <Textarea
+        label="Build args"
+        placeholder={'BASE_IMAGE=maildock/node:local\nVERSION=1.2'}
+        rows={3}
+        value={form.args}
+        onChange={(e) => set('args', e.currentTarget.value)}
+        ff="monospace"
+      />
+      <Checkbox
+        label="No cache"
+        checked={form.noCache}
+        onChange={(e) => set('noCache', e.currentTarget.checked)}
+      />
+    </>
   )
 }
 
@@ -183,86 +237,22 @@ export function BuildDialog({
   onClose: () => void
   onBuild: (input: EventInput<'images:build'>) => void
 }) {
-  const [kind, setKind] = useState<'folder' | 'archive'>('folder')
-  const [path, setPath] = useState('')
-  const [dockerfile, setDockerfile] = useState('')
-  const [tags, setTags] = useState('')
-  const [args, setArgs] = useState('')
-  const [noCache, setNoCache] = useState(false)
-  const submit = () => {
-    const buildArgs = parseKeyValues(args)
-    onBuild({
-      context: { kind, path: path.trim() },
-      tags: tags.split(/[\s,]+/).filter(Boolean),
-      noCache,
-      ...(dockerfile.trim() ? { dockerfile: dockerfile.trim() } : {}),
-      ...(Object.keys(buildArgs).length ? { buildArgs } : {}),
-    })
-    onClose()
-  }
+  const [form, setForm] = useState(EMPTY_BUILD)
+  const set = <K extends keyof BuildForm>(key: K, value: BuildForm[K]) =>
+    setForm((previous) => ({ ...previous, [key]: value }))
   return (
-    <Modal opened={opened} onClose={onClose} title="Build an image" size="lg" centered>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault()
-          submit()
-        }}
-      >
-        <Stack gap="sm">
-          <SegmentedControl
-            value={kind}
-            onChange={setKind}
-            data={[
-              { value: 'folder', label: 'Folder' },
-              { value: 'archive', label: 'Tar archive' },
-            ]}
-          />
-          <TextInput
-            label={kind === 'folder' ? 'Build context folder' : 'Context archive (.tar, .tar.gz)'}
-            description="A path on the machine running MailDock"
-            placeholder={kind === 'folder' ? '/home/me/project' : '/home/me/context.tar.gz'}
-            value={path}
-            onChange={(e) => setPath(e.currentTarget.value)}
-            required
-            ff="monospace"
-            data-autofocus
-          />
-          <TextInput
-            label="Dockerfile"
-            placeholder="Dockerfile"
-            value={dockerfile}
-            onChange={(e) => setDockerfile(e.currentTarget.value)}
-          />
-          <TextInput
-            label="Tags"
-            placeholder="myapp:dev myapp:latest"
-            value={tags}
-            onChange={(e) => setTags(e.currentTarget.value)}
-          />
-          <Textarea
-            label="Build args"
-            placeholder={'BASE_IMAGE=maildock/node:local\nVERSION=1.2'}
-
-            rows={3}
-            value={args}
-            onChange={(e) => setArgs(e.currentTarget.value)}
-            ff="monospace"
-          />
-          <Checkbox
-            label="No cache"
-            checked={noCache}
-            onChange={(e) => setNoCache(e.currentTarget.checked)}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" disabled={!path.trim()}>
-              Build
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <ResourceFormDialog
+      opened={opened}
+      title="Build an image"
+      submitLabel="Build"
+      size="lg"
+      canSubmit={form.path.trim() !== ''}
+      onSubmit={() => {
+        onBuild(toBuildInput(form))
+      }}
+      onClose={onClose}
+    >
+      <BuildFields form={form} set={set} />
+    </ResourceFormDialog>
   )
 }

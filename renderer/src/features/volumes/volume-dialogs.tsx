@@ -1,83 +1,44 @@
 import { useState } from 'react'
-import {
-  Alert,
-  Button,
-  Checkbox,
-  Group,
-  Modal,
-  Stack,
-  Text,
-  TextInput,
-  Textarea,
-} from '@mantine/core'
+import { Alert, Checkbox, Text, TextInput } from '@mantine/core'
 import type { VolumeSummary } from '../../../../shared/contract'
 import { useAction } from '../../transport/hooks'
-import { ConfirmDialog } from '../../ui/ConfirmDialog'
 import { formatBytes, parseKeyValues } from '../../ui/format'
-import { notifyDone, notifyError } from '../../ui/notify'
+import { notifyDone } from '../../ui/notify'
+import { LabelsInput, ResourceConfirmDialog, ResourceFormDialog } from '../../ui/ResourceDialog'
 
 export function CreateVolumeDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const { call } = useAction()
   const [name, setName] = useState('')
   const [driver, setDriver] = useState('local')
   const [labels, setLabels] = useState('')
-  const [busy, setBusy] = useState(false)
-  const submit = () => {
-    setBusy(true)
+  const submit = async () => {
     const parsed = parseKeyValues(labels)
-    call('volumes:create', {
+    const volume = await call('volumes:create', {
       driver: driver.trim() || 'local',
       ...(name.trim() ? { name: name.trim() } : {}),
       ...(Object.keys(parsed).length ? { labels: parsed } : {}),
     })
-      .then((volume) => {
-        notifyDone('Volume created', volume.name)
-        onClose()
-      })
-      .catch((error: unknown) => notifyError('Could not create the volume', error))
-      .finally(() => setBusy(false))
+    notifyDone('Volume created', volume.name)
   }
   return (
-    <Modal opened={opened} onClose={onClose} title="Create a volume" centered>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault()
-          submit()
-        }}
-      >
-        <Stack gap="sm">
-          <TextInput
-            label="Name"
-            placeholder="left empty, the engine picks one"
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            data-autofocus
-          />
-          <TextInput
-            label="Driver"
-            value={driver}
-            onChange={(e) => setDriver(e.currentTarget.value)}
-          />
-          <Textarea
-            label="Labels"
-            placeholder="team=mail"
-
-            rows={3}
-            ff="monospace"
-            value={labels}
-            onChange={(e) => setLabels(e.currentTarget.value)}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              Create
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <ResourceFormDialog
+      opened={opened}
+      title="Create a volume"
+      submitLabel="Create"
+      errorTitle="Could not create the volume"
+      onSubmit={submit}
+      onClose={onClose}
+    >
+      <TextInput
+        label="Name"
+        placeholder="left empty, the engine picks one"
+        value={name}
+        onChange={(e) => setName(e.currentTarget.value)}
+        data-autofocus
+      />
+      <TextInput label="Driver" value={driver} onChange={(e) => setDriver(e.currentTarget.value)} />
+      <LabelsInput value={labels} onChange={setLabels} />
+    </ResourceFormDialog>
   )
 }
 
@@ -91,20 +52,16 @@ export function RemoveVolumeDialog({
   const { call } = useAction()
   const [force, setForce] = useState(false)
   return (
-    <ConfirmDialog
+    <ResourceConfirmDialog
       opened={volume !== null}
       title={volume ? `Remove volume ${volume.name}?` : ''}
       confirmLabel="Remove"
+      errorTitle={`Could not remove ${volume?.name ?? ''}`}
       onClose={onClose}
-      onConfirm={async () => {
+      run={async () => {
         if (!volume) return
-        try {
-          await call('volumes:remove', { name: volume.name, force })
-          notifyDone('Volume removed', volume.name)
-        } catch (error) {
-          notifyError(`Could not remove ${volume.name}`, error)
-          throw error
-        }
+        await call('volumes:remove', { name: volume.name, force })
+        notifyDone('Volume removed', volume.name)
       }}
     >
       <Text size="sm">
@@ -117,32 +74,28 @@ export function RemoveVolumeDialog({
         </Alert>
       )}
       <Checkbox label="Force" checked={force} onChange={(e) => setForce(e.currentTarget.checked)} />
-    </ConfirmDialog>
+    </ResourceConfirmDialog>
   )
 }
 
 export function PruneVolumesDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const { call } = useAction()
   return (
-    <ConfirmDialog
+    <ResourceConfirmDialog
       opened={opened}
       title="Prune volumes"
       confirmLabel="Prune"
+      errorTitle="Could not prune volumes"
       onClose={onClose}
-      onConfirm={async () => {
-        try {
-          const result = await call('volumes:prune', {})
-          notifyDone(
-            `Reclaimed ${formatBytes(result.reclaimedBytes)}`,
-            `${result.deleted.length} volumes removed`,
-          )
-        } catch (error) {
-          notifyError('Could not prune volumes', error)
-          throw error
-        }
+      run={async () => {
+        const result = await call('volumes:prune', {})
+        notifyDone(
+          `Reclaimed ${formatBytes(result.reclaimedBytes)}`,
+          `${result.deleted.length} volumes removed`,
+        )
       }}
     >
       <Text size="sm">Removes every volume no container uses, and the data in it.</Text>
-    </ConfirmDialog>
+    </ResourceConfirmDialog>
   )
 }
