@@ -102,31 +102,21 @@ function Resources({ status }: { status: StackStatus }) {
   )
 }
 
-/**
- * The one-click stack: Start and Stop, the step-by-step progress of what runs, each service with
- * its actions, the links, compose export and the stack's settings.
- */
-export function StackPanel() {
+/** Status, progress and actions of the stack, and what the panel derives from them. */
+function useStackPanel(onLogs: (service: StackServiceName) => void) {
   const { status, error, refresh, offer } = useStackStatus()
   const operation = useStackProgress()
   const actions = useStackActions(offer)
   const engine = useEngineStatus()
-  const now = useNow(5_000)
-  const [hiddenOperation, setHiddenOperation] = useState<string | null>(null)
-  const [logsOf, setLogsOf] = useState<StackServiceName | null>(null)
-  const [exporting, setExporting] = useState(false)
-  const [tab, setTab] = useState<string | null>('services')
 
-  const { run, pending, lastRequest, busyService } = actions
-  const starting = pending.some((r) => r.kind === 'up')
-  const stopping = pending.some((r) => r.kind === 'down')
+  const { run, pending, lastRequest } = actions
   const start = useCallback(() => void run({ kind: 'up' }), [run])
   const onAction = useCallback(
     (service: StackServiceName, action: ServiceAction) => {
-      if (action === 'logs') setLogsOf(service)
+      if (action === 'logs') onLogs(service)
       else void run({ kind: action, service })
     },
-    [run],
+    [run, onLogs],
   )
   const onScale = useCallback((replicas: number) => void run({ kind: 'scale', replicas }), [run])
   useHotkeys([['mod+shift+Enter', start]])
@@ -137,82 +127,42 @@ export function StackPanel() {
       : engine?.state === 'unreachable'
         ? engine.error
         : null
-  const outdated = status?.services.some(isOutdated) ?? false
-  const retry = operation ? retryRequestFor(operation, lastRequest) : null
-  const showProgress = operation !== undefined && operation.id !== hiddenOperation
-  const enabled = status?.services.filter((s) => s.enabled && s.desiredReplicas > 0) ?? []
-  const running = enabled.filter((s) => s.state === 'running').length
-
-  const body = () => {
-    if (unreachable) return <EngineUnreachable message={unreachable} />
-    if (!status && error)
-      return <ListError error={MaildockError.fromPayload(error)} onRetry={refresh} />
-    if (!status) return <ListLoading what="the stack" />
-    return (
-      <Stack gap="sm">
-        {error && (
-          <Alert color="yellow" p="xs" role="alert">
-            <Group gap="xs" justify="space-between">
-              <Text size="sm">Live status stopped: {error.message}</Text>
-              <Button size="compact-xs" variant="subtle" color="yellow" onClick={refresh}>
-                Reconnect
-              </Button>
-            </Group>
-          </Alert>
-        )}
-        {status.problems.map((p) => (
-          <Alert key={p} color="yellow" p="xs">
-            {p}
-          </Alert>
-        ))}
-        <ServicesTable
-          services={status.services}
-          now={now}
-          busyService={busyService}
-          onAction={onAction}
-          onScale={onScale}
-        />
-        <Resources status={status} />
-      </Stack>
-    )
+  return {
+    status,
+    error,
+    refresh,
+    operation,
+    actions,
+    start,
+    onAction,
+    onScale,
+    unreachable,
+    starting: pending.some((r) => r.kind === 'up'),
+    stopping: pending.some((r) => r.kind === 'down'),
+    outdated: status?.services.some(isOutdated) ?? false,
+    retry: operation ? retryRequestFor(operation, lastRequest) : null,
   }
+}
+
+type StackPanelState = ReturnType<typeof useStackPanel>
+
+/**
+ * The one-click stack: Start and Stop, the step-by-step progress of what runs, each service with
+ * its actions, the links, compose export and the stack's settings.
+ */
+export function StackPanel() {
+  const [hiddenOperation, setHiddenOperation] = useState<string | null>(null)
+  const [logsOf, setLogsOf] = useState<StackServiceName | null>(null)
+  const [exporting, setExporting] = useState(false)
+  const [tab, setTab] = useState<string | null>('services')
+  const panel = useStackPanel(setLogsOf)
+  const { status, operation, retry, unreachable, start, starting } = panel
+  const { run, pending } = panel.actions
+  const showProgress = operation !== undefined && operation.id !== hiddenOperation
 
   return (
     <Stack gap="sm">
-      <PanelHeader
-        title="Stack"
-        count={status && status.state !== 'unknown' ? `${running}/${enabled.length}` : undefined}
-      >
-        {status && <StateBadge status={status} />}
-        {status && (
-          <Text size="xs" c="dimmed" ff="monospace">
-            {status.name}
-          </Text>
-        )}
-        <StackButtons
-          status={status}
-          starting={starting}
-          stopping={stopping}
-          outdated={outdated}
-          onStart={start}
-          onStop={(volumes) => void run({ kind: 'down', volumes })}
-        />
-        <Tooltip label="Export as a compose file">
-          <ActionIcon
-            variant="default"
-            size={36}
-            aria-label="Export compose file"
-            onClick={() => setExporting(true)}
-          >
-            <IconFileExport size={18} />
-          </ActionIcon>
-        </Tooltip>
-        <Tooltip label="Read the status again">
-          <ActionIcon variant="default" size={36} aria-label="Refresh" onClick={refresh}>
-            <IconRefresh size={18} />
-          </ActionIcon>
-        </Tooltip>
-      </PanelHeader>
+      <StackHeader panel={panel} onExport={() => setExporting(true)} />
 
       {status && !unreachable && <StackLinks status={status} />}
 
@@ -245,7 +195,7 @@ export function StackPanel() {
           <Tabs.Tab value="settings">Settings</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="services" pt="sm">
-          {body()}
+          <ServicesBody panel={panel} />
         </Tabs.Panel>
         <Tabs.Panel value="settings" pt="sm">
           <StackSettingsForm />
@@ -258,6 +208,81 @@ export function StackPanel() {
         onClose={() => setLogsOf(null)}
       />
       <ExportModal opened={exporting} onClose={() => setExporting(false)} />
+    </Stack>
+  )
+}
+
+/** The title with the running count, the state, Start/Stop, export and refresh. */
+function StackHeader({ panel, onExport }: { panel: StackPanelState; onExport: () => void }) {
+  const { status, starting, stopping, outdated, start, refresh } = panel
+  const enabled = status?.services.filter((s) => s.enabled && s.desiredReplicas > 0) ?? []
+  const running = enabled.filter((s) => s.state === 'running').length
+  return (
+    <PanelHeader
+      title="Stack"
+      count={status && status.state !== 'unknown' ? `${running}/${enabled.length}` : undefined}
+    >
+      {status && <StateBadge status={status} />}
+      {status && (
+        <Text size="xs" c="dimmed" ff="monospace">
+          {status.name}
+        </Text>
+      )}
+      <StackButtons
+        status={status}
+        starting={starting}
+        stopping={stopping}
+        outdated={outdated}
+        onStart={start}
+        onStop={(volumes) => void panel.actions.run({ kind: 'down', volumes })}
+      />
+      <Tooltip label="Export as a compose file">
+        <ActionIcon variant="default" size={36} aria-label="Export compose file" onClick={onExport}>
+          <IconFileExport size={18} />
+        </ActionIcon>
+      </Tooltip>
+      <Tooltip label="Read the status again">
+        <ActionIcon variant="default" size={36} aria-label="Refresh" onClick={refresh}>
+          <IconRefresh size={18} />
+        </ActionIcon>
+      </Tooltip>
+    </PanelHeader>
+  )
+}
+
+/** The Services tab: the engine's or the status's trouble, or the services and resources. */
+function ServicesBody({ panel }: { panel: StackPanelState }) {
+  const { status, error, refresh, unreachable, onAction, onScale } = panel
+  const now = useNow(5_000)
+  if (unreachable) return <EngineUnreachable message={unreachable} />
+  if (!status && error)
+    return <ListError error={MaildockError.fromPayload(error)} onRetry={refresh} />
+  if (!status) return <ListLoading what="the stack" />
+  return (
+    <Stack gap="sm">
+      {error && (
+        <Alert color="yellow" p="xs" role="alert">
+          <Group gap="xs" justify="space-between">
+            <Text size="sm">Live status stopped: {error.message}</Text>
+            <Button size="compact-xs" variant="subtle" color="yellow" onClick={refresh}>
+              Reconnect
+            </Button>
+          </Group>
+        </Alert>
+      )}
+      {status.problems.map((p) => (
+        <Alert key={p} color="yellow" p="xs">
+          {p}
+        </Alert>
+      ))}
+      <ServicesTable
+        services={status.services}
+        now={now}
+        busyService={panel.actions.busyService}
+        onAction={onAction}
+        onScale={onScale}
+      />
+      <Resources status={status} />
     </Stack>
   )
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import {
   Alert,
   Badge,
@@ -22,8 +22,11 @@ import { deliveryStatuses, type DeliveryStatus } from '../../../../shared/contra
 import { BrokerStatusBadge } from '../../ui/BrokerStatusBadge'
 import { EmailTimeline } from './EmailTimeline'
 import { formatAge } from '../../ui/format'
+import { useNow } from '../../ui/useNow'
 import { statusColor } from './status'
 import { useRecentEmails } from './useRecentEmails'
+
+type Recent = ReturnType<typeof useRecentEmails>
 
 /** Recent emails with their live delivery status; pick one to see its timeline. */
 export function TrackingPanel() {
@@ -33,17 +36,9 @@ export function TrackingPanel() {
   const [selected, setSelected] = useState<string | undefined>(
     () => new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('id') ?? undefined,
   )
-  const { recent, error, reload } = useRecentEmails(
-    status === 'all' ? undefined : status,
-    debounced,
-  )
-  const [now, setNow] = useState(() => Date.now())
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 5000)
-    return () => clearInterval(timer)
-  }, [])
+  const recent = useRecentEmails(status === 'all' ? undefined : status, debounced)
+  const counts = recent.recent?.counts
 
-  const counts = recent?.counts
   return (
     <Stack gap="md">
       <Group justify="space-between">
@@ -80,82 +75,7 @@ export function TrackingPanel() {
       </Group>
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
         <Card withBorder padding={0}>
-          {error !== undefined ? (
-            <Alert color="red" m="sm" title="Could not load the emails" role="alert">
-              <Stack gap={6}>
-                <Text size="sm">{error.message}</Text>
-                <Group>
-                  <Button size="xs" variant="light" color="red" onClick={reload}>
-                    Try again
-                  </Button>
-                </Group>
-              </Stack>
-            </Alert>
-          ) : recent === undefined ? (
-            <Group p="sm" gap="xs">
-              <Loader size="xs" />
-              <Text size="sm">Loading…</Text>
-            </Group>
-          ) : recent.emails.length === 0 ? (
-            <Text p="sm" size="sm" c="dimmed" data-testid="emails-empty">
-              {counts?.total === 0
-                ? 'No emails yet. Send one from the Send panel; every email sent through the stack shows here.'
-                : 'No email matches the filter.'}
-            </Text>
-          ) : (
-            <ScrollArea.Autosize mah="70vh">
-              <Table stickyHeader highlightOnHover fz="sm" data-testid="emails-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Status</Table.Th>
-                    <Table.Th>To</Table.Th>
-                    <Table.Th>Subject</Table.Th>
-                    <Table.Th ta="right">Tries</Table.Th>
-                    <Table.Th>Updated</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {recent.emails.map((email) => (
-                    <Table.Tr
-                      key={email.id}
-                      onClick={() => setSelected(email.id)}
-                      bg={selected === email.id ? 'var(--mantine-color-default-hover)' : undefined}
-                      style={{ cursor: 'pointer' }}
-                      data-testid={`email-row-${email.id}`}
-                    >
-                      <Table.Td>
-                        <Badge
-                          size="sm"
-                          color={statusColor[email.status]}
-                          data-testid="email-status"
-                        >
-                          {email.status}
-                        </Badge>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="xs" ff="monospace" lineClamp={1}>
-                          {email.to.join(', ')}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm" lineClamp={1} title={email.detail}>
-                          {email.subject ?? <Code>{email.id}</Code>}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td ta="right" ff="monospace">
-                        {email.attempts}
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="xs" c="dimmed">
-                          {formatAge(email.updatedAt, now)}
-                        </Text>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </ScrollArea.Autosize>
-          )}
+          <EmailList recent={recent} selected={selected} onSelect={setSelected} />
         </Card>
         <Card withBorder padding="md">
           {selected === undefined ? (
@@ -169,5 +89,96 @@ export function TrackingPanel() {
         </Card>
       </SimpleGrid>
     </Stack>
+  )
+}
+
+/** The emails table, or why there is none to show. */
+function EmailList({
+  recent: { recent, error, reload },
+  selected,
+  onSelect,
+}: {
+  recent: Recent
+  selected: string | undefined
+  onSelect: (id: string) => void
+}) {
+  const now = useNow(5000)
+  if (error !== undefined)
+    return (
+      <Alert color="red" m="sm" title="Could not load the emails" role="alert">
+        <Stack gap={6}>
+          <Text size="sm">{error.message}</Text>
+          <Group>
+            <Button size="xs" variant="light" color="red" onClick={reload}>
+              Try again
+            </Button>
+          </Group>
+        </Stack>
+      </Alert>
+    )
+  if (recent === undefined)
+    return (
+      <Group p="sm" gap="xs">
+        <Loader size="xs" />
+        <Text size="sm">Loading…</Text>
+      </Group>
+    )
+  if (recent.emails.length === 0)
+    return (
+      <Text p="sm" size="sm" c="dimmed" data-testid="emails-empty">
+        {recent.counts.total === 0
+          ? 'No emails yet. Send one from the Send panel; every email sent through the stack shows here.'
+          : 'No email matches the filter.'}
+      </Text>
+    )
+  return (
+    <ScrollArea.Autosize mah="70vh">
+      <Table stickyHeader highlightOnHover fz="sm" data-testid="emails-table">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>To</Table.Th>
+            <Table.Th>Subject</Table.Th>
+            <Table.Th ta="right">Tries</Table.Th>
+            <Table.Th>Updated</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {recent.emails.map((email) => (
+            <Table.Tr
+              key={email.id}
+              onClick={() => onSelect(email.id)}
+              bg={selected === email.id ? 'var(--mantine-color-default-hover)' : undefined}
+              style={{ cursor: 'pointer' }}
+              data-testid={`email-row-${email.id}`}
+            >
+              <Table.Td>
+                <Badge size="sm" color={statusColor[email.status]} data-testid="email-status">
+                  {email.status}
+                </Badge>
+              </Table.Td>
+              <Table.Td>
+                <Text size="xs" ff="monospace" lineClamp={1}>
+                  {email.to.join(', ')}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm" lineClamp={1} title={email.detail}>
+                  {email.subject ?? <Code>{email.id}</Code>}
+                </Text>
+              </Table.Td>
+              <Table.Td ta="right" ff="monospace">
+                {email.attempts}
+              </Table.Td>
+              <Table.Td>
+                <Text size="xs" c="dimmed">
+                  {formatAge(email.updatedAt, now)}
+                </Text>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </ScrollArea.Autosize>
   )
 }
