@@ -63,7 +63,13 @@ function ConnectForm({ network, onDone }: { network: NetworkDetail; onDone: () =
   )
 }
 
-function Details({ network, onChanged }: { network: NetworkDetail; onChanged: () => void }) {
+function ConnectedContainers({
+  network,
+  onChanged,
+}: {
+  network: NetworkDetail
+  onChanged: () => void
+}) {
   const { call } = useAction()
   const [busy, setBusy] = useState<string | null>(null)
   const disconnect = (container: { id: string; name: string }) => {
@@ -73,6 +79,53 @@ function Details({ network, onChanged }: { network: NetworkDetail; onChanged: ()
       .catch((error: unknown) => notifyError(`Could not disconnect ${container.name}`, error))
       .finally(() => setBusy(null))
   }
+  if (network.containers.length === 0)
+    return (
+      <Text size="sm" c="dimmed">
+        None.
+      </Text>
+    )
+  return (
+    <Table fz="xs" verticalSpacing={3} withTableBorder aria-label="Connected containers">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Container</Table.Th>
+          <Table.Th>IPv4</Table.Th>
+          <Table.Th>MAC</Table.Th>
+          <Table.Th w={110} />
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {network.containers.map((c) => (
+          <Table.Tr key={c.id}>
+            <Table.Td>
+              {c.name}{' '}
+              <Text span size="xs" c="dimmed" ff="monospace">
+                {shortId(c.id)}
+              </Text>
+            </Table.Td>
+            <Table.Td ff="monospace">{c.ipv4Address || '—'}</Table.Td>
+            <Table.Td ff="monospace">{c.macAddress || '—'}</Table.Td>
+            <Table.Td>
+              <Button
+                size="compact-xs"
+                variant="light"
+                color="red"
+                loading={busy === c.id}
+                onClick={() => disconnect(c)}
+                aria-label={`Disconnect ${c.name}`}
+              >
+                Disconnect
+              </Button>
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  )
+}
+
+function Details({ network, onChanged }: { network: NetworkDetail; onChanged: () => void }) {
   return (
     <Stack gap="md" data-testid="network-details">
       <KeyValueTable
@@ -93,48 +146,7 @@ function Details({ network, onChanged }: { network: NetworkDetail; onChanged: ()
         ]}
       />
       <Title order={5}>Connected containers ({network.containers.length})</Title>
-      {network.containers.length === 0 ? (
-        <Text size="sm" c="dimmed">
-          None.
-        </Text>
-      ) : (
-        <Table fz="xs" verticalSpacing={3} withTableBorder aria-label="Connected containers">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Container</Table.Th>
-              <Table.Th>IPv4</Table.Th>
-              <Table.Th>MAC</Table.Th>
-              <Table.Th w={110} />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {network.containers.map((c) => (
-              <Table.Tr key={c.id}>
-                <Table.Td>
-                  {c.name}{' '}
-                  <Text span size="xs" c="dimmed" ff="monospace">
-                    {shortId(c.id)}
-                  </Text>
-                </Table.Td>
-                <Table.Td ff="monospace">{c.ipv4Address || '—'}</Table.Td>
-                <Table.Td ff="monospace">{c.macAddress || '—'}</Table.Td>
-                <Table.Td>
-                  <Button
-                    size="compact-xs"
-                    variant="light"
-                    color="red"
-                    loading={busy === c.id}
-                    onClick={() => disconnect(c)}
-                    aria-label={`Disconnect ${c.name}`}
-                  >
-                    Disconnect
-                  </Button>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
+      <ConnectedContainers network={network} onChanged={onChanged} />
       {!network.builtIn || network.name === 'bridge' ? (
         <ConnectForm network={network} onDone={onChanged} />
       ) : null}
