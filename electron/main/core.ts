@@ -20,7 +20,7 @@ import {
   serveMessageDocument,
   type MessageDocument,
 } from './mailbox'
-import { createMailServices } from './mail'
+import { createMailPipeline } from './mail-pipeline'
 import { drainAppQueue } from './broker'
 import { createLogServices, StoreSendLedger, type LogFreshness, type LogStore } from './logs'
 
@@ -51,17 +51,29 @@ export interface Core {
   dispose(): Promise<void>
 }
 
-/** Builds every service and the router over them: shared by Electron, browser mode and the CLI. */
-export function createCore(options: CoreOptions): Core {
-  const env = options.env ?? process.env
-  const dataDir = dataDirFrom(env)
-  tightenDataDir(dataDir)
+type Log = Pick<CoreOptions, 'log'>
+
+/** The engine monitor and the Docker panels' channels over the endpoint the user chose. */
+function createDockerServices(env: NodeJS.ProcessEnv, dataDir: string) {
   const discovery = nodeDiscoveryHost(env)
   const setting = EndpointSetting.inDataDir(dataDir)
   const engine = new EngineMonitor(resolveEndpoint(discovery, setting))
   void engine.probe()
-
   const engineApi = engineHandlers(engine)
+  const dockerApi = dockerHandlers({ engine, discovery, setting })
+  return {
+    engine,
+    channels: { ...engineApi.channels, ...dockerApi.channels },
+    events: { ...engineApi.events, ...dockerApi.events },
+  }
+}
+
+function createStack(
+  options: CoreOptions,
+  engine: EngineMonitor,
+  env: NodeJS.ProcessEnv,
+  dataDir: string,
+) {
   const stack = new StackManager({
     engine,
     env,
@@ -69,23 +81,35 @@ export function createCore(options: CoreOptions): Core {
     secrets: options.secrets ?? FileSecretStore.inDataDir(dataDir),
     ...(options.stackDir === undefined ? {} : { stackDir: options.stackDir }),
     packaged: options.packaged ?? false,
-    ...(options.log === undefined ? {} : { log: options.log }),
+    ...logOf(options),
   })
-  const stackApi = stackHandlers(stack, () => engine.client)
-  const dockerApi = dockerHandlers({ engine, discovery, setting })
+  return { stack, ...stackHandlers(stack, () => engine.client) }
+}
+
+const logOf = (options: Log): Log => (options.log === undefined ? {} : { log: options.log })
+
+/** Builds every service and the router over them: shared by Electron, browser mode and the CLI. */
+export function createCore(options: CoreOptions): Core {
+  const env = options.env ?? process.env
+  const dataDir = dataDirFrom(env)
+  tightenDataDir(dataDir)
+  const docker = createDockerServices(env, dataDir)
+  const { engine } = docker
+  const stackApi = createStack(options, engine, env, dataDir)
+  const { stack } = stackApi
   const logsApi = createLogServices({
     env,
     engine,
     collect: options.subscribe !== false,
     stackName: async () => (await stack.settings.load()).settings.stackName,
-    ...(options.log === undefined ? {} : { log: options.log }),
+    ...logOf(options),
   })
   const catcher = stackCatcherSource(env, stack, () => engine.client)
   const storeMail = async (mail: MailMessage): Promise<void> => {
     await logsApi.store.ingestMail(mail)
   }
   const endpoints = stackEndpointsSource(env, stack)
-  const mailApi = createMailServices({
+  const mailApi = createMailPipeline({
     ledger: new StoreSendLedger(() => logsApi.store.reader()),
     caught: (name, kind) => caughtEmailIds(catcher, sendSearch(name, kind)),
     store: storeMail,
@@ -93,28 +117,26 @@ export function createCore(options: CoreOptions): Core {
     endpoints,
     dataDir,
     connect: options.subscribe !== false,
-    ...(options.log === undefined ? {} : { log: options.log }),
+    ...logOf(options),
   })
-  const mailboxApi = mailboxHandlers(catcher)
   // The broker comes and goes with the stack: try at once when a stack operation finishes.
   stack.onProgress((operation) => {
     if (operation.state !== 'running') mailApi.manager.wakeUp()
   })
+  const mailbox = mailboxHandlers(catcher)
   const router = createRouter({
     isTrustedSender: options.isTrustedSender,
     channels: {
-      ...engineApi.channels,
-      ...dockerApi.channels,
+      ...docker.channels,
       ...mailApi.channels,
-      ...mailboxApi.channels,
+      ...mailbox.channels,
       ...logsApi.channels,
       ...stackApi.channels,
     },
     events: {
-      ...engineApi.events,
-      ...dockerApi.events,
+      ...docker.events,
       ...mailApi.events,
-      ...mailboxApi.events,
+      ...mailbox.events,
       ...logsApi.events,
       ...stackApi.events,
     },

@@ -7,7 +7,7 @@ import { MailStack, type MailStackOptions } from '../../resources/stack/test/mai
 import type { StackEndpoints } from '../../electron/main/broker/endpoints'
 import { LogStore } from '../../electron/main/logs/store'
 import { StoreSendLedger } from '../../electron/main/logs/sends'
-import { createMailServices } from '../../electron/main/mail/mail-services'
+import { createMailPipeline } from '../../electron/main/mail-pipeline'
 import { caughtEmailIds, sendSearch } from '../../electron/main/mailbox/caught'
 
 /** The management API on the broker container's own address (its 15672 is not published). */
@@ -34,7 +34,7 @@ export function startApp(
   catcherUrl?: string,
 ) {
   const store = new LogStore({ path: join(dataDir, 'logs.db'), retentionDelayMs: 0 })
-  const services = createMailServices({
+  const services = createMailPipeline({
     ledger: new StoreSendLedger(() => store.reader()),
     ...(catcherUrl === undefined
       ? {}

@@ -1,9 +1,8 @@
 // The broker domain's public face: other rooms of main import only this file.
 export type { BackoffOptions } from '../../../shared/backoff'
-export { brokerHandlers } from './broker-handlers'
-export { BrokerConnectionManager } from './connection'
+export { createBrokerServices } from './broker-services'
 export { listDeadLetters } from './dead-letters'
 export { ManagementClient } from './management'
+export { type ConsumedMail } from './subscription'
 export { endpointsFromEnv, type EndpointsSource, type StackEndpoints } from './endpoints'
-export { startAppSubscription, type ConsumedMail } from './subscription'
 export { drainAppQueue } from './drain'

@@ -9,7 +9,7 @@ import { waitForDelivery } from '../../../resources/stack/test/expectations'
 import type { MailStack } from '../../../resources/stack/test/mail-stack'
 import { listDeadLetters, ManagementClient, type StackEndpoints } from '../broker'
 import { postEmail } from './api-client'
-import { createMailServices } from './mail-services'
+import { createMailPipeline } from '../mail-pipeline'
 import { startApp, startMailStack, tempDataDir } from '../../../test/support/mail-stack'
 
 let stack: MailStack
@@ -186,7 +186,7 @@ describe("the app's mail subscription", () => {
   it('keeps a message unacknowledged while it cannot be stored, and stores it once it can', async () => {
     let failures = 0
     const stored: string[] = []
-    const app = createMailServices({
+    const app = createMailPipeline({
       endpoints,
       dataDir: data.dir,
       reconnectBackoff: { initialMs: 200, maxMs: 1_000, jitter: 0 },
