@@ -16,6 +16,7 @@ import { reportChecks, waitUntilReady } from './health'
 import type { ObservedStack } from './observe'
 import type { Operation, Step } from './operation'
 import type { ReplicaAction, ServicePlan, StackPlan } from './plan'
+import { planSteps, type PlanSteps, type ReplicaSteps, type ServiceSteps } from './apply-steps'
 import { checkPortClashes, checkPortsFree, portClaims } from './ports'
 
 export interface ApplyInput {
@@ -63,10 +64,12 @@ interface Created {
   volumes: string[]
 }
 
-function needsWait(service: ServicePlan): boolean {
-  return service.replicas.some(
-    (r) => r.kind !== 'keep' || (r.container.health !== 'healthy' && r.container.health !== 'none'),
-  )
+/** One run of applyPlan: what it changed, what it created, and the signal that stops its waits. */
+interface ApplyRun {
+  input: ApplyInput
+  change: StackChange
+  created: Created
+  abort: AbortController
 }
 
 /**
@@ -75,12 +78,27 @@ function needsWait(service: ServicePlan): boolean {
  * created and rethrows; containers it kept are left as they were.
  */
 export async function applyPlan(input: ApplyInput): Promise<StackChange> {
-  const { docker, definition, plan, operation } = input
-  const change = emptyChange()
-  const created: Created = { containers: [], network: null, volumes: [] }
-  const abort = new AbortController()
-  const timeoutMs = definition.healthTimeoutSeconds * 1000
+  const run: ApplyRun = {
+    input,
+    change: emptyChange(),
+    created: { containers: [], network: null, volumes: [] },
+    abort: new AbortController(),
+  }
+  await checkPorts(input)
+  const steps = planSteps(input.operation, input.definition, input.plan)
+  try {
+    await prepare(run, steps)
+    await startServices(run, steps.services)
+  } catch (error) {
+    run.abort.abort()
+    await rollback(input.docker, input.operation, run.created)
+    throw error
+  }
+  return run.change
+}
 
+/** Refuses a plan whose host ports clash with each other or, on a local engine, are taken. */
+async function checkPorts({ definition, plan, observed, checkPorts }: ApplyInput): Promise<void> {
   const claims = portClaims(definition)
   checkPortClashes(claims)
   const changing = new Set(
@@ -88,152 +106,127 @@ export async function applyPlan(input: ApplyInput): Promise<StackChange> {
       .filter((s) => s.replicas.some((r) => r.kind !== 'keep'))
       .map((s) => s.spec.service),
   )
-  if (input.checkPorts && changing.size > 0) {
-    const ours = new Set(input.observed.containers.flatMap((c) => c.ports.map((p) => p.hostPort)))
-    await checkPortsFree(
-      claims.filter((c) => changing.has(c.service as StackServiceName)),
-      ours,
-    )
-  }
-
-  // Every step up front, so the progress view shows the whole plan from the start.
-  const removalSteps = plan.removals.map((removal) => ({
-    removal,
-    step: operation.step('remove', `Remove ${removal.container.name} (${removal.reason})`),
-  }))
-  const networkSteps = plan.network.remove.map((network) => ({
-    network,
-    step: operation.step('network', `Remove stray network ${network.name}`),
-  }))
-  const createNetworkStep =
-    plan.network.action === 'create'
-      ? operation.step('network', `Create network ${plan.network.name}`)
-      : null
-  const volumeSteps = plan.volumes
-    .filter((volume) => volume.action === 'create')
-    .map((volume) => ({
-      name: volume.name,
-      step: operation.step('volume', `Create volume ${volume.name}`),
-    }))
-  const serviceSteps = new Map(
-    plan.services.map((service) => [
-      service.spec.service,
-      {
-        replicas: service.replicas.map((action) =>
-          replicaSteps(operation, definition.name, service, action),
-        ),
-        health: needsWait(service)
-          ? operation.step(
-              'health',
-              `Wait until ${service.spec.service} is healthy`,
-              service.spec.service,
-            )
-          : null,
-      },
-    ]),
+  if (!checkPorts || changing.size === 0) return
+  const ours = new Set(observed.containers.flatMap((c) => c.ports.map((p) => p.hostPort)))
+  await checkPortsFree(
+    claims.filter((c) => changing.has(c.service as StackServiceName)),
+    ours,
   )
+}
 
+/** Removals, stray networks, then the network and volumes the services need. */
+async function prepare({ input, change, created }: ApplyRun, steps: PlanSteps): Promise<void> {
+  const { docker, definition, plan } = input
+  await Promise.all(
+    steps.removals.map(({ removal, step }) =>
+      step.run(async () => {
+        const spec = definition.services.find((s) => s.service === removal.container.service)
+        await removeContainer(docker, removal.container.id, spec?.stopTimeoutSeconds ?? 10)
+        change.removed.push(removal.container.name)
+      }),
+    ),
+  )
+  for (const { network, step } of steps.strayNetworks) {
+    await step
+      .run(() => removeNetwork(docker, network.id))
+      .catch((error: unknown) => {
+        // A stray network with something attached is left alone.
+        if (toMaildockError(error).code === 'ENGINE_UNREACHABLE') throw error
+      })
+  }
+  const labels = { ...definition.labels, [LABELS.stack]: definition.name }
+  await steps.createNetwork?.run(async () => {
+    const network = await engineCall(() =>
+      docker.createNetwork({
+        Name: plan.network.name,
+        Driver: 'bridge',
+        CheckDuplicate: true,
+        Labels: labels,
+      }),
+    )
+    created.network = network.id
+  })
+  await Promise.all(
+    steps.volumes.map(({ name, step }) =>
+      step.run(async () => {
+        await engineCall(() => docker.createVolume({ Name: name, Labels: labels }))
+        created.volumes.push(name)
+      }),
+    ),
+  )
+}
+
+/** When each service has started and when it is ready: what its dependants wait for. */
+interface Gates {
+  started: Map<StackServiceName, Deferred>
+  ready: Map<StackServiceName, Deferred>
+}
+
+async function startServices(
+  run: ApplyRun,
+  steps: Map<StackServiceName, ServiceSteps>,
+): Promise<void> {
+  const services = run.input.plan.services
+  const gates: Gates = {
+    started: new Map(services.map((s) => [s.spec.service, deferred()])),
+    ready: new Map(services.map((s) => [s.spec.service, deferred()])),
+  }
+  const outcomes = await Promise.allSettled(
+    services.map((service) => startService(run, service, steps.get(service.spec.service), gates)),
+  )
+  if (outcomes.some((o) => o.status === 'rejected')) throw pickRootCause(outcomes)
+}
+
+async function startService(
+  run: ApplyRun,
+  service: ServicePlan,
+  steps: ServiceSteps | undefined,
+  gates: Gates,
+): Promise<void> {
+  const name = service.spec.service
   try {
     await Promise.all(
-      removalSteps.map(({ removal, step }) =>
-        step.run(async () => {
-          const spec = definition.services.find((s) => s.service === removal.container.service)
-          await removeContainer(docker, removal.container.id, spec?.stopTimeoutSeconds ?? 10)
-          change.removed.push(removal.container.name)
-        }),
+      service.spec.dependsOn.map(
+        (dep) =>
+          (dep.condition === 'healthy' ? gates.ready : gates.started).get(dep.service)?.promise ??
+          Promise.resolve(),
       ),
     )
-    for (const { network, step } of networkSteps) {
-      await step
-        .run(() => removeNetwork(docker, network.id))
-        .catch((error: unknown) => {
-          // A stray network with something attached is left alone.
-          if (toMaildockError(error).code === 'ENGINE_UNREACHABLE') throw error
-        })
-    }
-    if (createNetworkStep) {
-      await createNetworkStep.run(async () => {
-        const network = await engineCall(() =>
-          docker.createNetwork({
-            Name: plan.network.name,
-            Driver: 'bridge',
-            CheckDuplicate: true,
-            Labels: { ...definition.labels, [LABELS.stack]: definition.name },
-          }),
-        )
-        created.network = network.id
-      })
-    }
-    await Promise.all(
-      volumeSteps.map(({ name, step }) =>
-        step.run(async () => {
-          await engineCall(() =>
-            docker.createVolume({
-              Name: name,
-              Labels: { ...definition.labels, [LABELS.stack]: definition.name },
-            }),
-          )
-          created.volumes.push(name)
-        }),
+    const image = run.input.images.get(name)
+    if (image === undefined) throw new MaildockError('INTERNAL', `No image resolved for ${name}`)
+    const ids = await Promise.all(
+      service.replicas.map((action, index) =>
+        applyReplica(run, service, action, image, steps?.replicas[index]),
       ),
     )
-
-    const started = new Map(plan.services.map((s) => [s.spec.service, deferred()]))
-    const ready = new Map(plan.services.map((s) => [s.spec.service, deferred()]))
-    const runService = async (service: ServicePlan): Promise<void> => {
-      const name = service.spec.service
-      const steps = serviceSteps.get(name)
-      try {
-        await Promise.all(
-          service.spec.dependsOn.map(
-            (dep) =>
-              (dep.condition === 'healthy' ? ready : started).get(dep.service)?.promise ??
-              Promise.resolve(),
-          ),
-        )
-        const image = input.images.get(name)
-        if (image === undefined)
-          throw new MaildockError('INTERNAL', `No image resolved for ${name}`)
-        const ids = await Promise.all(
-          service.replicas.map((action, index) =>
-            applyReplica(input, service, action, image, steps?.replicas[index], change, created),
-          ),
-        )
-        started.get(name)?.resolve()
-        if (steps?.health) {
-          await steps.health.run(
-            (step) =>
-              Promise.all(
-                ids.map((id, index) => {
-                  const label = service.replicas.length > 1 ? `${name} replica ${index + 1}` : name
-                  return waitUntilReady(docker, id, {
-                    label,
-                    timeoutMs,
-                    signal: abort.signal,
-                    onCheck: reportChecks(step, label),
-                  })
-                }),
-              ),
-            () => (ids.length > 1 ? `${ids.length} replicas healthy` : 'healthy'),
-          )
-        }
-        ready.get(name)?.resolve()
-      } catch (error) {
-        started.get(name)?.reject(error)
-        ready.get(name)?.reject(error)
-        abort.abort()
-        throw error
-      }
-    }
-    const outcomes = await Promise.allSettled(plan.services.map(runService))
-    const failure = outcomes.find((o) => o.status === 'rejected')
-    if (failure) throw pickRootCause(outcomes)
+    gates.started.get(name)?.resolve()
+    if (steps?.health) await waitHealthy(run, service, ids, steps.health)
+    gates.ready.get(name)?.resolve()
   } catch (error) {
-    abort.abort()
-    await rollback(docker, operation, created)
+    gates.started.get(name)?.reject(error)
+    gates.ready.get(name)?.reject(error)
+    run.abort.abort()
     throw error
   }
-  return change
+}
+
+function waitHealthy(run: ApplyRun, service: ServicePlan, ids: string[], health: Step) {
+  const name = service.spec.service
+  return health.run(
+    (step) =>
+      Promise.all(
+        ids.map((id, index) => {
+          const label = service.replicas.length > 1 ? `${name} replica ${index + 1}` : name
+          return waitUntilReady(run.input.docker, id, {
+            label,
+            timeoutMs: run.input.definition.healthTimeoutSeconds * 1000,
+            signal: run.abort.signal,
+            onCheck: reportChecks(step, label),
+          })
+        }),
+      ),
+    () => (ids.length > 1 ? `${ids.length} replicas healthy` : 'healthy'),
+  )
 }
 
 /** The first failure that is not just a cancellation caused by another one. */
@@ -242,43 +235,13 @@ function pickRootCause(outcomes: Array<PromiseSettledResult<unknown>>): unknown 
   return reasons.find((r) => !(r instanceof MaildockError && r.code === 'CANCELLED')) ?? reasons[0]
 }
 
-interface ReplicaSteps {
-  remove: Step | null
-  create: Step | null
-  start: Step | null
-}
-
-function replicaSteps(
-  operation: Operation,
-  stack: string,
-  service: ServicePlan,
-  action: ReplicaAction,
-): ReplicaSteps {
-  const name = containerName(stack, service.spec.service, action.replica)
-  const svc = service.spec.service
-  if (action.kind === 'keep') return { remove: null, create: null, start: null }
-  if (action.kind === 'start') {
-    return { remove: null, create: null, start: operation.step('start', `Start ${name}`, svc) }
-  }
-  return {
-    remove:
-      action.kind === 'recreate'
-        ? operation.step('remove', `Remove ${action.container.name} (${action.reason})`, svc)
-        : null,
-    create: operation.step('create', `Create ${name}`, svc),
-    start: operation.step('start', `Start ${name}`, svc),
-  }
-}
-
 /** Brings one replica to running; returns its container id. */
 async function applyReplica(
-  input: ApplyInput,
+  { input, change, created }: ApplyRun,
   service: ServicePlan,
   action: ReplicaAction,
   image: ImageRef,
   steps: ReplicaSteps | undefined,
-  change: StackChange,
-  created: Created,
 ): Promise<string> {
   const { docker, definition } = input
   const name = containerName(definition.name, service.spec.service, action.replica)

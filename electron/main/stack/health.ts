@@ -57,6 +57,103 @@ function lastCheckOutput(info: Docker.ContainerInspectInfo): string | null {
   return `exit ${last.ExitCode}${output ? `: ${output.slice(0, 200)}` : ''}`
 }
 
+type Ready = { health: boolean }
+
+/** Follows one container's health checks until it is ready, fails, or its time is up. */
+class ReadinessWatch {
+  readonly result: Promise<Ready>
+  private resolve!: (ready: Ready) => void
+  private reject!: (error: unknown) => void
+  private settled = false
+  private lastOutput: string | null = null
+  // Docker keeps the last five checks: their start times count the failed ones seen so far.
+  private readonly failedChecks = new Set<string>()
+  private readonly timer: NodeJS.Timeout
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly id: string,
+    private readonly options: WaitReadyOptions,
+    private readonly cancelled: AbortSignal,
+  ) {
+    this.result = new Promise<Ready>((resolve, reject) => {
+      this.resolve = resolve
+      this.reject = reject
+    })
+    this.timer = setTimeout(() => this.settle(() => this.timedOut()), options.timeoutMs)
+  }
+
+  async check(): Promise<void> {
+    const info = await this.docker.getContainer(this.id).inspect()
+    const verdict = verdictOf(info)
+    const output = lastCheckOutput(info)
+    this.lastOutput = output ?? this.lastOutput
+    const before = this.failedChecks.size
+    for (const entry of info.State.Health?.Log ?? [])
+      if (entry.ExitCode !== 0) this.failedChecks.add(entry.Start)
+    if (output !== null && !verdict.ready && this.failedChecks.size > before)
+      this.options.onCheck?.({ attempt: this.failedChecks.size, output })
+    if (verdict.ready) this.settle(() => Promise.resolve({ health: verdict.health }))
+    else if (verdict.failure !== null) {
+      const label = this.options.label
+      this.settle(() =>
+        this.fail('CONFLICT', `${label} ${verdict.failure} before becoming healthy`),
+      )
+    }
+  }
+
+  onEvent(event: RawEngineEvent): void {
+    const label = this.options.label
+    if (event.Action === 'destroy') {
+      this.settle(() => this.fail('CONFLICT', `${label} was removed while it was starting`))
+    } else if (event.Action === 'die') {
+      const code = event.Actor?.Attributes?.exitCode ?? '?'
+      this.settle(() =>
+        this.fail('CONFLICT', `${label} exited with code ${code} before becoming healthy`),
+      )
+    } else {
+      this.check().catch(this.onError)
+    }
+  }
+
+  readonly onError = (error: unknown): void => {
+    if (this.cancelled.aborted)
+      this.settle(() => Promise.reject(new MaildockError('CANCELLED', 'Cancelled.')))
+    else
+      this.settle(() =>
+        Promise.reject(
+          isConnectionFailure(error) ? brokenStream('Waiting for health') : toMaildockError(error),
+        ),
+      )
+  }
+
+  private settle(outcome: () => Promise<Ready>): void {
+    if (this.settled) return
+    this.settled = true
+    clearTimeout(this.timer)
+    outcome().then(this.resolve, this.reject)
+  }
+
+  private async timedOut(): Promise<never> {
+    const seconds = Math.round(this.options.timeoutMs / 1000)
+    const info = await this.docker
+      .getContainer(this.id)
+      .inspect()
+      .catch(() => null)
+    this.lastOutput = (info && lastCheckOutput(info)) ?? this.lastOutput
+    const said = this.lastOutput === null ? '' : ` (last health check: ${this.lastOutput})`
+    return this.fail(
+      'TIMEOUT',
+      `${this.options.label} did not become healthy within ${seconds} s${said}`,
+    )
+  }
+
+  private async fail(code: 'TIMEOUT' | 'CONFLICT', message: string): Promise<never> {
+    const logs = await recentLogs(this.docker, this.id)
+    throw new MaildockError(code, message, { logs, container: this.id })
+  }
+}
+
 /**
  * Resolves when the container is healthy (or running, if it has no health check), following the
  * engine's events for it: no fixed sleeps. Fails at once if it exits or is removed, and after
@@ -66,7 +163,7 @@ export async function waitUntilReady(
   docker: Docker,
   id: string,
   options: WaitReadyOptions,
-): Promise<{ health: boolean }> {
+): Promise<Ready> {
   const controller = new AbortController()
   const abort = (): void => controller.abort()
   options.signal?.addEventListener('abort', abort, { once: true })
@@ -84,83 +181,16 @@ export async function waitUntilReady(
     options.signal?.removeEventListener('abort', abort)
     throw toMaildockError(error)
   }
-  const fail = async (code: 'TIMEOUT' | 'CONFLICT', message: string): Promise<never> => {
-    const logs = await recentLogs(docker, id)
-    throw new MaildockError(code, message, { logs, container: id })
-  }
+  const watch = new ReadinessWatch(docker, id, options, controller.signal)
+  const lines = new JsonLines<RawEngineEvent>((event) => watch.onEvent(event))
+  events.on('data', (chunk: Buffer) => lines.push(chunk))
+  events.on('error', watch.onError)
+  events.on('close', () =>
+    watch.onError(Object.assign(new Error('closed'), { code: 'ECONNRESET' })),
+  )
+  watch.check().catch(watch.onError)
   try {
-    return await new Promise<{ health: boolean }>((resolve, reject) => {
-      let settled = false
-      const settle = (outcome: () => Promise<{ health: boolean }>): void => {
-        if (settled) return
-        settled = true
-        clearTimeout(timer)
-        outcome().then(resolve, reject)
-      }
-      let lastOutput: string | null = null
-      // Docker keeps the last five checks: their start times count the failed ones seen so far.
-      const failedChecks = new Set<string>()
-      const check = async (): Promise<void> => {
-        const info = await docker.getContainer(id).inspect()
-        const verdict = verdictOf(info)
-        const output = lastCheckOutput(info)
-        lastOutput = output ?? lastOutput
-        const before = failedChecks.size
-        for (const entry of info.State.Health?.Log ?? [])
-          if (entry.ExitCode !== 0) failedChecks.add(entry.Start)
-        if (output !== null && !verdict.ready && failedChecks.size > before)
-          options.onCheck?.({ attempt: failedChecks.size, output })
-        if (verdict.ready) settle(() => Promise.resolve({ health: verdict.health }))
-        else if (verdict.failure !== null) {
-          settle(() =>
-            fail('CONFLICT', `${options.label} ${verdict.failure} before becoming healthy`),
-          )
-        }
-      }
-      const timer = setTimeout(() => {
-        const seconds = Math.round(options.timeoutMs / 1000)
-        settle(async () => {
-          const info = await docker
-            .getContainer(id)
-            .inspect()
-            .catch(() => null)
-          lastOutput = (info && lastCheckOutput(info)) ?? lastOutput
-          const said = lastOutput === null ? '' : ` (last health check: ${lastOutput})`
-          return fail(
-            'TIMEOUT',
-            `${options.label} did not become healthy within ${seconds} s${said}`,
-          )
-        })
-      }, options.timeoutMs)
-      const onError = (error: unknown): void => {
-        if (controller.signal.aborted)
-          settle(() => Promise.reject(new MaildockError('CANCELLED', 'Cancelled.')))
-        else
-          settle(() =>
-            Promise.reject(
-              isConnectionFailure(error)
-                ? brokenStream('Waiting for health')
-                : toMaildockError(error),
-            ),
-          )
-      }
-      const lines = new JsonLines<RawEngineEvent>((event) => {
-        if (event.Action === 'destroy') {
-          settle(() => fail('CONFLICT', `${options.label} was removed while it was starting`))
-        } else if (event.Action === 'die') {
-          const code = event.Actor?.Attributes?.exitCode ?? '?'
-          settle(() =>
-            fail('CONFLICT', `${options.label} exited with code ${code} before becoming healthy`),
-          )
-        } else {
-          check().catch(onError)
-        }
-      })
-      events.on('data', (chunk: Buffer) => lines.push(chunk))
-      events.on('error', onError)
-      events.on('close', () => onError(Object.assign(new Error('closed'), { code: 'ECONNRESET' })))
-      check().catch(onError)
-    })
+    return await watch.result
   } finally {
     options.signal?.removeEventListener('abort', abort)
     controller.abort()
