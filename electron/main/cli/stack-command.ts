@@ -203,7 +203,13 @@ export function registerStackCommands(program: Command, core: () => Core): void 
     const config = program.opts<{ config?: string }>().config
     if (config) process.env.MAILDOCK_CONFIG = resolve(config)
   })
+  registerLifecycleCommands(program, core)
+  registerServiceCommands(program, core)
+  registerExportCommand(program, core)
+}
 
+/** up, down and status: the whole stack. */
+function registerLifecycleCommands(program: Command, core: () => Core): void {
   program
     .command('up')
     .description('build, create and start the stack; waits until every service is healthy')
@@ -246,7 +252,10 @@ export function registerStackCommands(program: Command, core: () => Core): void 
         )
       }
     })
+}
 
+/** restart, start, stop and scale: one service. */
+function registerServiceCommands(program: Command, core: () => Core): void {
   program
     .command('restart <service>')
     .description(`restart one service (${stackServiceNames.join(', ')}) and wait until healthy`)
@@ -282,34 +291,44 @@ export function registerStackCommands(program: Command, core: () => Core): void 
         call(core(), 'stack:scale', { service: 'emailer', replicas: count }),
       )
     })
+}
 
+interface ExportOptions {
+  file?: string
+  envOut?: string
+  withSecrets?: boolean
+}
+
+function registerExportCommand(program: Command, core: () => Core): void {
   program
     .command('export')
     .description('write the stack as a compose file (docker compose up -d, docker stack deploy)')
     .option('--file <file>', 'write here instead of printing it')
     .option('--env-out <file>', 'write the variables the file reads (mode 0600)')
     .option('--with-secrets', 'put the broker and SMTP passwords into the env file')
-    .action(async (options: { file?: string; envOut?: string; withSecrets?: boolean }) => {
-      const exported = await call(core(), 'stack:export', {
-        includeSecrets: options.withSecrets === true,
-      })
-      if (options.file) {
-        await writeFile(options.file, exported.compose)
-        console.error(`maildock: wrote ${options.file}`)
-      } else console.log(exported.compose)
-      if (options.envOut) {
-        await writeFile(options.envOut, exported.env, { mode: 0o600 })
-        await chmod(options.envOut, 0o600)
-        console.error(
-          `maildock: wrote ${options.envOut}${options.withSecrets ? ' (with secrets, mode 0600)' : ''}`,
-        )
-      }
-      if (!options.withSecrets) {
-        const names = exported.variables.map((v) => v.name).join(', ')
-        console.error(
-          `maildock: set ${names} before running it (maildock export --env-out .env --with-secrets writes them)`,
-        )
-      }
-      for (const warning of exported.warnings) console.error(`note: ${warning}`)
-    })
+    .action((options: ExportOptions) => exportStack(core(), options))
+}
+
+async function exportStack(core: Core, options: ExportOptions): Promise<void> {
+  const exported = await call(core, 'stack:export', {
+    includeSecrets: options.withSecrets === true,
+  })
+  if (options.file) {
+    await writeFile(options.file, exported.compose)
+    console.error(`maildock: wrote ${options.file}`)
+  } else console.log(exported.compose)
+  if (options.envOut) {
+    await writeFile(options.envOut, exported.env, { mode: 0o600 })
+    await chmod(options.envOut, 0o600)
+    console.error(
+      `maildock: wrote ${options.envOut}${options.withSecrets ? ' (with secrets, mode 0600)' : ''}`,
+    )
+  }
+  if (!options.withSecrets) {
+    const names = exported.variables.map((v) => v.name).join(', ')
+    console.error(
+      `maildock: set ${names} before running it (maildock export --env-out .env --with-secrets writes them)`,
+    )
+  }
+  for (const warning of exported.warnings) console.error(`note: ${warning}`)
 }

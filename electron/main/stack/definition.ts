@@ -112,74 +112,73 @@ function smtpEnv(settings: StackSettings, credentials: StackCredentials): Record
   return env
 }
 
-/** The whole stack, as the settings and credentials ask for it. */
-export function defineStack(
-  settings: StackSettings,
-  credentials: StackCredentials,
-  labels: Record<string, string> = {},
-): StackDefinition {
-  const stack = settings.stackName
-  const { ports, images } = settings
-  const useCatcher = settings.smtp.host === ''
-  const build = (service: BuiltService): ImageSource => ({
+/** What every service starts from; each spec overrides what it needs. */
+const BASE = {
+  replicas: 1,
+  hostname: null,
+  volumes: [],
+  dependsOn: [],
+  stopTimeoutSeconds: 30,
+  managedEnv: {},
+  composeEnv: {},
+  files: [],
+} as const satisfies Partial<ServiceSpec>
+
+const ON_BROKER = { service: 'broker', condition: 'healthy' } as const
+
+function brokerSpec({ ports, images }: StackSettings, credentials: StackCredentials): ServiceSpec {
+  return {
+    ...BASE,
+    service: 'broker',
+    image: { kind: 'image', ref: images.broker },
+    // RabbitMQ names its node after the host name.
+    hostname: 'broker',
+    env: {},
+    // A compose file has no definitions: the image's default user is the administrator.
+    composeEnv: {
+      RABBITMQ_DEFAULT_USER: credentials.brokerUser,
+      RABBITMQ_DEFAULT_PASS: credentials.brokerPassword,
+    },
+    files: brokerFiles(credentials),
+    ports: [
+      { containerPort: 5672, hostPort: ports.broker },
+      { containerPort: 15672, hostPort: ports.brokerUi },
+    ],
+    health: {
+      test: ['CMD', 'bash', '-c', BROKER_HEALTH_SCRIPT],
+      intervalSeconds: 2,
+      timeoutSeconds: 5,
+      retries: 5,
+      startPeriodSeconds: 90,
+    },
+  }
+}
+
+/** The api, emailer and logger: built from this checkout, each with its own broker user. */
+function builtSpecs(settings: StackSettings, credentials: StackCredentials): ServiceSpec[] {
+  const image = (service: BuiltService): ImageSource => ({
     kind: 'build',
     service,
-    baseImage: images.node,
+    baseImage: settings.images.node,
   })
-  const onBroker = { service: 'broker', condition: 'healthy' } as const
-  const base = {
-    replicas: 1,
-    hostname: null,
-    volumes: [],
-    dependsOn: [],
-    stopTimeoutSeconds: 30,
-    managedEnv: {},
-    composeEnv: {},
-    files: [],
-  }
   const broker = (service: BrokerService, env: Record<string, string>, more = noParts()) =>
     mergeParts({ ...noParts(), env }, brokerEnv(service, credentials), more)
-
-  const services: ServiceSpec[] = [
+  const useCatcher = settings.smtp.host === ''
+  return [
     {
-      ...base,
-      service: 'broker',
-      image: { kind: 'image', ref: images.broker },
-      // RabbitMQ names its node after the host name.
-      hostname: 'broker',
-      env: {},
-      // A compose file has no definitions: the image's default user is the administrator.
-      composeEnv: {
-        RABBITMQ_DEFAULT_USER: credentials.brokerUser,
-        RABBITMQ_DEFAULT_PASS: credentials.brokerPassword,
-      },
-      files: brokerFiles(credentials),
-      ports: [
-        { containerPort: 5672, hostPort: ports.broker },
-        { containerPort: 15672, hostPort: ports.brokerUi },
-      ],
-      health: {
-        test: ['CMD', 'bash', '-c', BROKER_HEALTH_SCRIPT],
-        intervalSeconds: 2,
-        timeoutSeconds: 5,
-        retries: 5,
-        startPeriodSeconds: 90,
-      },
-    },
-    {
-      ...base,
+      ...BASE,
       service: 'api',
-      image: build('api'),
+      image: image('api'),
       // Loopback names and its own alias only (DNS rebinding guard, shared/allowed-host.ts).
       ...broker('api', { API_PORT: '3000', API_ALLOWED_HOSTS: 'api' }),
-      ports: [{ containerPort: 3000, hostPort: ports.api }],
+      ports: [{ containerPort: 3000, hostPort: settings.ports.api }],
       health: quick(httpHealth('API_PORT')),
-      dependsOn: [onBroker],
+      dependsOn: [ON_BROKER],
     },
     {
-      ...base,
+      ...BASE,
       service: 'emailer',
-      image: build('emailer'),
+      image: image('emailer'),
       replicas: settings.emailerReplicas,
       ...broker(
         'emailer',
@@ -189,32 +188,37 @@ export function defineStack(
       ports: [],
       volumes: [{ key: 'emailer-ledger', target: '/data' }],
       health: quick(httpHealth('HEALTH_PORT')),
-      dependsOn: useCatcher ? [onBroker, { service: 'catcher', condition: 'started' }] : [onBroker],
+      dependsOn: useCatcher
+        ? [ON_BROKER, { service: 'catcher', condition: 'started' }]
+        : [ON_BROKER],
     },
     {
-      ...base,
+      ...BASE,
       service: 'logger',
-      image: build('logger'),
+      image: image('logger'),
       ...broker('logger', { HEALTH_PORT: '8080' }),
       ports: [],
       volumes: [{ key: 'logger-data', target: '/data' }],
       health: quick(httpHealth('HEALTH_PORT')),
-      dependsOn: [onBroker],
+      dependsOn: [ON_BROKER],
     },
   ]
-  if (useCatcher) {
-    services.push({
-      ...base,
-      service: 'catcher',
-      image: { kind: 'image', ref: images.catcher },
-      // Mailpit (1.31.1 and later) and the stand-in catcher refuse any other Host. Chaos
-      // (failure injection from the Mailbox panel) is off in Mailpit unless enabled.
-      env: { MP_ALLOWED_HOSTS: 'catcher', MP_ENABLE_CHAOS: 'true' },
-      ports: [{ containerPort: 8025, hostPort: ports.catcherUi }],
-      health: quick(null),
-    })
-  }
+}
 
+function catcherSpec({ ports, images }: StackSettings): ServiceSpec {
+  return {
+    ...BASE,
+    service: 'catcher',
+    image: { kind: 'image', ref: images.catcher },
+    // Mailpit (1.31.1 and later) and the stand-in catcher refuse any other Host. Chaos
+    // (failure injection from the Mailbox panel) is off in Mailpit unless enabled.
+    env: { MP_ALLOWED_HOSTS: 'catcher', MP_ENABLE_CHAOS: 'true' },
+    ports: [{ containerPort: 8025, hostPort: ports.catcherUi }],
+    health: quick(null),
+  }
+}
+
+function stackSecrets(settings: StackSettings, credentials: StackCredentials): StackSecret[] {
   const secrets: StackSecret[] = [
     {
       variable: 'MAILDOCK_BROKER_PASSWORD',
@@ -222,14 +226,25 @@ export function defineStack(
       description: `password of the broker user ${credentials.brokerUser}`,
     },
   ]
-  if (credentials.smtpPassword && settings.smtp.user !== '' && !useCatcher) {
+  const { smtp } = settings
+  if (credentials.smtpPassword && smtp.user !== '' && smtp.host !== '') {
     secrets.push({
       variable: 'MAILDOCK_SMTP_PASS',
       value: credentials.smtpPassword,
-      description: `password of ${settings.smtp.user} on ${settings.smtp.host}`,
+      description: `password of ${smtp.user} on ${smtp.host}`,
     })
   }
+  return secrets
+}
 
+/** The whole stack, as the settings and credentials ask for it. */
+export function defineStack(
+  settings: StackSettings,
+  credentials: StackCredentials,
+  labels: Record<string, string> = {},
+): StackDefinition {
+  const stack = settings.stackName
+  const useCatcher = settings.smtp.host === ''
   return {
     name: stack,
     network: networkName(stack),
@@ -237,9 +252,13 @@ export function defineStack(
       { key: 'logger-data', name: volumeName(stack, 'logger-data') },
       { key: 'emailer-ledger', name: volumeName(stack, 'emailer-ledger') },
     ],
-    services,
+    services: [
+      brokerSpec(settings, credentials),
+      ...builtSpecs(settings, credentials),
+      ...(useCatcher ? [catcherSpec(settings)] : []),
+    ],
     labels,
-    secrets,
+    secrets: stackSecrets(settings, credentials),
     healthTimeoutSeconds: settings.healthTimeoutSeconds,
   }
 }

@@ -2,7 +2,7 @@ import type Docker from 'dockerode'
 import { MaildockError, type PullProgress, type StackServiceName } from '../../../shared/contract'
 import { engineCall, toMaildockError, buildImage, pullImage } from '../docker'
 import { LABELS } from '../../../shared/labels'
-import { type BuiltService, type StackDefinition } from './definition'
+import type { BuiltService, ImageSource, ServiceSpec, StackDefinition } from './definition'
 import type { ImageRef } from './container-spec'
 import type { Operation, Step } from './operation'
 import { bundle, contextHash, serviceImageTag, staleBundles } from './sources'
@@ -119,40 +119,56 @@ async function build(
   }
 }
 
+type BuiltSpec = { spec: ServiceSpec; source: Extract<ImageSource, { kind: 'build' }> }
+
+/** One resolveImages run: what it asks for, and what it found, pulled and built so far. */
+interface Resolving {
+  options: ResolveOptions
+  signal: AbortSignal
+  result: ResolvedImages
+}
+
 /**
  * Finds each service's image on the engine; with an operation, pulls the missing ones and builds
  * the api/emailer/logger images that are missing or stale (tagged by what they are built from).
  */
 export async function resolveImages(options: ResolveOptions): Promise<ResolvedImages> {
-  const { docker, definition, operation } = options
-  const signal = options.signal ?? new AbortController().signal
-  const result: ResolvedImages = { byService: new Map(), built: [], pulled: [], missing: [] }
-  const builtServices = definition.services.flatMap((spec) =>
+  const run: Resolving = {
+    options,
+    signal: options.signal ?? new AbortController().signal,
+    result: { byService: new Map(), built: [], pulled: [], missing: [] },
+  }
+  const builtServices = options.definition.services.flatMap((spec) =>
     spec.image.kind === 'build' ? [{ spec, source: spec.image }] : [],
   )
-  const stackDir = options.stackDir
-  if (builtServices.length > 0 && stackDir === null) {
+  if (builtServices.length > 0 && options.stackDir === null) {
     throw new MaildockError(
       'NOT_FOUND',
       'The stack service sources (resources/stack) were not found: reinstall MailDock or set MAILDOCK_STACK_DIR.',
     )
   }
+  await bundleStale(options, builtServices)
+  const ids = await resolveUsedImages(run)
+  await allOrFirstError(builtServices.map((built) => resolveBuiltImage(run, built, ids)))
+  return run.result
+}
 
-  if (operation && stackDir !== null) {
-    const policy = { packaged: options.packaged }
-    const stale = await staleBundles(
-      stackDir,
-      builtServices.map(({ source }) => source.service),
-      policy,
-    )
-    if (stale.length > 0) {
-      await operation
-        .step('bundle', `Bundle ${stale.join(', ')}`)
-        .run(() => bundle(stackDir, stale, policy))
-    }
+async function bundleStale(options: ResolveOptions, builtServices: BuiltSpec[]): Promise<void> {
+  const { operation, stackDir } = options
+  if (!operation || stackDir === null) return
+  const policy = { packaged: options.packaged }
+  const services = builtServices.map(({ source }) => source.service)
+  const stale = await staleBundles(stackDir, services, policy)
+  if (stale.length > 0) {
+    await operation
+      .step('bundle', `Bundle ${stale.join(', ')}`)
+      .run(() => bundle(stackDir, stale, policy))
   }
+}
 
-  // Images used as they are: the broker, the catcher, and the base of the built ones.
+/** Images used as they are (the broker, the catcher, the base of the built ones): ref -> id. */
+async function resolveUsedImages({ options, signal, result }: Resolving) {
+  const { docker, definition, operation } = options
   const refs = new Map<string, string>()
   for (const spec of definition.services) {
     if (spec.image.kind === 'image') refs.set(spec.image.ref, spec.service)
@@ -163,11 +179,8 @@ export async function resolveImages(options: ResolveOptions): Promise<ResolvedIm
     [...refs].map(async ([ref, role]) => {
       let id = await imageId(docker, ref)
       if (id === null && operation) {
-        const step = operation.step(
-          'pull',
-          `Pull ${ref}`,
-          role === 'node' ? null : (role as StackServiceName),
-        )
+        const service = role === 'node' ? null : (role as StackServiceName)
+        const step = operation.step('pull', `Pull ${ref}`, service)
         await step.run(() => pull(docker, ref, role, step, signal))
         id = await imageId(docker, ref)
         result.pulled.push(ref)
@@ -181,36 +194,32 @@ export async function resolveImages(options: ResolveOptions): Promise<ResolvedIm
     const id = ids.get(spec.image.ref)
     if (id !== undefined) result.byService.set(spec.service, { ref: spec.image.ref, id })
   }
+  return ids
+}
 
-  await allOrFirstError(
-    builtServices.map(async ({ spec, source }) => {
-      const baseId = ids.get(source.baseImage)
-      if (baseId === undefined || stackDir === null) return
-      const hash = await contextHash(stackDir, source.service, baseId)
-      const tag = serviceImageTag(source.service, hash)
-      let id = await imageId(docker, tag)
-      if (id === null && operation) {
-        const labels = {
-          ...definition.labels,
-          [LABELS.service]: source.service,
-          [LABELS.contextHash]: hash,
-        }
-        const step = operation.step('build', `Build ${tag}`, spec.service)
-        await step.run(() =>
-          build(
-            docker,
-            { stackDir, service: source.service, baseImage: source.baseImage, tag },
-            labels,
-            step,
-            signal,
-          ),
-        )
-        id = await engineCall(async () => (await docker.getImage(tag).inspect()).Id)
-        result.built.push(tag)
-      }
-      if (id === null) result.missing.push(tag)
-      else result.byService.set(spec.service, { ref: tag, id })
-    }),
-  )
-  return result
+async function resolveBuiltImage(
+  { options, signal, result }: Resolving,
+  { spec, source }: BuiltSpec,
+  ids: Map<string, string>,
+): Promise<void> {
+  const { docker, definition, operation, stackDir } = options
+  const baseId = ids.get(source.baseImage)
+  if (baseId === undefined || stackDir === null) return
+  const hash = await contextHash(stackDir, source.service, baseId)
+  const tag = serviceImageTag(source.service, hash)
+  let id = await imageId(docker, tag)
+  if (id === null && operation) {
+    const labels = {
+      ...definition.labels,
+      [LABELS.service]: source.service,
+      [LABELS.contextHash]: hash,
+    }
+    const context = { stackDir, service: source.service, baseImage: source.baseImage, tag }
+    const step = operation.step('build', `Build ${tag}`, spec.service)
+    await step.run(() => build(docker, context, labels, step, signal))
+    id = await engineCall(async () => (await docker.getImage(tag).inspect()).Id)
+    result.built.push(tag)
+  }
+  if (id === null) result.missing.push(tag)
+  else result.byService.set(spec.service, { ref: tag, id })
 }

@@ -46,10 +46,15 @@ interface ErrorBody {
 }
 
 export function buildServer(deps: ApiDependencies) {
-  const batch = deps.batch ?? {
-    maxEmails: DEFAULT_BATCH_MAX_EMAILS,
-    bodyLimitBytes: deps.bodyLimitBytes * 16,
-  }
+  const app = createApp(deps)
+  guardRequests(app, deps)
+  registerEmailRoutes(app, deps)
+  registerHealthRoutes(app, deps)
+  return app
+}
+
+/** Fastify over JSON bodies only, with a depth limit; CONNECT answered with a 405. */
+function createApp(deps: ApiDependencies) {
   const app = Fastify({
     loggerInstance: deps.log,
     // One line per accepted email is logged by the handler; per-request lines would double it.
@@ -74,7 +79,13 @@ export function buildServer(deps: ApiDependencies) {
   app.server.on('connect', (_request, socket: Socket) => {
     socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
   })
+  return app
+}
 
+type App = ReturnType<typeof createApp>
+
+/** A foreign Host, an oversized body, an error and an unknown route: each a clear JSON answer. */
+function guardRequests(app: App, deps: ApiDependencies): void {
   // DNS rebinding: a foreign Host is answered before anything else runs.
   const allowedHosts = allowedHostNames(deps.allowedHosts ?? 'api')
   app.addHook('onRequest', (request, reply, done) => {
@@ -121,7 +132,13 @@ export function buildServer(deps: ApiDependencies) {
       message: `no route ${request.method} ${request.url}`,
     } satisfies ErrorBody),
   )
+}
 
+function registerEmailRoutes(app: App, deps: ApiDependencies): void {
+  const batch = deps.batch ?? {
+    maxEmails: DEFAULT_BATCH_MAX_EMAILS,
+    bodyLimitBytes: deps.bodyLimitBytes * 16,
+  }
   const accept = async (
     schema: z.ZodType<SendEmailInput, unknown>,
     body: unknown,
@@ -182,7 +199,9 @@ export function buildServer(deps: ApiDependencies) {
     if (answer.status === 503) void reply.header('retry-after', '5')
     return reply.status(answer.status).send(answer.body)
   })
+}
 
+function registerHealthRoutes(app: App, deps: ApiDependencies): void {
   const health = (mode: 'both' | 'live' | 'ready') => (_request: unknown, reply: FastifyReply) => {
     const status = deps.health()
     const ok =
@@ -192,7 +211,6 @@ export function buildServer(deps: ApiDependencies) {
   app.get('/health', health('both'))
   app.get('/health/live', health('live'))
   app.get('/health/ready', health('ready'))
-  return app
 }
 
 function unavailableMessage(error: unknown): string {
