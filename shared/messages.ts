@@ -1,6 +1,7 @@
 // AMQP wire format shared by the desktop app and the stack services (api, emailer, logger):
 // exchange and queue names, routing keys, message schemas and the topology declaration.
 import { z } from 'zod'
+import { OUTCOME_EVENT_TYPES } from './contract/mail-statuses'
 import {
   BLANK_EMAIL_ERROR,
   emailAddressSchema,
@@ -143,14 +144,7 @@ export const emailRequestSchema = z.object({
 })
 export type EmailRequest = z.infer<typeof emailRequestSchema>
 
-export const OUTCOME_EVENT_TYPES = [
-  'accepted',
-  'sent',
-  'retrying',
-  'failed',
-  'dead-lettered',
-  'retried',
-] as const
+export { OUTCOME_EVENT_TYPES }
 export type OutcomeEventType = (typeof OUTCOME_EVENT_TYPES)[number]
 
 const eventBase = {

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { MAX_NAME } from './bounds'
 import { channel, event } from './define'
+import { mailStatuses } from './mail-statuses'
 
 /*
  * The log store and the live tail. Times are milliseconds since the epoch; sizes are bytes.
@@ -11,16 +12,6 @@ export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as
 export const logLevelSchema = z.enum(logLevels)
 export type LogLevel = z.infer<typeof logLevelSchema>
 
-/** `request` is the email itself; the rest are the outcome events of shared/messages. */
-export const mailStatuses = [
-  'request',
-  'accepted',
-  'sent',
-  'retrying',
-  'failed',
-  'dead-lettered',
-  'retried',
-] as const
 export const mailStatusSchema = z.enum(mailStatuses)
 export type MailStatus = z.infer<typeof mailStatusSchema>
 
