@@ -51,23 +51,14 @@ const Row = memo(function Row({ line, options }: { line: TailLine; options: RowO
   )
 })
 
-/**
- * A virtualized pane over the window: only the rows in view are in the DOM. While following it
- * sticks to the bottom; a user scroll up pauses, back at the bottom resumes, at the top asks for
- * older lines.
- */
-export function TailList({
-  lines,
-  options,
-  following,
-  newLines,
-  height,
-  onPause,
-  onResume,
-  onNearTop,
-  loadingOlder,
-  emptyText = 'No lines yet.',
-}: {
+const toneOf = (line: TailLine): string | undefined =>
+  line.level === 'warn'
+    ? classes.warn
+    : line.level === 'error' || line.level === 'fatal'
+      ? classes.error
+      : ''
+
+interface TailListProps {
   lines: TailLine[]
   options: RowOptions
   following: boolean
@@ -79,7 +70,23 @@ export function TailList({
   loadingOlder: boolean
   /** Said when no line is shown: nothing arrived yet, or a filter hides every line. */
   emptyText?: string
-}) {
+}
+
+/**
+ * The virtualizer over `lines` and the scroll handling: while following it sticks to the bottom;
+ * a user scroll up pauses, back at the bottom resumes, at the top asks for older lines.
+ */
+function useTailScroll({
+  lines,
+  following,
+  onPause,
+  onResume,
+  onNearTop,
+  loadingOlder,
+}: Pick<
+  TailListProps,
+  'lines' | 'following' | 'onPause' | 'onResume' | 'onNearTop' | 'loadingOlder'
+>) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const userScroll = useRef(0)
   const virtualizer = useVirtualizer({
@@ -110,6 +117,14 @@ export function TailList({
       })
     }
   }
+  return { scrollRef, virtualizer, markUser, onScroll }
+}
+
+/** A virtualized pane over the window: only the rows in view are in the DOM. */
+export function TailList(props: TailListProps) {
+  const { lines, options, following, newLines, height, onResume, loadingOlder } = props
+  const emptyText = props.emptyText ?? 'No lines yet.'
+  const { scrollRef, virtualizer, markUser, onScroll } = useTailScroll(props)
 
   return (
     <div style={{ position: 'relative' }}>
@@ -137,12 +152,6 @@ export function TailList({
           {virtualizer.getVirtualItems().map((item) => {
             const line = lines[item.index]
             if (!line) return null
-            const tone =
-              line.level === 'warn'
-                ? classes.warn
-                : line.level === 'error' || line.level === 'fatal'
-                  ? classes.error
-                  : ''
             return (
               <div
                 key={item.key}
@@ -150,7 +159,7 @@ export function TailList({
                 ref={options.pretty || options.wrap ? virtualizer.measureElement : undefined}
                 data-index={item.index}
                 data-testid="tail-line"
-                className={`${classes.row} ${options.wrap ? classes.wrap : ''} ${tone}`}
+                className={`${classes.row} ${options.wrap ? classes.wrap : ''} ${toneOf(line)}`}
                 style={{ transform: `translateY(${item.start}px)` }}
               >
                 <Row line={line} options={options} />

@@ -44,6 +44,9 @@ const fresh = (key: string): StreamState => ({
   noOlder: false,
 })
 
+/** Applies a change to one stream's state (a state left from another stream is dropped). */
+type UpdateStream = (key: string, change: (state: StreamState) => StreamState) => void
+
 const toLine = (entry: LogEntry): TailLine => ({
   key: entry.key,
   ts: entry.ts,
@@ -54,30 +57,11 @@ const toLine = (entry: LogEntry): TailLine => ({
   text: entry.raw,
 })
 
-/** The live tail of a selection: a bounded buffer, pause/resume, and older lines on demand. */
-export function useTail(selection: TailSelection, history = 500) {
-  const { call } = useAction()
-  const [generation, setGeneration] = useState(0)
-  const streamKey = `${JSON.stringify(selection)}#${generation}`
-  const [state, setState] = useState<StreamState>(() => fresh(streamKey))
-  const [loadingOlder, setLoadingOlder] = useState(false)
-  const current = state.key === streamKey ? state : fresh(streamKey)
-  const currentRef = useRef(current)
-  useEffect(() => {
-    currentRef.current = current
-  })
-
-  /** Applies a change to this stream's state (a state left from another stream is dropped). */
-  const update = useCallback(
-    (key: string, change: (state: StreamState) => StreamState) =>
-      setState((previous) => change(previous.key === key ? previous : fresh(key))),
-    [],
-  )
-
-  const input: EventInput<'logs:tail'> = { history }
-  if (selection.services.length > 0) input.services = selection.services
-  if (selection.containers.length > 0) input.containers = selection.containers
-  // Batches are drawn together, at most once every RENDER_EVERY_MS.
+/**
+ * Follows `logs:tail` for one stream; batches are drawn together, at most once every
+ * RENDER_EVERY_MS.
+ */
+function useBatchedTail(input: EventInput<'logs:tail'>, streamKey: string, update: UpdateStream) {
   const queue = useRef<LogTailBatch[]>([])
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
   useEffect(
@@ -107,6 +91,30 @@ export function useTail(selection: TailSelection, history = 500) {
     },
     streamKey,
   )
+}
+
+/** The live tail of a selection: a bounded buffer, pause/resume, and older lines on demand. */
+export function useTail(selection: TailSelection, history = 500) {
+  const { call } = useAction()
+  const [generation, setGeneration] = useState(0)
+  const streamKey = `${JSON.stringify(selection)}#${generation}`
+  const [state, setState] = useState<StreamState>(() => fresh(streamKey))
+  const [loadingOlder, setLoadingOlder] = useState(false)
+  const current = state.key === streamKey ? state : fresh(streamKey)
+  const currentRef = useRef(current)
+  useEffect(() => {
+    currentRef.current = current
+  })
+
+  const update = useCallback<UpdateStream>(
+    (key, change) => setState((previous) => change(previous.key === key ? previous : fresh(key))),
+    [],
+  )
+
+  const input: EventInput<'logs:tail'> = { history }
+  if (selection.services.length > 0) input.services = selection.services
+  if (selection.containers.length > 0) input.containers = selection.containers
+  useBatchedTail(input, streamKey, update)
 
   const loadOlder = useCallback(async (): Promise<number> => {
     if (!selection.stored || loadingOlder) return 0
@@ -151,3 +159,5 @@ export function useTail(selection: TailSelection, history = 500) {
     retry: () => setGeneration((n) => n + 1),
   }
 }
+
+export type TailState = ReturnType<typeof useTail>
