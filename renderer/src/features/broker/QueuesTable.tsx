@@ -1,5 +1,5 @@
 import { Alert, Badge, Card, Group, Loader, Table, Text, Title } from '@mantine/core'
-import type { BrokerOverview } from '../../../../shared/contract'
+import type { BrokerOverview, QueueInfo } from '../../../../shared/contract'
 
 const roleLabel: Record<string, string> = {
   work: 'work',
@@ -8,6 +8,67 @@ const roleLabel: Record<string, string> = {
   logger: 'logger',
   app: 'this app',
   other: '',
+}
+
+function QueueRow({ queue }: { queue: QueueInfo }) {
+  return (
+    <Table.Tr data-testid={`queue-${queue.name}`}>
+      <Table.Td>
+        <Group gap={6} wrap="nowrap">
+          <Text size="sm" ff="monospace">
+            {queue.name}
+          </Text>
+          {roleLabel[queue.role] !== '' && (
+            <Badge size="xs" variant="light" color={queue.role === 'dead-letter' ? 'red' : 'gray'}>
+              {roleLabel[queue.role]}
+            </Badge>
+          )}
+        </Group>
+      </Table.Td>
+      <Table.Td ta="right" ff="monospace" data-testid="queue-ready">
+        {queue.ready}
+      </Table.Td>
+      <Table.Td ta="right" ff="monospace">
+        {queue.unacked}
+      </Table.Td>
+      <Table.Td ta="right" ff="monospace" data-testid="queue-consumers">
+        {queue.consumers}
+      </Table.Td>
+      <Table.Td ta="right" ff="monospace">
+        {queue.publishRate}
+      </Table.Td>
+      <Table.Td ta="right" ff="monospace">
+        {queue.deliverRate}
+      </Table.Td>
+      <Table.Td ta="right" ff="monospace">
+        {queue.ackRate}
+      </Table.Td>
+    </Table.Tr>
+  )
+}
+
+/** One row per queue: its role, counts, consumers and rates. */
+function QueueList({ queues }: { queues: QueueInfo[] }) {
+  return (
+    <Table stickyHeader striped highlightOnHover fz="sm" data-testid="queues-table">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Queue</Table.Th>
+          <Table.Th ta="right">Ready</Table.Th>
+          <Table.Th ta="right">Unacked</Table.Th>
+          <Table.Th ta="right">Consumers</Table.Th>
+          <Table.Th ta="right">In (publish)/s</Table.Th>
+          <Table.Th ta="right">Out (deliver)/s</Table.Th>
+          <Table.Th ta="right">Ack/s</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {queues.map((queue) => (
+          <QueueRow key={queue.name} queue={queue} />
+        ))}
+      </Table.Tbody>
+    </Table>
+  )
 }
 
 /** The stack's queues from the management API: counts, consumers and rates, live. */
@@ -56,59 +117,7 @@ export function QueuesTable({ overview }: { overview: BrokerOverview | undefined
           The broker has no queues yet: the services declare them when they first connect.
         </Text>
       ) : (
-        <Table stickyHeader striped highlightOnHover fz="sm" data-testid="queues-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Queue</Table.Th>
-              <Table.Th ta="right">Ready</Table.Th>
-              <Table.Th ta="right">Unacked</Table.Th>
-              <Table.Th ta="right">Consumers</Table.Th>
-              <Table.Th ta="right">In (publish)/s</Table.Th>
-              <Table.Th ta="right">Out (deliver)/s</Table.Th>
-              <Table.Th ta="right">Ack/s</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {overview.queues.map((queue) => (
-              <Table.Tr key={queue.name} data-testid={`queue-${queue.name}`}>
-                <Table.Td>
-                  <Group gap={6} wrap="nowrap">
-                    <Text size="sm" ff="monospace">
-                      {queue.name}
-                    </Text>
-                    {roleLabel[queue.role] !== '' && (
-                      <Badge
-                        size="xs"
-                        variant="light"
-                        color={queue.role === 'dead-letter' ? 'red' : 'gray'}
-                      >
-                        {roleLabel[queue.role]}
-                      </Badge>
-                    )}
-                  </Group>
-                </Table.Td>
-                <Table.Td ta="right" ff="monospace" data-testid="queue-ready">
-                  {queue.ready}
-                </Table.Td>
-                <Table.Td ta="right" ff="monospace">
-                  {queue.unacked}
-                </Table.Td>
-                <Table.Td ta="right" ff="monospace" data-testid="queue-consumers">
-                  {queue.consumers}
-                </Table.Td>
-                <Table.Td ta="right" ff="monospace">
-                  {queue.publishRate}
-                </Table.Td>
-                <Table.Td ta="right" ff="monospace">
-                  {queue.deliverRate}
-                </Table.Td>
-                <Table.Td ta="right" ff="monospace">
-                  {queue.ackRate}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+        <QueueList queues={overview.queues} />
       )}
     </Card>
   )
