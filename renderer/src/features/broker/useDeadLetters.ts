@@ -2,13 +2,13 @@ import { useEffect, useRef, useState } from 'react'
 import type { MaildockError } from '../../../../shared/contract'
 import { useAction, useCall } from '../../transport/hooks'
 
-export interface Outcome {
+interface Outcome {
   ok: boolean
   title: string
   message: string
 }
 
-export type DeadLetterAct = 'retry' | 'discard'
+type DeadLetterAct = 'retry' | 'discard'
 
 const outcomeText = (done: string[], missing: string[]): string =>
   `${done.length} message${done.length === 1 ? '' : 's'}${missing.length > 0 ? `; ${missing.length} no longer in the queue` : ''}`

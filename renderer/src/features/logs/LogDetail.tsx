@@ -12,7 +12,7 @@ import {
   Timeline,
   Title,
 } from '@mantine/core'
-import type { LogEntry } from '../../../../shared/contract'
+import type { EmailSummary, LogEntry } from '../../../../shared/contract'
 import { useCall, usePolling } from '../../transport/hooks'
 import { formatStamp, prettyJson } from '../../ui/format'
 import { LEVEL_COLOR, STATUS_COLOR } from './LogResults'
@@ -58,6 +58,67 @@ function EntryFields({ entry }: { entry: LogEntry }) {
   )
 }
 
+/** Every step recorded for one email, the selected entry's in bold. */
+function EmailTimeline({
+  timeline,
+  selectedId,
+}: {
+  timeline: LogEntry[]
+  selectedId: number | undefined
+}) {
+  return (
+    <Timeline active={timeline.length - 1} bulletSize={14} lineWidth={2} data-testid="log-timeline">
+      {timeline.map((step) => (
+        <Timeline.Item
+          key={step.id}
+          color={step.status ? (STATUS_COLOR[step.status] ?? 'gray') : LEVEL_COLOR[step.level]}
+          title={
+            <Group gap={6}>
+              <Text size="sm" fw={step.id === selectedId ? 700 : 500}>
+                {step.status ?? step.level}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {step.service}
+                {step.source === 'container' ? ' (log line)' : ''}
+              </Text>
+            </Group>
+          }
+          data-testid="log-timeline-step"
+        >
+          <Text size="xs" ff="monospace" style={{ wordBreak: 'break-word' }}>
+            {step.text}
+          </Text>
+          <Text size="xs" c="dimmed" ff="monospace">
+            {formatStamp(step.ts)}
+          </Text>
+        </Timeline.Item>
+      ))}
+    </Timeline>
+  )
+}
+
+/** The email's status, subject and recipients above its timeline. */
+function EmailHeading({ email }: { email: EmailSummary }) {
+  return (
+    <>
+      <Title order={5}>Email {email.emailId}</Title>
+      <Group gap="xs">
+        {email.lastStatus && (
+          <Badge color={STATUS_COLOR[email.lastStatus] ?? 'gray'} data-testid="log-email-status">
+            {email.lastStatus}
+          </Badge>
+        )}
+        <Text size="sm" fw={600}>
+          {email.subject ?? '(subject not recorded)'}
+        </Text>
+      </Group>
+      <Text size="sm" ff="monospace">
+        to {email.recipients.join(', ') || '(recipients not recorded)'}
+      </Text>
+    </>
+  )
+}
+
 /** One entry and, when it belongs to an email, everything recorded for that email id. */
 export function LogDetail({
   target,
@@ -98,57 +159,8 @@ export function LogDetail({
       )}
       {email && (
         <Stack gap="xs" data-testid="log-email">
-          <Title order={5}>Email {email.emailId}</Title>
-          <Group gap="xs">
-            {email.lastStatus && (
-              <Badge
-                color={STATUS_COLOR[email.lastStatus] ?? 'gray'}
-                data-testid="log-email-status"
-              >
-                {email.lastStatus}
-              </Badge>
-            )}
-            <Text size="sm" fw={600}>
-              {email.subject ?? '(subject not recorded)'}
-            </Text>
-          </Group>
-          <Text size="sm" ff="monospace">
-            to {email.recipients.join(', ') || '(recipients not recorded)'}
-          </Text>
-          <Timeline
-            active={timeline.length - 1}
-            bulletSize={14}
-            lineWidth={2}
-            data-testid="log-timeline"
-          >
-            {timeline.map((step) => (
-              <Timeline.Item
-                key={step.id}
-                color={
-                  step.status ? (STATUS_COLOR[step.status] ?? 'gray') : LEVEL_COLOR[step.level]
-                }
-                title={
-                  <Group gap={6}>
-                    <Text size="sm" fw={step.id === entry?.id ? 700 : 500}>
-                      {step.status ?? step.level}
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      {step.service}
-                      {step.source === 'container' ? ' (log line)' : ''}
-                    </Text>
-                  </Group>
-                }
-                data-testid="log-timeline-step"
-              >
-                <Text size="xs" ff="monospace" style={{ wordBreak: 'break-word' }}>
-                  {step.text}
-                </Text>
-                <Text size="xs" c="dimmed" ff="monospace">
-                  {formatStamp(step.ts)}
-                </Text>
-              </Timeline.Item>
-            ))}
-          </Timeline>
+          <EmailHeading email={email} />
+          <EmailTimeline timeline={timeline} selectedId={entry?.id} />
           {result.truncated && (
             <Text size="xs" c="dimmed">
               Showing the first {timeline.length.toLocaleString()} entries.

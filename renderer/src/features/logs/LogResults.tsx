@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from 'react'
+import { useEffect, useMemo, useRef, type ReactNode } from 'react'
 import { Badge, Center, Loader, Text } from '@mantine/core'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { LogEntry, LogLevel } from '../../../../shared/contract'
@@ -31,21 +31,77 @@ export const STATUS_COLOR: Record<string, string> = {
   retried: 'violet',
 }
 
-/**
- * Search results, newest first: a virtualized grid with a sticky header. Reaching the end asks
- * for the next keyset page (infinite scroll). Long messages wrap (the log panes' "Wrap lines"),
- * and the words of the full-text search are marked.
- */
-export function LogResults({
-  entries,
-  more,
-  loading,
-  onMore,
+/** One result: time, service, level, mail status, email id and the message, marked. */
+function LogRow({
+  entry,
+  index,
+  start,
+  measureRef,
+  selected,
   onOpen,
-  selectedId,
-  height,
-  search = '',
+  wrap,
+  mark,
 }: {
+  entry: LogEntry
+  index: number
+  start: number
+  measureRef: (element: HTMLDivElement | null) => void
+  selected: boolean
+  onOpen: (entry: LogEntry) => void
+  wrap: boolean
+  mark: (text: string) => ReactNode
+}) {
+  return (
+    <div
+      // Wrapped rows differ in height: each is measured once it is laid out.
+      ref={measureRef}
+      data-index={index}
+      role="row"
+      aria-rowindex={index + 2}
+      tabIndex={0}
+      aria-selected={selected}
+      className={`${classes.grid} ${classes.row} ${selected ? classes.selected : ''}`}
+      style={{ transform: `translateY(${start}px)`, minHeight: ROW_HEIGHT }}
+      onClick={() => onOpen(entry)}
+      onKeyDown={(event) => {
+        if (event.key === 'Enter') onOpen(entry)
+      }}
+      data-testid="logs-row"
+    >
+      <span role="gridcell" className={classes.mono}>
+        {formatStamp(entry.ts)}
+      </span>
+      <span role="gridcell" className={classes.mono}>
+        {entry.service}
+      </span>
+      <span role="gridcell">
+        <Badge size="xs" variant="light" color={LEVEL_COLOR[entry.level]}>
+          {entry.level}
+        </Badge>
+      </span>
+      <span role="gridcell">
+        {entry.status && (
+          <Badge size="xs" variant="dot" color={STATUS_COLOR[entry.status] ?? 'gray'}>
+            {entry.status}
+          </Badge>
+        )}
+      </span>
+      <span role="gridcell" className={classes.mono} title={entry.emailId ?? undefined}>
+        {entry.emailId ?? ''}
+      </span>
+      <span
+        role="gridcell"
+        className={`${classes.mono} ${classes.message}`}
+        title={wrap ? undefined : entry.text}
+      >
+        {entry.subject && entry.status === 'request' ? mark(`${entry.subject} — `) : ''}
+        <LogMessage line={readableLine(entry.text)} render={mark} />
+      </span>
+    </div>
+  )
+}
+
+interface LogResultsProps {
   entries: LogEntry[]
   more: boolean
   loading: boolean
@@ -55,10 +111,10 @@ export function LogResults({
   height: string | number
   /** The full-text query whose words are marked. */
   search?: string
-}) {
-  const [wrap] = useWrapLines()
-  const pattern = useMemo(() => termPattern(fullTextTerms(search)), [search])
-  const mark = (text: string) => markMatches(text, pattern)
+}
+
+/** The virtualizer over the results; near the end it asks for the next page. */
+function useResultsScroll({ entries, more, loading, onMore }: LogResultsProps, wrap: boolean) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const virtualizer = useVirtualizer({
     count: entries.length,
@@ -75,6 +131,20 @@ export function LogResults({
   useEffect(() => {
     if (more && !loading && lastIndex >= entries.length - 30) onMore()
   }, [lastIndex, entries.length, more, loading, onMore])
+  return { scrollRef, virtualizer, items }
+}
+
+/**
+ * Search results, newest first: a virtualized grid with a sticky header. Reaching the end asks
+ * for the next keyset page (infinite scroll). Long messages wrap (the log panes' "Wrap lines"),
+ * and the words of the full-text search are marked.
+ */
+export function LogResults(props: LogResultsProps) {
+  const { entries, more, loading, onOpen, selectedId, height, search = '' } = props
+  const [wrap] = useWrapLines()
+  const pattern = useMemo(() => termPattern(fullTextTerms(search)), [search])
+  const mark = (text: string) => markMatches(text, pattern)
+  const { scrollRef, virtualizer, items } = useResultsScroll(props, wrap)
 
   return (
     <div
@@ -99,53 +169,17 @@ export function LogResults({
             const entry = entries[item.index]
             if (!entry) return null
             return (
-              <div
+              <LogRow
                 key={item.key}
-                // Wrapped rows differ in height: each is measured once it is laid out.
-                ref={virtualizer.measureElement}
-                data-index={item.index}
-                role="row"
-                aria-rowindex={item.index + 2}
-                tabIndex={0}
-                aria-selected={entry.id === selectedId}
-                className={`${classes.grid} ${classes.row} ${entry.id === selectedId ? classes.selected : ''}`}
-                style={{ transform: `translateY(${item.start}px)`, minHeight: ROW_HEIGHT }}
-                onClick={() => onOpen(entry)}
-                onKeyDown={(event) => {
-                  if (event.key === 'Enter') onOpen(entry)
-                }}
-                data-testid="logs-row"
-              >
-                <span role="gridcell" className={classes.mono}>
-                  {formatStamp(entry.ts)}
-                </span>
-                <span role="gridcell" className={classes.mono}>
-                  {entry.service}
-                </span>
-                <span role="gridcell">
-                  <Badge size="xs" variant="light" color={LEVEL_COLOR[entry.level]}>
-                    {entry.level}
-                  </Badge>
-                </span>
-                <span role="gridcell">
-                  {entry.status && (
-                    <Badge size="xs" variant="dot" color={STATUS_COLOR[entry.status] ?? 'gray'}>
-                      {entry.status}
-                    </Badge>
-                  )}
-                </span>
-                <span role="gridcell" className={classes.mono} title={entry.emailId ?? undefined}>
-                  {entry.emailId ?? ''}
-                </span>
-                <span
-                  role="gridcell"
-                  className={`${classes.mono} ${classes.message}`}
-                  title={wrap ? undefined : entry.text}
-                >
-                  {entry.subject && entry.status === 'request' ? mark(`${entry.subject} — `) : ''}
-                  <LogMessage line={readableLine(entry.text)} render={mark} />
-                </span>
-              </div>
+                entry={entry}
+                index={item.index}
+                start={item.start}
+                measureRef={virtualizer.measureElement}
+                selected={entry.id === selectedId}
+                onOpen={onOpen}
+                wrap={wrap}
+                mark={mark}
+              />
             )
           })}
         </div>

@@ -4,6 +4,85 @@ import { IconSearch, IconX } from '@tabler/icons-react'
 import { logLevels, mailStatuses } from '../../../../shared/contract'
 import { QUICK_RANGES, type LogFilters, type RangeKey } from './filters'
 
+/** The full-text search box, applied on Enter or with its button. */
+function SearchBox({
+  text,
+  onText,
+  onApply,
+}: {
+  text: string
+  onText: (text: string) => void
+  onApply: () => void
+}) {
+  return (
+    <Group gap="xs" wrap="nowrap">
+      <TextInput
+        aria-label="Search the log history"
+        placeholder='Words, "a phrase", prefix*, AND / OR / NOT, an address or an email id'
+        leftSection={<IconSearch size={14} />}
+        value={text}
+        onChange={(event) => onText(event.currentTarget.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') onApply()
+        }}
+        style={{ flex: 1 }}
+        ff="monospace"
+        data-testid="logs-search"
+      />
+      <Button onClick={onApply} data-testid="logs-search-button">
+        Search
+      </Button>
+    </Group>
+  )
+}
+
+/** Services, levels and mail statuses to keep (none picked: all). */
+function ChoiceFilters({
+  value,
+  onChange,
+  services,
+}: {
+  value: LogFilters
+  onChange: (next: LogFilters) => void
+  services: string[]
+}) {
+  return (
+    <>
+      <MultiSelect
+        size="xs"
+        aria-label="Services"
+        placeholder={value.services.length === 0 ? 'All services' : undefined}
+        data={services}
+        value={value.services}
+        onChange={(next) => onChange({ ...value, services: next })}
+        searchable
+        clearable
+        w={200}
+      />
+      <MultiSelect
+        size="xs"
+        aria-label="Levels"
+        placeholder={value.levels.length === 0 ? 'All levels' : undefined}
+        data={[...logLevels]}
+        value={value.levels}
+        onChange={(next) => onChange({ ...value, levels: next })}
+        clearable
+        w={190}
+      />
+      <MultiSelect
+        size="xs"
+        aria-label="Mail status"
+        placeholder={value.statuses.length === 0 ? 'Any mail status' : undefined}
+        data={[...mailStatuses]}
+        value={value.statuses}
+        onChange={(next) => onChange({ ...value, statuses: next })}
+        clearable
+        w={210}
+      />
+    </>
+  )
+}
+
 /** Search box (applied on Enter), quick time ranges and the filters (applied at once). */
 export function LogsFilters({
   value,
@@ -28,24 +107,7 @@ export function LogsFilters({
 
   return (
     <>
-      <Group gap="xs" wrap="nowrap">
-        <TextInput
-          aria-label="Search the log history"
-          placeholder='Words, "a phrase", prefix*, AND / OR / NOT, an address or an email id'
-          leftSection={<IconSearch size={14} />}
-          value={text}
-          onChange={(event) => setText(event.currentTarget.value)}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter') apply()
-          }}
-          style={{ flex: 1 }}
-          ff="monospace"
-          data-testid="logs-search"
-        />
-        <Button onClick={apply} data-testid="logs-search-button">
-          Search
-        </Button>
-      </Group>
+      <SearchBox text={text} onText={setText} onApply={apply} />
       <Group gap="xs" wrap="wrap" align="flex-end">
         <SegmentedControl
           size="xs"
@@ -57,37 +119,7 @@ export function LogsFilters({
             onChange({ ...value, range: range as RangeKey, from: null, to: null })
           }
         />
-        <MultiSelect
-          size="xs"
-          aria-label="Services"
-          placeholder={value.services.length === 0 ? 'All services' : undefined}
-          data={services}
-          value={value.services}
-          onChange={(next) => onChange({ ...value, services: next })}
-          searchable
-          clearable
-          w={200}
-        />
-        <MultiSelect
-          size="xs"
-          aria-label="Levels"
-          placeholder={value.levels.length === 0 ? 'All levels' : undefined}
-          data={[...logLevels]}
-          value={value.levels}
-          onChange={(next) => onChange({ ...value, levels: next })}
-          clearable
-          w={190}
-        />
-        <MultiSelect
-          size="xs"
-          aria-label="Mail status"
-          placeholder={value.statuses.length === 0 ? 'Any mail status' : undefined}
-          data={[...mailStatuses]}
-          value={value.statuses}
-          onChange={(next) => onChange({ ...value, statuses: next })}
-          clearable
-          w={210}
-        />
+        <ChoiceFilters value={value} onChange={onChange} services={services} />
         <TextInput
           size="xs"
           aria-label="Recipient"

@@ -13,27 +13,18 @@ export function useStoreStatus(): Loaded<LogStatus> {
   return useCall('logs:status', {}, { pollMs: POLL_MS })
 }
 
-/** The store's badge; it opens the database details and the retention settings. */
-export function StoreBadge({
-  status,
-  onChanged,
-}: {
-  status: LogStatus | undefined
-  onChanged: () => void
-}) {
+const STATE_COLOR: Partial<Record<LogStatus['state'], string>> = {
+  ready: 'green',
+  paused: 'yellow',
+  failed: 'red',
+}
+
+/** The retention form's drafts, filled from the store when it opens, and their saving. */
+function useRetentionForm(onChanged: () => void) {
   const { call, pending: saving } = useAction()
   const [days, setDays] = useState<number | string>('')
   const [sizeMb, setSizeMb] = useState<number | string>('')
-  if (!status) return null
-  const color =
-    status.state === 'ready'
-      ? 'green'
-      : status.state === 'paused'
-        ? 'yellow'
-        : status.state === 'failed'
-          ? 'red'
-          : 'gray'
-  const open = (): void => {
+  const open = (status: LogStatus): void => {
     setDays(status.retention.maxAgeDays ?? '')
     setSizeMb(status.retention.maxSizeMb ?? '')
   }
@@ -48,14 +39,46 @@ export function StoreBadge({
       })
       .catch((error: unknown) => notifyError('Could not save the retention', error))
   }
+  return { days, setDays, sizeMb, setSizeMb, open, save, saving }
+}
+
+/** Where the store is, and how much it holds and wrote this session. */
+function StoreFigures({ status }: { status: LogStatus }) {
   return (
-    <Popover width={340} position="bottom-end" withArrow onOpen={open}>
+    <>
+      <Text size="xs" ff="monospace" style={{ wordBreak: 'break-all' }}>
+        {status.path}
+      </Text>
+      <Text size="xs" c="dimmed">
+        {status.rows.toLocaleString()} entries stored ·{' '}
+        {formatBytes(status.sizeBytes + status.walBytes)} · {status.emails.toLocaleString()} emails
+        · {status.ingest.written.toLocaleString()} written this session
+        {status.ingest.duplicates > 0
+          ? `, ${status.ingest.duplicates.toLocaleString()} repeats skipped`
+          : ''}
+      </Text>
+    </>
+  )
+}
+
+/** The store's badge; it opens the database details and the retention settings. */
+export function StoreBadge({
+  status,
+  onChanged,
+}: {
+  status: LogStatus | undefined
+  onChanged: () => void
+}) {
+  const form = useRetentionForm(onChanged)
+  if (!status) return null
+  return (
+    <Popover width={340} position="bottom-end" withArrow onOpen={() => form.open(status)}>
       <Popover.Target>
         <Badge
           component="button"
           type="button"
           variant="light"
-          color={color}
+          color={STATE_COLOR[status.state] ?? 'gray'}
           ff="monospace"
           style={{ cursor: 'pointer' }}
           data-testid="store-badge"
@@ -65,25 +88,15 @@ export function StoreBadge({
       </Popover.Target>
       <Popover.Dropdown>
         <Stack gap={6}>
-          <Text size="xs" ff="monospace" style={{ wordBreak: 'break-all' }}>
-            {status.path}
-          </Text>
-          <Text size="xs" c="dimmed">
-            {status.rows.toLocaleString()} entries stored ·{' '}
-            {formatBytes(status.sizeBytes + status.walBytes)} · {status.emails.toLocaleString()}{' '}
-            emails · {status.ingest.written.toLocaleString()} written this session
-            {status.ingest.duplicates > 0
-              ? `, ${status.ingest.duplicates.toLocaleString()} repeats skipped`
-              : ''}
-          </Text>
+          <StoreFigures status={status} />
           <Group grow gap="xs">
             <NumberInput
               size="xs"
               label="Keep days"
               placeholder="forever"
               min={1}
-              value={days}
-              onChange={setDays}
+              value={form.days}
+              onChange={form.setDays}
               data-testid="retention-days"
             />
             <NumberInput
@@ -91,12 +104,12 @@ export function StoreBadge({
               label="Max size (MB)"
               placeholder="no limit"
               min={16}
-              value={sizeMb}
-              onChange={setSizeMb}
+              value={form.sizeMb}
+              onChange={form.setSizeMb}
               data-testid="retention-size"
             />
           </Group>
-          <Button size="xs" onClick={save} loading={saving} data-testid="retention-save">
+          <Button size="xs" onClick={form.save} loading={form.saving} data-testid="retention-save">
             Save retention
           </Button>
           {status.compaction.lastRunAt !== null && (
