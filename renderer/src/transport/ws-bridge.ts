@@ -15,6 +15,43 @@ interface Subscription {
 
 const RECONNECT_DELAYS_MS = [250, 500, 1_000, 2_000, 5_000]
 
+type Pending = Map<number, (envelope: Envelope<unknown>) => void>
+
+/** Hands a frame from the server to the call or the subscription it answers. */
+function deliver(frame: ServerFrame, pending: Pending, subscriptions: Map<number, Subscription>) {
+  if (frame.type === 'result') {
+    pending.get(frame.id)?.(
+      frame.ok ? { ok: true, result: frame.result } : { ok: false, error: frame.error },
+    )
+    pending.delete(frame.id)
+    return
+  }
+  if (frame.id === null) return
+  const sub = subscriptions.get(frame.id)
+  if (!sub) return
+  if (frame.type === 'event') sub.onMessage({ type: 'data', data: frame.data })
+  else {
+    subscriptions.delete(frame.id)
+    sub.onMessage(frame.type === 'error' ? { type: 'error', error: frame.error } : { type: 'end' })
+  }
+}
+
+/** Resolves once the current socket is open; rejects after 10 s without one. */
+const whenOpen = (current: () => WebSocket | undefined): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (current()?.readyState === WebSocket.OPEN) return resolve()
+    const started = Date.now()
+    const poll = setInterval(() => {
+      if (current()?.readyState === WebSocket.OPEN) {
+        clearInterval(poll)
+        resolve()
+      } else if (Date.now() - started > 10_000) {
+        clearInterval(poll)
+        reject(new Error('not connected'))
+      }
+    }, 50)
+  })
+
 /**
  * Browser mode transport: the contract over one WebSocket. Reconnects with backoff and
  * re-subscribes live streams; calls made while disconnected fail with UNAVAILABLE.
@@ -23,7 +60,7 @@ export function createWebSocketBridge(url: string): RawBridge {
   let socket: WebSocket | undefined
   let attempt = 0
   let nextId = 0
-  const pending = new Map<number, (envelope: Envelope<unknown>) => void>()
+  const pending: Pending = new Map()
   const subscriptions = new Map<number, Subscription>()
 
   const unavailable = (message: string): Envelope<never> => ({
@@ -44,26 +81,8 @@ export function createWebSocketBridge(url: string): RawBridge {
       for (const [id, sub] of subscriptions)
         send({ type: 'subscribe', id, event: sub.event, input: sub.input })
     }
-    ws.onmessage = (event: MessageEvent<string>) => {
-      const frame = JSON.parse(event.data) as ServerFrame
-      if (frame.type === 'result') {
-        pending.get(frame.id)?.(
-          frame.ok ? { ok: true, result: frame.result } : { ok: false, error: frame.error },
-        )
-        pending.delete(frame.id)
-        return
-      }
-      if (frame.id === null) return
-      const sub = subscriptions.get(frame.id)
-      if (!sub) return
-      if (frame.type === 'event') sub.onMessage({ type: 'data', data: frame.data })
-      else {
-        subscriptions.delete(frame.id)
-        sub.onMessage(
-          frame.type === 'error' ? { type: 'error', error: frame.error } : { type: 'end' },
-        )
-      }
-    }
+    ws.onmessage = (event: MessageEvent<string>) =>
+      deliver(JSON.parse(event.data) as ServerFrame, pending, subscriptions)
     ws.onclose = () => {
       for (const resolve of pending.values())
         resolve(unavailable('Lost the connection to the MailDock server'))
@@ -74,25 +93,10 @@ export function createWebSocketBridge(url: string): RawBridge {
   }
   connect()
 
-  const whenOpen = (): Promise<void> =>
-    new Promise((resolve, reject) => {
-      if (socket?.readyState === WebSocket.OPEN) return resolve()
-      const started = Date.now()
-      const poll = setInterval(() => {
-        if (socket?.readyState === WebSocket.OPEN) {
-          clearInterval(poll)
-          resolve()
-        } else if (Date.now() - started > 10_000) {
-          clearInterval(poll)
-          reject(new Error('not connected'))
-        }
-      }, 50)
-    })
-
   return {
     async call(channel, input) {
       try {
-        await whenOpen()
+        await whenOpen(() => socket)
       } catch {
         return unavailable(
           'The MailDock server is not reachable: is `npm run serve` still running?',
