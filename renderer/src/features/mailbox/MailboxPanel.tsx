@@ -2,6 +2,7 @@ import { useCallback, useState } from 'react'
 import { Alert, Badge, Button, Grid, Group, Stack, Text, TextInput, Title } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { IconSearch } from '@tabler/icons-react'
+import type { MailboxStatus } from '../../../../shared/contract'
 import { useClient } from '../../transport/client'
 import { ChaosControls } from './ChaosControls'
 import { MessageList } from './MessageList'
@@ -14,9 +15,39 @@ function idFromHash(): string | undefined {
   return new URLSearchParams(query ?? '').get('id') ?? undefined
 }
 
+/** The title, the message count, the chaos controls and Delete all. */
+function MailboxHeading({ status }: { status: MailboxStatus | undefined }) {
+  const client = useClient()
+  return (
+    <Group justify="space-between">
+      <Group gap="xs">
+        <Title order={2}>Mailbox</Title>
+        <Badge variant="light" ff="monospace" data-testid="mailbox-total">
+          {status?.total ?? '…'}
+        </Badge>
+      </Group>
+      <Group gap="xs">
+        <ChaosControls enabled={status?.chaos !== null && status !== undefined} />
+        <Button
+          size="xs"
+          color="red"
+          variant="default"
+          data-testid="mailbox-clear"
+          disabled={(status?.total ?? 0) === 0}
+          onClick={() => {
+            if (window.confirm(`Delete all ${status?.total ?? 0} messages?`))
+              void client.call('mailbox:delete', {})
+          }}
+        >
+          Delete all
+        </Button>
+      </Group>
+    </Group>
+  )
+}
+
 /** What the stack's mail catcher received: live, searchable, each message in a sandboxed view. */
 export function MailboxPanel() {
-  const client = useClient()
   const status = useMailboxStatus()
   const [search, setSearch] = useState('')
   const [debounced] = useDebouncedValue(search.trim(), 250)
@@ -36,30 +67,7 @@ export function MailboxPanel() {
   }
   return (
     <Stack gap="sm" h="calc(100vh - 100px)">
-      <Group justify="space-between">
-        <Group gap="xs">
-          <Title order={2}>Mailbox</Title>
-          <Badge variant="light" ff="monospace" data-testid="mailbox-total">
-            {status?.total ?? '…'}
-          </Badge>
-        </Group>
-        <Group gap="xs">
-          <ChaosControls enabled={status?.chaos !== null && status !== undefined} />
-          <Button
-            size="xs"
-            color="red"
-            variant="default"
-            data-testid="mailbox-clear"
-            disabled={(status?.total ?? 0) === 0}
-            onClick={() => {
-              if (window.confirm(`Delete all ${status?.total ?? 0} messages?`))
-                void client.call('mailbox:delete', {})
-            }}
-          >
-            Delete all
-          </Button>
-        </Group>
-      </Group>
+      <MailboxHeading status={status} />
       <TextInput
         size="xs"
         leftSection={<IconSearch size={14} />}

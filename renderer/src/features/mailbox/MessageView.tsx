@@ -142,6 +142,107 @@ function Attachments({ message }: { message: MailboxMessage }) {
   )
 }
 
+function HeadersTable({ headers }: { headers: MailboxMessage['headers'] }) {
+  return (
+    <Table data-testid="message-headers" fz="xs" ff="monospace">
+      <Table.Tbody>
+        {Object.entries(headers).flatMap(([name, values]) =>
+          values.map((value, index) => (
+            <Table.Tr key={`${name}-${index}`}>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>{name}</Table.Td>
+              <Table.Td style={{ wordBreak: 'break-all' }}>{value}</Table.Td>
+            </Table.Tr>
+          )),
+        )}
+      </Table.Tbody>
+    </Table>
+  )
+}
+
+/** The subject, a link to the email's timeline (when it has one) and Delete. */
+function MessageHeading({
+  message,
+  onDeleted,
+}: {
+  message: MailboxMessage
+  onDeleted: () => void
+}) {
+  const client = useClient()
+  return (
+    <Group justify="space-between" wrap="nowrap">
+      <Title order={4} data-testid="message-subject">
+        {message.subject || '(no subject)'}
+      </Title>
+      <Group gap="xs" wrap="nowrap">
+        {message.emailId !== null && (
+          <Button
+            component="a"
+            size="xs"
+            variant="light"
+            href={`#/emails?id=${encodeURIComponent(message.emailId)}`}
+            data-testid="message-timeline-link"
+          >
+            Timeline
+          </Button>
+        )}
+        <Button
+          size="xs"
+          color="red"
+          variant="light"
+          data-testid="message-delete"
+          onClick={() => void client.call('mailbox:delete', { ids: [message.id] }).then(onDeleted)}
+        >
+          Delete
+        </Button>
+      </Group>
+    </Group>
+  )
+}
+
+/** HTML, text, headers, raw source, attachments and checks, one tab each. */
+function MessageTabs({ message }: { message: MailboxMessage }) {
+  return (
+    <Tabs defaultValue={message.html === '' ? 'text' : 'html'} keepMounted={false}>
+      <Tabs.List>
+        <Tabs.Tab value="html" disabled={message.html === ''}>
+          HTML
+        </Tabs.Tab>
+        <Tabs.Tab value="text">Text</Tabs.Tab>
+        <Tabs.Tab value="headers" data-testid="tab-headers">
+          Headers
+        </Tabs.Tab>
+        <Tabs.Tab value="raw" data-testid="tab-raw">
+          Raw
+        </Tabs.Tab>
+        <Tabs.Tab value="attachments">Attachments ({message.attachmentList.length})</Tabs.Tab>
+        <Tabs.Tab value="checks" disabled={message.html === ''}>
+          Checks
+        </Tabs.Tab>
+      </Tabs.List>
+      <Tabs.Panel value="html" pt="xs">
+        <HtmlPart message={message} />
+      </Tabs.Panel>
+      <Tabs.Panel value="text" pt="xs">
+        <Code block data-testid="message-text">
+          {message.text}
+        </Code>
+      </Tabs.Panel>
+      <Tabs.Panel value="headers" pt="xs">
+        <HeadersTable headers={message.headers} />
+      </Tabs.Panel>
+      <Tabs.Panel value="raw" pt="xs">
+        <RawPart id={message.id} />
+      </Tabs.Panel>
+      <Tabs.Panel value="attachments" pt="xs">
+        <Attachments message={message} />
+      </Tabs.Panel>
+      <Tabs.Panel value="checks" pt="xs">
+        <MessageChecks id={message.id} />
+      </Tabs.Panel>
+    </Tabs>
+  )
+}
+
 /** One caught message: HTML (sandboxed), text, headers, raw source, attachments, checks. */
 export function MessageView({ id, onDeleted }: { id: string; onDeleted: () => void }) {
   const client = useClient()
@@ -158,88 +259,12 @@ export function MessageView({ id, onDeleted }: { id: string; onDeleted: () => vo
   if (message === undefined) return <Loader size="sm" />
   return (
     <Stack gap="sm" data-testid="message-view">
-      <Group justify="space-between" wrap="nowrap">
-        <Title order={4} data-testid="message-subject">
-          {message.subject || '(no subject)'}
-        </Title>
-        <Group gap="xs" wrap="nowrap">
-          {message.emailId !== null && (
-            <Button
-              component="a"
-              size="xs"
-              variant="light"
-              href={`#/emails?id=${encodeURIComponent(message.emailId)}`}
-              data-testid="message-timeline-link"
-            >
-              Timeline
-            </Button>
-          )}
-          <Button
-            size="xs"
-            color="red"
-            variant="light"
-            data-testid="message-delete"
-            onClick={() =>
-              void client.call('mailbox:delete', { ids: [message.id] }).then(onDeleted)
-            }
-          >
-            Delete
-          </Button>
-        </Group>
-      </Group>
+      <MessageHeading message={message} onDeleted={onDeleted} />
       <Text size="sm">
         From {message.from?.address ?? '(none)'} to{' '}
         {message.to.map((entry) => entry.address).join(', ')}
       </Text>
-      <Tabs defaultValue={message.html === '' ? 'text' : 'html'} keepMounted={false}>
-        <Tabs.List>
-          <Tabs.Tab value="html" disabled={message.html === ''}>
-            HTML
-          </Tabs.Tab>
-          <Tabs.Tab value="text">Text</Tabs.Tab>
-          <Tabs.Tab value="headers" data-testid="tab-headers">
-            Headers
-          </Tabs.Tab>
-          <Tabs.Tab value="raw" data-testid="tab-raw">
-            Raw
-          </Tabs.Tab>
-          <Tabs.Tab value="attachments">Attachments ({message.attachmentList.length})</Tabs.Tab>
-          <Tabs.Tab value="checks" disabled={message.html === ''}>
-            Checks
-          </Tabs.Tab>
-        </Tabs.List>
-        <Tabs.Panel value="html" pt="xs">
-          <HtmlPart message={message} />
-        </Tabs.Panel>
-        <Tabs.Panel value="text" pt="xs">
-          <Code block data-testid="message-text">
-            {message.text}
-          </Code>
-        </Tabs.Panel>
-        <Tabs.Panel value="headers" pt="xs">
-          <Table data-testid="message-headers" fz="xs" ff="monospace">
-            <Table.Tbody>
-              {Object.entries(message.headers).flatMap(([name, values]) =>
-                values.map((value, index) => (
-                  <Table.Tr key={`${name}-${index}`}>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{name}</Table.Td>
-                    <Table.Td style={{ wordBreak: 'break-all' }}>{value}</Table.Td>
-                  </Table.Tr>
-                )),
-              )}
-            </Table.Tbody>
-          </Table>
-        </Tabs.Panel>
-        <Tabs.Panel value="raw" pt="xs">
-          <RawPart id={message.id} />
-        </Tabs.Panel>
-        <Tabs.Panel value="attachments" pt="xs">
-          <Attachments message={message} />
-        </Tabs.Panel>
-        <Tabs.Panel value="checks" pt="xs">
-          <MessageChecks id={message.id} />
-        </Tabs.Panel>
-      </Tabs>
+      <MessageTabs message={message} />
     </Stack>
   )
 }
