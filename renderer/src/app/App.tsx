@@ -12,6 +12,7 @@ import { TailPanel } from '../features/tail/TailPanel'
 import { ImagesPanel } from '../features/images/ImagesPanel'
 import { NetworksPanel } from '../features/networks/NetworksPanel'
 import { SettingsPanel } from '../features/settings/SettingsPanel'
+import { settingsSections } from './settings-sections'
 import { VolumesPanel } from '../features/volumes/VolumesPanel'
 import { useEngineStatus } from '../transport/engine-status'
 import { SendPanel } from '../features/send/SendPanel'
@@ -86,7 +87,7 @@ function renderPanel(id: PanelId): ReactNode {
     case 'logs':
       return <LogsPanel />
     case 'settings':
-      return <SettingsPanel />
+      return <SettingsPanel sections={settingsSections} />
   }
 }
 

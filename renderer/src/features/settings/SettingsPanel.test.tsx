@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event'
 import type { EngineStatus, Endpoints } from '../../../../shared/contract'
 import { fakeBridge, renderWithClient } from '../../test/render'
 import { EngineStatusProvider } from '../../transport/engine-status'
-import { SettingsPanel } from './SettingsPanel'
+import { engineSection, SettingsPanel } from './SettingsPanel'
 
 const system = {
   kind: 'socket' as const,
@@ -35,7 +35,7 @@ function setup(answers: Parameters<typeof fakeBridge>[0] = {}) {
   const fake = fakeBridge({ 'engine:endpoints': () => endpoints, ...answers })
   renderWithClient(
     <EngineStatusProvider>
-      <SettingsPanel />
+      <SettingsPanel sections={[engineSection]} />
     </EngineStatusProvider>,
     fake.bridge,
   )

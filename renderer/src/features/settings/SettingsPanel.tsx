@@ -1,7 +1,6 @@
 import type { ComponentType } from 'react'
 import { Anchor, Card, Grid, Stack, Text, Title } from '@mantine/core'
 import { EngineEndpointSection } from './EngineEndpointSection'
-import { StackSettingsSection } from './StackSettingsSection'
 
 export interface SettingsSection {
   id: string
@@ -10,30 +9,23 @@ export interface SettingsSection {
   Component: ComponentType
 }
 
-/** Each domain adds its section here (the stack settings will follow the engine's). */
-export const settingsSections: SettingsSection[] = [
-  {
-    id: 'engine',
-    title: 'Docker engine',
-    description: 'Where MailDock finds the Docker engine.',
-    Component: EngineEndpointSection,
-  },
-  {
-    id: 'stack',
-    title: 'Stack',
-    description: 'Images, published ports, mail delivery and replicas of the one-click stack.',
-    Component: StackSettingsSection,
-  },
-]
+/** The Docker engine's section: the one this panel owns (app/ adds the other domains'). */
+export const engineSection: SettingsSection = {
+  id: 'engine',
+  title: 'Docker engine',
+  description: 'Where MailDock finds the Docker engine.',
+  Component: EngineEndpointSection,
+}
 
-export function SettingsPanel() {
+/** One card per section, with a list of links to each on the side. */
+export function SettingsPanel({ sections }: { sections: SettingsSection[] }) {
   return (
     <Stack gap="md">
       <Title order={2}>Settings</Title>
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 2 }}>
           <Stack gap={4} component="nav" aria-label="Settings sections">
-            {settingsSections.map((section) => (
+            {sections.map((section) => (
               <Anchor
                 key={section.id}
                 size="sm"
@@ -50,7 +42,7 @@ export function SettingsPanel() {
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 10 }}>
           <Stack gap="md">
-            {settingsSections.map(({ id, title, description, Component }) => (
+            {sections.map(({ id, title, description, Component }) => (
               <Card
                 key={id}
                 withBorder

@@ -20,10 +20,10 @@ import { useDebouncedValue } from '@mantine/hooks'
 import { IconSearch } from '@tabler/icons-react'
 import { deliveryStatuses, type DeliveryStatus } from '../../../../shared/contract'
 import { BrokerStatusBadge } from '../../ui/BrokerStatusBadge'
-import { EmailTimeline } from './EmailTimeline'
+import { EmailTimeline } from '../../ui/email-timeline/EmailTimeline'
 import { formatAge } from '../../ui/format'
 import { useNow } from '../../ui/useNow'
-import { statusColor } from './status'
+import { statusColor } from '../../ui/email-timeline/status'
 import { useRecentEmails } from './useRecentEmails'
 
 type Recent = ReturnType<typeof useRecentEmails>

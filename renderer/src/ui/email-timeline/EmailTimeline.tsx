@@ -1,6 +1,6 @@
 import { Alert, Badge, Code, Group, Loader, Stack, Text, Timeline } from '@mantine/core'
 import { CaughtStep } from './CaughtStep'
-import { formatClock } from '../../ui/format'
+import { formatClock } from '../format'
 import { entryColor, statusColor } from './status'
 import { useEmailTimeline } from './useEmailTimeline'
 
