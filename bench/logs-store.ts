@@ -163,6 +163,21 @@ interface Workload {
   run: (db: Database.Database, i: number) => number
 }
 
+/** Pages through every row by the keyset cursor; returns how many rows page `pages` held. */
+function keysetPage(db: Database.Database, pages: number): number {
+  let cursor: string | undefined
+  let rows = 0
+  for (let page = 0; page < pages; page += 1) {
+    const result = searchEntries(
+      db,
+      logSearchInput.parse({ limit: 100, ...(cursor ? { cursor } : {}) }),
+    )
+    rows = result.entries.length
+    cursor = result.nextCursor ?? undefined
+  }
+  return rows
+}
+
 function searchWorkloads(size: number): Workload[] {
   const end = START + size * 20
   const search =
@@ -213,19 +228,7 @@ function searchWorkloads(size: number): Workload[] {
     { name: 'filter: status failed', run: search({ statuses: ['failed'] }) },
     {
       name: 'page 20 by keyset cursor (all rows)',
-      run: (db) => {
-        let cursor: string | undefined
-        let rows = 0
-        for (let page = 0; page < 20; page += 1) {
-          const result = searchEntries(
-            db,
-            logSearchInput.parse({ limit: 100, ...(cursor ? { cursor } : {}) }),
-          )
-          rows = result.entries.length
-          cursor = result.nextCursor ?? undefined
-        }
-        return rows
-      },
+      run: (db) => keysetPage(db, 20),
     },
     {
       name: 'timeline of one email (logs:get)',

@@ -179,97 +179,117 @@ async function main() {
     catcherEnv: { MP_MAX_MESSAGES: String(Math.max(EMAILS, 10_000) + 1000) },
   })
   try {
-    const warm = batchesOf(Math.min(1000, EMAILS), 'warm')
-    await postBatches(stack.apiUrl, warm.batches, CONCURRENCY)
-    await deliveredReport(stack, warm.ids, Date.now())
-    await stack.catcher.deleteAll()
-
-    const sink = await sinkCeiling(stack, SINK_EMAILS)
-    const raw = await rawAmqpRate(() => stack.connectBroker(), RAW, 64)
-
-    const { ids, batches } = batchesOf(EMAILS, 'bench')
-    const cpuBefore = await cpuSeconds(stack)
-    const started = Date.now()
-    await postBatches(stack.apiUrl, batches, CONCURRENCY)
-    const acceptSeconds = (Date.now() - started) / 1000
-    const delivered = await deliveredReport(stack, ids, started)
-    const cpu = cpuShares(cpuBefore, await cpuSeconds(stack), delivered.seconds)
-    await stack.catcher.deleteAll()
-    const open = await openLoop(stack, OPEN_RATE, OPEN_SECONDS)
-
-    const accepted = EMAILS / acceptSeconds
-    const deliveredRate = EMAILS / delivered.seconds
-    const cpuText = cpu.map(({ role, cores }) => `${role} ${cores.toFixed(2)}`).join(', ')
-    console.log(`\nmail stack benchmark: ${EMAILS} emails in batches of ${BATCH}`)
-    console.log(`  accepted by the api            ${accepted.toFixed(0)} emails/s`)
-    console.log(`  delivered to the sink          ${deliveredRate.toFixed(0)} emails/s`)
-    console.log(`  lost / duplicated              ${delivered.lost} / ${delivered.duplicated}`)
-    console.log(`  sink ceiling (nodemailer x${POOL})  ${sink.toFixed(0)} emails/s`)
-    console.log(`  raw publish+confirm            ${raw.publishPerSecond.toFixed(0)} msg/s`)
-    console.log(`  raw publish->consume           ${raw.endToEndPerSecond.toFixed(0)} msg/s`)
-    console.log(`  open loop ${OPEN_RATE}/s p50/p99       ${open.p50} / ${open.p99} ms`)
-    console.log(`  CPU cores used while delivering: ${cpuText}`)
-    const batchMethod = `${EMAILS} emails POSTed to /emails/batch (${BATCH} per request, ${CONCURRENCY} requests in flight, node:http keep-alive) on the stack the integration tests use (api, broker, emailer, logger, catcher on this machine)`
-    const figures: Figure[] = [
-      {
-        goal: 1,
-        name: 'delivered end to end (POST -> broker -> emailer -> SMTP sink)',
-        value: deliveredRate,
-        unit: 'emails/s',
-        target: '>= 1000 emails/s',
-        holds: deliveredRate >= 1000,
-        method: `${batchMethod}; rate = emails / (last arrival at the sink - first POST)`,
-        ...(deliveredRate >= 1000
-          ? {}
-          : {
-              bound: `CPU cores used per container while delivering (of 2): ${cpuText}; the sink alone takes ${sink.toFixed(0)} emails/s`,
-            }),
-      },
-      {
-        goal: 1,
-        name: 'lost + duplicated at the sink',
-        value: delivered.lost + delivered.duplicated,
-        unit: 'emails',
-        target: '0',
-        holds: delivered.lost + delivered.duplicated === 0,
-        method: 'every Message-ID at the sink counted per email id',
-      },
-      {
-        goal: 1,
-        name: 'SMTP sink ceiling (context)',
-        value: sink,
-        unit: 'emails/s',
-        target: 'above the delivered rate',
-        holds: sink > deliveredRate,
-        method: `${SINK_EMAILS} emails sent straight to the catcher from the host with nodemailer, pool of ${POOL}, same body size`,
-      },
-      {
-        goal: 1,
-        name: 'api accept rate',
-        value: accepted,
-        unit: 'emails/s',
-        baseline: {
-          name: 'raw amqplib publish-with-confirms, same broker',
-          value: raw.publishPerSecond,
-        },
-        target: '>= 0.5x baseline',
-        holds: ratio(accepted, raw.publishPerSecond) >= 0.5,
-        method: `${batchMethod}; baseline: ${RAW} persistent 200-byte messages to a durable queue, 64 unconfirmed at most`,
-      },
-      {
-        goal: 1,
-        name: `POST -> delivered p99 at an offered ${OPEN_RATE} emails/s`,
-        value: open.p99,
-        unit: 'ms',
-        target: '<= 100 ms',
-        holds: open.p99 <= 100,
-        method: `open loop: ${open.total} single POST /emails at fixed times over ${OPEN_SECONDS} s (whatever the answers), latency = arrival at the sink - POST; p50 ${open.p50} ms`,
-      },
-    ]
-    reportFigures('mail-stack', figures)
+    const measured = await measure(stack)
+    printMeasured(measured)
+    reportFigures('mail-stack', figuresOf(measured))
   } finally {
     await stack.stop()
   }
+}
+
+type Measured = Awaited<ReturnType<typeof measure>>
+
+/** Warms up, then measures the sink, raw AMQP, the batch run and the open loop, in that order. */
+async function measure(stack: MailStack) {
+  const warm = batchesOf(Math.min(1000, EMAILS), 'warm')
+  await postBatches(stack.apiUrl, warm.batches, CONCURRENCY)
+  await deliveredReport(stack, warm.ids, Date.now())
+  await stack.catcher.deleteAll()
+
+  const sink = await sinkCeiling(stack, SINK_EMAILS)
+  const raw = await rawAmqpRate(() => stack.connectBroker(), RAW, 64)
+
+  const { ids, batches } = batchesOf(EMAILS, 'bench')
+  const cpuBefore = await cpuSeconds(stack)
+  const started = Date.now()
+  await postBatches(stack.apiUrl, batches, CONCURRENCY)
+  const acceptSeconds = (Date.now() - started) / 1000
+  const delivered = await deliveredReport(stack, ids, started)
+  const cpu = cpuShares(cpuBefore, await cpuSeconds(stack), delivered.seconds)
+  await stack.catcher.deleteAll()
+  const open = await openLoop(stack, OPEN_RATE, OPEN_SECONDS)
+  return {
+    sink,
+    raw,
+    delivered,
+    open,
+    accepted: EMAILS / acceptSeconds,
+    deliveredRate: EMAILS / delivered.seconds,
+    cpuText: cpu.map(({ role, cores }) => `${role} ${cores.toFixed(2)}`).join(', '),
+  }
+}
+
+function printMeasured({ sink, raw, delivered, open, accepted, deliveredRate, cpuText }: Measured) {
+  console.log(`\nmail stack benchmark: ${EMAILS} emails in batches of ${BATCH}`)
+  console.log(`  accepted by the api            ${accepted.toFixed(0)} emails/s`)
+  console.log(`  delivered to the sink          ${deliveredRate.toFixed(0)} emails/s`)
+  console.log(`  lost / duplicated              ${delivered.lost} / ${delivered.duplicated}`)
+  console.log(`  sink ceiling (nodemailer x${POOL})  ${sink.toFixed(0)} emails/s`)
+  console.log(`  raw publish+confirm            ${raw.publishPerSecond.toFixed(0)} msg/s`)
+  console.log(`  raw publish->consume           ${raw.endToEndPerSecond.toFixed(0)} msg/s`)
+  console.log(`  open loop ${OPEN_RATE}/s p50/p99       ${open.p50} / ${open.p99} ms`)
+  console.log(`  CPU cores used while delivering: ${cpuText}`)
+}
+
+function figuresOf({ sink, raw, delivered, open, accepted, deliveredRate, cpuText }: Measured) {
+  const batchMethod = `${EMAILS} emails POSTed to /emails/batch (${BATCH} per request, ${CONCURRENCY} requests in flight, node:http keep-alive) on the stack the integration tests use (api, broker, emailer, logger, catcher on this machine)`
+  const figures: Figure[] = [
+    {
+      goal: 1,
+      name: 'delivered end to end (POST -> broker -> emailer -> SMTP sink)',
+      value: deliveredRate,
+      unit: 'emails/s',
+      target: '>= 1000 emails/s',
+      holds: deliveredRate >= 1000,
+      method: `${batchMethod}; rate = emails / (last arrival at the sink - first POST)`,
+      ...(deliveredRate >= 1000
+        ? {}
+        : {
+            bound: `CPU cores used per container while delivering (of 2): ${cpuText}; the sink alone takes ${sink.toFixed(0)} emails/s`,
+          }),
+    },
+    {
+      goal: 1,
+      name: 'lost + duplicated at the sink',
+      value: delivered.lost + delivered.duplicated,
+      unit: 'emails',
+      target: '0',
+      holds: delivered.lost + delivered.duplicated === 0,
+      method: 'every Message-ID at the sink counted per email id',
+    },
+    {
+      goal: 1,
+      name: 'SMTP sink ceiling (context)',
+      value: sink,
+      unit: 'emails/s',
+      target: 'above the delivered rate',
+      holds: sink > deliveredRate,
+      method: `${SINK_EMAILS} emails sent straight to the catcher from the host with nodemailer, pool of ${POOL}, same body size`,
+    },
+    {
+      goal: 1,
+      name: 'api accept rate',
+      value: accepted,
+      unit: 'emails/s',
+      baseline: {
+        name: 'raw amqplib publish-with-confirms, same broker',
+        value: raw.publishPerSecond,
+      },
+      target: '>= 0.5x baseline',
+      holds: ratio(accepted, raw.publishPerSecond) >= 0.5,
+      method: `${batchMethod}; baseline: ${RAW} persistent 200-byte messages to a durable queue, 64 unconfirmed at most`,
+    },
+    {
+      goal: 1,
+      name: `POST -> delivered p99 at an offered ${OPEN_RATE} emails/s`,
+      value: open.p99,
+      unit: 'ms',
+      target: '<= 100 ms',
+      holds: open.p99 <= 100,
+      method: `open loop: ${open.total} single POST /emails at fixed times over ${OPEN_SECONDS} s (whatever the answers), latency = arrival at the sink - POST; p50 ${open.p50} ms`,
+    },
+  ]
+  return figures
 }
 
 /** SMTP_POOL_SIZE / EMAILER_PREFETCH from BENCH_* to compare settings; else the defaults. */

@@ -145,10 +145,19 @@ const json = (value: unknown): Buffer => {
 
 /** `count` hostile requests, in a fixed mix of kinds, reproducible from `seed`. */
 export function hostileRequests(count: number, seed: number, host: string): HostileRequest[] {
-  const sample = <T>(arbitrary: fc.Arbitrary<T>, share: number): T[] =>
+  const sample: Sampler = (arbitrary, share) =>
     fc.sample(arbitrary, { numRuns: Math.max(1, Math.round(count * share)), seed })
-  const route = fc.constantFrom(...ROUTES)
-  const jsonType: Array<[string, string]> = [['Content-Type', 'application/json']]
+  return [...hostileBodies(sample, host), ...hostileFraming(sample, host)]
+}
+
+/** `share` of the requests, drawn from `arbitrary`. */
+type Sampler = <T>(arbitrary: fc.Arbitrary<T>, share: number) => T[]
+
+const route = fc.constantFrom(...ROUTES)
+const jsonType: Array<[string, string]> = [['Content-Type', 'application/json']]
+
+/** What the body says: hostile fields, any JSON, broken JSON and UTF-8, odd methods and types. */
+function hostileBodies(sample: Sampler, host: string): HostileRequest[] {
   return [
     ...sample(fc.tuple(route, emailish), 0.35).map(([path, body]) =>
       request('hostile fields', host, 'POST', path, json(body), jsonType),
@@ -166,6 +175,12 @@ export function hostileRequests(count: number, seed: number, host: string): Host
       ([method, path, type, body]) =>
         request('odd method/path/type', host, method, path, json(body), [['Content-Type', type]]),
     ),
+  ]
+}
+
+/** How the request is framed: lying lengths, control characters, huge or cut bodies, foreign Hosts. */
+function hostileFraming(sample: Sampler, host: string): HostileRequest[] {
+  return [
     ...sample(fc.tuple(route, emailish, fc.integer({ min: -5, max: 5_000 })), 0.05).map(
       ([path, body, delta]) => {
         const bytes = json(body)
