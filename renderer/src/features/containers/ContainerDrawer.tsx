@@ -12,6 +12,55 @@ import { actionLabels } from './use-container-actions'
 
 type Tab = 'info' | 'stats' | 'logs'
 
+function DrawerTitle({ summary }: { summary: ContainerSummary | undefined }) {
+  if (!summary) return <Text fw={600}>Container</Text>
+  return (
+    <Group gap="xs" wrap="nowrap">
+      <StatusDot state={stateDot(summary.state)} label={summary.state} />
+      <Text fw={600}>{summary.name}</Text>
+      <Text size="xs" c="dimmed" ff="monospace">
+        {shortId(summary.id)}
+      </Text>
+    </Group>
+  )
+}
+
+function ActionButtons({
+  summary,
+  busy,
+  onAction,
+}: {
+  summary: ContainerSummary | undefined
+  busy: boolean
+  onAction: (action: ContainerAction) => void
+}) {
+  if (!summary)
+    return (
+      <Text c="dimmed" size="sm" mb="sm" data-testid="container-gone">
+        This container no longer exists.
+      </Text>
+    )
+  return (
+    <Group gap="xs" mb="sm">
+      {actionsFor(summary.state).map((action) => (
+        <Button
+          key={action}
+          size="compact-sm"
+          variant="light"
+          color={action === 'remove' || action === 'kill' || action === 'stop' ? 'red' : undefined}
+          disabled={busy}
+          onClick={() => onAction(action)}
+        >
+          {action === 'remove' ? 'Remove…' : actionLabels[action]}
+        </Button>
+      ))}
+      <Text size="xs" c="dimmed">
+        {summary.status}
+      </Text>
+    </Group>
+  )
+}
+
 /** Details of one container: inspect, live stats and logs; each tab streams only while shown. */
 export function ContainerDrawer({
   id,
@@ -33,49 +82,11 @@ export function ContainerDrawer({
       onClose={onClose}
       position="right"
       size="min(960px, 70%)"
-      title={
-        summary ? (
-          <Group gap="xs" wrap="nowrap">
-            <StatusDot state={stateDot(summary.state)} label={summary.state} />
-            <Text fw={600}>{summary.name}</Text>
-            <Text size="xs" c="dimmed" ff="monospace">
-              {shortId(summary.id)}
-            </Text>
-          </Group>
-        ) : (
-          <Text fw={600}>Container</Text>
-        )
-      }
+      title={<DrawerTitle summary={summary} />}
     >
       {id !== null && (
         <>
-          {summary ? (
-            <Group gap="xs" mb="sm">
-              {actionsFor(summary.state).map((action) => (
-                <Button
-                  key={action}
-                  size="compact-sm"
-                  variant="light"
-                  color={
-                    action === 'remove' || action === 'kill' || action === 'stop'
-                      ? 'red'
-                      : undefined
-                  }
-                  disabled={busy}
-                  onClick={() => onAction(action)}
-                >
-                  {action === 'remove' ? 'Remove…' : actionLabels[action]}
-                </Button>
-              ))}
-              <Text size="xs" c="dimmed">
-                {summary.status}
-              </Text>
-            </Group>
-          ) : (
-            <Text c="dimmed" size="sm" mb="sm" data-testid="container-gone">
-              This container no longer exists.
-            </Text>
-          )}
+          <ActionButtons summary={summary} busy={busy} onAction={onAction} />
           <Tabs
             key={id}
             value={tab}

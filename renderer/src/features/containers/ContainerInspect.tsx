@@ -59,22 +59,24 @@ function SmallTable({ head, rows, label }: { head: string[]; rows: ReactNode[][]
 
 const joined = (parts: string[]) => (parts.length ? parts.join(' ') : '—')
 
-function Details({ detail }: { detail: ContainerDetail }) {
-  const env = detail.env
-  const overview: Array<[string, ReactNode]> = [
+type Row = [string, ReactNode]
+
+function overviewRows(detail: ContainerDetail): Row[] {
+  const ended = detail.state === 'exited' || detail.state === 'dead'
+  return [
     ['ID', detail.id],
     ['Image', `${detail.image} (${shortId(detail.imageId)})`],
     ['Command', joined(detail.command)],
     ['Entrypoint', joined(detail.entrypoint)],
     ['Created', formatTime(detail.created)],
     ['Started', formatTime(detail.startedAt)],
-    ...(detail.state === 'exited' || detail.state === 'dead'
+    ...(ended
       ? ([
           ['Finished', formatTime(detail.finishedAt)],
           ['Exit code', String(detail.exitCode)],
-        ] as Array<[string, ReactNode]>)
+        ] as Row[])
       : []),
-    ...(detail.error ? ([['Error', detail.error]] as Array<[string, ReactNode]>) : []),
+    ...(detail.error ? ([['Error', detail.error]] as Row[]) : []),
     ['Restart policy', `${detail.restartPolicy || 'no'} (restarted ${detail.restartCount}×)`],
     ['Working dir', detail.workingDir || '—'],
     ['User', detail.user || '—'],
@@ -84,72 +86,91 @@ function Details({ detail }: { detail: ContainerDetail }) {
             detail.group.kind === 'stack' ? 'Stack' : 'Compose project',
             `${detail.group.name}${detail.group.service ? ` / ${detail.group.service}` : ''}`,
           ],
-        ] as Array<[string, ReactNode]>)
+        ] as Row[])
       : []),
   ]
+}
+
+function HealthSection({ health }: { health: ContainerDetail['health'] }) {
   return (
-    <Stack gap="md" data-testid="container-inspect">
-      <KeyValueTable rows={overview} label="Overview" />
-      {detail.health.status !== 'none' && (
-        <Section title="Health">
-          <Group gap="xs">
-            <HealthBadge health={detail.health.status} />
-            <Text size="xs" c="dimmed">
-              failing streak {detail.health.failingStreak}
-            </Text>
-          </Group>
-          <SmallTable
-            label="Health log"
-            head={['Ended', 'Exit', 'Output']}
-            rows={detail.health.log.map((run) => [
-              new Date(run.end).toLocaleTimeString(),
-              run.exitCode,
-              run.output.trim() || '—',
-            ])}
-          />
-        </Section>
-      )}
-      <Section title="Environment" count={env.length}>
-        <KeyValueTable
-          label="Environment"
-          rows={env.map((entry) => [
-            entry.key,
-            entry.masked ? (
-              <Tooltip label="Looks like a secret: hidden">
-                <Group gap={4} component="span" wrap="nowrap" data-testid={`masked-${entry.key}`}>
-                  <IconLock size={12} />
-                  <Code>{entry.value}</Code>
-                </Group>
-              </Tooltip>
-            ) : (
-              entry.value
-            ),
+    <Section title="Health">
+      <Group gap="xs">
+        <HealthBadge health={health.status} />
+        <Text size="xs" c="dimmed">
+          failing streak {health.failingStreak}
+        </Text>
+      </Group>
+      <SmallTable
+        label="Health log"
+        head={['Ended', 'Exit', 'Output']}
+        rows={health.log.map((run) => [
+          new Date(run.end).toLocaleTimeString(),
+          run.exitCode,
+          run.output.trim() || '—',
+        ])}
+      />
+    </Section>
+  )
+}
+
+function EnvironmentSection({ env }: { env: ContainerDetail['env'] }) {
+  return (
+    <Section title="Environment" count={env.length}>
+      <KeyValueTable
+        label="Environment"
+        rows={env.map((entry) => [
+          entry.key,
+          entry.masked ? (
+            <Tooltip label="Looks like a secret: hidden">
+              <Group gap={4} component="span" wrap="nowrap" data-testid={`masked-${entry.key}`}>
+                <IconLock size={12} />
+                <Code>{entry.value}</Code>
+              </Group>
+            </Tooltip>
+          ) : (
+            entry.value
+          ),
+        ])}
+      />
+    </Section>
+  )
+}
+
+function MountsSection({ mounts }: { mounts: ContainerDetail['mounts'] }) {
+  return (
+    <Section title="Mounts" count={mounts.length}>
+      {mounts.length ? (
+        <SmallTable
+          label="Mounts"
+          head={['Type', 'Source', 'Destination', 'Mode']}
+          rows={mounts.map((m) => [
+            m.type,
+            m.name ?? m.source,
+            m.destination,
+            m.readOnly ? 'ro' : 'rw',
           ])}
         />
-      </Section>
+      ) : (
+        <Text size="sm" c="dimmed">
+          None
+        </Text>
+      )}
+    </Section>
+  )
+}
+
+function Details({ detail }: { detail: ContainerDetail }) {
+  return (
+    <Stack gap="md" data-testid="container-inspect">
+      <KeyValueTable rows={overviewRows(detail)} label="Overview" />
+      {detail.health.status !== 'none' && <HealthSection health={detail.health} />}
+      <EnvironmentSection env={detail.env} />
       <Section title="Ports" count={detail.ports.length}>
         <Text size="sm" ff="monospace">
           {detail.ports.length ? detail.ports.map(formatPort).join('  ') : 'None published'}
         </Text>
       </Section>
-      <Section title="Mounts" count={detail.mounts.length}>
-        {detail.mounts.length ? (
-          <SmallTable
-            label="Mounts"
-            head={['Type', 'Source', 'Destination', 'Mode']}
-            rows={detail.mounts.map((m) => [
-              m.type,
-              m.name ?? m.source,
-              m.destination,
-              m.readOnly ? 'ro' : 'rw',
-            ])}
-          />
-        ) : (
-          <Text size="sm" c="dimmed">
-            None
-          </Text>
-        )}
-      </Section>
+      <MountsSection mounts={detail.mounts} />
       <Section title="Networks" count={detail.networks.length}>
         <SmallTable
           label="Networks"

@@ -40,47 +40,9 @@ function StatCard({
 
 const percent = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)} %`
 
-/** One sample a second from main while shown; the last minute is charted. */
-export function ContainerStats({ id, running }: { id: string; running: boolean }) {
-  const [samples, setSamples] = useState<Sample[]>([])
-  const [error, setError] = useState<ErrorPayload | null>(null)
+type Series = ReturnType<typeof toSeries>
 
-  useStream(
-    'containers:stats',
-    { id },
-    {
-      data: (sample) => setSamples((prev) => [...prev.slice(1 - STATS_WINDOW), sample]),
-      error: setError,
-    },
-    running ? id : null,
-  )
-
-  const series = useMemo(() => toSeries(samples), [samples])
-  const latest = samples.at(-1)
-
-  if (!running)
-    return (
-      <Text c="dimmed" size="sm" data-testid="stats-not-running">
-        The container is not running: there are no live figures. Start it to see CPU, memory,
-        network and disk use.
-      </Text>
-    )
-  if (error)
-    return (
-      <Alert color="red" title="Stats stopped" role="alert">
-        {error.message}
-      </Alert>
-    )
-  if (!latest)
-    return (
-      <Group gap="xs" data-testid="stats-waiting">
-        <Loader size="xs" />
-        <Text size="sm" c="dimmed">
-          Waiting for the first sample…
-        </Text>
-      </Group>
-    )
-
+function StatCards({ latest, series }: { latest: Sample; series: Series }) {
   const { times } = series
   return (
     <SimpleGrid cols={2} spacing="sm" data-testid="container-stats">
@@ -147,4 +109,47 @@ export function ContainerStats({ id, running }: { id: string; running: boolean }
       />
     </SimpleGrid>
   )
+}
+
+/** One sample a second from main while shown; the last minute is charted. */
+export function ContainerStats({ id, running }: { id: string; running: boolean }) {
+  const [samples, setSamples] = useState<Sample[]>([])
+  const [error, setError] = useState<ErrorPayload | null>(null)
+
+  useStream(
+    'containers:stats',
+    { id },
+    {
+      data: (sample) => setSamples((prev) => [...prev.slice(1 - STATS_WINDOW), sample]),
+      error: setError,
+    },
+    running ? id : null,
+  )
+
+  const series = useMemo(() => toSeries(samples), [samples])
+  const latest = samples.at(-1)
+
+  if (!running)
+    return (
+      <Text c="dimmed" size="sm" data-testid="stats-not-running">
+        The container is not running: there are no live figures. Start it to see CPU, memory,
+        network and disk use.
+      </Text>
+    )
+  if (error)
+    return (
+      <Alert color="red" title="Stats stopped" role="alert">
+        {error.message}
+      </Alert>
+    )
+  if (!latest)
+    return (
+      <Group gap="xs" data-testid="stats-waiting">
+        <Loader size="xs" />
+        <Text size="sm" c="dimmed">
+          Waiting for the first sample…
+        </Text>
+      </Group>
+    )
+  return <StatCards latest={latest} series={series} />
 }

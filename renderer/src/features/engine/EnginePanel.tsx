@@ -88,6 +88,84 @@ function Unreachable({
   )
 }
 
+type Connected = Extract<EngineStatus, { state: 'connected' }>
+
+function EngineCounts({ info }: { info: Connected['info'] }) {
+  return (
+    <SimpleGrid cols={{ base: 2, md: 5 }}>
+      <Stat
+        label="Containers"
+        value={info.containers.total}
+        hint={`${info.containers.running} running, ${info.containers.paused} paused`}
+      />
+      <Stat label="Running" value={info.containers.running} />
+      <Stat label="Images" value={info.images} />
+      <Stat label="Volumes" value={info.volumes} />
+      <Stat label="Networks" value={info.networks} />
+    </SimpleGrid>
+  )
+}
+
+function EngineDetails({ status }: { status: Connected }) {
+  const { info } = status
+  return (
+    <Card withBorder padding={0}>
+      <Table verticalSpacing={6} horizontalSpacing="md" data-testid="engine-details">
+        <Table.Tbody>
+          <Table.Tr>
+            <Table.Th w={180}>Endpoint</Table.Th>
+            <Table.Td>
+              <Code>{status.endpoint.address}</Code>{' '}
+              <Text span size="xs" c="dimmed">
+                from {status.endpoint.source}
+              </Text>
+            </Table.Td>
+          </Table.Tr>
+          <Table.Tr>
+            <Table.Th>Server version</Table.Th>
+            <Table.Td ff="monospace" data-testid="engine-version">
+              {info.version}
+            </Table.Td>
+          </Table.Tr>
+          <Table.Tr>
+            <Table.Th>API version</Table.Th>
+            <Table.Td ff="monospace">{info.apiVersion}</Table.Td>
+          </Table.Tr>
+          <Table.Tr>
+            <Table.Th>Operating system</Table.Th>
+            <Table.Td>
+              {info.os} ({info.osType}/{info.arch})
+            </Table.Td>
+          </Table.Tr>
+          <Table.Tr>
+            <Table.Th>Kernel</Table.Th>
+            <Table.Td ff="monospace">{info.kernel}</Table.Td>
+          </Table.Tr>
+          <Table.Tr>
+            <Table.Th>CPUs / memory</Table.Th>
+            <Table.Td>
+              {info.cpus} CPUs, {formatBytes(info.memoryBytes)}
+            </Table.Td>
+          </Table.Tr>
+          <Table.Tr>
+            <Table.Th>Host name</Table.Th>
+            <Table.Td ff="monospace">{info.name}</Table.Td>
+          </Table.Tr>
+        </Table.Tbody>
+      </Table>
+    </Card>
+  )
+}
+
+function Connecting({ status }: { status: EngineStatus | null | undefined }) {
+  return (
+    <Group data-testid="engine-connecting">
+      <Loader size="sm" />
+      <Text>Connecting to the Docker engine{status ? ` at ${status.endpoint.address}` : ''}…</Text>
+    </Group>
+  )
+}
+
 export function EnginePanel() {
   const { call } = useAction()
   const status = useEngineStatus()
@@ -116,72 +194,13 @@ export function EnginePanel() {
         )}
       </Group>
       {!status || status.state === 'connecting' ? (
-        <Group data-testid="engine-connecting">
-          <Loader size="sm" />
-          <Text>
-            Connecting to the Docker engine{status ? ` at ${status.endpoint.address}` : ''}…
-          </Text>
-        </Group>
+        <Connecting status={status} />
       ) : status.state === 'unreachable' ? (
         <Unreachable status={status} onRetry={retry} retrying={retrying} />
       ) : (
         <>
-          <SimpleGrid cols={{ base: 2, md: 5 }}>
-            <Stat
-              label="Containers"
-              value={status.info.containers.total}
-              hint={`${status.info.containers.running} running, ${status.info.containers.paused} paused`}
-            />
-            <Stat label="Running" value={status.info.containers.running} />
-            <Stat label="Images" value={status.info.images} />
-            <Stat label="Volumes" value={status.info.volumes} />
-            <Stat label="Networks" value={status.info.networks} />
-          </SimpleGrid>
-          <Card withBorder padding={0}>
-            <Table verticalSpacing={6} horizontalSpacing="md" data-testid="engine-details">
-              <Table.Tbody>
-                <Table.Tr>
-                  <Table.Th w={180}>Endpoint</Table.Th>
-                  <Table.Td>
-                    <Code>{status.endpoint.address}</Code>{' '}
-                    <Text span size="xs" c="dimmed">
-                      from {status.endpoint.source}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-                <Table.Tr>
-                  <Table.Th>Server version</Table.Th>
-                  <Table.Td ff="monospace" data-testid="engine-version">
-                    {status.info.version}
-                  </Table.Td>
-                </Table.Tr>
-                <Table.Tr>
-                  <Table.Th>API version</Table.Th>
-                  <Table.Td ff="monospace">{status.info.apiVersion}</Table.Td>
-                </Table.Tr>
-                <Table.Tr>
-                  <Table.Th>Operating system</Table.Th>
-                  <Table.Td>
-                    {status.info.os} ({status.info.osType}/{status.info.arch})
-                  </Table.Td>
-                </Table.Tr>
-                <Table.Tr>
-                  <Table.Th>Kernel</Table.Th>
-                  <Table.Td ff="monospace">{status.info.kernel}</Table.Td>
-                </Table.Tr>
-                <Table.Tr>
-                  <Table.Th>CPUs / memory</Table.Th>
-                  <Table.Td>
-                    {status.info.cpus} CPUs, {formatBytes(status.info.memoryBytes)}
-                  </Table.Td>
-                </Table.Tr>
-                <Table.Tr>
-                  <Table.Th>Host name</Table.Th>
-                  <Table.Td ff="monospace">{status.info.name}</Table.Td>
-                </Table.Tr>
-              </Table.Tbody>
-            </Table>
-          </Card>
+          <EngineCounts info={status.info} />
+          <EngineDetails status={status} />
           <Text size="xs" c="dimmed">
             Updated live from the engine's event stream · last checked{' '}
             {new Date(status.checkedAt).toLocaleTimeString()}
