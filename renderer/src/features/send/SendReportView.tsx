@@ -139,56 +139,62 @@ export function SendReportView({ name, live }: { name: string; live: boolean }) 
           { value: 'problems', label: `Problems (${problems})` },
         ]}
       />
-      <ScrollArea.Autosize mah={420}>
-        <Table stickyHeader striped fz="xs" data-testid="report-rows">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th w={60}>Row</Table.Th>
-              <Table.Th>To</Table.Th>
-              <Table.Th w={110}>Outcome</Table.Th>
-              <Table.Th>Email</Table.Th>
-              <Table.Th>Detail</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {shown.slice(0, MAX_SHOWN).map((row) => (
-              <Table.Tr key={row.row} data-testid={`report-row-${row.row}`}>
-                <Table.Td ff="monospace">{row.row}</Table.Td>
-                <Table.Td ff="monospace">{row.to ?? '—'}</Table.Td>
-                <Table.Td>
-                  <Badge size="xs" variant="light" color={outcomeColor[row.outcome]}>
-                    {row.outcome}
-                  </Badge>
-                  {row.retries > 0 && (
-                    <Text span size="xs" c="dimmed" ml={4}>
-                      ({row.retries} {row.retries === 1 ? 'retry' : 'retries'})
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td ff="monospace">
-                  {row.emailId === null ? (
-                    '—'
-                  ) : (
-                    <Anchor
-                      size="xs"
-                      href={`#/emails?id=${encodeURIComponent(row.emailId)}`}
-                      data-testid="report-email-link"
-                    >
-                      {row.emailId}
-                    </Anchor>
-                  )}
-                </Table.Td>
-                <Table.Td>{row.detail ?? ''}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </ScrollArea.Autosize>
+      <ReportRows rows={shown.slice(0, MAX_SHOWN)} />
       {shown.length > MAX_SHOWN && (
         <Text size="xs" c="dimmed">
           The first {MAX_SHOWN} of {shown.length} rows are shown; the CSV has them all.
         </Text>
       )}
     </Stack>
+  )
+}
+
+function ReportRows({ rows }: { rows: SendReport['rows'] }) {
+  return (
+    <ScrollArea.Autosize mah={420}>
+      <Table stickyHeader striped fz="xs" data-testid="report-rows">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th w={60}>Row</Table.Th>
+            <Table.Th>To</Table.Th>
+            <Table.Th w={110}>Outcome</Table.Th>
+            <Table.Th>Email</Table.Th>
+            <Table.Th>Detail</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((row) => (
+            <Table.Tr key={row.row} data-testid={`report-row-${row.row}`}>
+              <Table.Td ff="monospace">{row.row}</Table.Td>
+              <Table.Td ff="monospace">{row.to ?? '—'}</Table.Td>
+              <Table.Td>
+                <Badge size="xs" variant="light" color={outcomeColor[row.outcome]}>
+                  {row.outcome}
+                </Badge>
+                {row.retries > 0 && (
+                  <Text span size="xs" c="dimmed" ml={4}>
+                    ({row.retries} {row.retries === 1 ? 'retry' : 'retries'})
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td ff="monospace">
+                {row.emailId === null ? (
+                  '—'
+                ) : (
+                  <Anchor
+                    size="xs"
+                    href={`#/emails?id=${encodeURIComponent(row.emailId)}`}
+                    data-testid="report-email-link"
+                  >
+                    {row.emailId}
+                  </Anchor>
+                )}
+              </Table.Td>
+              <Table.Td>{row.detail ?? ''}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </ScrollArea.Autosize>
   )
 }

@@ -10,16 +10,10 @@ import { useEngineStatus } from '../../transport/engine-status'
 
 const CUSTOM = '__custom__'
 
-function EndpointForm({ endpoints, onChanged }: { endpoints: Endpoints; onChanged: () => void }) {
+/** Switches the engine endpoint (null: back to discovery) and says whether the engine answers. */
+function useApplyEndpoint(onChanged: () => void) {
   const { call } = useAction()
-  const engine = useEngineStatus()
-  const known = endpoints.candidates.map((c) => c.endpoint.address)
-  const initial = endpoints.chosen?.address ?? endpoints.current.address
-  const [picked, setPicked] = useState(known.includes(initial) ? initial : CUSTOM)
-  const [custom, setCustom] = useState(known.includes(initial) ? '' : initial)
   const [busy, setBusy] = useState(false)
-  const address = picked === CUSTOM ? custom.trim() : picked
-
   const apply = (next: string | null) => {
     setBusy(true)
     call('engine:set-endpoint', { address: next })
@@ -42,87 +36,27 @@ function EndpointForm({ endpoints, onChanged }: { endpoints: Endpoints; onChange
       .catch((error: unknown) => notifyError('Could not switch the endpoint', error))
       .finally(() => setBusy(false))
   }
+  return { busy, apply }
+}
+
+function EndpointForm({ endpoints, onChanged }: { endpoints: Endpoints; onChanged: () => void }) {
+  const known = endpoints.candidates.map((c) => c.endpoint.address)
+  const initial = endpoints.chosen?.address ?? endpoints.current.address
+  const [picked, setPicked] = useState(known.includes(initial) ? initial : CUSTOM)
+  const [custom, setCustom] = useState(known.includes(initial) ? '' : initial)
+  const { busy, apply } = useApplyEndpoint(onChanged)
+  const address = picked === CUSTOM ? custom.trim() : picked
 
   return (
     <Stack gap="sm">
-      <Group gap="xs" data-testid="endpoint-current">
-        <StatusDot
-          state={
-            engine?.state === 'connected'
-              ? 'ok'
-              : engine?.state === 'unreachable'
-                ? 'error'
-                : 'idle'
-          }
-          label={engine?.state ?? 'unknown'}
-        />
-        <Text size="sm">In use:</Text>
-        <Code>{endpoints.current.address}</Code>
-        <Text size="xs" c="dimmed">
-          {endpoints.chosen ? 'your choice' : `found automatically (${endpoints.current.source})`}
-        </Text>
-      </Group>
+      <CurrentEndpoint endpoints={endpoints} />
       <Radio.Group value={picked} onChange={setPicked} aria-label="Endpoint">
-        <Table fz="sm" verticalSpacing={4} withTableBorder aria-label="Endpoint candidates">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th w={36} />
-              <Table.Th>Address</Table.Th>
-              <Table.Th>Found by</Table.Th>
-              <Table.Th w={120}>Status</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {endpoints.candidates.map(({ endpoint, exists }) => (
-              <Table.Tr
-                key={endpoint.address}
-                onClick={() => setPicked(endpoint.address)}
-                style={{ cursor: 'pointer' }}
-              >
-                <Table.Td>
-                  <Radio value={endpoint.address} aria-label={endpoint.address} size="xs" />
-                </Table.Td>
-                <Table.Td ff="monospace">{endpoint.address}</Table.Td>
-                <Table.Td>
-                  <Text size="xs" c="dimmed">
-                    {endpoint.source}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  {endpoint.address === endpoints.current.address ? (
-                    <Badge size="xs" color="green" variant="light">
-                      in use
-                    </Badge>
-                  ) : exists ? (
-                    <Badge size="xs" variant="light">
-                      present
-                    </Badge>
-                  ) : (
-                    <Badge size="xs" color="gray" variant="outline">
-                      not found
-                    </Badge>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-            <Table.Tr>
-              <Table.Td>
-                <Radio value={CUSTOM} aria-label="Another address" size="xs" />
-              </Table.Td>
-              <Table.Td colSpan={3}>
-                <TextInput
-                  size="xs"
-                  ff="monospace"
-                  aria-label="Endpoint address"
-                  placeholder="unix:///path/docker.sock, tcp://host:2375, ssh://user@host, npipe:////./pipe/docker_engine"
-                  value={custom}
-                  onFocus={() => setPicked(CUSTOM)}
-                  onChange={(e) => setCustom(e.currentTarget.value)}
-                />
-              </Table.Td>
-            </Table.Tr>
-          </Table.Tbody>
-        </Table>
+        <CandidatesTable
+          endpoints={endpoints}
+          onPick={setPicked}
+          custom={custom}
+          onCustom={setCustom}
+        />
       </Radio.Group>
       <Group gap="xs">
         <Button
@@ -146,6 +80,101 @@ function EndpointForm({ endpoints, onChanged }: { endpoints: Endpoints; onChange
         </Text>
       </Group>
     </Stack>
+  )
+}
+
+function CurrentEndpoint({ endpoints }: { endpoints: Endpoints }) {
+  const engine = useEngineStatus()
+  return (
+    <Group gap="xs" data-testid="endpoint-current">
+      <StatusDot
+        state={
+          engine?.state === 'connected' ? 'ok' : engine?.state === 'unreachable' ? 'error' : 'idle'
+        }
+        label={engine?.state ?? 'unknown'}
+      />
+      <Text size="sm">In use:</Text>
+      <Code>{endpoints.current.address}</Code>
+      <Text size="xs" c="dimmed">
+        {endpoints.chosen ? 'your choice' : `found automatically (${endpoints.current.source})`}
+      </Text>
+    </Group>
+  )
+}
+
+/** The endpoints found, each with whether it exists, and a row for another address. */
+function CandidatesTable({
+  endpoints,
+  onPick,
+  custom,
+  onCustom,
+}: {
+  endpoints: Endpoints
+  onPick: (address: string) => void
+  custom: string
+  onCustom: (address: string) => void
+}) {
+  return (
+    <Table fz="sm" verticalSpacing={4} withTableBorder aria-label="Endpoint candidates">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th w={36} />
+          <Table.Th>Address</Table.Th>
+          <Table.Th>Found by</Table.Th>
+          <Table.Th w={120}>Status</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {endpoints.candidates.map(({ endpoint, exists }) => (
+          <Table.Tr
+            key={endpoint.address}
+            onClick={() => onPick(endpoint.address)}
+            style={{ cursor: 'pointer' }}
+          >
+            <Table.Td>
+              <Radio value={endpoint.address} aria-label={endpoint.address} size="xs" />
+            </Table.Td>
+            <Table.Td ff="monospace">{endpoint.address}</Table.Td>
+            <Table.Td>
+              <Text size="xs" c="dimmed">
+                {endpoint.source}
+              </Text>
+            </Table.Td>
+            <Table.Td>
+              {endpoint.address === endpoints.current.address ? (
+                <Badge size="xs" color="green" variant="light">
+                  in use
+                </Badge>
+              ) : exists ? (
+                <Badge size="xs" variant="light">
+                  present
+                </Badge>
+              ) : (
+                <Badge size="xs" color="gray" variant="outline">
+                  not found
+                </Badge>
+              )}
+            </Table.Td>
+          </Table.Tr>
+        ))}
+        <Table.Tr>
+          <Table.Td>
+            <Radio value={CUSTOM} aria-label="Another address" size="xs" />
+          </Table.Td>
+          <Table.Td colSpan={3}>
+            <TextInput
+              size="xs"
+              ff="monospace"
+              aria-label="Endpoint address"
+              placeholder="unix:///path/docker.sock, tcp://host:2375, ssh://user@host, npipe:////./pipe/docker_engine"
+              value={custom}
+              onFocus={() => onPick(CUSTOM)}
+              onChange={(e) => onCustom(e.currentTarget.value)}
+            />
+          </Table.Td>
+        </Table.Tr>
+      </Table.Tbody>
+    </Table>
   )
 }
 

@@ -99,6 +99,64 @@ function StepProgress({ progress }: { progress: NonNullable<StackStep['progress'
   )
 }
 
+/** The step's kind, title and latest line. */
+function StepTexts({ step }: { step: StackStep }) {
+  return (
+    <>
+      <Text size="xs" c="dimmed" tt="uppercase" w={56} style={{ flex: 'none' }} span>
+        {step.kind}
+      </Text>
+      <Text
+        size="sm"
+        fw={step.state === 'running' ? 600 : 400}
+        c={step.state === 'skipped' || step.state === 'pending' ? 'dimmed' : undefined}
+        style={{ flex: 'none', maxWidth: '45%' }}
+        truncate
+        title={step.title}
+        data-testid="step-title"
+      >
+        {step.title}
+      </Text>
+      <Text
+        size="xs"
+        c={step.state === 'failed' ? 'red' : 'dimmed'}
+        ff="monospace"
+        truncate
+        style={{ flex: 1, minWidth: 0 }}
+        title={step.detail ?? undefined}
+        data-testid="step-detail"
+      >
+        {step.detail ?? ''}
+      </Text>
+    </>
+  )
+}
+
+function StepOutputToggle({
+  step,
+  open,
+  onToggle,
+}: {
+  step: StackStep
+  open: boolean
+  onToggle: () => void
+}) {
+  return (
+    <Tooltip label={open ? 'Hide output' : `Show output (${step.logs.length} lines)`}>
+      <ActionIcon
+        size="sm"
+        variant="subtle"
+        color="gray"
+        aria-label={`${open ? 'Hide' : 'Show'} output of ${step.title}`}
+        aria-expanded={open}
+        onClick={onToggle}
+      >
+        {open ? <IconChevronDown size={14} /> : <IconChevronRight size={14} />}
+      </ActionIcon>
+    </Tooltip>
+  )
+}
+
 const StepRow = memo(function StepRow({ step, now }: { step: StackStep; now: number }) {
   const [open, setOpen] = useState(false)
   const elapsed = stepElapsed(step, now)
@@ -118,45 +176,10 @@ const StepRow = memo(function StepRow({ step, now }: { step: StackStep; now: num
         <Box w={20} style={{ display: 'flex', justifyContent: 'center', flex: 'none' }}>
           <StepIcon state={step.state} />
         </Box>
-        <Text size="xs" c="dimmed" tt="uppercase" w={56} style={{ flex: 'none' }} span>
-          {step.kind}
-        </Text>
-        <Text
-          size="sm"
-          fw={step.state === 'running' ? 600 : 400}
-          c={step.state === 'skipped' || step.state === 'pending' ? 'dimmed' : undefined}
-          style={{ flex: 'none', maxWidth: '45%' }}
-          truncate
-          title={step.title}
-          data-testid="step-title"
-        >
-          {step.title}
-        </Text>
-        <Text
-          size="xs"
-          c={step.state === 'failed' ? 'red' : 'dimmed'}
-          ff="monospace"
-          truncate
-          style={{ flex: 1, minWidth: 0 }}
-          title={step.detail ?? undefined}
-          data-testid="step-detail"
-        >
-          {step.detail ?? ''}
-        </Text>
+        <StepTexts step={step} />
         {step.progress && step.state === 'running' && <StepProgress progress={step.progress} />}
         {hasLogs && (
-          <Tooltip label={open ? 'Hide output' : `Show output (${step.logs.length} lines)`}>
-            <ActionIcon
-              size="sm"
-              variant="subtle"
-              color="gray"
-              aria-label={`${open ? 'Hide' : 'Show'} output of ${step.title}`}
-              aria-expanded={open}
-              onClick={() => setOpen((o) => !o)}
-            >
-              {open ? <IconChevronDown size={14} /> : <IconChevronRight size={14} />}
-            </ActionIcon>
-          </Tooltip>
+          <StepOutputToggle step={step} open={open} onToggle={() => setOpen((o) => !o)} />
         )}
         <Text
           size="xs"
@@ -239,6 +262,66 @@ function FailureAlert({
   )
 }
 
+/** The operation's state, title, step count, elapsed time, and the fold and dismiss buttons. */
+function ProgressHeader({
+  operation,
+  now,
+  count,
+  showSteps,
+  onShowSteps,
+  onHide,
+}: {
+  operation: StackOperation
+  now: number
+  count: string
+  showSteps: boolean
+  onShowSteps: (show: boolean) => void
+  onHide: (() => void) | undefined
+}) {
+  const running = operation.state === 'running'
+  const total = operation.steps.length
+  return (
+    <Group justify="space-between" wrap="nowrap">
+      <Group gap="xs" wrap="nowrap">
+        {running ? (
+          <Loader size="sm" />
+        ) : operation.state === 'failed' ? (
+          <IconCircleX size={22} color="var(--mantine-color-red-6)" />
+        ) : (
+          <IconCircleCheck size={22} color="var(--mantine-color-green-6)" />
+        )}
+        <Text fw={600} data-testid="progress-title">
+          {operationTitle(operation)}
+        </Text>
+        <Text size="sm" c="dimmed" data-testid="progress-count">
+          {count}
+        </Text>
+      </Group>
+      <Group gap="xs" wrap="nowrap">
+        {!running && total > 0 && (
+          <Button
+            size="compact-xs"
+            variant="subtle"
+            color="gray"
+            onClick={() => onShowSteps(!showSteps)}
+            aria-expanded={showSteps}
+          >
+            {showSteps ? 'Hide steps' : `Show ${total} ${total === 1 ? 'step' : 'steps'}`}
+          </Button>
+        )}
+        <Text ff="monospace" size="sm" data-testid="progress-elapsed">
+          {formatDuration(operationElapsed(operation, now))}
+        </Text>
+        {onHide && !running && (
+          <ActionIcon variant="subtle" color="gray" aria-label="Dismiss" onClick={onHide}>
+            <IconX size={16} />
+          </ActionIcon>
+        )}
+      </Group>
+    </Group>
+  )
+}
+
 /**
  * An operation step by step: what it builds, creates, starts and waits for, with each step's
  * state, latest line, progress and elapsed time; on failure the failing step's logs and Retry.
@@ -272,44 +355,14 @@ export function ProgressView({
   return (
     <Paper withBorder p="sm" data-testid="stack-progress" data-state={operation.state}>
       <Stack gap="xs">
-        <Group justify="space-between" wrap="nowrap">
-          <Group gap="xs" wrap="nowrap">
-            {running ? (
-              <Loader size="sm" />
-            ) : operation.state === 'failed' ? (
-              <IconCircleX size={22} color="var(--mantine-color-red-6)" />
-            ) : (
-              <IconCircleCheck size={22} color="var(--mantine-color-green-6)" />
-            )}
-            <Text fw={600} data-testid="progress-title">
-              {operationTitle(operation)}
-            </Text>
-            <Text size="sm" c="dimmed" data-testid="progress-count">
-              {countLine(operation, finished, planPending)}
-            </Text>
-          </Group>
-          <Group gap="xs" wrap="nowrap">
-            {!running && total > 0 && (
-              <Button
-                size="compact-xs"
-                variant="subtle"
-                color="gray"
-                onClick={() => setExpanded(!showSteps)}
-                aria-expanded={showSteps}
-              >
-                {showSteps ? 'Hide steps' : `Show ${total} ${total === 1 ? 'step' : 'steps'}`}
-              </Button>
-            )}
-            <Text ff="monospace" size="sm" data-testid="progress-elapsed">
-              {formatDuration(operationElapsed(operation, now))}
-            </Text>
-            {onHide && !running && (
-              <ActionIcon variant="subtle" color="gray" aria-label="Dismiss" onClick={onHide}>
-                <IconX size={16} />
-              </ActionIcon>
-            )}
-          </Group>
-        </Group>
+        <ProgressHeader
+          operation={operation}
+          now={now}
+          count={countLine(operation, finished, planPending)}
+          showSteps={showSteps}
+          onShowSteps={setExpanded}
+          onHide={onHide}
+        />
         <Progress
           value={value}
           color={color}

@@ -25,6 +25,7 @@ import {
   serviceRoles,
   serviceStartedAt,
 } from './stack-model'
+import { numberRanges } from './settings-model'
 
 export type ServiceAction = 'start' | 'stop' | 'restart' | 'logs'
 
@@ -122,15 +123,16 @@ function ScaleControl({
 }) {
   const [value, setValue] = useState<number | string>(service.desiredReplicas)
   const replicas = typeof value === 'number' ? value : Number.NaN
-  const valid = Number.isInteger(replicas) && replicas >= 0 && replicas <= 20
+  const { min = 0, max = Infinity } = numberRanges.emailerReplicas
+  const valid = Number.isInteger(replicas) && replicas >= min && replicas <= max
   const changed = valid && replicas !== service.desiredReplicas
   return (
     <Group gap={4} wrap="nowrap">
       <NumberInput
         size="xs"
         w={64}
-        min={0}
-        max={20}
+        min={min}
+        max={max}
         allowDecimal={false}
         allowNegative={false}
         clampBehavior="strict"
@@ -226,6 +228,125 @@ const order: StackServiceName[] = ['broker', 'catcher', 'api', 'emailer', 'logge
 const byOrder = (a: StackServiceStatus, b: StackServiceStatus) =>
   order.indexOf(a.service) - order.indexOf(b.service)
 
+function ServiceNameCell({ service: s }: { service: StackServiceStatus }) {
+  return (
+    <Group gap={8} wrap="nowrap" title={serviceRoles[s.service]}>
+      <StatusDot state={serviceDot(s)} label={`${s.service} ${s.state}`} />
+      <Text size="sm" fw={500} span>
+        {serviceLabels[s.service]}
+      </Text>
+      {isOutdated(s) && (
+        <Tooltip label="Its settings changed: the next Start re-creates it">
+          <Badge size="xs" color="orange" variant="light">
+            outdated
+          </Badge>
+        </Tooltip>
+      )}
+    </Group>
+  )
+}
+
+/** What each service is and how it runs: name, state, health, ports, uptime, restarts. */
+function statusColumns(now: number): Column<StackServiceStatus>[] {
+  return [
+    {
+      key: 'service',
+      header: 'Service',
+      width: '17%',
+      compare: byOrder,
+      render: (s) => <ServiceNameCell service={s} />,
+    },
+    {
+      key: 'state',
+      header: 'State',
+      width: 130,
+      compare: (a, b) => a.state.localeCompare(b.state),
+      render: (s) => <StateCell service={s} />,
+    },
+    {
+      key: 'health',
+      header: 'Health',
+      width: 96,
+      compare: (a, b) => a.health.localeCompare(b.health),
+      render: (s) => <HealthCell service={s} />,
+    },
+    {
+      key: 'ports',
+      header: 'Ports on 127.0.0.1',
+      interactive: true,
+      render: (s) => <PortsCell service={s} />,
+    },
+    {
+      key: 'uptime',
+      header: 'Uptime',
+      width: 96,
+      compare: (a, b) => (serviceStartedAt(b) ?? now) - (serviceStartedAt(a) ?? now),
+      mono: true,
+      render: (s) => {
+        const started = serviceStartedAt(s)
+        return started === null ? '—' : formatUptime(now - started)
+      },
+    },
+    {
+      key: 'restarts',
+      header: 'Restarts',
+      width: 84,
+      align: 'right',
+      mono: true,
+      compare: (a, b) => serviceRestarts(a) - serviceRestarts(b),
+      render: (s) => String(serviceRestarts(s)),
+    },
+  ]
+}
+
+interface ServiceHandlers {
+  busyService: (service: StackServiceName) => boolean
+  onAction: (service: StackServiceName, action: ServiceAction) => void
+  onScale: (replicas: number) => void
+}
+
+/** What the user changes: the replicas and the row's actions. */
+function controlColumns({
+  busyService,
+  onAction,
+  onScale,
+}: ServiceHandlers): Column<StackServiceStatus>[] {
+  return [
+    {
+      key: 'replicas',
+      header: 'Replicas',
+      width: 140,
+      interactive: true,
+      render: (s) =>
+        s.service === 'emailer' ? (
+          <ScaleControl
+            key={s.desiredReplicas}
+            service={s}
+            busy={busyService('emailer')}
+            onScale={onScale}
+          />
+        ) : (
+          <Text size="sm" ff="monospace" span>
+            {runningInstances(s).length}/{s.desiredReplicas}
+          </Text>
+        ),
+    },
+    {
+      key: 'actions',
+      header: '',
+      width: 96,
+      interactive: true,
+      render: (s) => (
+        <RowActions
+          service={s}
+          busy={busyService(s.service)}
+          onAction={(action) => onAction(s.service, action)}
+        />
+      ),
+    },
+  ]
+}
+
 /** One row per service of the stack: state, health, ports, uptime, restarts, replicas, actions. */
 export function ServicesTable({
   services,
@@ -233,110 +354,10 @@ export function ServicesTable({
   busyService,
   onAction,
   onScale,
-}: {
-  services: StackServiceStatus[]
-  now: number
-  busyService: (service: StackServiceName) => boolean
-  onAction: (service: StackServiceName, action: ServiceAction) => void
-  onScale: (replicas: number) => void
-}) {
+}: ServiceHandlers & { services: StackServiceStatus[]; now: number }) {
   const [sort, setSort] = useState<SortState>({ key: 'service', direction: 'asc' })
-  const columns = useMemo<Column<StackServiceStatus>[]>(
-    () => [
-      {
-        key: 'service',
-        header: 'Service',
-        width: '17%',
-        compare: byOrder,
-        render: (s) => (
-          <Group gap={8} wrap="nowrap" title={serviceRoles[s.service]}>
-            <StatusDot state={serviceDot(s)} label={`${s.service} ${s.state}`} />
-            <Text size="sm" fw={500} span>
-              {serviceLabels[s.service]}
-            </Text>
-            {isOutdated(s) && (
-              <Tooltip label="Its settings changed: the next Start re-creates it">
-                <Badge size="xs" color="orange" variant="light">
-                  outdated
-                </Badge>
-              </Tooltip>
-            )}
-          </Group>
-        ),
-      },
-      {
-        key: 'state',
-        header: 'State',
-        width: 130,
-        compare: (a, b) => a.state.localeCompare(b.state),
-        render: (s) => <StateCell service={s} />,
-      },
-      {
-        key: 'health',
-        header: 'Health',
-        width: 96,
-        compare: (a, b) => a.health.localeCompare(b.health),
-        render: (s) => <HealthCell service={s} />,
-      },
-      {
-        key: 'ports',
-        header: 'Ports on 127.0.0.1',
-        interactive: true,
-        render: (s) => <PortsCell service={s} />,
-      },
-      {
-        key: 'uptime',
-        header: 'Uptime',
-        width: 96,
-        compare: (a, b) => (serviceStartedAt(b) ?? now) - (serviceStartedAt(a) ?? now),
-        mono: true,
-        render: (s) => {
-          const started = serviceStartedAt(s)
-          return started === null ? '—' : formatUptime(now - started)
-        },
-      },
-      {
-        key: 'restarts',
-        header: 'Restarts',
-        width: 84,
-        align: 'right',
-        mono: true,
-        compare: (a, b) => serviceRestarts(a) - serviceRestarts(b),
-        render: (s) => String(serviceRestarts(s)),
-      },
-      {
-        key: 'replicas',
-        header: 'Replicas',
-        width: 140,
-        interactive: true,
-        render: (s) =>
-          s.service === 'emailer' ? (
-            <ScaleControl
-              key={s.desiredReplicas}
-              service={s}
-              busy={busyService('emailer')}
-              onScale={onScale}
-            />
-          ) : (
-            <Text size="sm" ff="monospace" span>
-              {runningInstances(s).length}/{s.desiredReplicas}
-            </Text>
-          ),
-      },
-      {
-        key: 'actions',
-        header: '',
-        width: 96,
-        interactive: true,
-        render: (s) => (
-          <RowActions
-            service={s}
-            busy={busyService(s.service)}
-            onAction={(action) => onAction(s.service, action)}
-          />
-        ),
-      },
-    ],
+  const columns = useMemo(
+    () => [...statusColumns(now), ...controlColumns({ busyService, onAction, onScale })],
     [now, busyService, onAction, onScale],
   )
   return (

@@ -53,41 +53,13 @@ export function StackButtons({
       >
         {startLabel}
       </Button>
-      <Group gap={0} wrap="nowrap">
-        <Button
-          variant="default"
-          leftSection={<IconPlayerStop size={16} />}
-          onClick={() => setConfirm('stop')}
-          loading={stopping}
-          disabled={!reachable || !exists || (busy && !stopping)}
-          style={{ borderTopRightRadius: 0, borderBottomRightRadius: 0 }}
-          data-testid="stack-stop"
-        >
-          Stop
-        </Button>
-        <Menu position="bottom-end" withinPortal>
-          <Menu.Target>
-            <ActionIcon
-              variant="default"
-              size={36}
-              aria-label="More stop options"
-              disabled={!reachable || busy}
-              style={{ borderTopLeftRadius: 0, borderBottomLeftRadius: 0, borderLeft: 0 }}
-            >
-              <IconChevronDown size={16} />
-            </ActionIcon>
-          </Menu.Target>
-          <Menu.Dropdown>
-            <Menu.Item
-              color="red"
-              leftSection={<IconTrash size={14} />}
-              onClick={() => setConfirm('volumes')}
-            >
-              Stop and remove volumes…
-            </Menu.Item>
-          </Menu.Dropdown>
-        </Menu>
-      </Group>
+      <StopSplitButton
+        onStop={() => setConfirm('stop')}
+        onRemoveVolumes={() => setConfirm('volumes')}
+        stopping={stopping}
+        stopDisabled={!reachable || !exists || (busy && !stopping)}
+        menuDisabled={!reachable || busy}
+      />
       <ConfirmDialog
         opened={confirm === 'stop'}
         title="Stop the stack?"
@@ -104,33 +76,104 @@ export function StackButtons({
           logger&apos;s history, the emailer&apos;s sent-ledger) are kept for the next Start.
         </Text>
       </ConfirmDialog>
-      <ConfirmDialog
+      <RemoveVolumesDialog
         opened={confirm === 'volumes'}
-        title="Stop the stack and delete its volumes?"
-        confirmLabel="Stop and delete volumes"
+        volumes={volumes}
         onClose={() => setConfirm(null)}
-        onConfirm={() => {
-          onStop(true)
-          return Promise.resolve()
-        }}
-      >
-        <Text size="sm">
-          Removes the containers, the network and these volumes, with everything in them. This
-          cannot be undone.
-        </Text>
-        {volumes.length > 0 ? (
-          <List size="sm" ff="monospace">
-            {volumes.map((v) => (
-              <List.Item key={v}>{v}</List.Item>
-            ))}
-          </List>
-        ) : (
-          <Text size="sm" c="dimmed">
-            (no volume exists right now)
-          </Text>
-        )}
-      </ConfirmDialog>
+        onConfirm={() => onStop(true)}
+      />
     </>
+  )
+}
+
+/** Stop, with Stop and remove volumes in the menu beside it. */
+function StopSplitButton({
+  onStop,
+  onRemoveVolumes,
+  stopping,
+  stopDisabled,
+  menuDisabled,
+}: {
+  onStop: () => void
+  onRemoveVolumes: () => void
+  stopping: boolean
+  stopDisabled: boolean
+  menuDisabled: boolean
+}) {
+  return (
+    <Group gap={0} wrap="nowrap">
+      <Button
+        variant="default"
+        leftSection={<IconPlayerStop size={16} />}
+        onClick={onStop}
+        loading={stopping}
+        disabled={stopDisabled}
+        style={{ borderTopRightRadius: 0, borderBottomRightRadius: 0 }}
+        data-testid="stack-stop"
+      >
+        Stop
+      </Button>
+      <Menu position="bottom-end" withinPortal>
+        <Menu.Target>
+          <ActionIcon
+            variant="default"
+            size={36}
+            aria-label="More stop options"
+            disabled={menuDisabled}
+            style={{ borderTopLeftRadius: 0, borderBottomLeftRadius: 0, borderLeft: 0 }}
+          >
+            <IconChevronDown size={16} />
+          </ActionIcon>
+        </Menu.Target>
+        <Menu.Dropdown>
+          <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={onRemoveVolumes}>
+            Stop and remove volumes…
+          </Menu.Item>
+        </Menu.Dropdown>
+      </Menu>
+    </Group>
+  )
+}
+
+/** Names the volumes that go before the user confirms. */
+function RemoveVolumesDialog({
+  opened,
+  volumes,
+  onClose,
+  onConfirm,
+}: {
+  opened: boolean
+  volumes: string[]
+  onClose: () => void
+  onConfirm: () => void
+}) {
+  return (
+    <ConfirmDialog
+      opened={opened}
+      title="Stop the stack and delete its volumes?"
+      confirmLabel="Stop and delete volumes"
+      onClose={onClose}
+      onConfirm={() => {
+        onConfirm()
+        return Promise.resolve()
+      }}
+    >
+      <Text size="sm">
+        Removes the containers, the network and these volumes, with everything in them. This cannot
+        be undone.
+      </Text>
+      {volumes.length > 0 ? (
+        <List size="sm" ff="monospace">
+          {volumes.map((v) => (
+            <List.Item key={v}>{v}</List.Item>
+          ))}
+        </List>
+      ) : (
+        <Text size="sm" c="dimmed">
+          (no volume exists right now)
+        </Text>
+      )}
+    </ConfirmDialog>
   )
 }
 

@@ -27,6 +27,7 @@ import { statusColor } from '../../ui/email-timeline/status'
 import { useRecentEmails } from './useRecentEmails'
 
 type Recent = ReturnType<typeof useRecentEmails>
+type RecentEmail = NonNullable<Recent['recent']>['emails'][number]
 
 /** Recent emails with their live delivery status; pick one to see its timeline. */
 export function TrackingPanel() {
@@ -145,40 +146,61 @@ function EmailList({
         </Table.Thead>
         <Table.Tbody>
           {recent.emails.map((email) => (
-            <Table.Tr
+            <EmailRow
               key={email.id}
-              onClick={() => onSelect(email.id)}
-              bg={selected === email.id ? 'var(--mantine-color-default-hover)' : undefined}
-              style={{ cursor: 'pointer' }}
-              data-testid={`email-row-${email.id}`}
-            >
-              <Table.Td>
-                <Badge size="sm" color={statusColor[email.status]} data-testid="email-status">
-                  {email.status}
-                </Badge>
-              </Table.Td>
-              <Table.Td>
-                <Text size="xs" ff="monospace" lineClamp={1}>
-                  {email.to.join(', ')}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm" lineClamp={1} title={email.detail}>
-                  {email.subject ?? <Code>{email.id}</Code>}
-                </Text>
-              </Table.Td>
-              <Table.Td ta="right" ff="monospace">
-                {email.attempts}
-              </Table.Td>
-              <Table.Td>
-                <Text size="xs" c="dimmed">
-                  {formatAge(email.updatedAt, now)}
-                </Text>
-              </Table.Td>
-            </Table.Tr>
+              email={email}
+              now={now}
+              selected={selected === email.id}
+              onSelect={() => onSelect(email.id)}
+            />
           ))}
         </Table.Tbody>
       </Table>
     </ScrollArea.Autosize>
+  )
+}
+
+function EmailRow({
+  email,
+  now,
+  selected,
+  onSelect,
+}: {
+  email: RecentEmail
+  now: number
+  selected: boolean
+  onSelect: () => void
+}) {
+  return (
+    <Table.Tr
+      onClick={onSelect}
+      bg={selected ? 'var(--mantine-color-default-hover)' : undefined}
+      style={{ cursor: 'pointer' }}
+      data-testid={`email-row-${email.id}`}
+    >
+      <Table.Td>
+        <Badge size="sm" color={statusColor[email.status]} data-testid="email-status">
+          {email.status}
+        </Badge>
+      </Table.Td>
+      <Table.Td>
+        <Text size="xs" ff="monospace" lineClamp={1}>
+          {email.to.join(', ')}
+        </Text>
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm" lineClamp={1} title={email.detail}>
+          {email.subject ?? <Code>{email.id}</Code>}
+        </Text>
+      </Table.Td>
+      <Table.Td ta="right" ff="monospace">
+        {email.attempts}
+      </Table.Td>
+      <Table.Td>
+        <Text size="xs" c="dimmed">
+          {formatAge(email.updatedAt, now)}
+        </Text>
+      </Table.Td>
+    </Table.Tr>
   )
 }
