@@ -194,9 +194,20 @@ function useRowEvents<T>({
   return { events, tabbableKey: activeKey ?? rowEntries[0]?.key }
 }
 
+function useCollapsedSections() {
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
+  const toggle = (key: string) => {
+    const next = new Set(collapsed)
+    if (next.has(key)) next.delete(key)
+    else next.add(key)
+    setCollapsed(next)
+  }
+  return [collapsed, toggle] as const
+}
+
 export function DataTable<T>(props: DataTableProps<T>) {
   const { columns, selected, onSelectedChange } = props
-  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
+  const [collapsed, toggleSection] = useCollapsedSections()
   const scrollRef = useRef<HTMLDivElement>(null)
   const { entries, rowEntries } = useTableEntries(props, collapsed)
   const { virtualizer, visible, paddingTop, paddingBottom } = useVirtualRows(entries, scrollRef)
@@ -212,12 +223,6 @@ export function DataTable<T>(props: DataTableProps<T>) {
   const allKeys = rowEntries.map((e) => e.key)
   const selectedCount = withSelection ? allKeys.filter((k) => selected.has(k)).length : 0
   const colSpan = columns.length + (withSelection ? 1 : 0)
-  const toggleSection = (key: string) => {
-    const next = new Set(collapsed)
-    if (next.has(key)) next.delete(key)
-    else next.add(key)
-    setCollapsed(next)
-  }
 
   return (
     <Box

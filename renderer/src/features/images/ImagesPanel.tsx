@@ -1,17 +1,16 @@
 import { useDeferredValue, useMemo, useState } from 'react'
-import { Stack, Text } from '@mantine/core'
+import { Stack } from '@mantine/core'
 import type { ImageSummary } from '../../../../shared/contract'
 import { DataTable, type SortState } from '../../ui/DataTable'
-import { formatBytes, shownOf } from '../../ui/format'
+import { shownOf } from '../../ui/format'
 import { ListEmpty, ListStates } from '../../ui/ListStates'
-import { PanelHeader } from '../../ui/PanelHeader'
 import { useLiveList } from '../../transport/live-list'
 import { useNow } from '../../ui/useNow'
 import { useImageColumns, type ImageRowActions, type OpenImage } from './image-columns'
 import { BuildDialog, PruneImagesDialog, RemoveImageDialog, TagDialog } from './image-dialogs'
 import { filterImages } from './image-filter'
 import { ImageDrawer } from './ImageDrawer'
-import { ImagesToolbar, TransferList } from './ImagesToolbar'
+import { ImagesHeader, ImagesToolbar, TransferList } from './ImagesToolbar'
 import { useTransfers } from './transfers'
 
 const rowKey = (image: ImageSummary) => image.id
@@ -66,16 +65,10 @@ export function ImagesPanel() {
 
   return (
     <Stack gap="sm">
-      <PanelHeader
-        title="Images"
+      <ImagesHeader
         count={shownOf(list.data !== undefined, visible.length, all.length)}
-      >
-        {list.data && (
-          <Text size="xs" c="dimmed">
-            {formatBytes(totalSize)} in total
-          </Text>
-        )}
-      </PanelHeader>
+        totalBytes={list.data && totalSize}
+      />
       <ImagesToolbar
         filter={filter}
         onFilterChange={setFilter}

@@ -1,9 +1,30 @@
 import { useState } from 'react'
-import { Button, Group, TextInput } from '@mantine/core'
+import { Button, Group, Text, TextInput } from '@mantine/core'
 import { IconDownload, IconHammer } from '@tabler/icons-react'
+import { formatBytes } from '../../ui/format'
+import { PanelHeader } from '../../ui/PanelHeader'
 import { ResourceToolbar } from '../../ui/ResourceToolbar'
 import { BuildCard, PullCard } from './TransferCards'
 import type { Job, TransferStore } from './transfers'
+
+/** The panel's title, how many images are shown, and their total size once loaded. */
+export function ImagesHeader({
+  count,
+  totalBytes,
+}: {
+  count: string | undefined
+  totalBytes: number | undefined
+}) {
+  return (
+    <PanelHeader title="Images" count={count}>
+      {totalBytes !== undefined && (
+        <Text size="xs" c="dimmed">
+          {formatBytes(totalBytes)} in total
+        </Text>
+      )}
+    </PanelHeader>
+  )
+}
 
 function PullForm({ onPull }: { onPull: (ref: string) => void }) {
   const [pullRef, setPullRef] = useState('')
