@@ -59,7 +59,7 @@ function EntryFields({ entry }: { entry: LogEntry }) {
 }
 
 /** Every step recorded for one email, the selected entry's in bold. */
-function EmailTimeline({
+function StoredSteps({
   timeline,
   selectedId,
 }: {
@@ -160,7 +160,7 @@ export function LogDetail({
       {email && (
         <Stack gap="xs" data-testid="log-email">
           <EmailHeading email={email} />
-          <EmailTimeline timeline={timeline} selectedId={entry?.id} />
+          <StoredSteps timeline={timeline} selectedId={entry?.id} />
           {result.truncated && (
             <Text size="xs" c="dimmed">
               Showing the first {timeline.length.toLocaleString()} entries.
