@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { BrokerConnection } from '../../../shared/contract'
 import { QUEUES } from '../../../shared/messages'
 import { BrokerConnectionManager } from './connection'
-import { managementUrlFor, redactUrl } from './endpoints'
+import { redactUrl } from '../../../shared/redact-url'
+import { managementUrlFor } from './endpoints'
 import { appTopology } from './topology'
 
 /** A port nothing listens on: bound, read back, released. */

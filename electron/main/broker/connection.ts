@@ -1,6 +1,7 @@
 import { MaildockError, type BrokerConnection } from '../../../shared/contract'
 import { backoffDelay, type BackoffOptions } from '../../../shared/backoff'
-import { redactUrl, type EndpointsSource } from './endpoints'
+import { redactUrl } from '../../../shared/redact-url'
+import type { EndpointsSource } from './endpoints'
 import { ContractConfirmPublisher, type PublishOptions } from './publisher'
 import { declareAppTopology } from './topology'
 import { errorMessage } from '../../../shared/error-message'

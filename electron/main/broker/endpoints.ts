@@ -14,17 +14,6 @@ export interface StackEndpoints {
 /** Read again before each connection attempt: ports and credentials may change between them. */
 export type EndpointsSource = () => Promise<StackEndpoints>
 
-/** amqp://user@host:port/vhost: the URL with its password removed, for display and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.password !== '') parsed.password = ''
-    return parsed.toString().replace(/\/$/, '')
-  } catch {
-    return '(invalid URL)'
-  }
-}
-
 /** Endpoints from environment variables, for the CLI and tests when no stack module fills them. */
 export function endpointsFromEnv(env: NodeJS.ProcessEnv): StackEndpoints | undefined {
   const apiUrl = env.MAILDOCK_API_URL

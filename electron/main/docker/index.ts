@@ -3,6 +3,7 @@ export { EngineMonitor, type RawEngineEvent } from './engine'
 export { nodeDiscoveryHost } from './discovery'
 export { dockerHandlers, resolveEndpoint } from './docker-handlers'
 export { EndpointSetting } from './endpoint-setting'
+export { healthFromStatus } from './container-views'
 export { engineHandlers } from './engine-handlers'
 export {
   brokenStream,

@@ -4,7 +4,7 @@ import {
   type StackHealth,
   type StackInstanceState,
 } from '../../../shared/contract'
-import { engineCall } from '../docker'
+import { engineCall, healthFromStatus } from '../docker'
 import { LABELS } from '../../../shared/labels'
 
 /** A container of the stack, as the engine lists it. */
@@ -30,13 +30,6 @@ export interface ObservedStack {
 }
 
 const STATES = new Set<string>(containerStates)
-
-export function healthFromStatus(status: string): StackHealth {
-  if (status.includes('(healthy)')) return 'healthy'
-  if (status.includes('(unhealthy)')) return 'unhealthy'
-  if (status.includes('(health: starting)')) return 'starting'
-  return 'none'
-}
 
 export function toObserved(info: Docker.ContainerInfo): ObservedContainer {
   const labels = info.Labels ?? {}

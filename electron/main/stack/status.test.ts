@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { EngineStatus, StackInstance, StackServiceStatus } from '../../../shared/contract'
-import { healthFromStatus } from './observe'
+import { healthFromStatus } from '../docker'
 import { serviceState, stackState } from './status'
 import { concernsStack } from './watch'
 

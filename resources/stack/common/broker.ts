@@ -5,7 +5,7 @@ import {
   sleep,
   type BackoffOptions,
 } from '../../../shared/backoff'
-import { redactUrl } from './env'
+import { redactUrl } from '../../../shared/redact-url'
 import { errorMessage, type Logger } from './log'
 import { ConfirmPublisher } from '../../../shared/amqp-publisher'
 import { closeAmqpSession, openAmqpSession, type AmqpSession } from '../../../shared/amqp-session'

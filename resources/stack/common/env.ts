@@ -1,5 +1,6 @@
 // Configuration comes from environment variables only; these read them with clear errors.
 import { readFileSync } from 'node:fs'
+import { redactUrl } from '../../../shared/redact-url'
 
 export type Env = Record<string, string | undefined>
 
@@ -48,17 +49,6 @@ export function envChoice<T extends string>(
     throw new ConfigError(`${name} must be one of ${choices.join(', ')}, got "${raw}"`)
   }
   return choice
-}
-
-/** The broker URL with the password masked, for logs. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.password !== '') parsed.password = '***'
-    return parsed.toString()
-  } catch {
-    return '<invalid url>'
-  }
 }
 
 /**

@@ -25,7 +25,7 @@ interface MessagesPage {
   messages: CatcherMessage[]
 }
 
-export class CatcherClient {
+export class CatcherTestClient {
   constructor(readonly baseUrl: string) {}
 
   async total(): Promise<number> {

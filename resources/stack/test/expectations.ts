@@ -1,6 +1,6 @@
 // Shared checks for the stack's integration tests: exactly-once delivery counted at the
 // catcher, and what the logger wrote to its file.
-import { countByEmailId, type CatcherClient, type CatcherMessage } from './catcher-client'
+import { countByEmailId, type CatcherTestClient, type CatcherMessage } from './catcher-client'
 import { delay, waitFor } from './docker-helpers'
 
 export interface DeliveryReport {
@@ -15,7 +15,7 @@ export interface DeliveryReport {
  * duplicate would show up too. Resolves with what arrived; the caller asserts on it.
  */
 export async function waitForDelivery(
-  catcher: () => CatcherClient,
+  catcher: () => CatcherTestClient,
   ids: readonly string[],
   timeoutMs: number,
   settleMs = 3000,

@@ -5,7 +5,7 @@ import Docker from 'dockerode'
 import { connect, type ChannelModel } from 'amqplib'
 import { STACK_SERVICES, type StackService } from '../build'
 import { buildStackImages } from '../images'
-import { CatcherClient } from './catcher-client'
+import { CatcherTestClient } from './catcher-client'
 import {
   containerLogs,
   execText,
@@ -54,7 +54,7 @@ export class MailStack {
   amqpUrl = ''
   /** The catcher's SMTP port on 127.0.0.1 (to measure the sink's own ceiling). */
   smtpPort = 0
-  catcher = new CatcherClient('')
+  catcher = new CatcherTestClient('')
 
   private constructor(
     readonly docker: Docker,
@@ -186,7 +186,7 @@ export class MailStack {
     this.amqpUrl = `amqp://${BROKER_USER}:${BROKER_PASSWORD}@127.0.0.1:${broker}`
     const catcher = await hostPort(this.container('catcher'), '8025/tcp')
     this.smtpPort = Number(await hostPort(this.container('catcher'), '1025/tcp'))
-    this.catcher = new CatcherClient(`http://127.0.0.1:${catcher}`)
+    this.catcher = new CatcherTestClient(`http://127.0.0.1:${catcher}`)
     if (this.containers.has('api')) {
       this.apiUrl = `http://127.0.0.1:${await hostPort(this.container('api'), '3000/tcp')}`
     }
