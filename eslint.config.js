@@ -39,6 +39,14 @@ export default tseslint.config(
       'max-lines': ['error', { max: 400 }],
     },
   },
+  {
+    // A function is read at once too. A test file's describe block is a list of cases instead.
+    files: ['**/*.{ts,tsx}'],
+    ignores: ['**/*.test.ts', '**/*.test.tsx'],
+    rules: {
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
+    },
+  },
   { files: ['**/*.{js,mjs}'], ...tseslint.configs.disableTypeChecked },
   {
     files: ['**/*.test.ts', '**/*.test.tsx', 'bench/**', 'test/**'],
