@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { outcomeEventId, WIRE_VERSION, type OutcomeEvent } from '../../../shared/messages'
 import { fixtureMessages, toMail } from '../../../test/support/log-fixtures'
 import { StoreSendLedger } from './sends'
 import { openTempLogStore, type TempLogStore } from '../../../test/support/temp-log-store'
@@ -70,5 +71,56 @@ describe('sends in the log store', () => {
       createdAt: 2,
       rows: [row(2, 'accepted', 'x')],
     })
+  })
+
+  it('a retry from the dead-letter queue undoes the dead letter until the email fails again', async () => {
+    const emailId = 'email-dl'
+    const base = { v: WIRE_VERSION, emailId, replica: 'emailer-1', service: 'emailer' } as const
+    const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString()
+    const failed = (round: number): OutcomeEvent[] => [
+      {
+        ...base,
+        type: 'failed',
+        eventId: outcomeEventId(emailId, 'failed', undefined, round),
+        at: at(round * 10 + 1),
+        attempt: 1,
+        reason: 'mailbox unavailable',
+        smtpCode: 550,
+        permanent: true,
+      },
+      {
+        ...base,
+        type: 'dead-lettered',
+        eventId: outcomeEventId(emailId, 'dead-lettered', undefined, round),
+        at: at(round * 10 + 2),
+        attempt: 1,
+        reason: 'mailbox unavailable',
+        queue: 'emails.dead',
+      },
+    ]
+    const retried: OutcomeEvent = {
+      ...base,
+      service: 'app',
+      type: 'retried',
+      eventId: outcomeEventId(emailId, 'retried', undefined, 1),
+      at: at(5),
+      round: 1,
+      queue: 'emails',
+    }
+    const ingest = (events: OutcomeEvent[]) =>
+      Promise.all(events.map((event) => store.ingestMail(toMail(event))))
+    const ledger = new StoreSendLedger(() => store.reader())
+    ledger.open({ name: 'dl', kind: 'single', createdAt: 1, rows: [row(2, 'accepted', emailId)] })
+
+    await ingest(failed(0))
+    expect(ledger.outcomes('dl').get(emailId)).toMatchObject({ deadLettered: true, failed: true })
+    await ingest([retried])
+    expect(ledger.outcomes('dl').get(emailId)).toMatchObject({
+      deadLettered: false,
+      failed: false,
+      retries: 1,
+    })
+    await ingest(failed(1))
+    expect(ledger.outcomes('dl').get(emailId)).toMatchObject({ deadLettered: true, failed: true })
   })
 })

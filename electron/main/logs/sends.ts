@@ -24,12 +24,14 @@ export function createSendTables(db: Database.Database): void {
   `)
 }
 
-const OUTCOME_STATUSES = "('sent', 'retrying', 'failed', 'dead-lettered')"
+const OUTCOME_STATUSES = "('sent', 'retrying', 'failed', 'dead-lettered', 'retried')"
 
 interface OutcomeRow {
   emailId: string
   status: string
   n: number
+  /** The newest entry of that status: a retry from the dead-letter queue undoes older failures. */
+  last: number
 }
 
 /** The log store's SendLedger: plain statements on the store's connection. */
@@ -71,7 +73,7 @@ export class StoreSendLedger implements SendLedger {
     const db = this.database()
     const counted = db
       .prepare(
-        `SELECT r.email_id AS emailId, e.status AS status, count(*) AS n
+        `SELECT r.email_id AS emailId, e.status AS status, count(*) AS n, max(e.id) AS last
          FROM send_rows r JOIN entries e ON e.email_id = r.email_id
          WHERE r.send = ? AND e.status IN ${OUTCOME_STATUSES}
          GROUP BY r.email_id, e.status`,
@@ -93,12 +95,14 @@ export class StoreSendLedger implements SendLedger {
       }
       return outcome
     }
-    for (const { emailId, status, n } of counted) {
+    const lastRetried = new Map<string, number>()
+    for (const row of counted) if (row.status === 'retried') lastRetried.set(row.emailId, row.last)
+    for (const { emailId, status, n, last } of counted) {
       const outcome = of(emailId)
       if (status === 'sent') outcome.sent = true
-      else if (status === 'retrying') outcome.retries = n
-      else if (status === 'failed') outcome.failed = true
-      else outcome.deadLettered = true
+      else if (status === 'retrying' || status === 'retried') outcome.retries += n
+      else if (status === 'failed') outcome.failed = last > (lastRetried.get(emailId) ?? 0)
+      else outcome.deadLettered = last > (lastRetried.get(emailId) ?? 0)
     }
     for (const { emailId, text } of latest) of(emailId).detail = text
     return outcomes
