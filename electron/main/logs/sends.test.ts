@@ -100,7 +100,7 @@ describe('sends in the log store', () => {
     ]
     const retried: OutcomeEvent = {
       ...base,
-      service: 'app',
+      service: 'maildock',
       type: 'retried',
       eventId: outcomeEventId(emailId, 'retried', undefined, 1),
       at: at(5),
