@@ -27,6 +27,7 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['renderer/src/**/*.test.{ts,tsx}'],
           setupFiles: ['renderer/src/test/setup.ts'],
+          testTimeout: 30_000,
         },
       },
       {

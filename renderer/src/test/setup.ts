@@ -1,8 +1,11 @@
 import '@testing-library/jest-dom/vitest'
 import { afterEach } from 'vitest'
-import { cleanup } from '@testing-library/react'
+import { cleanup, configure } from '@testing-library/react'
 
 afterEach(() => cleanup())
+
+// findBy…/waitFor poll for up to 5 s, not 1 s: the machines that run the tests are shared and loaded.
+configure({ asyncUtilTimeout: 5_000 })
 
 // jsdom lacks these browser APIs that Mantine uses.
 Object.defineProperty(window, 'matchMedia', {

@@ -156,7 +156,9 @@ describe('StackPanel', { timeout: 20_000 }, () => {
     await userEvent.click(within(dialog).getByRole('button', { name: 'Stop' }))
     await waitFor(() => expect(callsTo(fake.bridge, 'stack:down')).toEqual([{ volumes: false }]))
 
-    await userEvent.click(screen.getByRole('button', { name: 'More stop options' }))
+    const more = screen.getByRole('button', { name: 'More stop options' })
+    await waitFor(() => expect(more).toBeEnabled())
+    await userEvent.click(more)
     await userEvent.click(await screen.findByRole('menuitem', { name: /Stop and remove volumes/ }))
     const danger = await screen.findByRole('dialog', {
       name: 'Stop the stack and delete its volumes?',
