@@ -129,6 +129,15 @@ describe('MailboxPanel', { timeout: 30_000 }, () => {
     ).toBeInTheDocument()
   })
 
+  it('says so when the catcher cannot give the raw source or run the HTML check', async () => {
+    setup(status(TOTAL))
+    await userEvent.click((await screen.findAllByTestId('mailbox-row'))[0]!)
+    await userEvent.click(await screen.findByTestId('tab-raw'))
+    expect(await screen.findByTestId('raw-error')).toHaveTextContent('mailbox:raw')
+    await userEvent.click(screen.getByRole('tab', { name: 'Checks' }))
+    expect(await screen.findByTestId('html-check-error')).toHaveTextContent('mailbox:html-check')
+  })
+
   it('searches, shows the chaos banner and resets chaos in one click', async () => {
     const { calls } = setup(status(TOTAL, true))
     expect(await screen.findByTestId('chaos-banner')).toHaveTextContent('Recipient 550 (100%)')

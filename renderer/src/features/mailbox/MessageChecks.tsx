@@ -1,19 +1,23 @@
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import { Anchor, Button, Loader, Stack, Text } from '@mantine/core'
 import type { ChannelOutput } from '../../../../shared/contract'
-import { useClient } from '../../transport/client'
+import { useAction, useCall } from '../../transport/hooks'
+import { errorMessage } from '../../ui/notify'
 
-type HtmlResult = ChannelOutput<'mailbox:html-check'>
 type LinkResult = ChannelOutput<'mailbox:link-check'>
 
 /** The catcher's HTML compatibility check, and its link check only when asked (it goes online). */
 export function MessageChecks({ id }: { id: string }) {
-  const client = useClient()
-  const [html, setHtml] = useState<HtmlResult | undefined>()
-  const [links, setLinks] = useState<LinkResult | 'running' | undefined>()
-  useEffect(() => {
-    void client.call('mailbox:html-check', { id }).then(setHtml, () => undefined)
-  }, [client, id])
+  const check = useCall('mailbox:html-check', { id })
+  const action = useAction()
+  const [links, setLinks] = useState<LinkResult | { failed: string } | undefined>()
+  const html = check.data
+  if (check.error !== undefined)
+    return (
+      <Text size="sm" c="red" data-testid="html-check-error">
+        The HTML check failed: {check.error.message}
+      </Text>
+    )
   if (html === undefined) return <Loader size="sm" />
   return (
     <Stack gap="xs" data-testid="message-checks">
@@ -37,23 +41,27 @@ export function MessageChecks({ id }: { id: string }) {
           ))}
         </>
       )}
-      {links === undefined && (
+      {links === undefined && !action.pending && (
         <Button
           size="xs"
           variant="default"
           w="fit-content"
-          onClick={() => {
-            setLinks('running')
-            void client.call('mailbox:link-check', { id }).then(setLinks)
-          }}
+          onClick={() =>
+            void action
+              .call('mailbox:link-check', { id })
+              .then(setLinks, (error: unknown) => setLinks({ failed: errorMessage(error) }))
+          }
         >
           Check links (makes requests to each link)
         </Button>
       )}
-      {links === 'running' && <Loader size="sm" />}
+      {action.pending && <Loader size="sm" />}
       {links !== undefined &&
-        links !== 'running' &&
-        (links.result === null ? (
+        ('failed' in links ? (
+          <Text size="sm" c="red" data-testid="link-check-error">
+            The link check failed: {links.failed}
+          </Text>
+        ) : links.result === null ? (
           <Text size="sm" c="dimmed">
             {links.reason}
           </Text>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import {
   Alert,
   Anchor,
@@ -15,6 +15,7 @@ import {
 } from '@mantine/core'
 import type { MailboxMessage } from '../../../../shared/contract'
 import { messageDocumentSrc, useClient } from '../../transport/client'
+import { useCall } from '../../transport/hooks'
 import { MessageChecks } from './MessageChecks'
 import { hasRemoteImages } from './html-document'
 
@@ -72,11 +73,14 @@ function HtmlPart({ message }: { message: MailboxMessage }) {
 }
 
 function RawPart({ id }: { id: string }) {
-  const client = useClient()
-  const [raw, setRaw] = useState<{ raw: string; truncated: boolean } | undefined>()
-  useEffect(() => {
-    void client.call('mailbox:raw', { id }).then(setRaw)
-  }, [client, id])
+  const loaded = useCall('mailbox:raw', { id })
+  const raw = loaded.data
+  if (loaded.error !== undefined)
+    return (
+      <Text size="sm" c="red" data-testid="raw-error">
+        Could not read the raw message: {loaded.error.message}
+      </Text>
+    )
   if (raw === undefined) return <Loader size="sm" />
   return (
     <Stack gap="xs">
@@ -245,17 +249,9 @@ function MessageTabs({ message }: { message: MailboxMessage }) {
 
 /** One caught message: HTML (sandboxed), text, headers, raw source, attachments, checks. */
 export function MessageView({ id, onDeleted }: { id: string; onDeleted: () => void }) {
-  const client = useClient()
-  const [message, setMessage] = useState<MailboxMessage | undefined>()
-  const [error, setError] = useState<string | undefined>()
-  useEffect(() => {
-    client
-      .call('mailbox:message', { id })
-      .then(setMessage, (reason: unknown) =>
-        setError(reason instanceof Error ? reason.message : String(reason)),
-      )
-  }, [client, id])
-  if (error !== undefined) return <Alert color="red">{error}</Alert>
+  const loaded = useCall('mailbox:message', { id })
+  const message = loaded.data
+  if (loaded.error !== undefined) return <Alert color="red">{loaded.error.message}</Alert>
   if (message === undefined) return <Loader size="sm" />
   return (
     <Stack gap="sm" data-testid="message-view">
