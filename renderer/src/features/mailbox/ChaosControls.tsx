@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { Button, Group, NumberInput, Popover, Select, Stack, Text } from '@mantine/core'
 import { chaosStages, type ChaosStage } from '../../../../shared/contract'
 import { useClient } from '../../transport/client'
+import { errorMessage } from '../../ui/notify'
 
 /** Sets one of the catcher's chaos triggers: a stage fails with a code, some percent of the time. */
 export function ChaosControls({ enabled }: { enabled: boolean }) {
@@ -16,9 +17,7 @@ export function ChaosControls({ enabled }: { enabled: boolean }) {
       .call('mailbox:chaos-set', {
         triggers: { [stage]: { ErrorCode: Number(code), Probability: Number(probability) } },
       })
-      .catch((reason: unknown) =>
-        setError(reason instanceof Error ? reason.message : String(reason)),
-      )
+      .catch((reason: unknown) => setError(errorMessage(reason)))
   }
   return (
     <Popover width={300} position="bottom-end" withArrow>

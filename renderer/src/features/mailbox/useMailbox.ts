@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import type { MailboxPage, MailboxStatus } from '../../../../shared/contract'
 import { useClient } from '../../transport/client'
 import { useSubscription } from '../../transport/hooks'
+import { errorMessage } from '../../ui/notify'
 
 /** The catcher's status, live (new messages, deletes, chaos). */
 export function useMailboxStatus(): MailboxStatus | undefined {
@@ -43,8 +44,7 @@ export function useMailboxMessages(status: MailboxStatus | undefined, search: st
             setError(undefined)
           }
         },
-        (reason: unknown) =>
-          live && setError(reason instanceof Error ? reason.message : String(reason)),
+        (reason: unknown) => live && setError(errorMessage(reason)),
       )
     return () => {
       live = false

@@ -1,3 +1,5 @@
+import { errorMessage } from '../../ui/notify'
+
 /** What the Tail's search box matches: plain text (case-insensitive) or a regular expression. */
 export interface Matcher {
   /** [start, end) of each match in `text`. */
@@ -15,7 +17,7 @@ export function buildMatcher(search: string, regex: boolean): MatcherResult {
   try {
     pattern = new RegExp(regex ? search : escape(search), 'gi')
   } catch (error) {
-    return { matcher: null, error: error instanceof Error ? error.message : String(error) }
+    return { matcher: null, error: errorMessage(error) }
   }
   return {
     error: null,
