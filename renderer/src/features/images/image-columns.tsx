@@ -4,8 +4,8 @@ import { IconDots, IconHistory, IconTag, IconTrash } from '@tabler/icons-react'
 import type { ImageSummary } from '../../../../shared/contract'
 import type { Column } from '../../ui/DataTable'
 import { formatAge, formatBytes, shortId } from '../../ui/format'
-import { StatusDot } from '../../ui/StatusDot'
 import { compareImages } from './image-filter'
+import { UsedByCell } from '../../ui/UsedByCell'
 
 /** The image the drawer shows, and on which tab. */
 export interface OpenImage {
@@ -29,32 +29,6 @@ function TagsCell({ image }: { image: ImageSummary }) {
         <Badge size="xs" variant="light" title={image.tags.slice(1).join('\n')}>
           +{image.tags.length - 1}
         </Badge>
-      )}
-    </Group>
-  )
-}
-
-function UsedByCell({ image }: { image: ImageSummary }) {
-  if (image.usedBy.length === 0)
-    return (
-      <Text size="xs" c="dimmed" span>
-        unused
-      </Text>
-    )
-  return (
-    <Group gap={6} wrap="nowrap">
-      {image.usedBy.slice(0, 2).map((c) => (
-        <Group key={c.id} gap={4} wrap="nowrap">
-          <StatusDot state={c.state === 'running' ? 'ok' : 'idle'} label={c.state} />
-          <Text size="xs" span>
-            {c.name}
-          </Text>
-        </Group>
-      ))}
-      {image.usedBy.length > 2 && (
-        <Text size="xs" c="dimmed" span>
-          +{image.usedBy.length - 2}
-        </Text>
       )}
     </Group>
   )
@@ -142,7 +116,7 @@ function imageColumns(now: number, actions: ImageRowActions): Column<ImageSummar
       header: 'Used by',
       width: '26%',
       compare: compareImages.usedBy,
-      render: (i) => <UsedByCell image={i} />,
+      render: (i) => <UsedByCell usedBy={i.usedBy} max={2} />,
     },
     {
       key: 'actions',

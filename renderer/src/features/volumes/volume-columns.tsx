@@ -1,32 +1,11 @@
 import { useMemo } from 'react'
-import { Group, Text } from '@mantine/core'
+import { Text } from '@mantine/core'
 import type { VolumeSummary } from '../../../../shared/contract'
 import type { Column } from '../../ui/DataTable'
 import { formatAge, formatBytes } from '../../ui/format'
 import { MiddleEllipsis } from '../../ui/MiddleEllipsis'
 import { removeColumn } from '../../ui/remove-column'
-import { StatusDot } from '../../ui/StatusDot'
-
-function UsedByCell({ volume }: { volume: VolumeSummary }) {
-  if (volume.usedBy.length === 0)
-    return (
-      <Text size="xs" c="dimmed" span>
-        unused
-      </Text>
-    )
-  return (
-    <Group gap={6} wrap="nowrap">
-      {volume.usedBy.map((c) => (
-        <Group key={c.id} gap={4} wrap="nowrap">
-          <StatusDot state={c.state === 'running' ? 'ok' : 'idle'} label={c.state} />
-          <Text size="xs" span>
-            {c.name}
-          </Text>
-        </Group>
-      ))}
-    </Group>
-  )
-}
+import { UsedByCell } from '../../ui/UsedByCell'
 
 function volumeColumns(
   now: number,
@@ -55,7 +34,7 @@ function volumeColumns(
       header: 'Used by',
       width: '24%',
       compare: (a, b) => a.usedBy.length - b.usedBy.length,
-      render: (v) => <UsedByCell volume={v} />,
+      render: (v) => <UsedByCell usedBy={v.usedBy} />,
     },
     {
       key: 'created',
