@@ -12,6 +12,8 @@ export default defineConfig({
           index: resolve('electron/main/app/index.ts'),
           server: resolve('electron/main/server/main.ts'),
           cli: resolve('electron/main/cli/main.ts'),
+          // The log store's thread: WorkerLogStore starts it from beside these entries.
+          'store-worker': resolve('electron/main/logs/store-worker.ts'),
         },
       },
     },

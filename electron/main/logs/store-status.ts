@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs'
-import type { LogStatus } from '../../../shared/contract'
+import type { LogStatus, Retention, StoreFault } from '../../../shared/contract'
 import type { BatchWriter } from './writer'
 
 /** The file's size in bytes; 0 when it does not exist (yet). */
@@ -31,4 +31,56 @@ export function ingestStatus(
     pausedReason: paused?.reason ?? failed?.reason ?? null,
     nextRetryAt: paused?.nextRetryAt ?? null,
   }
+}
+
+/** What a worker-backed store says while its worker is down (restarting, or closed). */
+export function statusWhileDown(input: {
+  path: string
+  closed: boolean
+  last: LogStatus | undefined
+  crash: StoreFault | null
+  queued: number
+  maxQueued: number
+  collector: LogStatus['collector']
+  retention: Retention | undefined
+}): LogStatus {
+  const { path, last, crash } = input
+  return {
+    path,
+    state: input.closed ? 'closed' : 'paused',
+    sizeBytes: fileSize(path),
+    walBytes: fileSize(`${path}-wal`),
+    rows: last?.rows ?? 0,
+    emails: last?.emails ?? 0,
+    oldestTs: last?.oldestTs ?? null,
+    newestTs: last?.newestTs ?? null,
+    schemaVersion: last?.schemaVersion ?? 0,
+    ingest: {
+      ...(last?.ingest ?? EMPTY_INGEST),
+      maxQueued: input.maxQueued,
+      queued: input.queued,
+      paused: true,
+      pausedReason: crash?.message ?? 'the log store is starting',
+      nextRetryAt: null,
+    },
+    collector: input.collector,
+    retention: last?.retention ?? input.retention ?? { maxAgeDays: 30, maxSizeMb: 2_048 },
+    compaction: last?.compaction ?? { lastRunAt: null, lastDeleted: 0, running: false },
+    lastError: crash,
+  }
+}
+
+const EMPTY_INGEST: LogStatus['ingest'] = {
+  queued: 0,
+  maxQueued: 0,
+  written: 0,
+  duplicates: 0,
+  dropped: 0,
+  refused: 0,
+  batches: 0,
+  lastBatchRows: 0,
+  lastBatchMs: 0,
+  paused: false,
+  pausedReason: null,
+  nextRetryAt: null,
 }

@@ -107,8 +107,6 @@ export class LogStore {
     return this.options.path
   }
 
-  // ----- ingestion -----
-
   /** Stores an email request or outcome event; resolves once committed (false: already stored). */
   async ingestMail(mail: MailMessage): Promise<{ stored: boolean }> {
     if (this.state === 'closed') this.ensureOpen()
@@ -120,14 +118,19 @@ export class LogStore {
     container: ContainerRef | string,
     lines: readonly ContainerLine[],
   ): { accepted: number; dropped: number; rows: LogRow[] } {
-    if (this.state === 'closed') this.ensureOpen()
     const ref =
       typeof container === 'string'
         ? { id: container, name: container, service: container }
         : container
     const now = Date.now()
     const rows = lines.map((line) => rowFromContainerLine(ref, line, now))
-    return { ...this.writer.addLineRows(rows), rows }
+    return { ...this.ingestRows(rows), rows }
+  }
+
+  /** Queues rows made from container lines; those beyond the queue's bound are dropped. */
+  ingestRows(rows: readonly LogRow[]): { accepted: number; dropped: number } {
+    if (this.state === 'closed') this.ensureOpen()
+    return this.writer.addLineRows(rows)
   }
 
   /** Resolves when everything queued so far is in the database. */
@@ -274,8 +277,6 @@ export class LogStore {
     this.closeDatabase()
     this.state = 'closed'
   }
-
-  // ----- internals -----
 
   private ensureOpen(): Database.Database | undefined {
     if (this.db) return this.db

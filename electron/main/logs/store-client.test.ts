@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { logSearchInput, MaildockError } from '../../../shared/contract'
+import { fixtureMessages, toMail } from '../../../test/support/log-fixtures'
+import { WorkerLogStore } from './store-client'
+
+let dir: string
+let store: WorkerLogStore
+
+const ref = { id: 'c1', name: 'maildock-logger-1', service: 'logger' }
+const lines = (from: number, count: number) =>
+  Array.from({ length: count }, (_, i) => ({
+    stream: 'stdout' as const,
+    time: new Date(Date.UTC(2025, 0, 1) + (from + i) * 1_000).toISOString(),
+    text: `line ${from + i} of the worker test`,
+  }))
+
+async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    const value = await probe()
+    if (done(value) || Date.now() > deadline) return value
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'maildock-store-worker-'))
+  store = new WorkerLogStore({
+    path: join(dir, 'logs.db'),
+    retentionDelayMs: 0,
+    writer: { intervalMs: 5 },
+    restartDelaysMs: [50],
+  })
+})
+
+afterEach(async () => {
+  await store.close()
+  rmSync(dir, { recursive: true, force: true })
+}, 30_000)
+
+describe('WorkerLogStore (a LogStore in a worker thread)', { timeout: 60_000 }, () => {
+  it('stores lines and mail events sent in batches and finds them', async () => {
+    expect(store.ingestLogLines(ref, lines(0, 500))).toMatchObject({ accepted: 500, dropped: 0 })
+    const stored = await Promise.all(fixtureMessages(1).map((m) => store.ingestMail(toMail(m))))
+    expect(stored.map((r) => r.stored)).toEqual([true, true, true])
+    await store.flush()
+    const found = await store.search(
+      logSearchInput.parse({ query: { text: 'worker' }, limit: 1_000 }),
+    )
+    expect(found.entries).toHaveLength(500)
+    expect(found.entries[0]?.text).toBe('line 499 of the worker test')
+    const status = await store.status()
+    expect(status).toMatchObject({ state: 'ready', rows: 503, lastError: null })
+    expect(await store.lastLineTs(ref.name)).toBe(Date.UTC(2025, 0, 1) + 499_000)
+  })
+
+  it('gives the store’s own error, code and message, across the thread', async () => {
+    const malformed = store.search(logSearchInput.parse({ query: {}, cursor: 'not-a-cursor' }))
+    const error = await malformed.catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(MaildockError)
+    expect(error).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: 'Not a cursor from a previous page: not-a-cursor',
+    })
+  })
+
+  it('reports a crashed worker as a fault, restarts it and loses nothing acknowledged', async () => {
+    // A writer that waits: nothing is committed when the worker stops.
+    await store.close()
+    store = new WorkerLogStore({
+      path: join(dir, 'logs.db'),
+      retentionDelayMs: 0,
+      writer: { intervalMs: 60_000 },
+      restartDelaysMs: [50],
+    })
+    const accepted = store.ingestLogLines(ref, lines(0, 2_000)).accepted
+    const mails = fixtureMessages(2).map((m) => store.ingestMail(toMail(m)))
+    await store.kill()
+    const down = await store.status()
+    expect(down.state).toBe('paused')
+    expect(down.lastError?.message).toMatch(/worker thread stopped/)
+    await expect(store.search(logSearchInput.parse({ query: {} }))).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+    })
+    // Sent while it is down: kept until it is back.
+    store.ingestLogLines(ref, lines(2_000, 100))
+    await store.flush()
+    await Promise.all(mails)
+    const up = await until(
+      () => store.status(),
+      (s) => s.state === 'ready',
+    )
+    expect(store.restarts).toBe(1)
+    expect(up.lastError?.message).toMatch(/worker thread stopped/)
+    expect(up.rows).toBe(accepted + 100 + 3)
+  })
+
+  it('closes: the worker ends and later calls say the store is closed', async () => {
+    store.ingestLogLines(ref, lines(0, 10))
+    await store.close()
+    await expect(store.search(logSearchInput.parse({ query: {} }))).rejects.toThrow(/closed/)
+    expect(store.ingestLogLines(ref, lines(10, 5))).toMatchObject({ accepted: 0, dropped: 5 })
+    const reopened = new WorkerLogStore({ path: join(dir, 'logs.db'), retentionDelayMs: 0 })
+    expect((await reopened.status()).rows).toBe(10)
+    await reopened.close()
+  })
+})
