@@ -12,8 +12,13 @@ import { statement } from './statements'
 const CHUNK = 1_000
 /** After this many chunks without filling the page, one set-based query finishes the job. */
 const MAX_CHUNKS = 50
-/** Separate rowid-range probes per chunk at most; more are merged into one span. */
+/** Separate rowid-range probes per chunk at most; more are merged into one span... */
 const MAX_PROBES = 4
+/**
+ * ...unless that span is this many times wider than the ids in it (a selective filter on a common
+ * word): walking its doclist would read every match in between, so each id is looked up alone.
+ */
+const SPARSE_SPAN = 32
 
 /** Groups sorted ids into ranges no more than ~4x wider than the ids they hold. */
 export function idRanges(sortedIds: readonly number[]): Array<[number, number]> {
@@ -45,8 +50,12 @@ function matchingIds(db: Database.Database, fts: string, ids: readonly number[])
   const matched = new Set<number>()
   const sorted = [...ids].sort((a, b) => a - b)
   let ranges = idRanges(sorted)
-  // Each probe has a fixed cost: for scattered ids one pass over the whole span is cheaper.
-  if (ranges.length > MAX_PROBES) ranges = [[sorted[0] ?? 0, sorted[sorted.length - 1] ?? 0]]
+  if (ranges.length > MAX_PROBES) {
+    const [first = 0, last = 0] = [sorted[0], sorted[sorted.length - 1]]
+    if (last - first > SPARSE_SPAN * sorted.length) return matchingEach(db, fts, sorted)
+    // Each probe has a fixed cost: for scattered ids one pass over the whole span is cheaper.
+    ranges = [[first, last]]
+  }
   for (const [lo, hi] of ranges) {
     for (const id of probe.iterate(fts, hi) as IterableIterator<number>) {
       if (id < lo) break
@@ -54,6 +63,15 @@ function matchingIds(db: Database.Database, fts: string, ids: readonly number[])
     }
   }
   return matched
+}
+
+/** One FTS5 seek per id: cheap per id, whatever the word's doclist holds between them. */
+function matchingEach(db: Database.Database, fts: string, ids: readonly number[]): Set<number> {
+  const probe = statement(
+    db,
+    'SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? AND rowid = ?',
+  ).pluck()
+  return new Set(ids.filter((id) => probe.get(fts, id) !== undefined))
 }
 
 /** Ids of the newest `wanted` rows passing the filter and its full-text query, newest first. */

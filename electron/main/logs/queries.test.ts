@@ -13,6 +13,9 @@ const SERVICES = ['api', 'emailer', 'logger']
 let dir: string
 let store: LogStore
 
+/** One line in ten an error; a few warnings, far apart (a selective filter on a common word). */
+const levelOf = (i: number): string => (i % 10 === 0 ? 'ERROR' : i % 150 === 75 ? 'WARN' : 'info')
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'maildock-queries-'))
   store = new LogStore({
@@ -28,7 +31,7 @@ beforeAll(async () => {
       order.map((i) => ({
         stream: 'stdout' as const,
         time: new Date(START + i * 18_000 + SERVICES.indexOf(service)).toISOString(),
-        text: `${i % 10 === 0 ? 'ERROR' : 'info'} ${i % 3 === 0 ? 'common' : 'other'} line ${i}`,
+        text: `${levelOf(i)} ${i % 3 === 0 ? 'common' : 'other'} line ${i}`,
       })),
     )
   }
@@ -47,6 +50,7 @@ describe('scanNewestMatches (many full-text matches)', () => {
       { text: 'common' },
       { text: 'common', services: ['api'] },
       { text: 'common', levels: ['error' as const] },
+      { text: 'common', levels: ['warn' as const] },
     ]) {
       const filter = buildFilter(db, query)
       const scanned = scanNewestMatches(db, filter, 150)
