@@ -40,7 +40,12 @@ export function idRanges(sortedIds: readonly number[]): Array<[number, number]> 
   return ranges
 }
 
-function matchingIds(db: Database.Database, fts: string, ids: readonly number[]): Set<number> {
+/** A test of which of `ids` the full-text query matches, asked newest first. */
+function matchingIds(
+  db: Database.Database,
+  fts: string,
+  ids: readonly number[],
+): (id: number) => boolean {
   // FTS5 walks a doclist from an end: downwards from `hi` (newest rows are near the top) is
   // cheap, while a lower bound makes it read from the bottom. So: descend and stop below `lo`.
   const probe = statement(
@@ -52,7 +57,7 @@ function matchingIds(db: Database.Database, fts: string, ids: readonly number[])
   let ranges = idRanges(sorted)
   if (ranges.length > MAX_PROBES) {
     const [first = 0, last = 0] = [sorted[0], sorted[sorted.length - 1]]
-    if (last - first > SPARSE_SPAN * sorted.length) return matchingEach(db, fts, sorted)
+    if (last - first > SPARSE_SPAN * sorted.length) return matchesOne(db, fts)
     // Each probe has a fixed cost: for scattered ids one pass over the whole span is cheaper.
     ranges = [[first, last]]
   }
@@ -62,16 +67,19 @@ function matchingIds(db: Database.Database, fts: string, ids: readonly number[])
       matched.add(id)
     }
   }
-  return matched
+  return (id) => matched.has(id)
 }
 
-/** One FTS5 seek per id: cheap per id, whatever the word's doclist holds between them. */
-function matchingEach(db: Database.Database, fts: string, ids: readonly number[]): Set<number> {
+/**
+ * One FTS5 seek per id, only for the ids the scan asks about before its page is full: cheap per
+ * id, whatever the word's doclist holds between them.
+ */
+function matchesOne(db: Database.Database, fts: string): (id: number) => boolean {
   const probe = statement(
     db,
     'SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? AND rowid = ?',
   ).pluck()
-  return new Set(ids.filter((id) => probe.get(fts, id) !== undefined))
+  return (id) => probe.get(fts, id) !== undefined
 }
 
 /** Ids of the newest `wanted` rows passing the filter and its full-text query, newest first. */
@@ -109,13 +117,13 @@ export function scanNewestMatches(db: Database.Database, filter: Filter, wanted:
        ORDER BY e.ts DESC, e.id DESC LIMIT @chunk`,
     ).all(params) as Array<{ id: number; ts: number }>
     if (chunk.length === 0) break
-    const matched = matchingIds(
+    const matches = matchingIds(
       db,
       fts,
       chunk.map((row) => row.id),
     )
     for (const row of chunk) {
-      if (matched.has(row.id)) found.push(row.id)
+      if (matches(row.id)) found.push(row.id)
       if (found.length >= wanted) break
     }
     const last = chunk[chunk.length - 1]
