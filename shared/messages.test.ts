@@ -156,6 +156,18 @@ describe('topology', () => {
     })
   })
 
+  it('declares quorum queues with a delivery limit when asked, classic ones by default', () => {
+    const quorum = describeTopology({ queueType: 'quorum', retryDelaysMs: [1500], appQueue: true })
+    for (const queue of quorum.queues) expect(queue.arguments['x-queue-type']).toBe('quorum')
+    const emailer = quorum.queues.find((queue) => queue.name === QUEUES.emailer)
+    expect(emailer?.arguments).toMatchObject({
+      'x-delivery-limit': 20,
+      'x-dead-letter-routing-key': QUEUES.deadLetter,
+    })
+    const classic = describeTopology({ retryDelaysMs: [1500] })
+    for (const queue of classic.queues) expect(queue.arguments['x-queue-type']).toBeUndefined()
+  })
+
   it('adds the app queue, bound to requests and events, only when asked', () => {
     const topology = describeTopology({ appQueue: true })
     expect(topology.queues.map((queue) => queue.name)).toContain(QUEUES.app)

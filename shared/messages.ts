@@ -267,8 +267,19 @@ export function describeIssues(error: z.ZodError): string {
 // ---------------------------------------------------------------------------------------------
 // Topology
 
+export const QUEUE_TYPES = ['classic', 'quorum'] as const
+export type QueueType = (typeof QUEUE_TYPES)[number]
+
+/**
+ * With quorum queues a message that reaches a consumer this many times without an ack (it keeps
+ * crashing whoever takes it) is dead-lettered by the broker: no poison-message loop.
+ */
+export const QUORUM_DELIVERY_LIMIT = 20
+
 export interface TopologyOptions {
   retryDelaysMs?: readonly number[]
+  /** classic (one broker) or quorum (replicated on a broker cluster); classic if unset. */
+  queueType?: QueueType
   /** Only the desktop app sets this: a queue nobody consumes would grow forever. */
   appQueue?: boolean
 }
@@ -301,14 +312,25 @@ export function describeTopology(options: TopologyOptions = {}): Topology {
     'x-dead-letter-exchange': '',
     'x-dead-letter-routing-key': queue,
   })
+  const quorum = options.queueType === 'quorum'
+  const typed = (args: QueueSpec['arguments']): QueueSpec['arguments'] =>
+    quorum ? { 'x-queue-type': 'quorum', ...args } : args
+  const consumed = (args: QueueSpec['arguments']): QueueSpec['arguments'] =>
+    quorum
+      ? typed({
+          ...toDefaultExchange(QUEUES.deadLetter),
+          ...args,
+          'x-delivery-limit': QUORUM_DELIVERY_LIMIT,
+        })
+      : args
   const queues: QueueSpec[] = [
     // Rejected requests (never expected; the emailer dead-letters explicitly) still land here.
-    { name: QUEUES.emailer, arguments: toDefaultExchange(QUEUES.deadLetter) },
-    { name: QUEUES.logger, arguments: {} },
-    { name: QUEUES.deadLetter, arguments: {} },
+    { name: QUEUES.emailer, arguments: consumed(toDefaultExchange(QUEUES.deadLetter)) },
+    { name: QUEUES.logger, arguments: consumed({}) },
+    { name: QUEUES.deadLetter, arguments: typed({}) },
     ...delays.map((delay) => ({
       name: retryQueueName(delay),
-      arguments: { 'x-message-ttl': delay, ...toDefaultExchange(QUEUES.emailer) },
+      arguments: typed({ 'x-message-ttl': delay, ...toDefaultExchange(QUEUES.emailer) }),
     })),
   ]
   const bindings: BindingSpec[] = [
@@ -319,7 +341,7 @@ export function describeTopology(options: TopologyOptions = {}): Topology {
   if (options.appQueue === true) {
     queues.push({
       name: QUEUES.app,
-      arguments: { 'x-max-length': APP_QUEUE_MAX_LENGTH, 'x-overflow': 'drop-head' },
+      arguments: typed({ 'x-max-length': APP_QUEUE_MAX_LENGTH, 'x-overflow': 'drop-head' }),
     })
     bindings.push(
       { queue: QUEUES.app, exchange: EXCHANGES.requests, pattern: '' },

@@ -22,6 +22,9 @@ const imageRef = z
   .max(MAX_NAME)
   .regex(/^[^\s]+$/, 'must be an image reference without spaces')
 
+/** As shared/messages QUEUE_TYPES (the contract stays free of Node's Buffer). */
+export const brokerQueueTypes = ['classic', 'quorum'] as const
+
 /** A host name, an IPv4 address or a bracketed IPv6 address; empty for the catcher. */
 const smtpHost = z
   .string()
@@ -94,6 +97,8 @@ export const stackSettingsSchema = z
       })
       .strict(),
     emailerReplicas: z.number().int().min(0).max(20),
+    /** classic: one broker (today). quorum: queues replicated over a broker cluster. */
+    queueType: z.enum(brokerQueueTypes).default('classic'),
     /** How long a service may take to become healthy before `up` fails. */
     healthTimeoutSeconds: z.number().int().min(1).max(3_600),
   })
@@ -108,6 +113,7 @@ export const stackSettingsPatchSchema = z
     ports: stackSettingsSchema.shape.ports.partial(),
     smtp: stackSettingsSchema.shape.smtp.partial(),
     emailerReplicas: stackSettingsSchema.shape.emailerReplicas,
+    queueType: z.enum(brokerQueueTypes),
     healthTimeoutSeconds: stackSettingsSchema.shape.healthTimeoutSeconds,
   })
   .partial()

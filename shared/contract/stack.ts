@@ -191,17 +191,39 @@ export type StackResult = z.infer<typeof stackResultSchema>
 
 // ----- export -----
 
+export const exportTargets = ['compose', 'swarm', 'kubernetes'] as const
+export type ExportTarget = (typeof exportTargets)[number]
+
 export const stackExportInput = z
   .object({
     /** Write the broker and SMTP passwords into the env file (otherwise left for the user). */
     includeSecrets: z.boolean().default(false),
+    target: z.enum(exportTargets).default('compose'),
+    /** Swarm: ports on the task's node with DNS round robin (no IPVS needed), or the routing mesh. */
+    swarmPorts: z.enum(['host', 'ingress']).default('host'),
   })
   .strict()
 
+export type StackExportInput = z.infer<typeof stackExportInput>
+
+export const exportFileSchema = z.object({
+  /** Relative path in the export's folder. */
+  path: z.string(),
+  content: z.string(),
+  /** Holds secrets or the commands creating them: written with mode 0600. */
+  secret: z.boolean(),
+})
+export type ExportFile = z.infer<typeof exportFileSchema>
+
 export const stackExportSchema = z.object({
-  /** A compose file (YAML) for `docker compose up` and `docker stack deploy`. */
+  target: z.enum(exportTargets),
+  /** Every file of the export (compose: compose.yaml and .env). */
+  files: z.array(exportFileSchema),
+  /** The commands that run it, in order. */
+  howToRun: z.array(z.string()),
+  /** The compose (or swarm stack) file; empty for kubernetes. */
   compose: z.string(),
-  /** A `.env` file for the variables the compose file reads (secrets only if asked). */
+  /** compose: the `.env` file the compose file reads (secrets only if asked); else empty. */
   env: z.string(),
   variables: z.array(z.object({ name: z.string(), secret: z.boolean(), description: z.string() })),
   /** Suggested project name for `docker compose -p`. */

@@ -6,6 +6,7 @@ import { ContractConfirmPublisher, type PublishOptions } from './publisher'
 import { declareAppTopology } from './topology'
 import { errorMessage } from '../../../shared/error-message'
 import { closeAmqpSession, openAmqpSession, type AmqpSession } from '../../../shared/amqp-session'
+import type { QueueType } from '../../../shared/messages'
 
 const RECONNECT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 15_000, jitter: 0.3 }
 
@@ -132,9 +133,9 @@ export class BrokerConnectionManager {
       let reason: string
       if (failures === 0) this.moveTo('connecting')
       try {
-        const { amqpUrl } = await this.options.endpoints()
+        const { amqpUrl, queueType } = await this.options.endpoints()
         this.status = { ...this.status, url: redactUrl(amqpUrl) }
-        const session = await this.open(amqpUrl)
+        const session = await this.open(amqpUrl, queueType)
         if (this.stopped) {
           await closeAmqpSession(session)
           break
@@ -179,12 +180,12 @@ export class BrokerConnectionManager {
     })
   }
 
-  private open(amqpUrl: string): Promise<BrokerSession> {
+  private open(amqpUrl: string, queueType?: QueueType): Promise<BrokerSession> {
     return openAmqpSession({
       url: amqpUrl,
       connectionName: this.options.connectionName ?? 'maildock-app',
       heartbeatSeconds: this.options.heartbeatSeconds,
-      declare: declareAppTopology,
+      declare: (channel) => declareAppTopology(channel, queueType),
       publisher: (channel) =>
         new ContractConfirmPublisher(channel, this.options.publishTimeoutMs ?? 10_000, () =>
           this.status.state === 'blocked'

@@ -1,3 +1,4 @@
+import type { QueueType } from '../../../shared/messages'
 /**
  * Where the running stack can be reached from the app. The stack module fills it from its settings
  * and secrets (published ports, generated broker credentials); tests fill it from their own stack.
@@ -9,6 +10,8 @@ export interface StackEndpoints {
   amqpUrl: string
   /** The RabbitMQ management API, credentials in the URL: http://user:password@127.0.0.1:15672 */
   managementUrl: string
+  /** The queue type the stack's services declare (the app must declare the same). */
+  queueType?: QueueType
 }
 
 /** Read again before each connection attempt: ports and credentials may change between them. */

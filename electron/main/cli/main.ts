@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { createCore, type Core } from '../core'
 import { registerEngineCommand } from './engine-command'
+import { registerExportCommand } from './export-command'
 import { registerLogsCommand } from './logs-command'
 import { registerMailboxCommands } from './mailbox-command'
 import { registerSendCommand } from './send-command'
@@ -29,6 +30,7 @@ registerLogsCommand(program, getCore)
 registerMailboxCommands(program, getCore)
 registerSendCommand(program, getCore)
 registerStackCommands(program, getCore)
+registerExportCommand(program, getCore)
 
 let code: number = EXIT.ok
 try {

@@ -1,4 +1,3 @@
-import { chmod, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import {
@@ -205,7 +204,6 @@ export function registerStackCommands(program: Command, core: () => Core): void 
   })
   registerLifecycleCommands(program, core)
   registerServiceCommands(program, core)
-  registerExportCommand(program, core)
 }
 
 /** up, down and status: the whole stack. */
@@ -291,44 +289,4 @@ function registerServiceCommands(program: Command, core: () => Core): void {
         call(core(), 'stack:scale', { service: 'emailer', replicas: count }),
       )
     })
-}
-
-interface ExportOptions {
-  file?: string
-  envOut?: string
-  withSecrets?: boolean
-}
-
-function registerExportCommand(program: Command, core: () => Core): void {
-  program
-    .command('export')
-    .description('write the stack as a compose file (docker compose up -d, docker stack deploy)')
-    .option('--file <file>', 'write here instead of printing it')
-    .option('--env-out <file>', 'write the variables the file reads (mode 0600)')
-    .option('--with-secrets', 'put the broker and SMTP passwords into the env file')
-    .action((options: ExportOptions) => exportStack(core(), options))
-}
-
-async function exportStack(core: Core, options: ExportOptions): Promise<void> {
-  const exported = await call(core, 'stack:export', {
-    includeSecrets: options.withSecrets === true,
-  })
-  if (options.file) {
-    await writeFile(options.file, exported.compose)
-    console.error(`maildock: wrote ${options.file}`)
-  } else console.log(exported.compose)
-  if (options.envOut) {
-    await writeFile(options.envOut, exported.env, { mode: 0o600 })
-    await chmod(options.envOut, 0o600)
-    console.error(
-      `maildock: wrote ${options.envOut}${options.withSecrets ? ' (with secrets, mode 0600)' : ''}`,
-    )
-  }
-  if (!options.withSecrets) {
-    const names = exported.variables.map((v) => v.name).join(', ')
-    console.error(
-      `maildock: set ${names} before running it (maildock export --env-out .env --with-secrets writes them)`,
-    )
-  }
-  for (const warning of exported.warnings) console.error(`note: ${warning}`)
 }

@@ -10,6 +10,7 @@ export const DEFAULT_STACK_SETTINGS: StackSettings = {
   ports: { api: 5001, broker: 5672, brokerUi: 15672, catcherUi: 8025 },
   smtp: { host: '', port: null, user: '', tls: 'auto' },
   emailerReplicas: 1,
+  queueType: 'classic',
   healthTimeoutSeconds: 120,
 }
 
@@ -129,6 +130,15 @@ export const SETTING_FIELDS: readonly SettingField[] = [
     env: 'MAILDOCK_EMAILER_REPLICAS',
     parse: integer(0, 20),
     help: 'emailer replicas',
+  },
+  {
+    path: 'queueType',
+    env: 'MAILDOCK_QUEUE_TYPE',
+    parse: (raw) =>
+      raw.trim() === 'classic' || raw.trim() === 'quorum'
+        ? { value: raw.trim() }
+        : { error: 'must be classic or quorum' },
+    help: 'broker queue type: classic (one broker) or quorum (replicated, for a broker cluster)',
   },
   {
     path: 'healthTimeoutSeconds',

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { describeTopology, EXCHANGES, QUEUES } from '../../../shared/messages'
+import { describeTopology, EXCHANGES, QUEUES, type QueueType } from '../../../shared/messages'
 
 /** The services that talk to the broker, each as its own broker user. */
 export const BROKER_SERVICES = ['api', 'emailer', 'logger'] as const
@@ -61,7 +61,12 @@ export function rabbitPasswordHash(password: string, salt: Uint8Array = randomBy
  * permissions on the default vhost and the shared topology, so that the api can publish before
  * any consumer has connected. `salt` makes the output repeatable (its hash decides re-creation).
  */
-export function brokerDefinitions(adminUser: string, passwords: BrokerPasswords, salt: Uint8Array) {
+export function brokerDefinitions(
+  adminUser: string,
+  passwords: BrokerPasswords,
+  salt: Uint8Array,
+  queueType: QueueType = 'classic',
+) {
   const vhost = '/'
   const user = (name: string, password: string, tags: string[]) => ({
     name,
@@ -69,7 +74,7 @@ export function brokerDefinitions(adminUser: string, passwords: BrokerPasswords,
     hashing_algorithm: 'rabbit_password_hashing_sha256',
     tags,
   })
-  const topology = describeTopology()
+  const topology = describeTopology({ queueType })
   return {
     users: [
       user(adminUser, passwords.admin, ['administrator']),

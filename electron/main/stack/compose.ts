@@ -3,6 +3,7 @@ import type { StackExport, StackServiceName } from '../../../shared/contract'
 import type { ImageRef } from './container-spec'
 import type { ServiceSpec, StackDefinition } from './definition'
 import { toYaml, type YamlValue } from './yaml'
+import { escapeDollars, healthcheck } from './export/common'
 
 export interface ExportOptions {
   /** Each service's image on this engine (built services without one get a placeholder tag). */
@@ -12,8 +13,7 @@ export interface ExportOptions {
   includeSecrets: boolean
 }
 
-/** Compose substitutes `$NAME`: a literal dollar is written `$$`. */
-export const escapeDollars = (value: string): string => value.replaceAll('$', '$$$$')
+export { escapeDollars }
 
 const oneLine = (text: string): string => text.replace(/[\r\n]+/g, ' ')
 
@@ -56,7 +56,6 @@ function service(
   options: ExportOptions,
 ): { [key: string]: YamlValue } {
   const image = options.images.get(spec.service)?.ref ?? `maildock/${spec.service}:export`
-  const { health } = spec
   const out: { [key: string]: YamlValue } = { image }
   if (spec.image.kind === 'build' && options.stackDir !== null) {
     out.build = {
@@ -72,13 +71,7 @@ function service(
     )
   }
   if (spec.volumes.length > 0) out.volumes = spec.volumes.map((v) => `${v.key}:${v.target}`)
-  out.healthcheck = {
-    ...(health.test === null ? {} : { test: health.test.map(escapeDollars) }),
-    interval: seconds(health.intervalSeconds),
-    timeout: seconds(health.timeoutSeconds),
-    retries: health.retries,
-    start_period: seconds(health.startPeriodSeconds),
-  }
+  out.healthcheck = healthcheck(spec)
   // The list form: `docker stack deploy` rejects conditions; the services reconnect by themselves.
   if (spec.dependsOn.length > 0) out.depends_on = spec.dependsOn.map((dep) => dep.service)
   out.restart = 'unless-stopped'
@@ -93,7 +86,9 @@ function service(
  * v2) or `docker stack deploy` (deploy.replicas). Secrets stay out of it: it reads them from
  * variables, written to the .env text only when asked.
  */
-export function exportCompose(definition: StackDefinition, options: ExportOptions): StackExport {
+export type ComposeExport = Omit<StackExport, 'target' | 'files' | 'howToRun'>
+
+export function exportCompose(definition: StackDefinition, options: ExportOptions): ComposeExport {
   const services: { [key: string]: YamlValue } = {}
   for (const spec of definition.services)
     services[spec.service] = service(spec, definition, options)
@@ -114,7 +109,7 @@ export function exportCompose(definition: StackDefinition, options: ExportOption
   const header = [
     `MailDock stack "${definition.name}", exported ${new Date().toISOString()}.`,
     `Run: docker compose -p ${definition.name} --env-file .env up -d   (v1: docker-compose ... up -d)`,
-    'Swarm: docker stack deploy -c <this file> ' + definition.name,
+    'Swarm or Kubernetes: maildock export --target swarm|kubernetes (secrets, broker cluster)',
   ]
   const compose = toYaml({ version: '3.8', services, volumes }, header)
   const env = definition.secrets

@@ -126,7 +126,8 @@ const BASE = {
 
 const ON_BROKER = { service: 'broker', condition: 'healthy' } as const
 
-function brokerSpec({ ports, images }: StackSettings, credentials: StackCredentials): ServiceSpec {
+function brokerSpec(settings: StackSettings, credentials: StackCredentials): ServiceSpec {
+  const { ports, images } = settings
   return {
     ...BASE,
     service: 'broker',
@@ -139,7 +140,7 @@ function brokerSpec({ ports, images }: StackSettings, credentials: StackCredenti
       RABBITMQ_DEFAULT_USER: credentials.brokerUser,
       RABBITMQ_DEFAULT_PASS: credentials.brokerPassword,
     },
-    files: brokerFiles(credentials),
+    files: brokerFiles(credentials, settings.queueType),
     ports: [
       { containerPort: 5672, hostPort: ports.broker },
       { containerPort: 15672, hostPort: ports.brokerUi },
@@ -162,7 +163,11 @@ function builtSpecs(settings: StackSettings, credentials: StackCredentials): Ser
     baseImage: settings.images.node,
   })
   const broker = (service: BrokerService, env: Record<string, string>, more = noParts()) =>
-    mergeParts({ ...noParts(), env }, brokerEnv(service, credentials), more)
+    mergeParts(
+      { ...noParts(), env: { AMQP_QUEUE_TYPE: settings.queueType, ...env } },
+      brokerEnv(service, credentials),
+      more,
+    )
   const useCatcher = settings.smtp.host === ''
   return [
     {

@@ -60,7 +60,7 @@ export function stackHandlers(
       'stack:restart': ({ service }) => manager.restart(service),
       'stack:service-action': ({ service, action }) => manager.startOrStop(service, action),
       'stack:scale': ({ replicas }) => manager.scale(replicas),
-      'stack:export': ({ includeSecrets }) => manager.exportCompose(includeSecrets),
+      'stack:export': (input) => manager.exportStack(input),
       'stack:settings-get': () => manager.settingsView(),
       'stack:settings-set': (input) => manager.updateSettings(input),
     },

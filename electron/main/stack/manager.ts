@@ -5,6 +5,7 @@ import {
   smtpTlsCheck,
   type StackChange,
   type StackExport,
+  type StackExportInput,
   type StackOperation,
   type StackOperationKind,
   type StackResult,
@@ -21,7 +22,7 @@ import {
   type LoadedSettings,
 } from '../settings'
 import { applyPlan } from './apply'
-import { exportCompose } from './compose'
+import { exportStack } from './export'
 import { hashesFor } from './container-spec'
 import {
   BROKER_USER,
@@ -330,17 +331,22 @@ export class StackManager {
   // ----- export and settings -----
 
   async exportCompose(includeSecrets: boolean): Promise<StackExport> {
-    const { definition } = await this.load()
+    return this.exportStack({ includeSecrets, target: 'compose', swarmPorts: 'host' })
+  }
+
+  async exportStack(input: StackExportInput): Promise<StackExport> {
+    const { definition, loaded } = await this.load()
     const images = await resolveImages({
       docker: this.docker,
       definition,
       stackDir: this.stackDir,
       packaged: this.packaged,
     })
-    return exportCompose(definition, {
+    return exportStack(definition, {
+      ...input,
       images: images.byService,
       stackDir: this.stackDir,
-      includeSecrets,
+      queueType: loaded.settings.queueType,
     })
   }
 
@@ -373,7 +379,7 @@ export class StackManager {
     const stack = loaded.settings.stackName
     const observed = await observeStack(this.docker, stack)
     const password = await this.options.secrets.get(brokerSecretName(stack))
-    return runningEndpoints(observed, stack, password)
+    return { ...runningEndpoints(observed, stack, password), queueType: loaded.settings.queueType }
   }
 }
 

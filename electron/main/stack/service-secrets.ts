@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { StackSettings } from '../../../shared/contract'
+import type { QueueType } from '../../../shared/messages'
 import { brokerDefinitions, type BrokerService } from './broker-users'
 import type { ContainerFile } from './container-files'
 import type { StackCredentials } from './definition'
@@ -31,11 +32,12 @@ const definitionsSalt = (credentials: StackCredentials): Buffer =>
  * The broker's own files: a config that loads the definitions (users with salted hashes, their
  * permissions, the topology) and keeps guest on loopback, and every password for adoption.
  */
-export function brokerFiles(credentials: StackCredentials): ContainerFile[] {
+export function brokerFiles(credentials: StackCredentials, queueType: QueueType): ContainerFile[] {
   const definitions = brokerDefinitions(
     credentials.brokerUser,
     { admin: credentials.brokerPassword, services: credentials.servicePasswords },
     definitionsSalt(credentials),
+    queueType,
   )
   const readable = { mode: 0o444, uid: 0, gid: 0 }
   return [

@@ -6,6 +6,7 @@ import {
   type BackoffOptions,
 } from '../../../shared/backoff'
 import { redactUrl } from '../../../shared/redact-url'
+import { parseAmqpUrls } from './env'
 import { errorMessage, type Logger } from './log'
 import { ConfirmPublisher } from '../../../shared/amqp-publisher'
 import { closeAmqpSession, openAmqpSession, type AmqpSession } from '../../../shared/amqp-session'
@@ -13,6 +14,7 @@ import { closeAmqpSession, openAmqpSession, type AmqpSession } from '../../../sh
 export type BrokerSession = AmqpSession<ConfirmPublisher>
 
 export interface BrokerOptions {
+  /** One URL, or several nodes of a cluster separated by commas: tried in turn. */
   url: string
   /** Shown in the management UI's connection list. */
   connectionName: string
@@ -36,8 +38,15 @@ export class BrokerClient {
   private current: BrokerSession | undefined
   private readonly stop = new AbortController()
   private loop: Promise<void> | undefined
+  /** One URL, or the nodes of a cluster: tried in turn, the next one after a failure or a loss. */
+  private readonly urls: string[]
+  private next = 0
+  /** The node to try next: after a failure or a lost connection, the following one. */
+  private next = 0
 
-  constructor(private readonly options: BrokerOptions) {}
+  constructor(private readonly options: BrokerOptions) {
+    this.urls = parseAmqpUrls(options.url)
+  }
 
   get session(): BrokerSession | undefined {
     return this.current
@@ -63,8 +72,9 @@ export class BrokerClient {
     const { log } = this.options
     let failures = 0
     while (!this.stop.signal.aborted) {
+      const url = this.urls[this.next++ % this.urls.length] ?? ''
       try {
-        const session = await this.open()
+        const session = await this.open(url)
         if (this.stop.signal.aborted) {
           await closeAmqpSession(session)
           break
@@ -72,7 +82,7 @@ export class BrokerClient {
         await this.options.onSession?.(session)
         this.current = session
         failures = 0
-        log.info({ broker: redactUrl(this.options.url) }, 'broker connected')
+        log.info({ broker: redactUrl(url) }, 'broker connected')
         const reason = await session.closed
         if (this.current === session) this.current = undefined
         if (this.stop.signal.aborted) break
@@ -83,16 +93,22 @@ export class BrokerClient {
         this.current = undefined
         log.warn({ err: errorMessage(error) }, 'broker connection failed')
       }
+      // Every node of a cluster is tried once before backing off.
+      if (failures + 1 < this.urls.length) {
+        failures += 1
+        continue
+      }
       failures += 1
-      const delay = backoffDelay(failures, this.options.backoff ?? DEFAULT_RECONNECT_BACKOFF)
+      const rounds = Math.max(1, failures - this.urls.length + 1)
+      const delay = backoffDelay(rounds, this.options.backoff ?? DEFAULT_RECONNECT_BACKOFF)
       log.info({ delayMs: delay, attempt: failures }, 'reconnecting to broker')
       await sleep(delay, this.stop.signal)
     }
   }
 
-  private open(): Promise<BrokerSession> {
+  private open(url: string): Promise<BrokerSession> {
     return openAmqpSession({
-      url: this.options.url,
+      url,
       connectionName: this.options.connectionName,
       heartbeatSeconds: this.options.heartbeatSeconds,
       declare: async (channel) => {

@@ -178,6 +178,7 @@ export function settingsView(overrides: Partial<StackSettingsView> = {}): StackS
       ports: { api: 5001, broker: 5672, brokerUi: 15672, catcherUi: 8025 },
       smtp: { host: '', port: null, user: '', tls: 'auto' },
       emailerReplicas: 1,
+      queueType: 'classic',
       healthTimeoutSeconds: 120,
     },
     fields: [

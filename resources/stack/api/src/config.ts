@@ -1,8 +1,10 @@
 import { DEFAULT_BATCH_MAX_EMAILS } from '../../../../shared/email-batch'
-import { envBool, envBrokerUrl, envInt, envString, type Env } from '../../common/env'
+import type { QueueType } from '../../../../shared/messages'
+import { envBool, envBrokerUrl, envInt, envQueueType, envString, type Env } from '../../common/env'
 
 export interface ApiConfig {
   amqpUrl: string
+  queueType: QueueType
   /** false when the broker's definitions declare the topology (a publish-only broker user). */
   declareTopology: boolean
   port: number
@@ -21,6 +23,7 @@ export function loadApiConfig(env: Env): ApiConfig {
   return {
     amqpUrl: envBrokerUrl(env, DEFAULT_AMQP_URL),
     declareTopology: envBool(env, 'AMQP_DECLARE_TOPOLOGY', true),
+    queueType: envQueueType(env),
     port: envInt(env, 'API_PORT', 3000, 1),
     bodyLimitBytes: envInt(env, 'API_BODY_LIMIT_BYTES', 1024 * 1024, 1024),
     batchMaxEmails: envInt(env, 'API_BATCH_MAX_EMAILS', DEFAULT_BATCH_MAX_EMAILS, 1),

@@ -24,7 +24,7 @@ const broker = new BrokerClient({
   url: config.amqpUrl,
   connectionName: `maildock-api@${replica}`,
   log,
-  topology: {},
+  topology: { queueType: config.queueType },
   declareTopology: config.declareTopology,
   publishTimeoutMs: config.publishTimeoutMs,
 })

@@ -9,8 +9,10 @@ import {
   envOptional,
   envSecret,
   envString,
+  envQueueType,
   type Env,
 } from '../../common/env'
+import type { QueueType } from '../../../../shared/messages'
 
 export interface SmtpConfig {
   host: string
@@ -32,6 +34,7 @@ export interface SmtpConfig {
 
 export interface EmailerConfig {
   amqpUrl: string
+  queueType: QueueType
   replica: string
   prefetch: number
   retryDelaysMs: number[]
@@ -87,6 +90,7 @@ export function loadEmailerConfig(env: Env): EmailerConfig {
   }
   return {
     amqpUrl: envBrokerUrl(env, 'amqp://maildock:maildock@broker:5672'),
+    queueType: envQueueType(env),
     replica: envString(env, 'EMAILER_REPLICA_ID', hostname()),
     prefetch: envInt(env, 'EMAILER_PREFETCH', 100, 1),
     retryDelaysMs,

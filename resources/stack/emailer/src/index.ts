@@ -29,7 +29,7 @@ const broker = new BrokerClient({
   url: config.amqpUrl,
   connectionName: `maildock-emailer@${config.replica}`,
   log,
-  topology: { retryDelaysMs: config.retryDelaysMs },
+  topology: { retryDelaysMs: config.retryDelaysMs, queueType: config.queueType },
   onSession: async (session) => {
     if (stopping) return
     await session.channel.prefetch(config.prefetch)

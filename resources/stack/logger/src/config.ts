@@ -1,7 +1,9 @@
-import { envBrokerUrl, envInt, envString, type Env } from '../../common/env'
+import type { QueueType } from '../../../../shared/messages'
+import { envBrokerUrl, envInt, envQueueType, envString, type Env } from '../../common/env'
 
 export interface LoggerConfig {
   amqpUrl: string
+  queueType: QueueType
   filePath: string
   fileMaxBytes: number
   fileKeep: number
@@ -16,6 +18,7 @@ export interface LoggerConfig {
 export function loadLoggerConfig(env: Env): LoggerConfig {
   return {
     amqpUrl: envBrokerUrl(env, 'amqp://maildock:maildock@broker:5672'),
+    queueType: envQueueType(env),
     filePath: envString(env, 'LOGGER_FILE', '/data/events.log'),
     fileMaxBytes: envInt(env, 'LOGGER_FILE_MAX_BYTES', 10 * 1024 * 1024, 1024),
     fileKeep: envInt(env, 'LOGGER_FILE_KEEP', 5, 0),

@@ -59,7 +59,7 @@ const broker = new BrokerClient({
   url: config.amqpUrl,
   connectionName: 'maildock-logger',
   log,
-  topology: {},
+  topology: { queueType: config.queueType },
   onSession: async (session) => {
     if (stopping) return
     await session.channel.prefetch(config.prefetch)
