@@ -6,10 +6,6 @@ import { brokerNodesFor, type ExportFile } from './common'
 import { exportKubernetes } from './kubernetes'
 import { exportSwarm, type SwarmPortMode } from './swarm'
 
-export { exportSwarm, swarmSecretNames, type SwarmPortMode } from './swarm'
-export { exportKubernetes } from './kubernetes'
-export { K8S_SECRETS } from './kubernetes-broker'
-
 export interface StackExportOptions {
   target: ExportTarget
   images: ReadonlyMap<StackServiceName, ImageRef>

@@ -2,9 +2,9 @@
 // (kubernetes-models), KEDA's CRD models, and the RabbitmqCluster CRD's schema; `kubectl kustomize`
 // renders each variant where kubectl exists; and the objects' references agree with each other.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { Ajv } from 'ajv'
 import { parseAllDocuments } from 'yaml'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -13,7 +13,6 @@ import * as apps from 'kubernetes-models/apps/v1'
 import * as networking from 'kubernetes-models/networking.k8s.io/v1'
 import * as keda from '@kubernetes-models/keda/keda.sh/v1alpha1'
 import { QUEUES } from '../../../../shared/messages'
-import { writeExportFiles } from '../../cli/export-command'
 import { CREDENTIALS, definitionWith, IMAGES } from '../../../../test/support/stack-fixtures'
 import { exportStack } from './index'
 import { K8S_SECRETS } from './kubernetes-broker'
@@ -151,9 +150,12 @@ const hasKubectl = (() => {
 })()
 
 describe.runIf(hasKubectl)('kubernetes export: kubectl kustomize', () => {
-  it.each(['.', ...VARIANTS])('renders %s', async (variant) => {
+  it.each(['.', ...VARIANTS])('renders %s', (variant) => {
     kubectlDir ??= mkdtempSync(join(tmpdir(), 'maildock-k8s-'))
-    await writeExportFiles(kubectlDir, exported.files)
+    for (const file of exported.files) {
+      mkdirSync(dirname(join(kubectlDir, file.path)), { recursive: true })
+      writeFileSync(join(kubectlDir, file.path), file.content)
+    }
     const rendered = execFileSync('kubectl', ['kustomize', join(kubectlDir, variant)], {
       encoding: 'utf8',
     })

@@ -19,7 +19,7 @@ import {
 } from './kubernetes-broker'
 
 /** Pods that may talk to the broker carry this label (the broker's NetworkPolicy admits them). */
-export const BROKER_CLIENT_LABEL = 'maildock.io/broker-client'
+const BROKER_CLIENT_LABEL = 'maildock.io/broker-client'
 
 const HEALTH_PATH = '/health'
 

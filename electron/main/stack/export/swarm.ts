@@ -22,8 +22,6 @@ export interface SwarmOptions extends TargetOptions {
 }
 
 const SECRETS_DIR = '/run/secrets'
-/** One for a classic broker; a quorum queue needs a majority of an odd number of nodes. */
-export const SWARM_BROKER_NODES = 3
 
 export const swarmSecretNames = (stack: string) => ({
   brokerPassword: `${stack}_broker_password`,
