@@ -38,9 +38,7 @@ export class BrokerClient {
   private current: BrokerSession | undefined
   private readonly stop = new AbortController()
   private loop: Promise<void> | undefined
-  /** One URL, or the nodes of a cluster: tried in turn, the next one after a failure or a loss. */
   private readonly urls: string[]
-  private next = 0
   /** The node to try next: after a failure or a lost connection, the following one. */
   private next = 0
 

@@ -26,9 +26,22 @@ export function imageOf(spec: ServiceSpec, options: Pick<TargetOptions, 'images'
   return options.images.get(spec.service)?.ref ?? `maildock/${spec.service}:export`
 }
 
-export const brokerUser = (definition: StackDefinition): string =>
-  definition.services.find((spec) => spec.service === 'broker')?.env.RABBITMQ_DEFAULT_USER ??
-  'maildock'
+/**
+ * A service's environment outside MailDock, as in the compose export: no secret files written
+ * into containers, so the broker login (the administrator) and the relay password are variables
+ * the export replaces with its own secrets.
+ */
+export const exportedEnv = (spec: ServiceSpec): Record<string, string> => ({
+  ...spec.env,
+  ...spec.composeEnv,
+})
+
+export const brokerUser = (definition: StackDefinition): string => {
+  const broker = definition.services.find((spec) => spec.service === 'broker')
+  return (
+    (broker === undefined ? undefined : exportedEnv(broker).RABBITMQ_DEFAULT_USER) ?? 'maildock'
+  )
+}
 
 const seconds = (value: number): string => `${value}s`
 

@@ -110,15 +110,65 @@ function brokerServices(namespace: string): Obj[] {
   ]
 }
 
-function brokerStatefulSet(definition: StackDefinition, options: TargetOptions): Obj {
-  const namespace = definition.name
-  const broker = definition.services.find((spec) => spec.service === 'broker')
-  const image = broker === undefined ? 'rabbitmq:3-management' : imageOf(broker, options)
+const BROKER_DATA_MOUNT = { name: 'data', mountPath: '/var/lib/rabbitmq' }
+
+/** One RabbitMQ node of the StatefulSet: named after its pod on the headless Service. */
+function brokerContainer(namespace: string, image: string): Obj {
   const secretEnv = (name: string, key: string) => ({
     name,
     valueFrom: { secretKeyRef: { name: K8S_SECRETS.brokerLogin, key } },
   })
-  const data = { name: 'data', mountPath: '/var/lib/rabbitmq' }
+  return {
+    name: 'rabbitmq',
+    image,
+    ports: [
+      { name: 'amqp', containerPort: 5672 },
+      { name: 'management', containerPort: 15672 },
+      { name: 'epmd', containerPort: 4369 },
+      { name: 'cluster-rpc', containerPort: 25672 },
+    ],
+    env: [
+      { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+      { name: 'RABBITMQ_USE_LONGNAME', value: 'true' },
+      {
+        name: 'RABBITMQ_NODENAME',
+        value: `rabbit@$(POD_NAME).${NODES_SERVICE}.${namespace}.svc.cluster.local`,
+      },
+      secretEnv('RABBITMQ_DEFAULT_USER', 'username'),
+      secretEnv('RABBITMQ_DEFAULT_PASS', 'password'),
+    ],
+    readinessProbe: {
+      tcpSocket: { port: 'amqp' },
+      periodSeconds: 10,
+      failureThreshold: 3,
+    },
+    livenessProbe: {
+      tcpSocket: { port: 'amqp' },
+      initialDelaySeconds: 60,
+      periodSeconds: 20,
+      failureThreshold: 6,
+    },
+    resources: BROKER_RESOURCES,
+    volumeMounts: [
+      BROKER_DATA_MOUNT,
+      {
+        name: 'config',
+        mountPath: '/etc/rabbitmq/conf.d/30-maildock.conf',
+        subPath: 'rabbitmq.conf',
+      },
+      {
+        name: 'config',
+        mountPath: '/etc/rabbitmq/enabled_plugins',
+        subPath: 'enabled_plugins',
+      },
+    ],
+  }
+}
+
+function brokerStatefulSet(definition: StackDefinition, options: TargetOptions): Obj {
+  const namespace = definition.name
+  const broker = definition.services.find((spec) => spec.service === 'broker')
+  const image = broker === undefined ? 'rabbitmq:3-management' : imageOf(broker, options)
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
@@ -142,56 +192,13 @@ function brokerStatefulSet(definition: StackDefinition, options: TargetOptions):
                 '-c',
                 'cp /cookie/cookie /var/lib/rabbitmq/.erlang.cookie && chmod 400 /var/lib/rabbitmq/.erlang.cookie',
               ],
-              volumeMounts: [data, { name: 'cookie', mountPath: '/cookie', readOnly: true }],
-            },
-          ],
-          containers: [
-            {
-              name: 'rabbitmq',
-              image,
-              ports: [
-                { name: 'amqp', containerPort: 5672 },
-                { name: 'management', containerPort: 15672 },
-                { name: 'epmd', containerPort: 4369 },
-                { name: 'cluster-rpc', containerPort: 25672 },
-              ],
-              env: [
-                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-                { name: 'RABBITMQ_USE_LONGNAME', value: 'true' },
-                {
-                  name: 'RABBITMQ_NODENAME',
-                  value: `rabbit@$(POD_NAME).${NODES_SERVICE}.${namespace}.svc.cluster.local`,
-                },
-                secretEnv('RABBITMQ_DEFAULT_USER', 'username'),
-                secretEnv('RABBITMQ_DEFAULT_PASS', 'password'),
-              ],
-              readinessProbe: {
-                tcpSocket: { port: 'amqp' },
-                periodSeconds: 10,
-                failureThreshold: 3,
-              },
-              livenessProbe: {
-                tcpSocket: { port: 'amqp' },
-                initialDelaySeconds: 60,
-                periodSeconds: 20,
-                failureThreshold: 6,
-              },
-              resources: BROKER_RESOURCES,
               volumeMounts: [
-                data,
-                {
-                  name: 'config',
-                  mountPath: '/etc/rabbitmq/conf.d/30-maildock.conf',
-                  subPath: 'rabbitmq.conf',
-                },
-                {
-                  name: 'config',
-                  mountPath: '/etc/rabbitmq/enabled_plugins',
-                  subPath: 'enabled_plugins',
-                },
+                BROKER_DATA_MOUNT,
+                { name: 'cookie', mountPath: '/cookie', readOnly: true },
               ],
             },
           ],
+          containers: [brokerContainer(namespace, image)],
           volumes: [
             { name: 'config', configMap: { name: 'broker-config' } },
             { name: 'cookie', secret: { secretName: K8S_SECRETS.erlangCookie } },

@@ -1,6 +1,8 @@
 import type { ServiceSpec, StackDefinition } from '../definition'
 import { toYaml, type YamlValue } from '../yaml'
 import {
+  brokerUser,
+  exportedEnv,
   imageOf,
   kustomization,
   secretCommand,
@@ -51,7 +53,7 @@ function environment(spec: ServiceSpec, namespace: string): YamlValue[] {
   const env: YamlValue[] = []
   const fromSecret = (name: string, secret: string, key: string) =>
     env.push({ name, valueFrom: { secretKeyRef: { name: secret, key } } })
-  for (const [name, value] of Object.entries(spec.env)) {
+  for (const [name, value] of Object.entries(exportedEnv(spec))) {
     if (name === 'AMQP_URL') {
       fromSecret('AMQP_USER', K8S_SECRETS.brokerLogin, 'username')
       fromSecret('AMQP_PASSWORD', K8S_SECRETS.brokerLogin, 'password')
@@ -262,7 +264,7 @@ function secretsScript(definition: StackDefinition, options: TargetOptions): str
     ...definition.secrets.map((secret) => secretCommand(secret, options.includeSecrets)),
     `kubectl apply -f base/namespace.yaml`,
     '# broker-statefulset only (the RabbitMQ operator creates broker-default-user itself):',
-    `kubectl -n ${ns} create secret generic ${K8S_SECRETS.brokerLogin} --from-literal=username=${definition.services.find((s) => s.service === 'broker')?.env.RABBITMQ_DEFAULT_USER ?? 'maildock'} --from-literal=password="$MAILDOCK_BROKER_PASSWORD"`,
+    `kubectl -n ${ns} create secret generic ${K8S_SECRETS.brokerLogin} --from-literal=username=${brokerUser(definition)} --from-literal=password="$MAILDOCK_BROKER_PASSWORD"`,
     `kubectl -n ${ns} create secret generic ${K8S_SECRETS.erlangCookie} --from-literal=cookie="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n')"`,
   ]
   if (hasSmtp) {

@@ -4,6 +4,7 @@ import { toYaml, type YamlValue } from '../yaml'
 import {
   brokerUser,
   escapeDollars,
+  exportedEnv,
   healthcheck,
   imageOf,
   secretCommand,
@@ -73,7 +74,7 @@ function brokerServices(
       hostname: host,
       entrypoint: ['bash', '-c', escapeDollars(script)],
       environment: {
-        RABBITMQ_DEFAULT_USER: spec.env.RABBITMQ_DEFAULT_USER ?? 'maildock',
+        RABBITMQ_DEFAULT_USER: brokerUser(definition),
         MAILDOCK_BROKER_PASSWORD_FILE: `${SECRETS_DIR}/broker_password`,
         ...(hosts.length > 1
           ? { MAILDOCK_ERLANG_COOKIE_FILE: `${SECRETS_DIR}/erlang_cookie` }
@@ -99,7 +100,7 @@ function appService(
   const names = swarmSecretNames(definition.name)
   const environment: Record<string, string> = {}
   const secrets: YamlValue[] = []
-  for (const [name, value] of Object.entries(spec.env)) {
+  for (const [name, value] of Object.entries(exportedEnv(spec))) {
     if (name === 'AMQP_URL') {
       environment.AMQP_URL_FILE = `${SECRETS_DIR}/amqp_url`
       secrets.push(secretRef(names.amqpUrl, 'amqp_url'))
