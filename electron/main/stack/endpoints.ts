@@ -4,11 +4,16 @@ import { endpointsFromEnv, type EndpointsSource } from '../broker'
 import type { StackManager } from './manager'
 import { observeStack } from './observe'
 
-/** MAILDOCK_API_URL / MAILDOCK_AMQP_URL when set (a stack run elsewhere), else the stack's own. */
+/**
+ * MAILDOCK_API_URL / MAILDOCK_AMQP_URL when set (a stack run elsewhere, with the queue type of the
+ * settings, e.g. MAILDOCK_QUEUE_TYPE), else the stack's own.
+ */
 export function stackEndpointsSource(env: NodeJS.ProcessEnv, stack: StackManager): EndpointsSource {
-  return () => {
+  return async () => {
     const fromEnv = endpointsFromEnv(env)
-    return fromEnv === undefined ? stack.endpoints() : Promise.resolve(fromEnv)
+    if (fromEnv === undefined) return stack.endpoints()
+    const { settings } = await stack.settings.load()
+    return { ...fromEnv, queueType: settings.queueType }
   }
 }
 

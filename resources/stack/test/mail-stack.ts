@@ -19,8 +19,8 @@ import {
 import { errorMessage } from '../../../shared/error-message'
 
 const RUN_LABEL = 'maildock.test.run'
-const BROKER_USER = 'maildock'
-const BROKER_PASSWORD = 'maildock-test'
+export const BROKER_USER = 'maildock'
+export const BROKER_PASSWORD = 'maildock-test'
 const SECOND_NS = 1_000_000_000
 /**
  * The image's own check, polled every second so tests need not wait 10 s for "healthy"; its 3 s
