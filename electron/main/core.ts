@@ -22,7 +22,7 @@ import {
 } from './mailbox'
 import { createMailPipeline } from './mail-pipeline'
 import { drainAppQueue } from './broker'
-import { createLogServices, StoreSendLedger, type LogFreshness, type LogStore } from './logs'
+import { createLogServices, type LogFreshness, type WorkerLogStore } from './logs'
 
 export interface CoreOptions {
   env?: NodeJS.ProcessEnv
@@ -42,7 +42,7 @@ export interface Core {
   router: Router
   engine: EngineMonitor
   /** The log history (the mail subscription and the collector write it; the CLI reads it). */
-  logs: LogStore
+  logs: WorkerLogStore
   stack: StackManager
   /** A caught message's HTML as its own document, with its CSP (`frameAncestors`: who may frame it). */
   messageDocument(request: MessageDocumentRequest, frameAncestors: string): Promise<MessageDocument>
@@ -110,10 +110,10 @@ export function createCore(options: CoreOptions): Core {
   }
   const endpoints = stackEndpointsSource(env, stack)
   const mailApi = createMailPipeline({
-    ledger: new StoreSendLedger(() => logsApi.store.reader()),
+    ledger: logsApi.store.ledger,
     caught: (name, kind) => caughtEmailIds(catcher, sendSearch(name, kind)),
     store: storeMail,
-    history: () => Promise.resolve(logsApi.store.recentMailMessages()),
+    history: () => logsApi.store.recentMailMessages(),
     endpoints,
     dataDir,
     connect: options.subscribe !== false,

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MailStack, type MailStackOptions } from '../../resources/stack/test/mail-stack'
 import type { StackEndpoints } from '../../electron/main/broker/endpoints'
-import { LogStore } from '../../electron/main/logs/store'
-import { StoreSendLedger } from '../../electron/main/logs/sends'
+import { WorkerLogStore } from '../../electron/main/logs/store-client'
 import { createMailPipeline } from '../../electron/main/mail-pipeline'
 import { caughtEmailIds, sendSearch } from '../../electron/main/mailbox/caught'
 
@@ -33,9 +32,9 @@ export function startApp(
   dataDir: string,
   catcherUrl?: string,
 ) {
-  const store = new LogStore({ path: join(dataDir, 'logs.db'), retentionDelayMs: 0 })
+  const store = new WorkerLogStore({ path: join(dataDir, 'logs.db'), retentionDelayMs: 0 })
   const services = createMailPipeline({
-    ledger: new StoreSendLedger(() => store.reader()),
+    ledger: store.ledger,
     ...(catcherUrl === undefined
       ? {}
       : {
@@ -48,7 +47,7 @@ export function startApp(
     store: async (mail) => {
       await store.ingestMail(mail)
     },
-    history: () => Promise.resolve(store.recentMailMessages()),
+    history: () => store.recentMailMessages(),
   })
   return {
     ...services,

@@ -158,7 +158,12 @@ export function registerLogsCommand(program: Command, core: () => Core): void {
           new Promise<void>((resolve, reject) =>
             file.write(text, (error) => (error ? reject(error) : resolve())),
           )
-        const rows = await exportAll(() => core().logs.reader(), query, format, write)
+        const rows = await exportAll(
+          (input) => core().logs.exportChunk(input),
+          query,
+          format,
+          write,
+        )
         await new Promise<void>((resolve) => file.end(resolve))
         console.error(`maildock: wrote ${rows} entries to ${options.export}`)
         return

@@ -3,7 +3,7 @@ import { errorMessage } from '../../../shared/error-message'
 import { readHolder, type Holder } from '../lib/holder-file'
 import { dataDirFrom } from '../settings'
 import type { StackLogCollector } from './collector'
-import type { LogStore } from './store'
+import type { LogStoreApi } from './store-api'
 
 /** How current the log history is, for an answer read from it (`maildock logs`). */
 export interface LogFreshness {
@@ -25,7 +25,7 @@ export const storeHolderPath = (env: NodeJS.ProcessEnv): string =>
 
 export interface CatchUpDeps {
   env: NodeJS.ProcessEnv
-  store: LogStore
+  store: LogStoreApi
   collector: StackLogCollector
   /** Stores every message waiting in the app's durable mail-event queue. */
   drainMail: () => Promise<{ stored: number }>
@@ -38,7 +38,13 @@ export interface CatchUpDeps {
 export async function catchUpLogs(deps: CatchUpDeps): Promise<LogFreshness> {
   const app = readHolder(storeHolderPath(deps.env))
   if (app !== null) {
-    return { current: true, storedUpTo: newest(deps.store), app, caughtUp: null, problems: [] }
+    return {
+      current: true,
+      storedUpTo: await newest(deps.store),
+      app,
+      caughtUp: null,
+      problems: [],
+    }
   }
   const [mail, lines] = await Promise.allSettled([deps.drainMail(), deps.collector.catchUpOnce()])
   const problems: string[] = []
@@ -47,7 +53,7 @@ export async function catchUpLogs(deps: CatchUpDeps): Promise<LogFreshness> {
   await deps.store.flush()
   return {
     current: problems.length === 0,
-    storedUpTo: newest(deps.store),
+    storedUpTo: await newest(deps.store),
     app: null,
     caughtUp: {
       mailEvents: mail.status === 'fulfilled' ? mail.value.stored : 0,
@@ -58,9 +64,9 @@ export async function catchUpLogs(deps: CatchUpDeps): Promise<LogFreshness> {
   }
 }
 
-function newest(store: LogStore): number | null {
+async function newest(store: LogStoreApi): Promise<number | null> {
   try {
-    return store.status().newestTs
+    return (await store.status()).newestTs
   } catch {
     return null
   }

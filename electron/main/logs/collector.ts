@@ -8,7 +8,8 @@ import {
   type LogStreamTuning,
 } from '../docker'
 import { keyHex, type ContainerLine, type ContainerRef, type LogRow } from './rows'
-import type { CollectorStatus, LogStore } from './store'
+import type { CollectorStatus } from './store'
+import type { LogStoreApi } from './store-api'
 import { errorMessage } from '../../../shared/error-message'
 
 export interface CollectorDeps {
@@ -17,7 +18,7 @@ export interface CollectorDeps {
   onEngineEvent: (listener: (event: RawEngineEvent) => void) => () => void
   /** Called with true each time the engine (re)connects. */
   onEngineConnected: (listener: () => void) => () => void
-  store: LogStore
+  store: LogStoreApi
   /** The app's own stack (`maildock.stack=NAME`); without it, every MailDock stack is followed. */
   stackName?: () => Promise<string>
   tuning?: LogStreamTuning
@@ -201,7 +202,7 @@ export class StackLogCollector {
     let since: number | null = position.accepted === null ? null : sinceOf(position.accepted)
     if (since === null) {
       try {
-        since = this.deps.store.lastLineTs(ref.name)
+        since = await this.deps.store.lastLineTs(ref.name)
       } catch {
         // The store is unusable (reported in its status): read from the start, lines dedupe.
       }

@@ -85,9 +85,9 @@ export function exportChunk(db: Database.Database, input: ExportInput): LogExpor
   }
 }
 
-/** Streams a whole result set to `write` (a file or stdout), a page at a time. */
+/** Streams a whole result set to `write` (a file or stdout), a chunk at a time from `chunkOf`. */
 export async function exportAll(
-  db: () => Database.Database,
+  chunkOf: (input: ExportInput) => LogExportChunk | Promise<LogExportChunk>,
   query: LogQuery,
   format: ExportFormat,
   write: (text: string) => Promise<void>,
@@ -95,7 +95,7 @@ export async function exportAll(
   let cursor: string | undefined
   let total = 0
   do {
-    const chunk = exportChunk(db(), { query, format, cursor, maxBytes: 1024 * 1024 })
+    const chunk = await chunkOf({ query, format, cursor, maxBytes: 1024 * 1024 })
     await write(chunk.chunk)
     total += chunk.rows
     cursor = chunk.nextCursor ?? undefined

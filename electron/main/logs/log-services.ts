@@ -5,7 +5,7 @@ import { StackLogCollector } from './collector'
 import { logDatabasePath } from './database'
 import { logsHandlers } from './logs-handlers'
 import { retentionFromEnv } from './retention'
-import { LogStore } from './store'
+import { WorkerLogStore } from './store-client'
 
 export interface LogServicesOptions {
   env: NodeJS.ProcessEnv
@@ -20,7 +20,7 @@ export interface LogServicesOptions {
 /** The log store, the stack's log collector and their contract handlers: built once per core. */
 export function createLogServices(options: LogServicesOptions) {
   const { engine } = options
-  const store = new LogStore({
+  const store = new WorkerLogStore({
     path: logDatabasePath(options.env),
     defaultRetention: retentionFromEnv(options.env),
     retentionDelayMs: options.collect ? 60_000 : 0,

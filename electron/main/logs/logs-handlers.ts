@@ -2,7 +2,7 @@ import type Docker from 'dockerode'
 import { engineCall } from '../docker'
 import type { ChannelHandlers, EventHandlers } from '../lib/handlers'
 import type { StackLogCollector } from './collector'
-import type { LogStore } from './store'
+import type { LogStoreApi } from './store-api'
 import { listTailSources, runTail } from './tail'
 
 type LogsChannels = Pick<
@@ -19,7 +19,7 @@ type LogsChannels = Pick<
 type LogsEvents = Pick<EventHandlers, 'logs:tail'>
 
 export interface LogsHandlerDeps {
-  store: LogStore
+  store: LogStoreApi
   collector: StackLogCollector
   docker: () => Docker
 }
@@ -36,7 +36,7 @@ export function logsHandlers(deps: LogsHandlerDeps): {
       'logs:export': (input) => store.exportChunk(input),
       'logs:histogram': (input) => store.histogram(input),
       'logs:status': () => store.status(),
-      'logs:reset-db': () => ({ ...store.reset(), status: store.status() }),
+      'logs:reset-db': async () => ({ ...(await store.reset()), status: await store.status() }),
       'logs:set-retention': (input) => store.setRetention(input),
       'logs:sources': async () => ({
         sources: await engineCall(() => listTailSources(deps.docker())),

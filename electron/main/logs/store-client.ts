@@ -110,6 +110,11 @@ export class WorkerLogStore {
         : container
     const now = Date.now()
     const rows = lines.map((line) => rowFromContainerLine(ref, line, now))
+    return { ...this.ingestRows(rows), rows }
+  }
+
+  /** Sends rows made from container lines as one batch, as LogStore.ingestRows queues them. */
+  ingestRows(rows: readonly LogRow[]): { accepted: number; dropped: number } {
     const room = this.closed ? 0 : Math.max(0, this.maxQueued - this.queued())
     const accepted = Math.min(room, rows.length)
     const dropped = rows.length - accepted
@@ -121,7 +126,7 @@ export class WorkerLogStore {
       this.post({ kind: 'lines', ...batch })
       this.worker?.ref()
     }
-    return { accepted, dropped, rows }
+    return { accepted, dropped }
   }
 
   /** Resolves when everything sent so far is committed. */
@@ -211,13 +216,13 @@ export class WorkerLogStore {
     clearTimeout(this.restartTimer)
     const worker = this.worker
     if (worker === undefined) return this.failAll('The log store is closed')
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
     try {
       await this.call('close', [], false, true)
     } catch {
       // It stopped on its own meanwhile: nothing is left to close.
     }
-    await Promise.race([exited, delay(2_000)])
+    // Its store is closed: what is left of the thread can go (kept alive until it has).
+    worker.ref()
     await worker.terminate()
     this.failAll('The log store is closed')
   }
@@ -362,6 +367,3 @@ export type AsyncSendLedger = {
   read(name: string): Promise<SendRecord | undefined>
   outcomes(name: string): Promise<Map<string, EmailOutcome>>
 }
-
-const delay = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms).unref())

@@ -81,7 +81,6 @@ const handlers: Record<StoreOp, Handler> = {
     await store.close()
     reportCommitted()
     clearInterval(watch)
-    setImmediate(() => port.close())
   },
 }
 

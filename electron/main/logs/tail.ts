@@ -14,7 +14,7 @@ import { LABELS } from '../../../shared/labels'
 import { streamContainerLogs } from '../docker'
 import { containerName, tailLine, type StackLogCollector } from './collector'
 import { rowFromContainerLine, type ContainerRef } from './rows'
-import type { LogStore } from './store'
+import type { LogStoreApi } from './store-api'
 import { errorMessage } from '../../../shared/error-message'
 
 export type TailInput = z.output<typeof logTailInput>
@@ -26,7 +26,7 @@ export interface TailSink {
 
 export interface TailDeps {
   collector: StackLogCollector
-  store: LogStore
+  store: LogStoreApi
   docker: () => Docker
   intervalMs?: number
   /** Lines held per subscriber between two batches; beyond it the oldest are dropped, counted. */
@@ -115,7 +115,7 @@ export async function runTail(input: TailInput, sink: TailSink, deps: TailDeps):
   try {
     // Lines that came before the subscription are in the store once the queue is written.
     await Promise.race([deps.store.flush(), delay(500)])
-    const history = readHistory(deps.store, targets, input.history)
+    const history = await readHistory(deps.store, targets, input.history)
     sent = new Set(history.map((line) => line.key))
     for (let i = 0; i < history.length; i += 2_000) {
       sink.emit({ lines: history.slice(i, i + 2_000), dropped: 0 })
@@ -152,7 +152,11 @@ export async function runTail(input: TailInput, sink: TailSink, deps: TailDeps):
 type Targets = Awaited<ReturnType<typeof resolveTargets>>
 
 /** The newest `count` stored lines of the targets, oldest first. */
-function readHistory(store: LogStore, targets: Targets, count: number): TailLine[] {
+async function readHistory(
+  store: LogStoreApi,
+  targets: Targets,
+  count: number,
+): Promise<TailLine[]> {
   if (count === 0) return []
   const queries: LogQuery[] = []
   if (targets.everyStack) queries.push({ sources: ['container'] })
@@ -163,7 +167,7 @@ function readHistory(store: LogStore, targets: Targets, count: number): TailLine
   }
   const byKey = new Map<string, TailLine>()
   for (const query of queries) {
-    for (const entry of store.search({ query, limit: count }).entries) {
+    for (const entry of (await store.search({ query, limit: count })).entries) {
       byKey.set(entry.key, fromEntry(entry))
     }
   }

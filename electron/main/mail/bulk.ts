@@ -242,11 +242,14 @@ export class BulkSender {
   }
 
   /** The ledger is the report's source, not the send's: a store fault never stops a send. */
-  private record(write: () => void): void {
-    try {
-      write()
-    } catch (error) {
+  private record(write: () => unknown): void {
+    const failed = (error: unknown) =>
       this.options.log?.('bulk send: could not record the send in the log store', error)
+    try {
+      // The ledger answers in order; a send goes on while its record is written.
+      void Promise.resolve(write()).catch(failed)
+    } catch (error) {
+      failed(error)
     }
   }
 }

@@ -49,7 +49,7 @@ export function mailHandlers(deps: MailDeps): {
         const { apiUrl } = await endpoints()
         const accepted = await postEmail(apiUrl, email, idempotencyKey ?? randomUUID())
         try {
-          ledger?.open({
+          await ledger?.open({
             name: accepted.id,
             kind: 'single',
             createdAt: accepted.acceptedAt,

@@ -104,7 +104,7 @@ describe("the app's mail subscription", () => {
         () => (second.manager.state.subscription.inFlight === 0 ? true : undefined),
         10_000,
       )
-      const stored = second.store.search({ query: { emailId: ids[7]! }, limit: 10 })
+      const stored = await second.store.search({ query: { emailId: ids[7]! }, limit: 10 })
       expect(stored.entries.map((entry) => entry.status).sort()).toEqual([
         'accepted',
         'request',
@@ -332,7 +332,8 @@ describe("the app's mail subscription", () => {
       expect(tracked().email).toMatchObject({ status: 'sent', deadLettered: false })
       const delivered = await waitForDelivery(() => stack.catcher, [rejected.id], 30_000, 500)
       expect(delivered.counts.get(rejected.id)).toBe(1)
-      const stored = app.store.search({ query: { emailId: rejected.id }, limit: 50 }).entries
+      const stored = (await app.store.search({ query: { emailId: rejected.id }, limit: 50 }))
+        .entries
       const statuses = stored.filter((e) => e.source === 'event').map((e) => e.status)
       expect(statuses.filter((status) => status === 'retried')).toHaveLength(2)
       expect(statuses.filter((status) => status === 'dead-lettered')).toHaveLength(2)

@@ -32,12 +32,15 @@ export interface EmailOutcome {
  */
 export interface SendLedger {
   /** Records a send and all its rows; a send of the same name is replaced. */
-  open(record: SendRecord): void
+  open(record: SendRecord): Awaitable<void>
   /** Updates rows of a recorded send (their status, email id, error). */
-  update(name: string, rows: readonly SendRecordRow[]): void
-  read(name: string): SendRecord | undefined
-  outcomes(name: string): Map<string, EmailOutcome>
+  update(name: string, rows: readonly SendRecordRow[]): Awaitable<void>
+  read(name: string): Awaitable<SendRecord | undefined>
+  outcomes(name: string): Awaitable<Map<string, EmailOutcome>>
 }
+
+/** The log store answers from its worker thread; a store used directly, at once. */
+type Awaitable<T> = T | Promise<T>
 
 /** The email ids the catcher holds for a send (by its tag, or its one id), or why it cannot say. */
 export type CaughtSource = (

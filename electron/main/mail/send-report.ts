@@ -108,7 +108,7 @@ export async function readSendReport(
   caught: CaughtSource | undefined,
   name: string,
 ): Promise<SendReport> {
-  const record = ledger?.read(name)
+  const record = await ledger?.read(name)
   if (record === undefined) {
     throw new MaildockError('NOT_FOUND', `No send named "${name}" in the log store`)
   }
@@ -116,5 +116,5 @@ export async function readSendReport(
     caught === undefined
       ? { note: 'no mail catcher is configured' }
       : await caught(name, record.kind)
-  return buildSendReport(record, ledger?.outcomes(name) ?? new Map(), fromCatcher)
+  return buildSendReport(record, (await ledger?.outcomes(name)) ?? new Map(), fromCatcher)
 }

@@ -1,0 +1,39 @@
+import type {
+  LogExportChunk,
+  LogGetResult,
+  LogHistogram,
+  LogSearchResult,
+  LogStatus,
+  Retention,
+} from '../../../shared/contract'
+import type { MailMessage } from '../../../shared/messages'
+import type { ExportInput } from './export'
+import type { GetInput, HistogramInput, SearchInput } from './queries'
+import type { ContainerLine, ContainerRef, LogRow } from './rows'
+import type { CollectorStatus } from './store'
+
+type Awaitable<T> = T | Promise<T>
+
+/**
+ * What the handlers, the collector, the Tail and the catch-up use of the log store. The app's
+ * is the WorkerLogStore (answers from its thread); a LogStore answers the same at once.
+ */
+export interface LogStoreApi {
+  readonly path: string
+  collectorStatus: () => CollectorStatus
+  ingestMail(mail: MailMessage): Promise<{ stored: boolean }>
+  ingestLogLines(
+    container: ContainerRef | string,
+    lines: readonly ContainerLine[],
+  ): { accepted: number; dropped: number; rows: LogRow[] }
+  flush(): Promise<void>
+  search(input: SearchInput): Awaitable<LogSearchResult>
+  get(input: GetInput): Awaitable<LogGetResult>
+  exportChunk(input: ExportInput): Awaitable<LogExportChunk>
+  histogram(input: HistogramInput): Awaitable<LogHistogram>
+  lastLineTs(container: string): Awaitable<number | null>
+  recentMailMessages(limit?: number): Awaitable<MailMessage[]>
+  status(): Awaitable<LogStatus>
+  reset(): Awaitable<{ keptAs: string | null }>
+  setRetention(retention: Retention): Awaitable<Retention>
+}
