@@ -332,9 +332,8 @@ describe("the app's mail subscription", () => {
       expect(tracked().email).toMatchObject({ status: 'sent', deadLettered: false })
       const delivered = await waitForDelivery(() => stack.catcher, [rejected.id], 30_000, 500)
       expect(delivered.counts.get(rejected.id)).toBe(1)
-      const stored = (await app.store.search({ query: { emailId: rejected.id }, limit: 50 }))
-        .entries
-      const statuses = stored.filter((e) => e.source === 'event').map((e) => e.status)
+      const found = await app.store.search({ query: { emailId: rejected.id }, limit: 50 })
+      const statuses = found.entries.filter((e) => e.source === 'event').map((e) => e.status)
       expect(statuses.filter((status) => status === 'retried')).toHaveLength(2)
       expect(statuses.filter((status) => status === 'dead-lettered')).toHaveLength(2)
 
