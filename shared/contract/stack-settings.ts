@@ -24,6 +24,7 @@ const imageRef = z
 
 /** As shared/messages QUEUE_TYPES (the contract stays free of Node's Buffer). */
 export const brokerQueueTypes = ['classic', 'quorum'] as const
+export type BrokerQueueType = (typeof brokerQueueTypes)[number]
 
 /** A host name, an IPv4 address or a bracketed IPv6 address; empty for the catcher. */
 const smtpHost = z

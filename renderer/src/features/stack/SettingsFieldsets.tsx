@@ -1,4 +1,5 @@
-import { Fieldset, NumberInput, SimpleGrid, TextInput } from '@mantine/core'
+import { Fieldset, NumberInput, Select, SimpleGrid, TextInput } from '@mantine/core'
+import { brokerQueueTypes, type BrokerQueueType } from '../../../../shared/contract'
 import { numberRanges, portKeys, portLabels, type SettingsForm } from './settings-model'
 import { asNumber, mono, wholeNumber, type SettingsFieldProps } from './RelayFieldset'
 
@@ -58,6 +59,11 @@ export function PortsFieldset({ form, info, errorOf, warnings, edit }: SettingsF
   )
 }
 
+const QUEUE_TYPE_OPTIONS: Array<{ value: BrokerQueueType; label: string }> = [
+  { value: 'classic', label: 'Classic (one broker)' },
+  { value: 'quorum', label: 'Quorum (replicated, for a broker cluster)' },
+]
+
 export function ServicesFieldset({ form, info, errorOf, edit }: SettingsFieldProps) {
   return (
     <Fieldset legend="Services">
@@ -70,6 +76,19 @@ export function ServicesFieldset({ form, info, errorOf, edit }: SettingsFieldPro
           value={form.emailerReplicas}
           error={errorOf('emailerReplicas')}
           onChange={(value) => edit((f) => ({ ...f, emailerReplicas: asNumber(value) }))}
+        />
+        <Select
+          label="Broker queue type"
+          data-testid="settings-queue-type"
+          description={info('queueType').description}
+          disabled={info('queueType').locked}
+          data={QUEUE_TYPE_OPTIONS}
+          allowDeselect={false}
+          value={form.queueType}
+          onChange={(value) => {
+            const queueType = brokerQueueTypes.find((type) => type === value)
+            if (queueType !== undefined) edit((f) => ({ ...f, queueType }))
+          }}
         />
         <NumberInput
           label="Health time-out (s)"

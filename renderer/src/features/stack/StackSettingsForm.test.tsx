@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { fireEvent, screen, waitFor } from '@testing-library/react'
+import { fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { notifications } from '@mantine/notifications'
 import type { StackSettingsView } from '../../../../shared/contract'
@@ -104,6 +104,22 @@ describe('Stack settings form', { timeout: 20_000 }, () => {
       expect(saved).toEqual([{ patch: { emailerReplicas: 3 }, smtpPassword: 's3cret' }]),
     )
     expect(await screen.findByText('Stack settings saved')).toBeInTheDocument()
+  })
+
+  it('saves the queue type, which re-creates the broker and every service using it', async () => {
+    const { saved } = setup()
+    await screen.findByTestId('stack-settings-form')
+    const select = screen.getByTestId('settings-queue-type')
+    await userEvent.click(select)
+    const listbox = document.getElementById(
+      select.getAttribute('aria-controls') ?? '',
+    ) as HTMLElement
+    await userEvent.click(within(listbox).getByRole('option', { name: /Quorum/, hidden: true }))
+    expect(screen.getByTestId('settings-impact')).toHaveTextContent(
+      /re-creates Broker, API, Emailer, Logger\./,
+    )
+    await userEvent.click(save())
+    await waitFor(() => expect(saved).toEqual([{ patch: { queueType: 'quorum' } }]))
   })
 
   it('warns about ports in the ephemeral range without blocking the save', async () => {

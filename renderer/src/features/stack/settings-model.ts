@@ -1,4 +1,5 @@
 import {
+  type BrokerQueueType,
   smtpTlsCheck,
   stackSettingsSchema,
   type SettingField,
@@ -19,6 +20,7 @@ export interface SettingsForm {
   smtpPassword: string
   forgetPassword: boolean
   emailerReplicas: number | ''
+  queueType: BrokerQueueType
   healthTimeoutSeconds: number | ''
 }
 
@@ -41,6 +43,7 @@ export function formFromSettings(settings: StackSettings): SettingsForm {
     smtpPassword: '',
     forgetPassword: false,
     emailerReplicas: settings.emailerReplicas,
+    queueType: settings.queueType,
     healthTimeoutSeconds: settings.healthTimeoutSeconds,
   }
 }
@@ -161,6 +164,7 @@ export function patchOf(
   if (Object.keys(smtp).length > 0) patch.smtp = smtp
   if (form.emailerReplicas !== '' && form.emailerReplicas !== settings.emailerReplicas)
     patch.emailerReplicas = form.emailerReplicas
+  if (form.queueType !== settings.queueType) patch.queueType = form.queueType
   if (
     form.healthTimeoutSeconds !== '' &&
     form.healthTimeoutSeconds !== settings.healthTimeoutSeconds
@@ -197,6 +201,9 @@ export function affectedServices(
   if (patch.smtp?.host !== undefined) hit.add('catcher').add('emailer')
   if (relay && (patch.smtp !== undefined || change.smtpPassword !== undefined)) hit.add('emailer')
   if (patch.emailerReplicas !== undefined) hit.add('emailer')
+  // The broker's definitions and every client declare the queues with their type.
+  if (patch.queueType !== undefined)
+    for (const s of ['broker', 'api', 'emailer', 'logger'] as const) hit.add(s)
   const order: StackServiceName[] = ['broker', 'catcher', 'api', 'emailer', 'logger']
   return order.filter((s) => hit.has(s))
 }
