@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -65,6 +65,23 @@ describe('WorkerLogStore (a LogStore in a worker thread)', { timeout: 60_000 }, 
       code: 'INVALID_INPUT',
       message: 'Not a cursor from a previous page: not-a-cursor',
     })
+  })
+
+  it('says a damaged file is unavailable, with the way out, and resets it', async () => {
+    await store.close()
+    writeFileSync(join(dir, 'logs.db'), 'not a database '.repeat(1_000))
+    store = new WorkerLogStore({ path: join(dir, 'logs.db'), retentionDelayMs: 0 })
+    const error = await store
+      .search(logSearchInput.parse({ query: {} }))
+      .catch((e: unknown) => e as MaildockError)
+    expect(error).toBeInstanceOf(MaildockError)
+    expect(error).toMatchObject({
+      code: 'UNAVAILABLE',
+      details: { wayOut: 'logs:reset-db', fault: { kind: 'corrupt' } },
+    })
+    expect((await store.status()).state).toBe('failed')
+    expect((await store.reset()).keptAs).toMatch(/logs\.db/)
+    expect(await store.status()).toMatchObject({ state: 'ready', rows: 0, lastError: null })
   })
 
   it('reports a crashed worker as a fault, restarts it and loses nothing acknowledged', async () => {
