@@ -8,9 +8,10 @@ interface SwarmService {
   hostname?: string
   entrypoint?: string[]
   environment: Record<string, string>
-  secrets?: Array<{ source: string; target: string }>
+  secrets?: Array<{ source: string; target: string; uid: string; mode: number }>
   ports?: Array<{ target: number; published?: number; mode: string }>
   deploy: { replicas: number; endpoint_mode: string }
+  healthcheck?: { retries: number }
 }
 
 const images = new Map([...IMAGES].map(([k, v]) => [k as never, v]))
@@ -65,6 +66,8 @@ describe('swarm export', () => {
       { target: 3000, published: 5001, protocol: 'tcp', mode: 'host' },
     ])
     expect(host.services.emailer?.deploy.replicas).toBe(3)
+    // Swarm kills a task whose check fails `retries` times: a slow node gets 10 tries.
+    expect(host.services.emailer?.healthcheck?.retries).toBe(10)
     const ingress = swarm('classic', 'ingress').parsed
     expect(ingress.services.api?.deploy.endpoint_mode).toBe('vip')
     expect(ingress.services.api?.ports?.[0]?.mode).toBe('ingress')
@@ -79,6 +82,11 @@ describe('swarm export', () => {
       SMTP_PASSWORD_FILE: '/run/secrets/smtp_password',
     })
     expect(parsed.services.emailer?.environment.AMQP_URL).toBeUndefined()
+    // The app images run as 1000:1000: a root-owned 0400 secret would be unreadable to them.
+    expect(parsed.services.emailer?.secrets).toContainEqual(
+      expect.objectContaining({ source: 'maildock_amqp_url', uid: '1000', mode: 0o400 }),
+    )
+    expect(parsed.services['broker-1']?.secrets?.[0]).toMatchObject({ uid: '0', mode: 0o400 })
     expect(script?.secret).toBe(true)
     expect(script?.content).not.toContain(CREDENTIALS.brokerPassword)
     expect(script?.content).toContain('docker secret create maildock_amqp_url')

@@ -31,8 +31,22 @@ export const swarmSecretNames = (stack: string) => ({
   smtpPassword: `${stack}_smtp_password`,
 })
 
-function secretRef(name: string, target: string): YamlValue {
-  return { source: name, target, mode: 0o400 }
+/** MailDock's api, emailer and logger images run as this user (USER in their Dockerfiles). */
+const APP_USER = '1000'
+
+/** Readable by its owner only: root (the broker's start script) or the app services' user. */
+function secretRef(name: string, target: string, owner = '0'): YamlValue {
+  return { source: name, target, uid: owner, gid: owner, mode: 0o400 }
+}
+
+/**
+ * Swarm replaces a task once its check has failed `retries` times in a row (compose only marks
+ * it): at least 10 tries, so a check slowed down by a busy node does not cost a working task (the
+ * catcher's stored mail, an emailer's sends in flight).
+ */
+function swarmHealthcheck(spec: ServiceSpec): YamlValue {
+  const check = healthcheck(spec)
+  return { ...check, retries: Math.max(spec.health.retries, 10) }
 }
 
 function ports(spec: ServiceSpec, mode: SwarmPortMode): YamlValue {
@@ -84,7 +98,7 @@ function brokerServices(
       // Only the first node publishes its ports: one management UI, one AMQP port per machine.
       ...(index === 0 ? { ports: ports(spec, options.ports) } : {}),
       volumes: [`${host}-data:/var/lib/rabbitmq`],
-      healthcheck: healthcheck(spec),
+      healthcheck: swarmHealthcheck(spec),
       stop_grace_period: `${spec.stopTimeoutSeconds}s`,
       deploy: deploy(1, options.ports),
     }
@@ -103,10 +117,10 @@ function appService(
   for (const [name, value] of Object.entries(exportedEnv(spec))) {
     if (name === 'AMQP_URL') {
       environment.AMQP_URL_FILE = `${SECRETS_DIR}/amqp_url`
-      secrets.push(secretRef(names.amqpUrl, 'amqp_url'))
+      secrets.push(secretRef(names.amqpUrl, 'amqp_url', APP_USER))
     } else if (name === 'SMTP_PASSWORD') {
       environment.SMTP_PASSWORD_FILE = `${SECRETS_DIR}/smtp_password`
-      secrets.push(secretRef(names.smtpPassword, 'smtp_password'))
+      secrets.push(secretRef(names.smtpPassword, 'smtp_password', APP_USER))
     } else environment[name] = escapeDollars(value)
   }
   return {
@@ -117,7 +131,7 @@ function appService(
     ...(spec.volumes.length > 0
       ? { volumes: spec.volumes.map((v) => `${v.key}:${v.target}`) }
       : {}),
-    healthcheck: healthcheck(spec),
+    healthcheck: swarmHealthcheck(spec),
     stop_grace_period: `${spec.stopTimeoutSeconds}s`,
     ...(Object.keys(definition.labels).length > 0 ? { labels: { ...definition.labels } } : {}),
     deploy: deploy(spec.replicas, options.ports),
