@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config'
 import react from '@vitejs/plugin-react'
 
-// Three projects: plain-Node unit tests, renderer component tests in jsdom, and
-// integration tests that talk to the real Docker engine (run one file at a time).
+// Four projects: plain-Node unit tests, renderer component tests in jsdom, integration tests
+// that talk to the real Docker engine (run one file at a time), and cluster tests (a swarm engine
+// of their own, one file at a time).
 export default defineConfig({
   test: {
     projects: [
@@ -15,6 +16,7 @@ export default defineConfig({
             '**/*.int.test.ts',
             '**/*.e2e.test.ts',
             '**/*.electron.test.ts',
+            '**/*.cluster.test.ts',
             '**/node_modules/**',
             '**/dist/**',
           ],
@@ -39,6 +41,17 @@ export default defineConfig({
           exclude: ['**/node_modules/**', '**/dist/**'],
           fileParallelism: false,
           testTimeout: 180_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        test: {
+          name: 'cluster',
+          environment: 'node',
+          globalSetup: ['test/global-setup.ts'],
+          include: ['{electron,test}/**/*.cluster.test.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
           hookTimeout: 600_000,
         },
       },

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(docker.io chromium debootstrap docker-registry docker-compose swaks amqp-tools ca-certificates)
+packages=(docker.io iproute2 chromium debootstrap docker-registry docker-compose swaks amqp-tools ca-certificates)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

@@ -26,6 +26,8 @@ const steps = [
   { name: 'security', cmd: ['npm', 'run', '--silent', 'test:security'] },
   vitest('unit', ['--project', 'unit', '--project', 'renderer']),
   vitest('integration', ['--project', 'integration']),
+  // A swarm engine of its own (a second dockerd): the swarm export deployed and exercised.
+  vitest('cluster', ['--project', 'cluster']),
   vitest('e2e', ['--config', 'vitest.e2e.config.ts']),
 ]
 const only = process.argv.slice(2)

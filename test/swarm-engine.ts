@@ -1,6 +1,6 @@
 // A Docker engine of the test's own, in swarm mode: a second dockerd with its own socket, data
-// root, exec root and pid file, no default bridge and no iptables rules (the shared engine's chains
-// stay untouched), address pools that do not overlap the shared engine's. The shared engine at
+// root, exec root, pid file and default bridge, no iptables rules (the shared engine's chains stay
+// untouched), address pools that do not overlap the shared engine's. The shared engine at
 // /var/run/docker.sock is never put into swarm mode. `stop()` leaves the machine as found.
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -37,6 +37,28 @@ export function run(
 }
 
 const GWBRIDGE = 'docker_gwbridge'
+// Address pools in 10.213-215/16: the shared engine uses 172.17-31/16 and 192.168/16.
+const BRIDGE_ADDRESS = '10.215.0.1/24'
+
+async function mustRun(command: string, args: string[]): Promise<void> {
+  const result = await run(command, args)
+  if (result.code !== 0) throw new Error(`${command} ${args.join(' ')}: ${result.stderr}`)
+}
+
+function daemonArgs(socket: string, dirs: { run: string; data: string }, bridge: string) {
+  return [
+    `--host=unix://${socket}`,
+    `--data-root=${dirs.data}/docker`,
+    `--exec-root=${dirs.run}/exec`,
+    `--pidfile=${dirs.run}/docker.pid`,
+    `--bridge=${bridge}`,
+    '--iptables=false',
+    '--ip-masq=false',
+    // Ports published on its own default bridge listen on loopback only.
+    '--ip=127.0.0.1',
+    '--default-address-pool=base=10.213.0.0/16,size=24',
+  ]
+}
 
 async function linkExists(name: string): Promise<boolean> {
   return (await run('ip', ['link', 'show', name])).code === 0
@@ -47,7 +69,7 @@ export class SwarmEngine {
   private constructor(
     readonly id: string,
     readonly socket: string,
-    private readonly dirs: { run: string; data: string },
+    private readonly dirs: { run: string; data: string; bridge: string },
     private readonly daemon: ChildProcess,
     private readonly log: string[],
   ) {
@@ -69,46 +91,26 @@ export class SwarmEngine {
     const dirs = { run: `/run/maildock-swarm-${id}`, data: `/var/lib/maildock-swarm-${id}` }
     await mkdir(dirs.run, { recursive: true })
     await mkdir(dirs.data, { recursive: true })
+    // A default bridge of its own: with --bridge=none dockerd deletes the link `docker0`, the
+    // shared engine's default bridge.
+    const bridge = `mdsw${id}`
+    await mustRun('ip', ['link', 'add', 'name', bridge, 'type', 'bridge'])
+    await mustRun('ip', ['addr', 'add', BRIDGE_ADDRESS, 'dev', bridge])
     const socket = `${dirs.run}/docker.sock`
     const log: string[] = []
-    // Pools in 10.213/16 and 10.214/16: the shared engine uses 172.17-31/16 and 192.168/16.
-    const daemon = spawn(
-      'dockerd',
-      [
-        `--host=unix://${socket}`,
-        `--data-root=${dirs.data}/docker`,
-        `--exec-root=${dirs.run}/exec`,
-        `--pidfile=${dirs.run}/docker.pid`,
-        '--bridge=none',
-        '--iptables=false',
-        '--ip-masq=false',
-        '--default-address-pool=base=10.213.0.0/16,size=24',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    )
+    const daemon = spawn('dockerd', daemonArgs(socket, dirs, bridge), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     const keep = (chunk: Buffer) => {
       log.push(chunk.toString())
       if (log.length > 200) log.shift()
     }
     daemon.stdout?.on('data', keep)
     daemon.stderr?.on('data', keep)
-    const engine = new SwarmEngine(id, socket, dirs, daemon, log)
+    const engine = new SwarmEngine(id, socket, { ...dirs, bridge }, daemon, log)
     try {
       await engine.waitReady()
-      const port = String(20_000 + Math.floor(Math.random() * 10_000))
-      const init = await run(
-        'docker',
-        [
-          'swarm',
-          'init',
-          '--advertise-addr=127.0.0.1',
-          `--listen-addr=127.0.0.1:${port}`,
-          '--default-addr-pool=10.214.0.0/16',
-          `--data-path-port=${Number(port) + 1}`,
-        ],
-        { env: engine.env },
-      )
-      if (init.code !== 0) throw new Error(`swarm init failed: ${init.stderr}`)
+      await engine.initSwarm()
     } catch (error) {
       await engine.stop()
       throw error
@@ -116,10 +118,37 @@ export class SwarmEngine {
     return engine
   }
 
+  private async initSwarm(): Promise<void> {
+    // Made before `swarm init` so swarm takes it as is: host-mode ports publish through this
+    // bridge, and its host binding keeps them on loopback (dockerd's --ip covers only its own
+    // default bridge).
+    const gateway = await this.cli([
+      'network',
+      'create',
+      '--driver=bridge',
+      `--opt=com.docker.network.bridge.name=${GWBRIDGE}`,
+      '--opt=com.docker.network.bridge.enable_icc=false',
+      '--opt=com.docker.network.bridge.enable_ip_masquerade=false',
+      '--opt=com.docker.network.bridge.host_binding_ipv4=127.0.0.1',
+      GWBRIDGE,
+    ])
+    if (gateway.code !== 0) throw new Error(`creating ${GWBRIDGE} failed: ${gateway.stderr}`)
+    const port = 20_000 + Math.floor(Math.random() * 10_000)
+    const init = await this.cli([
+      'swarm',
+      'init',
+      '--advertise-addr=127.0.0.1',
+      `--listen-addr=127.0.0.1:${port}`,
+      '--default-addr-pool=10.214.0.0/16',
+      `--data-path-port=${port + 1}`,
+    ])
+    if (init.code !== 0) throw new Error(`swarm init failed: ${init.stderr}`)
+  }
+
   private async waitReady(): Promise<void> {
     const deadline = Date.now() + 60_000
     while (Date.now() < deadline) {
-      if (this.daemon.exitCode !== null) {
+      if (!this.running()) {
         throw new Error(`dockerd exited:\n${this.log.join('').slice(-2000)}`)
       }
       if (existsSync(this.socket) && (await this.docker.ping().catch(() => null)) !== null) return
@@ -140,6 +169,17 @@ export class SwarmEngine {
     return run('docker', args, { env: this.env, cwd, timeoutMs: 180_000 })
   }
 
+  /** What of this engine is still on the machine: empty once `stop()` has cleaned up. */
+  async traces(): Promise<string[]> {
+    const found: string[] = []
+    if (this.running()) found.push('dockerd')
+    for (const dir of [this.dirs.run, this.dirs.data]) if (existsSync(dir)) found.push(dir)
+    for (const link of [GWBRIDGE, this.dirs.bridge]) if (await linkExists(link)) found.push(link)
+    const mounts = await run('grep', ['-c', `maildock-swarm-${this.id}`, '/proc/self/mounts'])
+    if (mounts.stdout.trim() !== '0') found.push(`${mounts.stdout.trim()} mount(s)`)
+    return found
+  }
+
   logTail(): string {
     return this.log.join('').slice(-3000)
   }
@@ -148,8 +188,12 @@ export class SwarmEngine {
    * Leaves the swarm (retried: the first try can time out), stops dockerd, removes the bridge it
    * made and its folders.
    */
+  private running(): boolean {
+    return this.daemon.exitCode === null && this.daemon.signalCode === null
+  }
+
   async stop(): Promise<void> {
-    if (this.daemon.exitCode === null) {
+    if (this.running()) {
       for (let attempt = 0; attempt < 3; attempt += 1) {
         const left = await this.cli(['swarm', 'leave', '--force'])
         if (left.code === 0 || /not part of a swarm/.test(left.stderr)) break
@@ -157,12 +201,14 @@ export class SwarmEngine {
       const exited = new Promise((resolve) => this.daemon.once('exit', resolve))
       this.daemon.kill('SIGTERM')
       await Promise.race([exited, sleep(30_000)])
-      if (this.daemon.exitCode === null) {
+      if (this.running()) {
         this.daemon.kill('SIGKILL')
         await exited
       }
     }
-    if (await linkExists(GWBRIDGE)) await run('ip', ['link', 'delete', GWBRIDGE])
+    for (const link of [GWBRIDGE, this.dirs.bridge]) {
+      if (await linkExists(link)) await run('ip', ['link', 'delete', link])
+    }
     // Mounts dockerd may leave under its roots (netns, overlay) go before the folders.
     const mounts = await run('sh', [
       '-c',
