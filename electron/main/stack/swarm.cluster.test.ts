@@ -3,7 +3,7 @@
 // with 3 emailer replicas, dnsrr and host-mode ports (this kernel has no IPVS). 1,000 emails
 // POSTed with an emailer task killed mid-burst all arrive once; `docker service scale` to 5 works
 // and the new tasks deliver; `docker stack rm` removes it; the engine goes away without a trace.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
@@ -14,7 +14,6 @@ import { CatcherClient } from '../../../resources/stack/test/catcher-client'
 import { containerLogs, waitFor } from '../../../resources/stack/test/docker-helpers'
 import { waitForDelivery } from '../../../resources/stack/test/expectations'
 import { run, SwarmEngine } from '../../../test/swarm-engine'
-import { writeExportFiles } from '../cli/export-command'
 import { exportStack } from './export'
 import { defineStack, type StackDefinition } from './definition'
 import { resolveImages } from './images'
@@ -128,7 +127,9 @@ beforeAll(async () => {
     swarmPorts: 'host',
     queueType: 'classic',
   })
-  await writeExportFiles(dir, exported.files)
+  for (const file of exported.files) {
+    writeFileSync(join(dir, file.path), file.content, { mode: file.secret ? 0o600 : 0o644 })
+  }
   engine = await SwarmEngine.start()
   await engine.loadImages([...new Set([...images.byService.values()].map((image) => image.ref))])
   const secrets = await run('sh', ['create-secrets.sh'], {
