@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto'
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { postMany } from '../../../resources/stack/test/api-client'
-import { CatcherClient } from '../../../resources/stack/test/catcher-client'
+import { CatcherTestClient } from '../../../resources/stack/test/catcher-client'
 import { containerLogs, waitFor } from '../../../resources/stack/test/docker-helpers'
 import { waitForDelivery } from '../../../resources/stack/test/expectations'
 import { run, SwarmEngine } from '../../../test/swarm-engine'
@@ -32,7 +32,7 @@ let engine: SwarmEngine | undefined
 let pinned: PinnedInputs | undefined
 let built: string[] = []
 let apiUrl = ''
-let catcher = new CatcherClient('')
+let catcher = new CatcherTestClient('')
 
 function definitionFor(env: NodeJS.ProcessEnv): StackDefinition {
   const settings = settingsWith((s) => {
@@ -46,7 +46,13 @@ function definitionFor(env: NodeJS.ProcessEnv): StackDefinition {
     s.ports = { api: 0, broker: 0, brokerUi: 0, catcherUi: 0 }
     s.emailerReplicas = 3
   })
-  const credentials = { brokerUser: 'maildock', brokerPassword, smtpPassword: null }
+  const password = () => randomBytes(16).toString('hex')
+  const credentials = {
+    brokerUser: 'maildock',
+    brokerPassword,
+    servicePasswords: { api: password(), emailer: password(), logger: password() },
+    smtpPassword: null,
+  }
   return defineStack(settings, credentials, { 'maildock.test': '1' })
 }
 
@@ -115,6 +121,7 @@ beforeAll(async () => {
     docker: shared,
     definition,
     stackDir,
+    packaged: false,
     operation: new Operation('up', name, () => undefined),
   })
   built = images.built
@@ -142,7 +149,7 @@ beforeAll(async () => {
   const expected = { broker: 1, catcher: 1, logger: 1, api: 1, emailer: 3 }
   for (const [service, count] of Object.entries(expected)) await waitHealthy(service, count)
   apiUrl = `http://127.0.0.1:${await publishedPort('api', 3000)}`
-  catcher = new CatcherClient(`http://127.0.0.1:${await publishedPort('catcher', 8025)}`)
+  catcher = new CatcherTestClient(`http://127.0.0.1:${await publishedPort('catcher', 8025)}`)
 })
 
 afterAll(async () => {
