@@ -1,7 +1,7 @@
 // The exported compose file runs the same stack without MailDock: Debian's docker-compose (v1)
 // accepts it, brings it up with the same images, and it delivers an email.
 import { execFile } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -79,6 +79,8 @@ afterAll(async () => {
       .remove()
       .catch(() => undefined)
   await pinned?.cleanup()
+  // The .env holds the test stack's broker password.
+  rmSync(dir, { recursive: true, force: true })
 })
 
 describe('compose export', () => {
