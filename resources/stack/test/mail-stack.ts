@@ -17,6 +17,8 @@ import {
   waitHealthy,
 } from './docker-helpers'
 import { errorMessage } from '../../../shared/error-message'
+import type { QueueType } from '../../../shared/messages'
+import { brokerNodeSpecs, removeCookie, type BrokerNodeSpec } from './broker-nodes'
 
 const RUN_LABEL = 'maildock.test.run'
 export const BROKER_USER = 'maildock'
@@ -43,9 +45,13 @@ export interface MailStackOptions {
   docker?: Docker
   /** Streams build and start-up progress (quiet by default). */
   onProgress?: (message: string) => void
+  /** 1 (default), or a RabbitMQ cluster of that many nodes, broker-1 .. broker-N. */
+  brokerNodes?: number
+  /** The queue type every service declares (AMQP_QUEUE_TYPE); the services' default if unset. */
+  queueType?: QueueType
 }
 
-type Role = StackService | 'broker' | 'catcher'
+type Role = StackService | 'broker' | 'catcher' | `broker-${number}`
 
 /** A running stack; `MailStack.start()` creates it and `stop()` removes everything it made. */
 export class MailStack {
@@ -103,11 +109,7 @@ export class MailStack {
       tagFor: (service) => `maildock-test/${service}:${this.runId}`,
       onProgress: (progress) => this.progress(`${progress.service}: ${progress.message}`),
     })
-    await this.create('broker', images.broker, {
-      aliases: ['broker'],
-      ports: ['5672/tcp'],
-      env: { RABBITMQ_DEFAULT_USER: BROKER_USER, RABBITMQ_DEFAULT_PASS: BROKER_PASSWORD },
-    })
+    const amqpUrl = await this.createBrokers(images.broker)
     await this.create('catcher', images.catcher, {
       aliases: ['smtp'],
       ports: ['8025/tcp', '1025/tcp'],
@@ -116,7 +118,7 @@ export class MailStack {
     await this.refreshEndpoints()
     const tags = await built
     await this.waitForBroker()
-    const amqpUrl = `amqp://${BROKER_USER}:${BROKER_PASSWORD}@broker:5672`
+    await this.waitForCluster()
     for (const service of STACK_SERVICES) {
       await this.create(service, tags[service], {
         aliases: [service],
@@ -124,6 +126,9 @@ export class MailStack {
         env: {
           AMQP_URL: amqpUrl,
           LOG_LEVEL: 'info',
+          ...(this.options.queueType === undefined
+            ? {}
+            : { AMQP_QUEUE_TYPE: this.options.queueType }),
           ...(service === 'emailer' ? { SMTP_HOST: 'smtp', SMTP_PORT: '1025' } : {}),
           ...this.envFor(service),
         },
@@ -133,6 +138,50 @@ export class MailStack {
     }
     await Promise.all(STACK_SERVICES.map((service) => waitHealthy(this.container(service))))
     await this.refreshEndpoints()
+  }
+
+  /** The broker container(s); resolves with the AMQP_URL the services get (one or a list). */
+  private async createBrokers(image: string): Promise<string> {
+    const credentials = { user: BROKER_USER, password: BROKER_PASSWORD }
+    const nodes = await brokerNodeSpecs(this.options.brokerNodes ?? 1, credentials, this.runId)
+    for (const [index, node] of nodes.entries()) {
+      await this.create(index === 0 ? 'broker' : `broker-${index + 1}`, image, {
+        ports: ['5672/tcp'],
+        ...node,
+      })
+    }
+    return nodes.map((node) => node.url).join(',')
+  }
+
+  /**
+   * Quorum queues take their members from the cluster as it is when they are declared, so the
+   * services start only once every node has joined.
+   */
+  private async waitForCluster(): Promise<void> {
+    const nodes = this.options.brokerNodes ?? 1
+    if (nodes === 1) return
+    await waitFor(
+      `${nodes} running broker nodes`,
+      async () => ((await this.runningBrokerNodes()).length === nodes ? true : undefined),
+      180_000,
+      1000,
+    )
+  }
+
+  /** The cluster's running nodes as node 1 sees them (`rabbit@broker-2`, ...). */
+  async runningBrokerNodes(from = 1): Promise<string[]> {
+    const status = await execText(this.brokerNode(from), [
+      'rabbitmqctl',
+      'cluster_status',
+      '--formatter',
+      'json',
+    ])
+    return (JSON.parse(status) as { running_nodes: string[] }).running_nodes
+  }
+
+  /** Node `index` (1-based) of the broker; node 1 is also the role 'broker'. */
+  brokerNode(index: number): Docker.Container {
+    return this.container(index === 1 ? 'broker' : `broker-${index}`)
   }
 
   private envFor(service: StackService): Record<string, string> {
@@ -150,7 +199,7 @@ export class MailStack {
       env?: Record<string, string>
       volume?: string | undefined
       fastHealthcheck?: boolean
-    },
+    } & Partial<Pick<BrokerNodeSpec, 'host' | 'entrypoint' | 'binds'>>,
   ): Promise<void> {
     this.progress(`starting ${role} (${image})`)
     if (spec.volume !== undefined) {
@@ -158,8 +207,9 @@ export class MailStack {
     }
     const container = await this.docker.createContainer({
       name: `${this.network}-${role}`,
-      Hostname: role,
+      Hostname: spec.host ?? role,
       Image: image,
+      ...(spec.entrypoint === undefined ? {} : { Entrypoint: spec.entrypoint, Cmd: [] }),
       Labels: this.labels,
       Env: Object.entries(spec.env ?? {}).map(([key, value]) => `${key}=${value}`),
       ExposedPorts: Object.fromEntries(spec.ports.map((port) => [port, {}])),
@@ -167,6 +217,7 @@ export class MailStack {
       ...(spec.fastHealthcheck === true ? { Healthcheck: FAST_HEALTHCHECK } : {}),
       HostConfig: {
         NetworkMode: this.network,
+        ...(spec.binds === undefined ? {} : { Binds: spec.binds }),
         PortBindings: Object.fromEntries(
           spec.ports.map((port) => [port, [{ HostIp: '127.0.0.1', HostPort: '' }]]),
         ),
@@ -285,5 +336,6 @@ export class MailStack {
 
   async stop(): Promise<void> {
     await removeLabelled(this.docker, RUN_LABEL, this.runId)
+    await removeCookie(this.runId)
   }
 }
