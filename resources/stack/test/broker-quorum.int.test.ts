@@ -1,8 +1,9 @@
-// A replicated broker: three RabbitMQ nodes in one cluster, every service declaring quorum queues.
-// Stopping the node the services connected to first, in the middle of a burst, loses and
-// duplicates no accepted email, and the API keeps accepting on the two nodes left.
+// A replicated broker: three RabbitMQ nodes in one cluster, every service declaring quorum queues
+// (the consumed ones with a delivery limit) and given the list of nodes in AMQP_URL. Stopping the
+// node the services connected to first, in the middle of a burst, loses and duplicates no
+// accepted email; the services move to another node and the API keeps accepting.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { QUEUES } from '../../../shared/messages'
+import { QUEUES, QUORUM_DELIVERY_LIMIT } from '../../../shared/messages'
 import { postMany } from './api-client'
 import { execText } from './docker-helpers'
 import { waitForDelivery } from './expectations'
@@ -24,6 +25,7 @@ interface QueueInfo {
   name: string
   type: string
   members?: string[]
+  arguments?: unknown
 }
 
 async function queues(fromNode: number): Promise<Map<string, QueueInfo>> {
@@ -33,6 +35,7 @@ async function queues(fromNode: number): Promise<Map<string, QueueInfo>> {
     'name',
     'type',
     'members',
+    'arguments',
     '--formatter',
     'json',
   ])
@@ -64,6 +67,16 @@ describe('a three-node broker with quorum queues', () => {
       expect({ name, type: declared.get(name)?.type }).toEqual({ name, type: 'quorum' })
       expect(declared.get(name)?.members).toHaveLength(NODES)
     }
+    for (const name of [QUEUES.emailer, QUEUES.logger]) {
+      expect(JSON.stringify(declared.get(name)?.arguments)).toMatch(
+        new RegExp(`"x-delivery-limit"\\D+${QUORUM_DELIVERY_LIMIT}\\b`),
+      )
+    }
+    const retries = [...declared.values()].filter((queue) =>
+      queue.name.startsWith('maildock.emailer.retry.'),
+    )
+    expect(retries.length).toBeGreaterThan(0)
+    for (const queue of retries) expect(queue.type, queue.name).toBe('quorum')
   })
 
   it('loses and duplicates nothing when a node stops mid-burst, and keeps accepting', async () => {
@@ -93,5 +106,8 @@ describe('a three-node broker with quorum queues', () => {
       duplicated: [],
     })
     expect((await queues(2)).get(QUEUES.emailer)?.type).toBe('quorum')
+    for (const role of ['api', 'emailer', 'logger'] as const) {
+      expect(await stack.logsOf(role, 100_000), role).toMatch(/amqp:\/\/maildock@broker-[23]:5672/)
+    }
   })
 })

@@ -21,8 +21,8 @@ import type { QueueType } from '../../../shared/messages'
 import { brokerNodeSpecs, removeCookie, type BrokerNodeSpec } from './broker-nodes'
 
 const RUN_LABEL = 'maildock.test.run'
-export const BROKER_USER = 'maildock'
-export const BROKER_PASSWORD = 'maildock-test'
+const BROKER_USER = 'maildock'
+const BROKER_PASSWORD = 'maildock-test'
 const SECOND_NS = 1_000_000_000
 /**
  * The image's own check, polled every second so tests need not wait 10 s for "healthy"; its 3 s
