@@ -31,16 +31,22 @@ describe('ExportModal', () => {
     renderWithClient(<ExportModal opened onClose={() => undefined} />, fake.bridge)
     expect(await screen.findByTestId('export-compose')).toHaveTextContent('services: {}')
     expect(screen.getByTestId('export-how-to-run')).toHaveTextContent('docker compose -p maildock')
+    expect(screen.queryByLabelText(/Ingress ports/)).toBeNull()
 
     await userEvent.click(screen.getByText('Docker Swarm'))
     await waitFor(() =>
       expect(screen.getByTestId('export-how-to-run')).toHaveTextContent('docker stack deploy'),
     )
     expect(screen.getByTestId('export-file')).toHaveTextContent('broker-1')
+    await userEvent.click(screen.getByLabelText(/Ingress ports and virtual IPs/))
+    await waitFor(() =>
+      expect(fake.bridge.call.mock.calls.filter(([c]) => c === 'stack:export')).toHaveLength(3),
+    )
     const calls = fake.bridge.call.mock.calls.filter(([c]) => c === 'stack:export')
     expect(calls.map(([, input]) => input)).toEqual([
       { includeSecrets: false, target: 'compose', swarmPorts: 'host' },
       { includeSecrets: false, target: 'swarm', swarmPorts: 'host' },
+      { includeSecrets: false, target: 'swarm', swarmPorts: 'ingress' },
     ])
   })
 })

@@ -159,9 +159,11 @@ function FolderView({ data }: { data: StackExport }) {
 export function ExportModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const [includeSecrets, setIncludeSecrets] = useState(false)
   const [target, setTarget] = useState<ExportTarget>('compose')
+  const [ingress, setIngress] = useState(false)
+  const swarmPorts = ingress ? 'ingress' : 'host'
   const result = useCall(
     'stack:export',
-    { includeSecrets, target, swarmPorts: 'host' },
+    { includeSecrets, target, swarmPorts },
     { enabled: opened },
   )
   const data = result.data
@@ -188,6 +190,14 @@ export function ExportModal({ opened, onClose }: { opened: boolean; onClose: () 
           checked={includeSecrets}
           onChange={(e) => setIncludeSecrets(e.currentTarget.checked)}
         />
+        {target === 'swarm' && (
+          <Checkbox
+            size="xs"
+            label="Ingress ports and virtual IPs (the routing mesh; needs IPVS in every node's kernel). Unchecked: DNS round robin and ports on the node running the task"
+            checked={ingress}
+            onChange={(e) => setIngress(e.currentTarget.checked)}
+          />
+        )}
         {result.error && (
           <Alert color="red" title="Could not export" role="alert">
             {result.error.message}
