@@ -244,6 +244,19 @@ function mailFieldsOf(record: Json, ts: number) {
   }
 }
 
+/** Lines a container printed, as rows (a service name stands for a container of that name). */
+export function rowsFromContainerLines(
+  container: ContainerRef | string,
+  lines: readonly ContainerLine[],
+): LogRow[] {
+  const ref =
+    typeof container === 'string'
+      ? { id: container, name: container, service: container }
+      : container
+  const now = Date.now()
+  return lines.map((line) => rowFromContainerLine(ref, line, now))
+}
+
 /** One line a container printed (plain text or a JSON log record), as a row. */
 export function rowFromContainerLine(
   container: ContainerRef,

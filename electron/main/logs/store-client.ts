@@ -14,7 +14,7 @@ import type { EmailOutcome, SendLedger, SendRecord, SendRecordRow } from '../mai
 import type { ExportInput } from './export'
 import type { GetInput, HistogramInput, SearchInput } from './queries'
 import type { RetentionRun } from './retention'
-import { rowFromContainerLine, type ContainerLine, type ContainerRef, type LogRow } from './rows'
+import { rowsFromContainerLines, type ContainerLine, type ContainerRef, type LogRow } from './rows'
 import type { CollectorStatus, LogStoreOptions } from './store'
 import { statusWhileDown } from './store-status'
 import { startWorker } from './store-worker-start'
@@ -104,12 +104,7 @@ export class WorkerLogStore {
     container: ContainerRef | string,
     lines: readonly ContainerLine[],
   ): { accepted: number; dropped: number; rows: LogRow[] } {
-    const ref =
-      typeof container === 'string'
-        ? { id: container, name: container, service: container }
-        : container
-    const now = Date.now()
-    const rows = lines.map((line) => rowFromContainerLine(ref, line, now))
+    const rows = rowsFromContainerLines(container, lines)
     return { ...this.ingestRows(rows), rows }
   }
 

@@ -31,7 +31,7 @@ import {
 } from './queries'
 import { applyRetention, readRetention, writeRetention, type RetentionRun } from './retention'
 import {
-  rowFromContainerLine,
+  rowsFromContainerLines,
   rowFromMailMessage,
   type ContainerLine,
   type ContainerRef,
@@ -118,12 +118,7 @@ export class LogStore {
     container: ContainerRef | string,
     lines: readonly ContainerLine[],
   ): { accepted: number; dropped: number; rows: LogRow[] } {
-    const ref =
-      typeof container === 'string'
-        ? { id: container, name: container, service: container }
-        : container
-    const now = Date.now()
-    const rows = lines.map((line) => rowFromContainerLine(ref, line, now))
+    const rows = rowsFromContainerLines(container, lines)
     return { ...this.ingestRows(rows), rows }
   }
 

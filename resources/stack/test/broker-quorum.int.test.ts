@@ -6,9 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { QUEUES, QUORUM_DELIVERY_LIMIT } from '../../../shared/messages'
 import { postMany } from './api-client'
 import { execText } from './docker-helpers'
-import { waitForDelivery } from './expectations'
+import { explained, waitForDelivery } from './expectations'
 import { MailStack } from './mail-stack'
-import { errorMessage } from '../../../shared/error-message'
 
 const NODES = 3
 let stack: MailStack
@@ -50,15 +49,6 @@ const email = (prefix: string) => (index: number) => ({
 const idsFor = (prefix: string, count: number): string[] =>
   Array.from({ length: count }, (_, index) => `${prefix}-${index}`)
 
-async function explained<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work
-  } catch (error) {
-    const logs = await stack.allLogs(40).catch(() => '')
-    throw new Error(`${errorMessage(error)}\n${logs}`)
-  }
-}
-
 describe('a three-node broker with quorum queues', () => {
   it('declares the mail queues as quorum queues replicated on every node', async () => {
     expect(await stack.runningBrokerNodes()).toHaveLength(NODES)
@@ -94,7 +84,10 @@ describe('a three-node broker with quorum queues', () => {
     const afterStop = await postMany(stack.apiUrl, after, email('quorum-after'))
 
     const ids = [...idsFor('quorum-during', during), ...idsFor('quorum-after', after)]
-    const delivered = await explained(waitForDelivery(() => stack.catcher, ids, 120_000))
+    const delivered = await explained(
+      stack,
+      waitForDelivery(() => stack.catcher, ids, 120_000),
+    )
     console.log(
       `quorum broker, node 1 of ${NODES} stopped after 100 accepted: ` +
         `${burst.length + afterStop.length} accepted (${burst.filter((r) => r.attempts > 1).length} ` +

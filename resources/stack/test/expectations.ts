@@ -2,6 +2,7 @@
 // catcher, and what the logger wrote to its file.
 import { countByEmailId, type CatcherTestClient, type CatcherMessage } from './catcher-client'
 import { delay, waitFor } from './docker-helpers'
+import { errorMessage } from '../../../shared/error-message'
 
 export interface DeliveryReport {
   messages: CatcherMessage[]
@@ -61,4 +62,17 @@ export function parseLogFile(text: string): LoggedRecord[] {
 /** Distinct email ids among the records matching `where`. */
 export function idsLogged(records: LoggedRecord[], where: (record: LoggedRecord) => boolean) {
   return new Set(records.filter(where).flatMap((record) => record.emailId ?? []))
+}
+
+/** Adds the stack's recent logs to a failure, since the containers are gone afterwards. */
+export async function explained<T>(
+  stack: { allLogs(tail?: number): Promise<string> },
+  work: Promise<T>,
+): Promise<T> {
+  try {
+    return await work
+  } catch (error) {
+    const logs = await stack.allLogs(40).catch(() => '')
+    throw new Error(`${errorMessage(error)}\n${logs}`)
+  }
 }

@@ -4,9 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { HEADERS, QUEUES } from '../../../shared/messages'
 import { postMany } from './api-client'
 import { delay, waitFor } from './docker-helpers'
-import { idsLogged, parseLogFile, waitForDelivery } from './expectations'
+import { idsLogged, parseLogFile, explained, waitForDelivery } from './expectations'
 import { MailStack } from './mail-stack'
-import { errorMessage } from '../../../shared/error-message'
 
 /**
  * Short retry delays so an outage of 30 s is retried through several delay queues and the
@@ -44,16 +43,6 @@ function idsFor(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, index) => `${prefix}-${index}`)
 }
 
-/** Adds the services' recent logs to a failure, since the containers are gone afterwards. */
-async function explained<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work
-  } catch (error) {
-    const logs = await stack.allLogs(40).catch(() => '')
-    throw new Error(`${errorMessage(error)}\n${logs}`)
-  }
-}
-
 async function loggedIds(eventType: string, ids: readonly string[]): Promise<Set<string>> {
   const wanted = new Set(ids)
   const records = parseLogFile(await stack.loggerFile())
@@ -76,7 +65,10 @@ describe('the mail stack under faults', () => {
     await restart
     expect(results.some((result) => result.attempts > 1)).toBe(true) // some POSTs saw a 503
 
-    const delivered = await explained(waitForDelivery(() => stack.catcher, ids, 90_000))
+    const delivered = await explained(
+      stack,
+      waitForDelivery(() => stack.catcher, ids, 90_000),
+    )
     expect({ missing: delivered.missing, duplicated: delivered.duplicated }).toEqual({
       missing: [],
       duplicated: [],
@@ -114,7 +106,10 @@ describe('the mail stack under faults', () => {
     await stack.container('emailer').start()
     await posting
 
-    const delivered = await explained(waitForDelivery(() => stack.catcher, ids, 90_000))
+    const delivered = await explained(
+      stack,
+      waitForDelivery(() => stack.catcher, ids, 90_000),
+    )
     expect({ missing: delivered.missing, duplicated: delivered.duplicated }).toEqual({
       missing: [],
       duplicated: [],
