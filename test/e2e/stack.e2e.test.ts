@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import { blocking, runAxe } from './axe'
 import { docker } from './docker-cli'
 import { launchBrowser, openPage, startApp, type RunningApp } from './harness'
 
@@ -16,6 +17,45 @@ const root = join(import.meta.dirname, '../..')
 const stackName = `mde2e-${randomBytes(3).toString('hex')}`
 const dataDir = mkdtempSync(join(tmpdir(), 'maildock-e2e-stack-'))
 const shots = process.env.MAILDOCK_SCREENSHOTS ?? tmpdir()
+
+/**
+ * The export dialog's swarm and Kubernetes targets: each lists its folder's files and how to run
+ * it, and passes axe in light and dark.
+ */
+async function exportsFolders(page: Page): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: 'Export the stack' })
+  for (const [target, file, content] of [
+    ['Docker Swarm', 'stack.yml', /endpoint_mode: dnsrr/],
+    ['Kubernetes', 'kustomization.yaml', /kind: Kustomization|resources:/],
+  ] as const) {
+    await dialog
+      .locator('label')
+      .filter({ hasText: new RegExp(`^${target}$`) })
+      .click()
+    const files = dialog.getByLabel(/^File \(\d+\)$/)
+    await files.waitFor({ timeout: 30_000 })
+    await files.click()
+    await page.getByRole('option', { name: file, exact: true }).click()
+    await expect.poll(() => files.inputValue(), { timeout: 30_000 }).toBe(file)
+    await expect
+      .poll(() => dialog.getByTestId('export-file').textContent(), { timeout: 30_000 })
+      .toMatch(content)
+    expect(await dialog.getByTestId('export-how-to-run').textContent()).toMatch(
+      target === 'Kubernetes' ? /kubectl apply -k/ : /docker stack deploy/,
+    )
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme })
+      const slug = target.toLowerCase().replace(' ', '-')
+      await page.screenshot({ path: join(shots, `maildock-stack-export-${slug}-${scheme}.png`) })
+      const found = blocking(await runAxe(page))
+      expect(
+        found.map((v) => `${target} ${scheme} ${v.id} ${v.nodes[0]?.target.join(' ')}`),
+      ).toEqual([])
+    }
+    await page.emulateMedia({ colorScheme: 'light' })
+  }
+}
+
 const services = ['broker', 'catcher', 'api', 'emailer', 'logger']
 
 /**
@@ -261,6 +301,7 @@ describe('Stack panel on the real engine', () => {
       await page.getByRole('button', { name: 'Download compose.yaml' }).click()
       expect((await download).suggestedFilename()).toBe('compose.yaml')
       await page.screenshot({ path: join(shots, 'maildock-stack-export.png') })
+      await exportsFolders(page)
       await page.keyboard.press('Escape')
 
       await page.getByRole('tab', { name: 'Settings' }).click()
