@@ -25,8 +25,8 @@ const shots = process.env.MAILDOCK_SCREENSHOTS ?? tmpdir()
 async function exportsFolders(page: Page): Promise<void> {
   const dialog = page.getByRole('dialog', { name: 'Export the stack' })
   for (const [target, file, content] of [
-    ['Docker Swarm', 'stack.yml', /endpoint_mode: dnsrr/],
-    ['Kubernetes', 'kustomization.yaml', /kind: Kustomization|resources:/],
+    ['Docker Swarm', 'stack.yml', /endpoint_mode: "?dnsrr/],
+    ['Kubernetes', 'kustomization.yaml', /resources:/],
   ] as const) {
     await dialog
       .locator('label')
@@ -164,7 +164,10 @@ describe('Stack panel on the real engine', () => {
         .toBe('failed')
       const message = await page.getByTestId('stack-failure-message').textContent()
       expect(message).toContain(`127.0.0.1:${apiPort} (api) already in use`)
-      expect(await page.getByRole('button', { name: /^Retry/ }).isEnabled()).toBe(true)
+      // The button is enabled once the failed run has settled (a moment after its state shows).
+      await expect
+        .poll(() => page.getByRole('button', { name: /^Retry/ }).isEnabled(), { timeout: 30_000 })
+        .toBe(true)
       const label = `label=maildock.stack=${stackName}`
       expect(docker('ps', '-aq', '--filter', label)).toBe('')
       await page.mouse.move(0, 0)

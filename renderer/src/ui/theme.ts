@@ -3,6 +3,7 @@ import {
   darken,
   lighten,
   luminance,
+  Modal,
   type CSSVariablesResolver,
   type MantineTheme,
 } from '@mantine/core'
@@ -18,6 +19,10 @@ export const theme = createTheme({
   luminanceThreshold: 0.25,
   fontFamilyMonospace: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
   defaultRadius: 'sm',
+  components: {
+    // A modal's close button is an icon: it needs a name (axe: button-name).
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+  },
 })
 
 /** WCAG contrast ratio of two colours. */

@@ -8,7 +8,6 @@ import {
   Group,
   List,
   Modal,
-  ScrollArea,
   SegmentedControl,
   Select,
   Stack,
@@ -56,11 +55,17 @@ function FileView({
           Download {fileName}
         </Button>
       </Group>
-      <ScrollArea h={380} type="auto">
-        <Code block aria-label={label} data-testid={`export-${label}`}>
-          {text}
-        </Code>
-      </ScrollArea>
+      {/* One scrolling region, focusable so the keyboard can scroll it (axe: scrollable-region-focusable). */}
+      <Code
+        block
+        tabIndex={0}
+        mah={380}
+        style={{ overflow: 'auto' }}
+        aria-label={label}
+        data-testid={`export-${label}`}
+      >
+        {text}
+      </Code>
     </Stack>
   )
 }
