@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { rowFromContainerLine, type LogRow } from '../electron/main/logs/rows'
+import type { LogRow } from '../electron/main/logs/rows'
+import { lineRow } from './line-rows'
 import { LogStore } from '../electron/main/logs/store'
 import { launchBrowser, openPage, startApp, type RunningApp } from '../test/e2e/harness'
 import { managementUrlOf } from '../test/support/mail-stack'
@@ -25,22 +26,11 @@ const { values } = parseArgs({
 const ROWS = Number(values.rows ?? (values.quick ? 200_000 : 1_000_000))
 const SECONDS = Number(values.seconds ?? (values.quick ? 10 : 20))
 const SETTLE_MS = 15_000
-const SERVICES = ['api', 'emailer', 'logger', 'broker']
 const START = Date.now() - 7 * 86_400_000
 const dir = mkdtempSync(join(tmpdir(), 'maildock-bench-footprint-'))
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`
 
-function row(i: number): LogRow {
-  const service = SERVICES[i % SERVICES.length]!
-  return rowFromContainerLine(
-    { id: `c-${service}`, name: `stack-${service}-1`, service },
-    {
-      stream: 'stdout',
-      time: new Date(START + i * 500).toISOString(),
-      text: `INFO delivered message id=msg-${i} to reader${i % 1000}@example.com via relay${i % 7}`,
-    },
-  )
-}
+const row = (i: number): LogRow => lineRow(i, START, 500)
 
 /** Fills the data folder's log store through the store's own writer, as the app does. */
 async function fillStore(dataDir: string, count: number): Promise<void> {

@@ -15,7 +15,8 @@ import {
   logSearchInput,
   type LogExportChunk,
 } from '../shared/contract'
-import { rowFromContainerLine, type LogRow } from '../electron/main/logs/rows'
+import type { LogRow } from '../electron/main/logs/rows'
+import { lineRow } from './line-rows'
 import { LogStore } from '../electron/main/logs/store'
 import { WorkerLogStore } from '../electron/main/logs/store-client'
 import type { ExportInput } from '../electron/main/logs/export'
@@ -34,20 +35,9 @@ const SECONDS = Number(values.seconds ?? (values.quick ? 5 : 10))
 const RATE = 50_000
 const dir = mkdtempSync(join(tmpdir(), 'maildock-bench-loop-'))
 const path = join(dir, 'logs.db')
-const SERVICES = ['api', 'emailer', 'logger', 'broker']
 const START = Date.now() - 86_400_000
 
-function row(i: number): LogRow {
-  const service = SERVICES[i % SERVICES.length]!
-  return rowFromContainerLine(
-    { id: `c-${service}`, name: `stack-${service}-1`, service },
-    {
-      stream: 'stdout',
-      time: new Date(START + i * 10).toISOString(),
-      text: `INFO delivered message id=msg-${i} to reader${i % 1000}@example.com via relay${i % 7}`,
-    },
-  )
-}
+const row = (i: number): LogRow => lineRow(i, START, 10)
 
 async function fill(store: LogStore, count: number): Promise<void> {
   for (let i = 0; i < count; i += 10_000) {
