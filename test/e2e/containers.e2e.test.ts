@@ -150,11 +150,15 @@ describe('Containers panel against the real engine', () => {
         await page.getByRole('table', { name: table }).waitFor({ timeout: 10_000 })
         await page.screenshot({ path: `/tmp/maildock-e2e-${panel}.png` })
       }
-      expect(await page.getByRole('table', { name: 'Volumes' }).textContent()).toContain(volume)
-      await page.getByRole('link', { name: /Networks/ }).click()
-      expect(await page.getByRole('table', { name: 'Networks' }).textContent()).toContain(
-        `maildock-e2e-net-${suffix}`,
-      )
+      // Tables render only the rows in view once they are long: find ours through the filter.
+      const listed = async (table: string, name: string) => {
+        await page.getByRole('link', { name: new RegExp(table) }).click()
+        await page.getByRole('textbox', { name: 'Filter' }).fill(name)
+        const text = () => page.getByRole('table', { name: table }).textContent()
+        await expect.poll(text, { timeout: 15_000 }).toContain(name)
+      }
+      await listed('Volumes', volume)
+      await listed('Networks', `maildock-e2e-net-${suffix}`)
       await page.getByRole('link', { name: /Settings/ }).click()
       await page.getByRole('table', { name: 'Endpoint candidates' }).waitFor()
       expect(await page.getByTestId('endpoint-current').textContent()).toContain(
