@@ -23,9 +23,9 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
   },
 })
-const ROWS = Number(values.rows ?? (values.quick ? 200_000 : 1_000_000))
-const SECONDS = Number(values.seconds ?? (values.quick ? 10 : 20))
-const SETTLE_MS = 15_000
+const ROWS = Number(values.rows ?? (values.quick ? 100_000 : 1_000_000))
+const SECONDS = Number(values.seconds ?? (values.quick ? 5 : 20))
+const SETTLE_MS = values.quick ? 8_000 : 15_000
 const START = Date.now() - 7 * 86_400_000
 const dir = mkdtempSync(join(tmpdir(), 'maildock-bench-footprint-'))
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`

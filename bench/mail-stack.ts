@@ -22,13 +22,13 @@ const { values } = parseArgs({
   },
 })
 const QUICK = values.quick
-const EMAILS = Number(values.emails ?? (QUICK ? 5000 : 30000))
+const EMAILS = Number(values.emails ?? (QUICK ? 2000 : 30000))
 const BATCH = Number(values.batch)
 const CONCURRENCY = Number(values.concurrency)
-const RAW = Number(values.raw ?? (QUICK ? 5000 : 20000))
+const RAW = Number(values.raw ?? (QUICK ? 3000 : 20000))
 const OPEN_RATE = Number(values['open-rate'])
-const OPEN_SECONDS = Number(values['open-seconds'] ?? (QUICK ? 5 : 10))
-const SINK_EMAILS = QUICK ? 3000 : 10000
+const OPEN_SECONDS = Number(values['open-seconds'] ?? (QUICK ? 2 : 10))
+const SINK_EMAILS = QUICK ? 1000 : 10000
 const POOL = 10
 const run = Date.now().toString(36)
 const TEXT = 'x'.repeat(200)
@@ -191,7 +191,7 @@ type Measured = Awaited<ReturnType<typeof measure>>
 
 /** Warms up, then measures the sink, raw AMQP, the batch run and the open loop, in that order. */
 async function measure(stack: MailStack) {
-  const warm = batchesOf(Math.min(1000, EMAILS), 'warm')
+  const warm = batchesOf(QUICK ? 300 : 1000, 'warm')
   await postBatches(stack.apiUrl, warm.batches, CONCURRENCY)
   await deliveredReport(stack, warm.ids, Date.now())
   await stack.catcher.deleteAll()

@@ -26,7 +26,7 @@ interface Bench {
 const BENCHES: Bench[] = [
   { name: 'mail-stack', args: { quick: ['--quick'], full: [] } },
   { name: 'mail-bulk', args: { quick: ['--quick'], full: [] } },
-  { name: 'logs-main-loop', args: { quick: ['--quick'], full: [] } },
+  { name: 'logs-main-loop', args: { quick: ['--quick', '--seconds', '3'], full: [] } },
   { name: 'logs-store', args: { quick: ['--quick'], full: [] } },
   { name: 'logs-tail', args: { quick: ['--lines', '100000'], full: ['--lines', '200000'] } },
   { name: 'logs-tail-browser', args: { quick: ['--seconds', '2'], full: [] } },

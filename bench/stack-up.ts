@@ -56,12 +56,19 @@ async function maildockUp(): Promise<{ ms: number; detail: string }> {
   return { ms, detail: healthyAt(result.operation) }
 }
 
+/** `docker-compose up -d` on a project that is already up, timed in the last compose round. */
+let composeNoopMs = NaN
+
 async function composeUp(): Promise<{ ms: number; detail: string }> {
   const start = performance.now()
   await compose('up', '-d')
   const created = performance.now() - start
   await waitLabelledHealthy(docker, `com.docker.compose.project=${project}`, 5)
-  return { ms: performance.now() - start, detail: `up -d returned after ${seconds(created)}` }
+  const ms = performance.now() - start
+  const again = performance.now()
+  await compose('up', '-d')
+  composeNoopMs = performance.now() - again
+  return { ms, detail: `up -d returned after ${seconds(created)}` }
 }
 
 try {
@@ -98,13 +105,6 @@ try {
       }
     }
   }
-
-  await compose('up', '-d')
-  await waitLabelledHealthy(docker, `com.docker.compose.project=${project}`, 5)
-  const composeAgain = performance.now()
-  await compose('up', '-d')
-  const composeNoopMs = performance.now() - composeAgain
-  await compose('down', '-v', '--timeout', '10')
 
   const a = median(ours)
   const b = median(theirs)
