@@ -297,6 +297,7 @@ export class LogStore {
       this.db ??
       (this.state === 'failed' && this.fault?.kind !== 'locked' ? undefined : this.ensureOpen())
     if (!db) throw this.unavailable()
+    this.writer.noteRead()
     try {
       return query(db)
     } catch (error) {

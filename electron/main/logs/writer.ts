@@ -8,8 +8,11 @@ export interface WriterTuning {
   intervalMs: number
   /** ...or as soon as this many rows wait. Also the most rows one transaction holds. */
   batchRows: number
-  /** A transaction should hold the event loop about this long; batches shrink or grow to it. */
+  /** While someone reads, a transaction should hold the thread about this long (batches adapt)... */
   targetBatchMs: number
+  /** ...and this long when nobody read for `readerWindowMs`: larger transactions, more rows/s. */
+  bulkBatchMs: number
+  readerWindowMs: number
   /** Rows held in memory at most; beyond it lines are dropped (counted) and mail events refused. */
   maxQueued: number
   /** Waits before retrying after the disk filled up or the file was locked. */
@@ -20,6 +23,8 @@ export const DEFAULT_WRITER_TUNING: WriterTuning = {
   intervalMs: 50,
   batchRows: 5_000,
   targetBatchMs: 25,
+  bulkBatchMs: 250,
+  readerWindowMs: 2_000,
   maxQueued: 200_000,
   retryDelaysMs: [1_000, 2_000, 5_000, 10_000, 30_000],
 }
@@ -87,6 +92,7 @@ export class BatchWriter {
   private batchSize: number
   /** No batch before this time (ms): the writer's share of the event loop is bounded. */
   private restUntil = 0
+  private lastReadAt = -Infinity
   private writeBatch: ReturnType<typeof prepare> | undefined
   private preparedFor: Database.Database | undefined
   private idleWaiters: Array<() => void> = []
@@ -143,6 +149,15 @@ export class BatchWriter {
     this.stats.dropped += dropped
     if (accepted > 0) this.schedule()
     return { accepted, dropped }
+  }
+
+  /** A query ran: for a while batches stay short and the writer rests between them. */
+  noteRead(now = Date.now()): void {
+    this.lastReadAt = now
+  }
+
+  private get readersActive(): boolean {
+    return Date.now() - this.lastReadAt < this.tuning.readerWindowMs
   }
 
   /** Resolves once everything queued so far is committed (waits through a pause). */
@@ -238,14 +253,16 @@ export class BatchWriter {
       this.hooks.onResumed()
     }
     if (this.queued > 0) {
-      // A backlog is written at most about half the time: reading (the live tail) keeps going.
-      this.restUntil = this.idleWaiters.length > 0 ? 0 : Date.now() + Math.min(50, ms)
+      // While someone reads, a backlog is written at most about half the time.
+      const rest = this.idleWaiters.length === 0 && this.readersActive
+      this.restUntil = rest ? Date.now() + Math.min(50, ms) : 0
       this.schedule(true)
     } else for (const resolve of this.idleWaiters.splice(0)) resolve()
   }
 
   private adaptBatchSize(rows: number, ms: number): void {
-    const { batchRows, targetBatchMs } = this.tuning
+    const { batchRows } = this.tuning
+    const targetBatchMs = this.readersActive ? this.tuning.targetBatchMs : this.tuning.bulkBatchMs
     if (ms > targetBatchMs * 2) this.batchSize = Math.max(100, Math.floor(this.batchSize / 2))
     else if (ms < targetBatchMs / 2 && rows >= this.batchSize) {
       this.batchSize = Math.min(batchRows, this.batchSize * 2)
