@@ -13,7 +13,7 @@ import { lineRow } from './line-rows'
 import { LogStore } from '../electron/main/logs/store'
 import { launchBrowser, openPage, startApp, type RunningApp } from '../test/e2e/harness'
 import { managementUrlOf } from '../test/support/mail-stack'
-import { MailStack } from '../resources/stack/test/mail-stack'
+import { benchStack } from './bench-stack'
 import { reportFigures } from './figures'
 
 const { values } = parseArgs({
@@ -92,7 +92,7 @@ async function measureLoaded() {
   console.log(
     `store: ${ROWS.toLocaleString('en')} rows written in ${((performance.now() - filling) / 1000).toFixed(0)} s`,
   )
-  const stack = await MailStack.start()
+  const { stack, release } = await benchStack()
   try {
     const app = await startApp({
       MAILDOCK_DATA_DIR: dataDir,
@@ -107,7 +107,7 @@ async function measureLoaded() {
       await app.stop()
     }
   } finally {
-    await stack.stop()
+    await release()
   }
 }
 

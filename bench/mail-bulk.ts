@@ -9,7 +9,8 @@ import type { BulkSendProgress } from '../shared/contract'
 import { keepAliveClient } from '../resources/stack/test/api-client'
 import { waitFor } from '../resources/stack/test/docker-helpers'
 import { waitForDelivery } from '../resources/stack/test/expectations'
-import { startApp, startMailStack, tempDataDir } from '../test/support/mail-stack'
+import { endpointsOf, startApp, tempDataDir } from '../test/support/mail-stack'
+import { benchStack } from './bench-stack'
 import { ratio, reportFigures } from './figures'
 
 const { values } = parseArgs({
@@ -30,12 +31,8 @@ interface Batch {
   emails: Array<{ to: string; subject: string; text: string; idempotencyKey: string }>
 }
 
-const { stack, endpoints } = await startMailStack({
-  apiEnv: { LOG_LEVEL: 'warn' },
-  emailerEnv: { LOG_LEVEL: 'warn' },
-  loggerEnv: { LOG_LEVEL: 'warn' },
-  catcherEnv: { MP_MAX_MESSAGES: String(3 * ROWS + 1000) },
-})
+const { stack, release } = await benchStack()
+const endpoints = await endpointsOf(stack)
 let lookups = 0
 const counted = () => {
   lookups += 1
@@ -107,7 +104,7 @@ try {
   ])
 } finally {
   await app.stop()
-  await stack.stop()
+  await release()
   data.remove()
 }
 

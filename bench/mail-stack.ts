@@ -6,7 +6,8 @@ import { createTransport } from 'nodemailer'
 import { keepAliveClient } from '../resources/stack/test/api-client'
 import { countByEmailId } from '../resources/stack/test/catcher-client'
 import { waitFor } from '../resources/stack/test/docker-helpers'
-import { MailStack } from '../resources/stack/test/mail-stack'
+import type { MailStack } from '../resources/stack/test/mail-stack'
+import { BENCH_STACK_OPTIONS, benchStack } from './bench-stack'
 import { percentile, ratio, reportFigures, type Figure } from './figures'
 import { rawAmqpRate } from './raw-amqp'
 
@@ -172,18 +173,18 @@ async function openLoop(stack: MailStack, rate: number, seconds: number) {
 
 async function main() {
   console.log('starting the stack (images built from this checkout)…')
-  const stack = await MailStack.start({
-    apiEnv: { LOG_LEVEL: 'warn' },
-    emailerEnv: { LOG_LEVEL: 'warn', ...emailerTuning() },
-    loggerEnv: { LOG_LEVEL: 'warn' },
-    catcherEnv: { MP_MAX_MESSAGES: String(Math.max(EMAILS, 10_000) + 1000) },
-  })
+  const tuning = emailerTuning()
+  const { stack, release } = await benchStack(
+    Object.keys(tuning).length === 0
+      ? undefined
+      : { ...BENCH_STACK_OPTIONS, emailerEnv: { LOG_LEVEL: 'warn', ...tuning } },
+  )
   try {
     const measured = await measure(stack)
     printMeasured(measured)
     reportFigures('mail-stack', figuresOf(measured))
   } finally {
-    await stack.stop()
+    await release()
   }
 }
 

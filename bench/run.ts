@@ -7,6 +7,8 @@ import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { cpus, freemem, loadavg, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
+import { MailStack } from '../resources/stack/test/mail-stack'
+import { BENCH_STACK_OPTIONS, SHARED_STACK_ENV } from './bench-stack'
 import { FIGURES_PREFIX, type Figure } from './figures'
 
 const { values } = parseArgs({
@@ -21,17 +23,19 @@ const QUICK = values.quick
 interface Bench {
   name: string
   args: { quick: string[]; full: string[] }
+  /** Measures the mail stack the run shares (started once, removed after the last of these). */
+  mailStack?: true
 }
 
 const BENCHES: Bench[] = [
-  { name: 'mail-stack', args: { quick: ['--quick'], full: [] } },
-  { name: 'mail-bulk', args: { quick: ['--quick'], full: [] } },
+  { name: 'mail-stack', args: { quick: ['--quick'], full: [] }, mailStack: true },
+  { name: 'mail-bulk', args: { quick: ['--quick'], full: [] }, mailStack: true },
+  { name: 'footprint', args: { quick: ['--quick'], full: [] }, mailStack: true },
   { name: 'logs-main-loop', args: { quick: ['--quick', '--seconds', '3'], full: [] } },
   { name: 'logs-store', args: { quick: ['--quick'], full: [] } },
   { name: 'logs-tail', args: { quick: ['--lines', '100000'], full: ['--lines', '200000'] } },
   { name: 'logs-tail-browser', args: { quick: ['--seconds', '2'], full: [] } },
-  { name: 'footprint', args: { quick: ['--quick'], full: [] } },
-  { name: 'stack-up', args: { quick: ['--rounds', '1'], full: ['--rounds', '3'] } },
+  { name: 'stack-up', args: { quick: ['--quick'], full: [] } },
 ]
 
 const GOALS: Record<number, string> = {
@@ -55,6 +59,26 @@ interface Ran {
   loadAfter: number[]
   figures: Figure[]
   failure?: string
+}
+
+/** The mail stack the benchmarks that measure one share, so it starts once per run. */
+const sharedStack = { started: null as MailStack | null, seconds: 0 }
+
+async function startSharedStack(): Promise<void> {
+  const started = performance.now()
+  console.log(
+    '\n### starting the mail stack the mail-stack, mail-bulk and footprint benchmarks share',
+  )
+  sharedStack.started = await MailStack.start(BENCH_STACK_OPTIONS)
+  sharedStack.seconds = (performance.now() - started) / 1000
+  process.env[SHARED_STACK_ENV] = sharedStack.started.runId
+}
+
+async function stopSharedStack(): Promise<void> {
+  const stack = sharedStack.started
+  sharedStack.started = null
+  delete process.env[SHARED_STACK_ENV]
+  await stack?.stop()
 }
 
 function runBench(bench: Bench): Promise<Ran> {
@@ -116,6 +140,11 @@ function markdown(ran: Ran[], totalSeconds: number): string {
     '',
     `Written by \`npm run bench${QUICK ? ' -- --quick' : ''}\` on ${new Date().toISOString()} (${QUICK ? 'quick' : 'full'} run, ${Math.round(totalSeconds)} s).`,
     `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory (${(freemem() / 2 ** 30).toFixed(1)} GiB free at the end), Node ${process.version}.`,
+    ...(sharedStack.seconds > 0
+      ? [
+          `The mail stack that mail-stack, mail-bulk and footprint measure was started once for the run (${Math.round(sharedStack.seconds)} s, not in their times) and removed after the last of them.`,
+        ]
+      : []),
     'The machine is shared: the load average (1 / 5 / 15 min) before and after each benchmark is shown, and ratios against a baseline measured in the same run are the figures to trust.',
     '',
     '| benchmark | time | load before | load after | result |',
@@ -149,6 +178,15 @@ const only = values.only?.split(',')
 const selected = BENCHES.filter((bench) => only === undefined || only.includes(bench.name))
 const started = performance.now()
 const ran: Ran[] = []
-for (const bench of selected) ran.push(await runBench(bench))
+const lastOnStack = selected.findLast((bench) => bench.mailStack === true)
+try {
+  for (const bench of selected) {
+    if (bench.mailStack === true && sharedStack.started === null) await startSharedStack()
+    ran.push(await runBench(bench))
+    if (bench === lastOnStack) await stopSharedStack()
+  }
+} finally {
+  await stopSharedStack()
+}
 writeFileSync(values.out, markdown(ran, (performance.now() - started) / 1000))
 console.log(`\nwrote ${values.out} (${Math.round((performance.now() - started) / 1000)} s)`)

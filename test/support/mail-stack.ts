@@ -20,10 +20,13 @@ export async function managementUrlOf(stack: MailStack): Promise<string> {
 
 export async function startMailStack(options: MailStackOptions = {}) {
   const stack = await MailStack.start(options)
+  return { stack, endpoints: await endpointsOf(stack) }
+}
+
+/** The endpoints the app's mail services look up, for a running stack. */
+export async function endpointsOf(stack: MailStack): Promise<() => Promise<StackEndpoints>> {
   const managementUrl = await managementUrlOf(stack)
-  const endpoints = (): Promise<StackEndpoints> =>
-    Promise.resolve({ apiUrl: stack.apiUrl, amqpUrl: stack.amqpUrl, managementUrl })
-  return { stack, endpoints }
+  return () => Promise.resolve({ apiUrl: stack.apiUrl, amqpUrl: stack.amqpUrl, managementUrl })
 }
 
 /** The app's mail services over a real log store, wired as core.ts wires them. */

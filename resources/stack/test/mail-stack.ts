@@ -81,6 +81,16 @@ export class MailStack {
     }
   }
 
+  /** A single-broker stack that another process started (its runId), to share it; it stops it. */
+  static async adopt(runId: string, docker = new Docker()): Promise<MailStack> {
+    const stack = new MailStack(docker, runId, {})
+    for (const role of ['broker', 'catcher', ...STACK_SERVICES] as const) {
+      stack.containers.set(role, docker.getContainer(`${stack.network}-${role}`))
+    }
+    await stack.refreshEndpoints()
+    return stack
+  }
+
   get network(): string {
     return `maildock-test-${this.runId}`
   }
