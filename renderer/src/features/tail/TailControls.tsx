@@ -1,3 +1,4 @@
+import { memo } from 'react'
 import {
   ActionIcon,
   Alert,
@@ -21,6 +22,7 @@ import {
   IconSearch,
 } from '@tabler/icons-react'
 import type { LogLevel, TailLine, TailSource } from '../../../../shared/contract'
+import { useLatest } from '../../transport/hooks'
 import { saveText, stampedName } from '../../ui/download'
 import { formatClock } from '../../ui/format'
 import { WrapSwitch } from '../../ui/LogPane'
@@ -79,8 +81,8 @@ function SearchInput({
   )
 }
 
-/** The source picker, the search, the level and how lines are drawn. */
-export function TailFilterBar({
+/** The source picker, the search, the level and how lines are drawn (not redrawn per batch). */
+export const TailFilterBar = memo(function TailFilterBar({
   sources,
   sourcesError,
   picked,
@@ -143,7 +145,7 @@ export function TailFilterBar({
       <WrapSwitch />
     </Group>
   )
-}
+})
 
 /** How many lines came, were skipped or let go, and when the last one came. */
 function TailCounts({ buffer }: { buffer: TailState['buffer'] }) {
@@ -160,6 +162,70 @@ function TailCounts({ buffer }: { buffer: TailState['buffer'] }) {
   )
 }
 
+interface TailButtonsProps {
+  following: boolean
+  loadingOlder: boolean
+  noOlder: boolean
+  stored: boolean
+  onPause: () => void
+  onResume: () => void
+  onLoadOlder: () => Promise<number>
+  onClear: () => void
+  /** What Copy and Download take, read when clicked. */
+  shown: { readonly current: { visible: TailLine[]; showTime: boolean } }
+}
+
+/** Pause/Follow, older lines, Clear, Copy and Download: redrawn only when one of them changes. */
+const TailButtons = memo(function TailButtons(props: TailButtonsProps) {
+  const { following, loadingOlder, noOlder, stored } = props
+  return (
+    <>
+      <Button
+        size="xs"
+        variant="light"
+        leftSection={following ? <IconPlayerPause size={14} /> : <IconPlayerPlay size={14} />}
+        onClick={following ? props.onPause : props.onResume}
+      >
+        {following ? 'Pause' : 'Follow'}
+      </Button>
+      <Button
+        size="xs"
+        variant="subtle"
+        leftSection={<IconHistory size={14} />}
+        onClick={() => void props.onLoadOlder()}
+        loading={loadingOlder}
+        disabled={!stored || noOlder}
+      >
+        {noOlder ? 'No older lines' : 'Older lines'}
+      </Button>
+      <Button
+        size="xs"
+        variant="subtle"
+        leftSection={<IconClearAll size={14} />}
+        onClick={props.onClear}
+      >
+        Clear
+      </Button>
+      <Button
+        size="xs"
+        variant="subtle"
+        leftSection={<IconCopy size={14} />}
+        onClick={() => copy(props.shown.current.visible, props.shown.current.showTime)}
+      >
+        Copy
+      </Button>
+      <Button
+        size="xs"
+        variant="subtle"
+        leftSection={<IconDownload size={14} />}
+        onClick={() => download(props.shown.current.visible)}
+      >
+        Download
+      </Button>
+    </>
+  )
+})
+
 /** Pause/Follow, older lines, Clear, Copy and Download, then the counts. */
 export function TailActions({
   tail,
@@ -173,52 +239,20 @@ export function TailActions({
   showTime: boolean
 }) {
   const { buffer } = tail
+  const shown = useLatest({ visible, showTime })
   return (
     <Group gap="xs">
-      <Button
-        size="xs"
-        variant="light"
-        leftSection={
-          buffer.following ? <IconPlayerPause size={14} /> : <IconPlayerPlay size={14} />
-        }
-        onClick={buffer.following ? tail.pause : tail.resume}
-      >
-        {buffer.following ? 'Pause' : 'Follow'}
-      </Button>
-      <Button
-        size="xs"
-        variant="subtle"
-        leftSection={<IconHistory size={14} />}
-        onClick={() => void tail.loadOlder()}
-        loading={tail.loadingOlder}
-        disabled={!stored || tail.noOlder}
-      >
-        {tail.noOlder ? 'No older lines' : 'Older lines'}
-      </Button>
-      <Button
-        size="xs"
-        variant="subtle"
-        leftSection={<IconClearAll size={14} />}
-        onClick={tail.clear}
-      >
-        Clear
-      </Button>
-      <Button
-        size="xs"
-        variant="subtle"
-        leftSection={<IconCopy size={14} />}
-        onClick={() => copy(visible, showTime)}
-      >
-        Copy
-      </Button>
-      <Button
-        size="xs"
-        variant="subtle"
-        leftSection={<IconDownload size={14} />}
-        onClick={() => download(visible)}
-      >
-        Download
-      </Button>
+      <TailButtons
+        following={buffer.following}
+        loadingOlder={tail.loadingOlder}
+        noOlder={tail.noOlder}
+        stored={stored}
+        onPause={tail.pause}
+        onResume={tail.resume}
+        onLoadOlder={tail.loadOlder}
+        onClear={tail.clear}
+        shown={shown}
+      />
       <TailCounts buffer={buffer} />
     </Group>
   )

@@ -1,7 +1,7 @@
 import { memo, useLayoutEffect, useRef } from 'react'
 import { Button, Center, Loader, Text } from '@mantine/core'
 import { IconArrowDown } from '@tabler/icons-react'
-import { useVirtualizer } from '@tanstack/react-virtual'
+import { useVirtualizer, type VirtualizerOptions } from '@tanstack/react-virtual'
 import type { TailLine } from '../../../../shared/contract'
 import { formatClock, prettyJson } from '../../ui/format'
 import { readableLine } from '../../ui/log-line'
@@ -73,6 +73,23 @@ interface TailListProps {
 }
 
 /**
+ * A row's height from its ResizeObserver entry, which comes after layout in the same frame. A
+ * row just mounted is not read (that would force a layout per render): it takes its last known
+ * height, or one line until its entry comes.
+ */
+const measureRow: VirtualizerOptions<HTMLDivElement, Element>['measureElement'] = (
+  element,
+  entry,
+  instance,
+) => {
+  const box = entry?.borderBoxSize?.[0]
+  if (box) return Math.round(box.blockSize)
+  if (entry) return (element as HTMLElement).offsetHeight
+  const key = instance.options.getItemKey(instance.indexFromElement(element))
+  return instance.itemSizeCache.get(key) ?? LINE_HEIGHT
+}
+
+/**
  * The virtualizer over `lines` and the scroll handling: while following it sticks to the bottom;
  * a user scroll up pauses, back at the bottom resumes, at the top asks for older lines.
  */
@@ -95,6 +112,7 @@ function useTailScroll({
     estimateSize: () => LINE_HEIGHT,
     overscan: 20,
     getItemKey: (index) => lines[index]?.key ?? index,
+    measureElement: measureRow,
   })
 
   const lastKey = lines.at(-1)?.key

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react'
+import { useCallback, useMemo, useState } from 'react'
 import { Badge, Stack } from '@mantine/core'
 import { useCall } from '../../transport/hooks'
 import { PanelHeader } from '../../ui/PanelHeader'
@@ -15,8 +15,10 @@ export function TailPanel({ height = 'calc(100vh - 260px)' }: { height?: string 
   const sources = useMemo(() => sourceList.data?.sources ?? [], [sourceList.data])
   const [picked, setPicked] = useState<string[]>([])
   const [filters, setFilters] = useState<TailFilters>(initialTailFilters)
-  const changeFilters = (change: Partial<TailFilters>): void =>
-    setFilters((previous) => ({ ...previous, ...change }))
+  const changeFilters = useCallback(
+    (change: Partial<TailFilters>): void => setFilters((previous) => ({ ...previous, ...change })),
+    [],
+  )
   const { search, regex, onlyMatches, minLevel, showTime, pretty } = filters
   const [wrap] = useWrapLines()
 
@@ -32,13 +34,12 @@ export function TailPanel({ height = 'calc(100vh - 260px)' }: { height?: string 
     [buffer.lines, minLevel, onlyMatches, matcher],
   )
   const services = new Set(buffer.lines.slice(-500).map((l) => l.service))
-  const options = {
-    showTime,
-    showService: services.size > 1 || picked.length !== 1,
-    pretty,
-    wrap,
-    matcher,
-  }
+  const showService = services.size > 1 || picked.length !== 1
+  // One object while nothing in it changes: the rows already drawn are not drawn again.
+  const options = useMemo(
+    () => ({ showTime, showService, pretty, wrap, matcher }),
+    [showTime, showService, pretty, wrap, matcher],
+  )
   const noStack =
     buffer.historyDone &&
     buffer.lines.length === 0 &&

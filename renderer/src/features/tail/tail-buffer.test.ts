@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import type { TailLine } from '../../../../shared/contract'
 import { buildMatcher, splitByRanges } from './highlight'
-import { appendBatch, clearTail, emptyTail, pause, prependOlder, resume } from './tail-buffer'
+import {
+  appendBatch,
+  appendBatches,
+  clearTail,
+  emptyTail,
+  pause,
+  prependOlder,
+  resume,
+} from './tail-buffer'
 
 const limits = { window: 5, older: 3, pending: 4 }
 const line = (n: number): TailLine => ({
@@ -22,6 +30,19 @@ describe('the tail buffer', () => {
     const buffer = appendBatch(emptyTail, { lines: lines(0, 8), dropped: 2 }, limits)
     expect(texts(buffer.lines)).toEqual([3, 4, 5, 6, 7])
     expect(buffer).toMatchObject({ trimmed: 3, skipped: 2, received: 8 })
+  })
+
+  it('appends batches that arrived together as if one by one', () => {
+    const batches = [
+      { lines: lines(0, 3), dropped: 1 },
+      { lines: [], dropped: 0, historyDone: true, notices: ['a stopped'] },
+      { lines: lines(3, 9), dropped: 2 },
+    ]
+    for (const start of [emptyTail, pause(emptyTail)]) {
+      const oneByOne = batches.reduce((acc, batch) => appendBatch(acc, batch, limits), start)
+      expect(appendBatches(start, batches, limits)).toEqual(oneByOne)
+    }
+    expect(appendBatches(emptyTail, [], limits)).toBe(emptyTail)
   })
 
   it('holds lines while paused and shows them all on resume, in order', () => {

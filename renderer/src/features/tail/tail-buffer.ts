@@ -70,6 +70,23 @@ export function appendBatch(
   return { ...next, lines: kept, trimmed: buffer.trimmed + lost }
 }
 
+/** Batches that arrived together: as if appended one by one, with one copy of the window. */
+export function appendBatches(
+  buffer: TailBuffer,
+  batches: LogTailBatch[],
+  limits: TailLimits = TAIL_LIMITS,
+): TailBuffer {
+  if (batches.length <= 1) return batches[0] ? appendBatch(buffer, batches[0], limits) : buffer
+  const merged: LogTailBatch = {
+    lines: batches.flatMap((batch) => batch.lines),
+    dropped: batches.reduce((sum, batch) => sum + batch.dropped, 0),
+  }
+  if (batches.some((batch) => batch.historyDone)) merged.historyDone = true
+  const notices = batches.flatMap((batch) => batch.notices ?? [])
+  if (notices.length > 0) merged.notices = notices
+  return appendBatch(buffer, merged, limits)
+}
+
 export const pause = (buffer: TailBuffer): TailBuffer =>
   buffer.following ? { ...buffer, following: false } : buffer
 

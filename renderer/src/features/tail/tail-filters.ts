@@ -36,12 +36,13 @@ export const MIN_LEVELS = [
   { value: 'error', label: 'Errors only' },
 ]
 
-/** The lines at or above `minLevel` that `onlyMatching` (when given) matches. */
+/** The lines at or above `minLevel` that `onlyMatching` (when given) matches (no copy without one). */
 export function visibleLines(
   lines: TailLine[],
   minLevel: LogLevel,
   onlyMatching: Matcher | null,
 ): TailLine[] {
+  if (minLevel === 'trace' && onlyMatching === null) return lines
   return lines.filter(
     (line) =>
       LEVEL_RANK[line.level] >= LEVEL_RANK[minLevel] &&

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type {
   ErrorPayload,
   EventInput,
@@ -8,7 +8,7 @@ import type {
 } from '../../../../shared/contract'
 import { useAction, useStream } from '../../transport/hooks'
 import {
-  appendBatch,
+  appendBatches,
   clearTail,
   emptyTail,
   pause,
@@ -16,9 +16,13 @@ import {
   resume,
   type TailBuffer,
 } from './tail-buffer'
+import { frameSchedule, type FrameSchedule } from './frame-schedule'
 
-/** How long batches from main are gathered before one render (main sends every ~50 ms). */
-const RENDER_EVERY_MS = 40
+/**
+ * The least time between two renders of new lines: batches arriving meanwhile are drawn together,
+ * at most once per animation frame (main sends every ~50 ms).
+ */
+const RENDER_EVERY_MS = 50
 const OLDER_PAGE = 500
 
 export interface TailSelection {
@@ -58,34 +62,33 @@ const toLine = (entry: LogEntry): TailLine => ({
 })
 
 /**
- * Follows `logs:tail` for one stream; batches are drawn together, at most once every
- * RENDER_EVERY_MS.
+ * Follows `logs:tail` for one stream; batches are drawn together on an animation frame, at most
+ * once every RENDER_EVERY_MS.
  */
 function useBatchedTail(input: EventInput<'logs:tail'>, streamKey: string, update: UpdateStream) {
   const queue = useRef<LogTailBatch[]>([])
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
-  useEffect(
-    () => () => {
-      clearTimeout(timer.current)
-      timer.current = undefined
+  const schedule = useRef<FrameSchedule | undefined>(undefined)
+  useEffect(() => {
+    const next = frameSchedule(() => {
+      const batches = queue.current.splice(0)
+      update(streamKey, (s) => ({
+        ...s,
+        buffer: appendBatches(s.buffer, batches),
+      }))
+    }, RENDER_EVERY_MS)
+    schedule.current = next
+    return () => {
+      next.cancel()
       queue.current = []
-    },
-    [streamKey],
-  )
+    }
+  }, [streamKey, update])
   useStream(
     'logs:tail',
     input,
     {
       data: (batch) => {
         queue.current.push(batch)
-        timer.current ??= setTimeout(() => {
-          timer.current = undefined
-          const batches = queue.current.splice(0)
-          update(streamKey, (s) => ({
-            ...s,
-            buffer: batches.reduce((acc, next) => appendBatch(acc, next), s.buffer),
-          }))
-        }, RENDER_EVERY_MS)
+        schedule.current?.request()
       },
       error: (error) => update(streamKey, (s) => ({ ...s, error })),
     },
@@ -144,8 +147,17 @@ export function useTail(selection: TailSelection, history = 500) {
     }
   }, [call, loadingOlder, selection, streamKey, update])
 
-  const change = (fn: (buffer: TailBuffer) => TailBuffer) => () =>
-    update(streamKey, (s) => ({ ...s, buffer: fn(s.buffer) }))
+  // The same functions from render to render, so controls drawn from them need not redraw.
+  const actions = useMemo(() => {
+    const change = (fn: (buffer: TailBuffer) => TailBuffer) => () =>
+      update(streamKey, (s) => ({ ...s, buffer: fn(s.buffer) }))
+    return {
+      pause: change(pause),
+      resume: change((buffer) => resume(buffer)),
+      clear: change(clearTail),
+      retry: () => setGeneration((n) => n + 1),
+    }
+  }, [streamKey, update])
 
   return {
     buffer: current.buffer,
@@ -153,10 +165,7 @@ export function useTail(selection: TailSelection, history = 500) {
     noOlder: current.noOlder,
     loadingOlder,
     loadOlder,
-    pause: change(pause),
-    resume: change((buffer) => resume(buffer)),
-    clear: change(clearTail),
-    retry: () => setGeneration((n) => n + 1),
+    ...actions,
   }
 }
 
