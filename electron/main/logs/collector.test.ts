@@ -1,7 +1,8 @@
 import type Docker from 'dockerode'
 import { describe, expect, it, vi } from 'vitest'
 import type { RawEngineEvent } from '../docker'
-import { markShown, nothingShown, sinceOf, StackLogCollector } from './collector'
+import { sinceOf, StackLogCollector } from './collector'
+import { markShown, nothingShown } from './live-lines'
 import type { LogStore } from './store'
 
 /** A docker client whose containers never answer logs (the follow attempt just fails). */

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode'
-import type { LogBatch, TailLine } from '../../../shared/contract'
+import type { LogBatch } from '../../../shared/contract'
 import { LABELS } from '../../../shared/labels'
 import {
   type RawEngineEvent,
@@ -7,7 +7,8 @@ import {
   streamContainerLogs,
   type LogStreamTuning,
 } from '../docker'
-import { keyHex, type ContainerLine, type ContainerRef, type LogRow } from './rows'
+import { LiveLines, type LineListener } from './live-lines'
+import type { ContainerRef } from './rows'
 import type { CollectorStatus } from './store'
 import type { LogStoreApi } from './store-api'
 import { errorMessage } from '../../../shared/error-message'
@@ -31,20 +32,6 @@ interface Position {
   behind: boolean
 }
 
-export type LineListener = (container: ContainerRef, lines: TailLine[]) => void
-
-export function tailLine(container: ContainerRef, line: ContainerLine, row: LogRow): TailLine {
-  return {
-    key: keyHex(row.dedup),
-    ts: row.ts,
-    service: container.service,
-    container: container.name,
-    stream: line.stream,
-    level: row.level,
-    text: line.text,
-  }
-}
-
 export const containerName = (names: readonly string[] | undefined, id: string): string =>
   names?.[0]?.replace(/^\//, '') ?? id.slice(0, 12)
 
@@ -55,12 +42,10 @@ export const containerName = (names: readonly string[] | undefined, id: string):
  */
 export class StackLogCollector {
   private readonly followed = new Map<string, { ref: ContainerRef; stop: AbortController }>()
-  private readonly listeners = new Set<LineListener>()
+  private readonly live = new LiveLines()
   private unsubscribers: Array<() => void> = []
   private lines = 0
   private catchUps = 0
-  /** Newest line time handed to the Tail, per container (so a catch-up shows nothing twice). */
-  private readonly shown = new Map<string, ShownMark>()
   private lastError: string | null = null
   private running = false
 
@@ -91,8 +76,7 @@ export class StackLogCollector {
 
   /** Live lines of every followed container; returns the unsubscribe function. */
   subscribe(listener: LineListener): () => void {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
+    return this.live.subscribe(listener)
   }
 
   status(): CollectorStatus {
@@ -224,47 +208,31 @@ export class StackLogCollector {
   }
 
   /**
-   * Stores a batch and hands it to the Tail. When the stream dropped lines or the store's queue
-   * is full (a burst faster than the disk), following stops and starts again from the last line
-   * taken, once the queue is written: the engine still has the rest, so no line is lost and the
-   * Tail gets every line once, in order.
+   * Stores a batch and hands it to the Tail once its rows are made. When the stream dropped lines
+   * or the store's queue is full (a burst faster than the disk), following stops and starts again
+   * from the last line taken, once the queue is written: the engine still has the rest, so no
+   * line is lost and the Tail gets every line once, in order.
    */
   private take(ref: ContainerRef, batch: LogBatch, stop: AbortController, position: Position) {
     if (stop.signal.aborted) return
-    let lines = batch.lines
-    let rows: LogRow[] = []
+    let accepted = 0
     let behind = batch.dropped > 0
-    if (!behind && lines.length > 0) {
-      const result = this.deps.store.ingestLogLines(ref, lines)
+    if (!behind && batch.lines.length > 0) {
+      const { lines } = batch
+      const result = this.deps.store.ingestLogLines(ref, lines, (built) =>
+        this.live.take(ref, lines, built),
+      )
       behind = result.dropped > 0
-      lines = lines.slice(0, result.accepted)
-      rows = result.rows
-      const last = lines[lines.length - 1]
+      accepted = result.accepted
+      const last = lines[accepted - 1]
       if (last && last.time !== '') position.accepted = last.time
-    } else lines = []
-    this.lines += lines.length
+    }
+    this.lines += accepted
     if (behind) {
       this.lastError = `${ref.name}: a burst outran the store; reading it again from the engine`
       position.behind = true
       stop.abort()
     }
-    this.broadcast(ref, lines, rows)
-  }
-
-  private broadcast(
-    ref: ContainerRef,
-    lines: readonly LogBatch['lines'][number][],
-    rows: LogRow[],
-  ) {
-    const mark = this.shown.get(ref.id) ?? nothingShown()
-    this.shown.set(ref.id, mark)
-    const out: TailLine[] = []
-    lines.forEach((line, i) => {
-      const row = rows[i]
-      if (row && markShown(mark, row.ts, row.dedup)) out.push(tailLine(ref, line, row))
-    })
-    if (out.length === 0 || this.listeners.size === 0) return
-    for (const listener of this.listeners) listener(ref, out)
   }
 
   private async catchUp(ref: ContainerRef, resumeAt: string | null): Promise<void> {
@@ -273,36 +241,6 @@ export class StackLogCollector {
     this.catchUps += 1
     this.follow(ref, resumeAt)
   }
-}
-
-/** A container's lines the Tail showed lately: the newest time, and the keys of the last moment. */
-export interface ShownMark {
-  newest: number
-  recent: Map<bigint, number>
-}
-
-/** Wider than the engine's reordering of stdout and stderr lines and a catch-up's overlap. */
-const SHOWN_WINDOW_MS = 250
-
-export const nothingShown = (): ShownMark => ({ newest: -Infinity, recent: new Map() })
-
-/**
- * Whether a line is new to the Tail, noting it in `mark` when it is. A catch-up reads again from
- * the last line taken, and the engine may log a stderr line with an earlier time than the stdout
- * line before it: a line is on screen already when its key was shown lately, or when it is older
- * than the newest shown by more than the window (a stream started over from an older point).
- */
-export function markShown(mark: ShownMark, ts: number, key: bigint): boolean {
-  if (ts < mark.newest - SHOWN_WINDOW_MS || mark.recent.has(key)) return false
-  mark.recent.set(key, ts)
-  if (ts > mark.newest) {
-    mark.newest = ts
-    for (const [oldKey, at] of mark.recent) {
-      if (at >= ts - SHOWN_WINDOW_MS) break
-      mark.recent.delete(oldKey)
-    }
-  }
-  return true
 }
 
 /** An engine time as the `since` of a log request: ms with the sub-millisecond part kept. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import {
+  logLevels,
   mailStatuses,
   type LogLevel,
   type LogSource,
@@ -244,18 +245,50 @@ function mailFieldsOf(record: Json, ts: number) {
   }
 }
 
-/** Lines a container printed, as rows (a service name stands for a container of that name). */
+/**
+ * Lines a container printed, as rows (a service name stands for a container of that name).
+ * `now` stands in for a missing engine time: the same `now` makes the same keys again.
+ */
 export function rowsFromContainerLines(
   container: ContainerRef | string,
   lines: readonly ContainerLine[],
+  now = Date.now(),
 ): LogRow[] {
   const ref =
     typeof container === 'string'
       ? { id: container, name: container, service: container }
       : container
-  const now = Date.now()
   return lines.map((line) => rowFromContainerLine(ref, line, now))
 }
+
+/** What the Tail needs of the rows made from a batch of lines, one entry per line, in order. */
+export interface BuiltLines {
+  ts: Float64Array<ArrayBuffer>
+  keys: BigInt64Array<ArrayBuffer>
+  /** Index in `logLevels`. */
+  levels: Uint8Array<ArrayBuffer>
+}
+
+const LEVEL_INDEX = new Map<LogLevel, number>(logLevels.map((level, i) => [level, i]))
+const INFO = logLevels.indexOf('info')
+
+/** Typed arrays: they cross to another thread without being copied. */
+export function builtLines(rows: readonly LogRow[]): BuiltLines {
+  const built = {
+    ts: new Float64Array(rows.length),
+    keys: new BigInt64Array(rows.length),
+    levels: new Uint8Array(rows.length),
+  }
+  rows.forEach((row, i) => {
+    built.ts[i] = row.ts
+    built.keys[i] = row.dedup
+    built.levels[i] = LEVEL_INDEX.get(row.level) ?? INFO
+  })
+  return built
+}
+
+export const levelAt = (built: BuiltLines, i: number): LogLevel =>
+  logLevels[built.levels[i] ?? INFO] ?? 'info'
 
 /** One line a container printed (plain text or a JSON log record), as a row. */
 export function rowFromContainerLine(

@@ -9,10 +9,12 @@ import type {
 import type { MailMessage } from '../../../shared/messages'
 import type { ExportInput } from './export'
 import type { GetInput, HistogramInput, SearchInput } from './queries'
-import type { ContainerLine, ContainerRef, LogRow } from './rows'
+import type { BuiltLines, ContainerLine, ContainerRef } from './rows'
 import type { CollectorStatus } from './store'
 
 type Awaitable<T> = T | Promise<T>
+
+export type OnBuilt = (built: BuiltLines) => void
 
 /**
  * What the handlers, the collector, the Tail and the catch-up use of the log store. The app's
@@ -22,10 +24,15 @@ export interface LogStoreApi {
   readonly path: string
   collectorStatus: () => CollectorStatus
   ingestMail(mail: MailMessage): Promise<{ stored: boolean }>
+  /**
+   * Queues lines a container printed (those beyond the queue's bound are dropped, counted);
+   * `onBuilt` gets what the Tail needs of the accepted lines' rows, once, when they are made.
+   */
   ingestLogLines(
     container: ContainerRef | string,
     lines: readonly ContainerLine[],
-  ): { accepted: number; dropped: number; rows: LogRow[] }
+    onBuilt?: OnBuilt,
+  ): { accepted: number; dropped: number }
   flush(): Promise<void>
   search(input: SearchInput): Awaitable<LogSearchResult>
   get(input: GetInput): Awaitable<LogGetResult>

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { logSearchInput, MaildockError } from '../../../shared/contract'
 import { fixtureMessages, toMail } from '../../../test/support/log-fixtures'
+import { builtLines, keyHex, rowFromContainerLine, type BuiltLines } from './rows'
 import { WorkerLogStore } from './store-client'
 
 let dir: string
@@ -55,6 +56,43 @@ describe('WorkerLogStore (a LogStore in a worker thread)', { timeout: 60_000 }, 
     const status = await store.status()
     expect(status).toMatchObject({ state: 'ready', rows: 503, lastError: null })
     expect(await store.lastLineTs(ref.name)).toBe(Date.UTC(2025, 0, 1) + 499_000)
+  })
+
+  it('makes the rows in the worker: the times, keys and levels it sends back are the rows’', async () => {
+    const mixed = [
+      { stream: 'stdout' as const, time: '2025-01-01T10:00:00.123456789Z', text: 'plain line' },
+      {
+        stream: 'stdout' as const,
+        time: '2025-01-01T10:00:00.223456789Z',
+        text: '{"level":50,"msg":"json failed","emailId":"e1","kind":"request"}',
+      },
+      {
+        stream: 'stderr' as const,
+        time: '2025-01-01T10:00:01Z',
+        text: '\u001b[33mWARN\u001b[0m x',
+      },
+      { stream: 'stdout' as const, time: '', text: 'DEBUG no engine time' },
+    ]
+    let built: BuiltLines | undefined
+    expect(store.ingestLogLines(ref, mixed, (b) => (built = b))).toEqual({
+      accepted: 4,
+      dropped: 0,
+    })
+    await until(
+      () => Promise.resolve(built),
+      (b) => b !== undefined,
+    )
+    const expected = mixed.map((line) => rowFromContainerLine(ref, line))
+    const got = built!
+    expect([...got.keys].slice(0, 3)).toEqual(expected.slice(0, 3).map((row) => row.dedup))
+    expect([...got.ts].slice(0, 3)).toEqual(expected.slice(0, 3).map((row) => row.ts))
+    expect([...got.levels]).toEqual([...builtLines(expected).levels])
+    expect([...got.levels]).toEqual([2, 4, 3, 1])
+    await store.flush()
+    const stored = await store.search(logSearchInput.parse({ query: {}, limit: 10 }))
+    expect(stored.entries.map((entry) => entry.key).sort()).toEqual(
+      [...got.keys].map(keyHex).sort(),
+    )
   })
 
   it('gives the store’s own error, code and message, across the thread', async () => {
@@ -113,6 +151,41 @@ describe('WorkerLogStore (a LogStore in a worker thread)', { timeout: 60_000 }, 
     expect(store.restarts).toBe(1)
     expect(up.lastError?.message).toMatch(/worker thread stopped/)
     expect(up.rows).toBe(accepted + 100 + 3)
+  })
+
+  it('makes a batch again from its lines after a crash: stored once, its rows reported once', async () => {
+    await store.close()
+    store = new WorkerLogStore({
+      path: join(dir, 'logs.db'),
+      retentionDelayMs: 0,
+      writer: { intervalMs: 60_000 },
+      restartDelaysMs: [50],
+    })
+    const reports: number[] = []
+    const keys: string[] = []
+    const report = (batch: number) => (built: BuiltLines) => {
+      reports.push(batch, built.ts.length)
+      keys.push(...[...built.keys].map(keyHex))
+    }
+    // Without an engine time: the batch's own moment stands in, the same when it is made again.
+    const untimed = lines(0, 50).map((line) => ({ ...line, time: '' }))
+    store.ingestLogLines(ref, untimed, report(1))
+    store.ingestLogLines(ref, lines(50, 50), report(2))
+    await until(
+      () => Promise.resolve(reports.length),
+      (n) => n === 4,
+    )
+    await store.kill()
+    store.ingestLogLines(ref, lines(100, 50), report(3))
+    await store.flush()
+    expect(store.restarts).toBe(1)
+    expect(reports).toEqual([1, 50, 2, 50, 3, 50])
+    const status = await store.status()
+    expect(status.rows).toBe(150)
+    expect(status.ingest.queued).toBe(0)
+    // Stored by the restarted worker under the keys the first one reported.
+    const stored = await store.search(logSearchInput.parse({ query: {}, limit: 1_000 }))
+    expect(new Set(stored.entries.map((entry) => entry.key))).toEqual(new Set(keys))
   })
 
   it('closes: the worker ends and later calls say the store is closed', async () => {

@@ -14,11 +14,19 @@ import type { EmailOutcome, SendLedger, SendRecord, SendRecordRow } from '../mai
 import type { ExportInput } from './export'
 import type { GetInput, HistogramInput, SearchInput } from './queries'
 import type { RetentionRun } from './retention'
-import { rowsFromContainerLines, type ContainerLine, type ContainerRef, type LogRow } from './rows'
+import type { ContainerLine, ContainerRef } from './rows'
 import type { CollectorStatus, LogStoreOptions } from './store'
+import type { OnBuilt } from './store-api'
 import { statusWhileDown } from './store-status'
 import { startWorker } from './store-worker-start'
-import { restoreError, type FromWorker, type StoreOp, type ToWorker } from './store-protocol'
+import {
+  restoreError,
+  linesMessage,
+  type FromWorker,
+  type LineBatch,
+  type StoreOp,
+  type ToWorker,
+} from './store-protocol'
 import { DEFAULT_WRITER_TUNING } from './writer'
 
 export interface WorkerLogStoreOptions extends LogStoreOptions {
@@ -36,17 +44,18 @@ interface Call {
 }
 
 /**
- * The log store on a thread of its own: the same operations as LogStore, async. Lines go over in
- * batches and stay here until the worker says they are committed, and mail events until they are
- * stored, so a worker that stops (reported as the store's fault) is started again and given them
- * once more: nothing acknowledged is lost (rows dedupe by key).
+ * The log store on a thread of its own: the same operations as LogStore, async. Lines go over
+ * raw in batches (the worker makes the rows) and stay here until the worker says they are
+ * committed, and mail events until they are stored, so a worker that stops (reported as the
+ * store's fault) is started again and given them once more: nothing acknowledged is lost (the
+ * rows made again have the same keys, and rows dedupe by key).
  */
 export class WorkerLogStore {
   private worker: Worker | undefined
   private readonly calls = new Map<number, Call>()
   private nextId = 1
   /** Line batches sent and not yet committed, oldest first. */
-  private lines: { seq: number; rows: LogRow[] }[] = []
+  private lines: LineBatch[] = []
   private seq = 0
   private inFlightRows = 0
   private pendingMail = 0
@@ -99,26 +108,30 @@ export class WorkerLogStore {
     }
   }
 
-  /** Sends lines a container printed as one batch; those beyond the queue's bound are dropped. */
+  /**
+   * Sends lines a container printed as one batch (those beyond the queue's bound are dropped);
+   * the worker makes the rows, and `onBuilt` gets what the Tail needs of them, once.
+   */
   ingestLogLines(
     container: ContainerRef | string,
     lines: readonly ContainerLine[],
-  ): { accepted: number; dropped: number; rows: LogRow[] } {
-    const rows = rowsFromContainerLines(container, lines)
-    return { ...this.ingestRows(rows), rows }
-  }
-
-  /** Sends rows made from container lines as one batch, as LogStore.ingestRows queues them. */
-  ingestRows(rows: readonly LogRow[]): { accepted: number; dropped: number } {
+    onBuilt?: OnBuilt,
+  ): { accepted: number; dropped: number } {
     const room = this.closed ? 0 : Math.max(0, this.maxQueued - this.queued())
-    const accepted = Math.min(room, rows.length)
-    const dropped = rows.length - accepted
+    const accepted = Math.min(room, lines.length)
+    const dropped = lines.length - accepted
     this.counts.dropped += dropped
     if (accepted > 0) {
-      const batch = { seq: ++this.seq, rows: rows.slice(0, accepted) }
+      const batch: LineBatch = {
+        seq: ++this.seq,
+        container,
+        lines: accepted < lines.length ? lines.slice(0, accepted) : lines,
+        now: Date.now(),
+        onBuilt,
+      }
       this.lines.push(batch)
       this.inFlightRows += accepted
-      this.post({ kind: 'lines', ...batch })
+      this.post(linesMessage(batch))
       this.worker?.ref()
     }
     return { accepted, dropped }
@@ -242,7 +255,7 @@ export class WorkerLogStore {
     })
     worker.on('exit', (code) => this.exited(worker, code))
     // Sent again in order: the worker commits them, duplicates of committed rows are ignored.
-    for (const batch of this.lines) worker.postMessage({ kind: 'lines', ...batch })
+    for (const batch of this.lines) worker.postMessage(linesMessage(batch))
     for (const [id, call] of this.calls) {
       worker.postMessage({ kind: 'call', id, op: call.op, args: call.args } satisfies ToWorker)
     }
@@ -253,9 +266,11 @@ export class WorkerLogStore {
     this.attempt = 0
     if (message.kind === 'log') {
       this.options.log?.(message.message, message.error)
+    } else if (message.kind === 'built') {
+      this.built(message)
     } else if (message.kind === 'committed') {
       while (this.lines.length > 0 && (this.lines[0]?.seq ?? Infinity) <= message.seq) {
-        this.inFlightRows -= this.lines.shift()?.rows.length ?? 0
+        this.inFlightRows -= this.lines.shift()?.lines.length ?? 0
       }
     } else {
       const call = this.calls.get(message.id)
@@ -264,6 +279,19 @@ export class WorkerLogStore {
       else call?.reject(restoreError(message.error))
     }
     this.updateRef()
+  }
+
+  /** A batch made again by a restarted worker was reported before: its listener is not told twice. */
+  private built({ seq, ts, keys, levels }: Extract<FromWorker, { kind: 'built' }>): void {
+    const batch = this.lines.find((waiting) => waiting.seq === seq)
+    const onBuilt = batch?.onBuilt
+    if (batch === undefined || onBuilt === undefined) return
+    batch.onBuilt = undefined
+    try {
+      onBuilt({ ts, keys, levels })
+    } catch (error) {
+      this.options.log?.('log store: a listener of new lines failed', error)
+    }
   }
 
   private exited(worker: Worker, code: number): void {

@@ -1,13 +1,15 @@
 // The log store's own thread: a real LogStore answering the main thread's WorkerLogStore, so
 // SQLite (writes, searches, histograms, exports) never holds the main event loop.
-import { parentPort, workerData } from 'node:worker_threads'
+import { parentPort, workerData, type TransferListItem } from 'node:worker_threads'
 import type { SendLedger } from '../mail'
 import { errorMessage } from '../../../shared/error-message'
+import { builtLines, rowsFromContainerLines, type LogRow } from './rows'
 import { StoreSendLedger } from './sends'
 import { LogStore } from './store'
 import {
   carryError,
   type FromWorker,
+  type LinesMessage,
   type StoreOp,
   type ToWorker,
   type WorkerStoreOptions,
@@ -15,7 +17,8 @@ import {
 
 const port = parentPort
 if (!port) throw new Error('store-worker runs as a worker thread only')
-const send = (message: FromWorker): void => port.postMessage(message)
+const send = (message: FromWorker, transfer?: readonly TransferListItem[]): void =>
+  port.postMessage(message, transfer)
 
 const store = new LogStore({
   ...(workerData as WorkerStoreOptions),
@@ -49,7 +52,27 @@ function reportCommitted(): void {
   }
 }
 
-function takeLines(seq: number, rows: Parameters<LogStore['ingestRows']>[0]): void {
+/** Makes a batch's rows here, off the main loop; tells what the Tail needs of them first. */
+function takeLines({ seq, container, lines, now, build }: LinesMessage): void {
+  let rows: LogRow[] = []
+  try {
+    rows = rowsFromContainerLines(container, lines, now)
+  } catch (error) {
+    // Not stored, and reported: sending it again would stop this thread once more.
+    send({
+      kind: 'log',
+      message: `log store: a batch of lines could not be read`,
+      error: errorMessage(error),
+    })
+  }
+  if (build) {
+    const built = builtLines(rows)
+    send({ kind: 'built', seq, ...built }, [
+      built.ts.buffer,
+      built.keys.buffer,
+      built.levels.buffer,
+    ])
+  }
   // The writer works in order: the batch is committed once all rows queued so far are processed.
   store.ingestRows(rows)
   pending.push({ seq, mark: processed() + store.writer.queued })
@@ -86,7 +109,7 @@ const handlers: Record<StoreOp, Handler> = {
 
 port.on('message', (message: ToWorker) => {
   if (message.kind === 'lines') {
-    takeLines(message.seq, message.rows)
+    takeLines(message)
     return
   }
   const { id, op, args } = message

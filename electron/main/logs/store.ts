@@ -31,6 +31,7 @@ import {
 } from './queries'
 import { applyRetention, readRetention, writeRetention, type RetentionRun } from './retention'
 import {
+  builtLines,
   rowsFromContainerLines,
   rowFromMailMessage,
   type ContainerLine,
@@ -38,6 +39,7 @@ import {
   type LogRow,
 } from './rows'
 import { SCHEMA_VERSION } from './schema'
+import type { OnBuilt } from './store-api'
 import { fileSize, ingestStatus } from './store-status'
 import { BatchWriter, DEFAULT_WRITER_TUNING, type WriterFault, type WriterTuning } from './writer'
 import { errorMessage } from '../../../shared/error-message'
@@ -117,9 +119,12 @@ export class LogStore {
   ingestLogLines(
     container: ContainerRef | string,
     lines: readonly ContainerLine[],
-  ): { accepted: number; dropped: number; rows: LogRow[] } {
+    onBuilt?: OnBuilt,
+  ): { accepted: number; dropped: number } {
     const rows = rowsFromContainerLines(container, lines)
-    return { ...this.ingestRows(rows), rows }
+    const result = this.ingestRows(rows)
+    onBuilt?.(builtLines(rows.slice(0, result.accepted)))
+    return result
   }
 
   /** Queues rows made from container lines; those beyond the queue's bound are dropped. */
