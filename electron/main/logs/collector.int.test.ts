@@ -23,7 +23,8 @@ import type { ChannelHandlers, EventHandlers } from '../lib/handlers'
 import { createRouter } from '../router'
 import { StackLogCollector } from './collector'
 import { logsHandlers } from './logs-handlers'
-import { LogStore } from './store'
+import { LogStore, type LogStoreOptions } from './store'
+import { WorkerLogStore } from './store-client'
 
 /*
  * The collector and the tail against the real engine: a labelled stack container's lines reach
@@ -171,61 +172,72 @@ describe('the stack log collector', () => {
     expect(ticks).toEqual(Array.from({ length: ticks.length }, (_, i) => i))
   })
 
-  it('reads a burst again from the engine when it outruns the store: every line stored once', async () => {
-    const small = new LogStore({
-      path: join(dir, 'small.db'),
-      retentionDelayMs: 0,
-      writer: { intervalMs: 20, maxQueued: 500 },
-    })
-    const burstService = `burst-${suite}`
-    const burst = new StackLogCollector({
-      docker: () => h.engine.client,
-      onEngineEvent: (listener) => h.engine.onEvent(listener),
-      onEngineConnected: () => () => undefined,
-      store: small,
-      stackName: () => Promise.resolve(`${suite}-burst`),
-    })
-    const seen: string[] = []
-    burst.subscribe((_ref, lines) => seen.push(...lines.map((l) => l.text)))
-    burst.start()
-    try {
-      await docker(
-        'run',
-        '-d',
-        ...labels({ 'maildock.stack': `${suite}-burst`, 'maildock.service': burstService }),
-        BASE_IMAGE,
-        'sh',
-        '-c',
-        'seq 1 20000 | sed "s/^/burst line /"; sleep 30',
-      )
-      const count = (): number => {
-        let total = 0
-        let cursor: string | undefined
-        do {
-          const page = small.search(
-            logSearchInput.parse({
-              query: { services: [burstService] },
-              limit: 1000,
-              ...(cursor ? { cursor } : {}),
-            }),
-          )
-          total += page.entries.length
-          cursor = page.nextCursor ?? undefined
-        } while (cursor)
-        return total
+  // The main-thread store answers at once; the app's worker-thread store makes the rows on its
+  // thread and reports them to the Tail later, also across the catch-ups.
+  type Open = (options: LogStoreOptions) => LogStore | WorkerLogStore
+  it.each<[string, string, Open]>([
+    ['on the main thread', 'main', (options) => new LogStore(options)],
+    ['in its worker thread', 'worker', (options) => new WorkerLogStore(options)],
+  ])(
+    'reads a burst again from the engine when it outruns the store %s: every line stored once',
+    async (_where, name, open) => {
+      const small = open({
+        path: join(dir, `small-${name}.db`),
+        retentionDelayMs: 0,
+        writer: { intervalMs: 20, maxQueued: 500 },
+      })
+      const burstService = `burst${name}-${suite}`
+      const burstStack = `${suite}-burst${name}`
+      const burst = new StackLogCollector({
+        docker: () => h.engine.client,
+        onEngineEvent: (listener) => h.engine.onEvent(listener),
+        onEngineConnected: () => () => undefined,
+        store: small,
+        stackName: () => Promise.resolve(burstStack),
+      })
+      const seen: string[] = []
+      burst.subscribe((_ref, lines) => seen.push(...lines.map((l) => l.text)))
+      burst.start()
+      try {
+        await docker(
+          'run',
+          '-d',
+          ...labels({ 'maildock.stack': burstStack, 'maildock.service': burstService }),
+          BASE_IMAGE,
+          'sh',
+          '-c',
+          'seq 1 20000 | sed "s/^/burst line /"; sleep 30',
+        )
+        const count = async (): Promise<number> => {
+          let total = 0
+          let cursor: string | undefined
+          do {
+            const page = await small.search(
+              logSearchInput.parse({
+                query: { services: [burstService] },
+                limit: 1000,
+                ...(cursor ? { cursor } : {}),
+              }),
+            )
+            total += page.entries.length
+            cursor = page.nextCursor ?? undefined
+          } while (cursor)
+          return total
+        }
+        await waitFor(async () => (await count()) >= 20_000, 60_000, 'the whole burst stored')
+        await small.flush()
+        expect(await count()).toBe(20_000)
+        expect(burst.status().catchUps).toBeGreaterThan(0)
+        expect((await small.status()).ingest.dropped).toBeGreaterThan(0)
+        await waitFor(() => seen.length >= 20_000, 10_000, 'every line tailed')
+        expect(new Set(seen).size).toBe(seen.length)
+        expect(seen).toEqual(Array.from({ length: 20_000 }, (_, i) => `burst line ${i + 1}`))
+      } finally {
+        burst.stop()
+        await small.close()
       }
-      await waitFor(() => count() >= 20_000, 60_000, 'the whole burst stored')
-      await small.flush()
-      expect(count()).toBe(20_000)
-      expect(burst.status().catchUps).toBeGreaterThan(0)
-      expect(small.status().ingest.dropped).toBeGreaterThan(0)
-      expect(new Set(seen).size).toBe(seen.length)
-      expect(seen.length).toBe(20_000)
-    } finally {
-      burst.stop()
-      await small.close()
-    }
-  })
+    },
+  )
 
   it('tails a container outside the stack with its history, without storing it', async () => {
     const id = await docker(

@@ -219,9 +219,7 @@ export class StackLogCollector {
     let behind = batch.dropped > 0
     if (!behind && batch.lines.length > 0) {
       const { lines } = batch
-      const result = this.deps.store.ingestLogLines(ref, lines, (built) =>
-        this.live.take(ref, lines, built),
-      )
+      const result = this.deps.store.ingestLogLines(ref, lines, this.live.handOn(ref, lines))
       behind = result.dropped > 0
       accepted = result.accepted
       const last = lines[accepted - 1]

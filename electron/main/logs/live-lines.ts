@@ -1,5 +1,6 @@
 import type { TailLine } from '../../../shared/contract'
 import { keyHex, levelAt, type BuiltLines, type ContainerLine, type ContainerRef } from './rows'
+import type { OnBuilt } from './store-api'
 
 export type LineListener = (container: ContainerRef, lines: TailLine[]) => void
 
@@ -37,16 +38,23 @@ export class LiveLines {
     return () => this.listeners.delete(listener)
   }
 
+  /**
+   * What to do once a batch's rows are made: hand its lines on. Nothing while no one listens, so
+   * the store need not send anything back (a later listener gets what came before from history).
+   */
+  handOn(ref: ContainerRef, lines: readonly ContainerLine[]): OnBuilt | undefined {
+    return this.listeners.size === 0 ? undefined : (built) => this.take(ref, lines, built)
+  }
+
   /** Hands on the lines of a batch whose rows were made (`built` holds the first lines' facts). */
-  take(ref: ContainerRef, lines: readonly ContainerLine[], built: BuiltLines): void {
+  private take(ref: ContainerRef, lines: readonly ContainerLine[], built: BuiltLines): void {
     const mark = this.shown.get(ref.id) ?? nothingShown()
     this.shown.set(ref.id, mark)
-    const wanted = this.listeners.size > 0
     const out: TailLine[] = []
     built.ts.forEach((ts, i) => {
       const dedup = built.keys[i] ?? 0n
       const line = lines[i]
-      if (markShown(mark, ts, dedup) && wanted && line) {
+      if (line && markShown(mark, ts, dedup)) {
         out.push(tailLine(ref, line, { ts, dedup, level: levelAt(built, i) }))
       }
     })

@@ -22,6 +22,7 @@ import { startWorker } from './store-worker-start'
 import {
   restoreError,
   linesMessage,
+  packLines,
   type FromWorker,
   type LineBatch,
   type StoreOp,
@@ -125,7 +126,7 @@ export class WorkerLogStore {
       const batch: LineBatch = {
         seq: ++this.seq,
         container,
-        lines: accepted < lines.length ? lines.slice(0, accepted) : lines,
+        lines: packLines(accepted < lines.length ? lines.slice(0, accepted) : lines),
         now: Date.now(),
         onBuilt,
       }
@@ -270,7 +271,7 @@ export class WorkerLogStore {
       this.built(message)
     } else if (message.kind === 'committed') {
       while (this.lines.length > 0 && (this.lines[0]?.seq ?? Infinity) <= message.seq) {
-        this.inFlightRows -= this.lines.shift()?.lines.length ?? 0
+        this.inFlightRows -= this.lines.shift()?.lines.stderr.length ?? 0
       }
     } else {
       const call = this.calls.get(message.id)

@@ -33,9 +33,55 @@ export interface LinesMessage {
   kind: 'lines'
   seq: number
   container: ContainerRef | string
-  lines: readonly ContainerLine[]
+  lines: PackedLines
   now: number
   build: boolean
+}
+
+/**
+ * Lines as they cross to the worker and wait for their commit: one UTF-8 buffer (outside the JS
+ * heap: holding many batches costs the main thread's garbage collector nothing) and where each
+ * text, then each time, ends in it once decoded.
+ */
+export interface PackedLines {
+  bytes: Uint8Array<ArrayBuffer>
+  ends: Uint32Array<ArrayBuffer>
+  /** 1 for a stderr line. */
+  stderr: Uint8Array<ArrayBuffer>
+}
+
+const encoder = new TextEncoder()
+// A leading U+FEFF is a line's own character here, not a byte order mark to drop.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
+
+/** Texts from the engine's stream are well-formed UTF-16 (decoded from UTF-8): they come back the same. */
+export function packLines(lines: readonly ContainerLine[]): PackedLines {
+  const count = lines.length
+  const parts = new Array<string>(2 * count)
+  const ends = new Uint32Array(2 * count)
+  const stderr = new Uint8Array(count)
+  let at = 0
+  const add = (k: number, part: string) => {
+    parts[k] = part
+    at += part.length
+    ends[k] = at
+  }
+  lines.forEach((line, i) => {
+    add(i, line.text)
+    stderr[i] = line.stream === 'stderr' ? 1 : 0
+  })
+  lines.forEach((line, i) => add(count + i, line.time))
+  return { bytes: encoder.encode(parts.join('')), ends, stderr }
+}
+
+export function unpackLines({ bytes, ends, stderr }: PackedLines): ContainerLine[] {
+  const all = decoder.decode(bytes)
+  const piece = (k: number) => all.slice(k === 0 ? 0 : ends[k - 1], ends[k])
+  return Array.from(stderr, (flag, i) => ({
+    stream: flag === 1 ? 'stderr' : 'stdout',
+    time: piece(stderr.length + i),
+    text: piece(i),
+  }))
 }
 
 /** A batch of lines the client keeps until committed; `onBuilt` is dropped once it was called. */

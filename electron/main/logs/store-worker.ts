@@ -10,6 +10,7 @@ import {
   carryError,
   type FromWorker,
   type LinesMessage,
+  unpackLines,
   type StoreOp,
   type ToWorker,
   type WorkerStoreOptions,
@@ -56,7 +57,7 @@ function reportCommitted(): void {
 function takeLines({ seq, container, lines, now, build }: LinesMessage): void {
   let rows: LogRow[] = []
   try {
-    rows = rowsFromContainerLines(container, lines, now)
+    rows = rowsFromContainerLines(container, unpackLines(lines), now)
   } catch (error) {
     // Not stored, and reported: sending it again would stop this thread once more.
     send({
