@@ -75,9 +75,6 @@ export function describePage(from: Snapshot, to: Snapshot): string[] {
   ]
 }
 
-export const mainThreadBusy = (from: Snapshot, to: Snapshot): number =>
-  ((to.metrics.TaskDuration ?? 0) - (from.metrics.TaskDuration ?? 0)) / ((to.at - from.at) / 1000)
-
 // --- CPU per process group (/proc; Linux only) ---
 
 interface CpuSnapshot {
@@ -168,7 +165,7 @@ export function rendererMainThread(from: Snapshot, to: Snapshot): { run: number;
 // --- V8 CPU profile of the page ---
 
 /** Self and total time per function of a CPU profile, the largest first. */
-export function summariseProfile(profile: CpuProfile, top = 12): string[] {
+function summariseProfile(profile: CpuProfile, top = 12): string[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
   const parent = new Map<number, number>()
   for (const node of profile.nodes)
@@ -219,4 +216,53 @@ export async function stopProfile(cdp: CDPSession, file: string | undefined): Pr
   const { profile } = await cdp.send('Profiler.stop')
   if (file) writeFileSync(file, JSON.stringify(profile))
   return summariseProfile(profile)
+}
+
+// --- Chromium trace of the page: where the renderer's main thread spends its time ---
+
+interface TraceEvent {
+  name: string
+  ph: string
+  pid: number
+  tid: number
+  dur?: number
+  args?: { name?: string }
+}
+
+export async function startTrace(cdp: CDPSession): Promise<() => Promise<string[]>> {
+  const events: TraceEvent[] = []
+  cdp.on('Tracing.dataCollected', ({ value }) => events.push(...(value as unknown as TraceEvent[])))
+  await cdp.send('Tracing.start', {
+    categories: 'devtools.timeline,v8,blink',
+    transferMode: 'ReportEvents',
+  })
+  return async () => {
+    const done = new Promise<void>((resolve) =>
+      cdp.once('Tracing.tracingComplete', () => resolve()),
+    )
+    await cdp.send('Tracing.end')
+    await done
+    return summariseTrace(events)
+  }
+}
+
+/** Time per event name on the renderers' main threads (nested events counted in each). */
+function summariseTrace(events: TraceEvent[], top = 20): string[] {
+  const main = new Set(
+    events
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  )
+  const byName = new Map<string, number>()
+  for (const e of events) {
+    if (e.ph !== 'X' || !main.has(`${e.pid}:${e.tid}`)) continue
+    byName.set(e.name, (byName.get(e.name) ?? 0) + (e.dur ?? 0) / 1000)
+  }
+  return [
+    'trace of the renderer main thread, ms per event (nested ones counted in each):',
+    ...[...byName]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, ms]) => `  ${ms.toFixed(0).padStart(7)}  ${name}`),
+  ]
 }

@@ -110,7 +110,7 @@ function useTailScroll({
     count: lines.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => LINE_HEIGHT,
-    overscan: 20,
+    overscan: 8,
     getItemKey: (index) => lines[index]?.key ?? index,
     measureElement: measureRow,
   })

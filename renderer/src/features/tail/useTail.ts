@@ -20,9 +20,10 @@ import { frameSchedule, type FrameSchedule } from './frame-schedule'
 
 /**
  * The least time between two renders of new lines: batches arriving meanwhile are drawn together,
- * at most once per animation frame (main sends every ~50 ms).
+ * at most once per animation frame. Main sends every ~50 ms; ten draws a second are plenty for a
+ * flood and leave most frames free.
  */
-const RENDER_EVERY_MS = 50
+const RENDER_EVERY_MS = 100
 const OLDER_PAGE = 500
 
 export interface TailSelection {
