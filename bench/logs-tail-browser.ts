@@ -16,7 +16,7 @@ import {
   describeCpu,
   describePage,
   probePage,
-  REACT_COMMIT_COUNTER,
+  PAGE_COUNTERS,
   rendererMainThread,
   startProfile,
   startTrace,
@@ -72,7 +72,7 @@ const app = await startApp({ MAILDOCK_DATA_DIR: dataDir, MAILDOCK_STACK_NAME: su
 const browser = await launchBrowser()
 try {
   const { page, errors } = await openPage(browser, app.url)
-  await page.addInitScript(REACT_COMMIT_COUNTER)
+  await page.addInitScript(PAGE_COUNTERS)
   await page.reload()
   await page.goto(`${app.origin}/#/tail`)
   await page.getByTestId('tail-counts').waitFor()

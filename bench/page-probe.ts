@@ -1,13 +1,27 @@
 // What a page and the machine spend during a stretch of a browser benchmark: the renderer's main
-// thread (CDP Performance metrics: script, layout, style), WebSocket frames received, React
+// thread (CDP Performance metrics: script, layout, style), WebSocket messages received, React
 // commits (through the devtools hook React calls in production builds too), an optional V8 CPU
 // profile of the page, and CPU per process group on the machine from /proc.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import type { CDPSession, Page } from 'playwright-core'
 
-/** Installed before the app loads: React reports each commit to this hook. */
-export const REACT_COMMIT_COUNTER = `(() => {
+/**
+ * Installed before the app loads: React reports each commit to this hook, and each WebSocket
+ * counts its messages (CDP's Network domain would copy every frame, which costs the page).
+ */
+export const PAGE_COUNTERS = `(() => {
   window.__commits = 0
+  window.__socket = { frames: 0, chars: 0 }
+  const Native = window.WebSocket
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args)
+      this.addEventListener('message', (event) => {
+        window.__socket.frames++
+        window.__socket.chars += typeof event.data === 'string' ? event.data.length : 0
+      })
+    }
+  }
   window.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
     supportsFiber: true, renderers: new Map(), inject: () => 1, checkDCE() {},
     onScheduleFiberRoot() {}, onCommitFiberUnmount() {}, onPostCommitFiberRoot() {},
@@ -40,21 +54,17 @@ interface CpuProfile {
 /** Counts WebSocket frames from here on; snapshots of everything else are taken on demand. */
 export async function probePage(page: Page, cdp: CDPSession, serverPid: number) {
   await cdp.send('Performance.enable')
-  await cdp.send('Network.enable')
-  let frames = 0
-  let bytes = 0
-  cdp.on('Network.webSocketFrameReceived', ({ response }) => {
-    frames += 1
-    bytes += response.payloadData.length
-  })
   const snapshot = async (): Promise<Snapshot> => {
     const { metrics } = await cdp.send('Performance.getMetrics')
+    const counts = await page.evaluate<{ commits: number; frames: number; chars: number }>(
+      '({ commits: window.__commits, ...window.__socket })',
+    )
     return {
       at: performance.now(),
       metrics: Object.fromEntries(metrics.map((m) => [m.name, m.value])),
-      commits: await page.evaluate<number>('window.__commits ?? 0'),
-      frames,
-      bytes,
+      commits: counts.commits,
+      frames: counts.frames,
+      bytes: counts.chars,
       cpu: cpuSnapshot(serverPid),
     }
   }
@@ -71,7 +81,7 @@ export function describePage(from: Snapshot, to: Snapshot): string[] {
   const share = (x: number) => `${(100 * x).toFixed(0)}%`
   return [
     `renderer main thread in tasks ${task} of ${seconds.toFixed(1)} s (script ${script}, layout ${layout}, style ${style}); on a CPU ${share(thread.run)}, runnable but waiting for a CPU ${share(thread.wait)}`,
-    `socket: ${((to.frames - from.frames) / seconds).toFixed(0)} frames/s, ${((to.bytes - from.bytes) / seconds / 1e6).toFixed(1)} MB/s; React commits: ${((to.commits - from.commits) / seconds).toFixed(0)}/s`,
+    `socket: ${((to.frames - from.frames) / seconds).toFixed(0)} messages/s, ${((to.bytes - from.bytes) / seconds / 1e6).toFixed(1)} M chars/s; React commits: ${((to.commits - from.commits) / seconds).toFixed(0)}/s`,
   ]
 }
 
