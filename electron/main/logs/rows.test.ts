@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { fixtureEvents, fixtureRequest, toMail } from '../../../test/support/log-fixtures'
-import { keyHex, rowFromContainerLine, rowFromMailMessage, stripAnsi } from './rows'
+import { dedupKey, keyHex, rowFromContainerLine, rowFromMailMessage, stripAnsi } from './rows'
 
 const api = { id: 'c0ffee', name: 'maildock-api-1', service: 'api' }
 const time = '2025-01-01T10:00:00.123456789Z'
@@ -101,5 +102,19 @@ describe('rowFromContainerLine', () => {
     expect(rowFromContainerLine({ ...api, id: 'other' }, line).dedup).not.toBe(row.dedup)
     expect(rowFromContainerLine(api, { ...line, stream: 'stderr' }).dedup).not.toBe(row.dedup)
     expect(keyHex(row.dedup)).toMatch(/^[0-9a-f]{16}$/)
+  })
+})
+
+describe('dedupKey', () => {
+  it('keeps the keys of databases written before: the first 8 bytes of SHA-1, signed', () => {
+    for (const identity of [
+      'line\u0000c0ffee\u0000t\u0000stdout\u0000hello',
+      'event\u0000é📨',
+      '',
+    ]) {
+      const sha1 = createHash('sha1').update(identity).digest().readBigInt64BE(0)
+      expect(dedupKey(identity)).toBe(sha1)
+    }
+    expect(keyHex(dedupKey('event\u0000e1'))).toMatch(/^[0-9a-f]{16}$/)
   })
 })

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import {
   logLevels,
   mailStatuses,
@@ -52,8 +52,9 @@ const MAX_TEXT_CHARS = 8_000
 const MAX_RAW_CHARS = 256 * 1024
 const BODY_EXCERPT_CHARS = 500
 
+/** SHA-1's first 8 bytes (the one-shot `hash` makes the same digest as createHash, faster). */
 export function dedupKey(identity: string): bigint {
-  return createHash('sha1').update(identity).digest().readBigInt64BE(0)
+  return hash('sha1', identity, 'buffer').readBigInt64BE(0)
 }
 
 /** The key as the contract shows it: 16 hex digits, the same for a tail line and its row. */
