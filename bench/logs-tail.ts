@@ -1,6 +1,7 @@
 // Tail throughput: a stack container printing as fast as it can, through the collector (which
-// stores every line) and a logs:tail subscription on the router (batches serialised as the
-// transports would), beside `docker logs -f` following the same container at the same time.
+// stores every line, through the store's worker thread as the app does) and a logs:tail
+// subscription on the router (batches serialised as the transports would), beside
+// `docker logs -f` following the same container at the same time.
 //   npx tsx bench/logs-tail.ts [--lines 200000]
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -18,7 +19,7 @@ import {
 } from '../test/support/docker'
 import { StackLogCollector } from '../electron/main/logs/collector'
 import { logsHandlers } from '../electron/main/logs/logs-handlers'
-import { LogStore } from '../electron/main/logs/store'
+import { WorkerLogStore } from '../electron/main/logs/store-client'
 import type { ChannelHandlers, EventHandlers } from '../electron/main/lib/handlers'
 import { createRouter } from '../electron/main/router'
 import { reportFigures } from './figures'
@@ -51,7 +52,7 @@ function dockerLogsFollow(id: string, count: number): Promise<{ lines: number; m
 }
 
 const h = await startHarness()
-const store = new LogStore({ path: join(dir, 'logs.db'), retentionDelayMs: 0 })
+const store = new WorkerLogStore({ path: join(dir, 'logs.db'), retentionDelayMs: 0 })
 const collector = new StackLogCollector({
   docker: () => h.engine.client,
   onEngineEvent: (listener) => h.engine.onEvent(listener),
@@ -101,7 +102,14 @@ try {
 
   const rssBefore = process.memoryUsage().rss
   let rssPeak = rssBefore
-  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50)
+  /** The main thread's share of the peak: its V8 heap and its array buffers. */
+  let atPeak = { heap: 0, buffers: 0 }
+  const sampler = setInterval(() => {
+    const usage = process.memoryUsage()
+    if (usage.rss <= rssPeak) return
+    rssPeak = usage.rss
+    atPeak = { heap: usage.heapTotal, buffers: usage.arrayBuffers }
+  }, 50)
   const labels = { ...testLabels(suite), 'maildock.stack': suite, 'maildock.service': 'burst' }
   const started = performance.now()
   const id = await docker(
@@ -121,11 +129,11 @@ try {
   }
   const tailMs = last - first
   await store.flush()
-  const countStored = () => {
+  const countStored = async () => {
     let total = 0
     let cursor: string | undefined
     do {
-      const page = store.search(
+      const page = await store.search(
         logSearchInput.parse({
           query: { services: ['burst'] },
           limit: 1000,
@@ -137,9 +145,11 @@ try {
     } while (cursor)
     return total
   }
-  while (store.status().ingest.queued > 0) await new Promise((resolve) => setTimeout(resolve, 20))
+  while ((await store.status()).ingest.queued > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
   const storedMs = performance.now() - started
-  const stored = countStored()
+  const stored = await countStored()
   clearInterval(sampler)
   stop()
 
@@ -157,7 +167,9 @@ try {
   const tailRate = received / (tailMs / 1000)
   const followRate = baseline.lines / (baseline.ms / 1000)
   console.log(`tail / docker logs -f = ${(tailRate / followRate).toFixed(2)}x`)
+  const peakParts = `at the peak the main thread's V8 heap held ${mb(atPeak.heap)} and its array buffers ${mb(atPeak.buffers)}; the other ${mb(rssPeak - atPeak.heap - atPeak.buffers)} are the store's worker thread (its heap, its queue of rows, SQLite's cache), native code and Node itself`
   console.log(`main process RSS: ${mb(rssBefore)} before, ${mb(rssPeak)} peak during the burst`)
+  console.log(`  ${peakParts}`)
   const method = `${fmt(LINES)} lines printed by seq|sed in a running stack-labelled container (far above 50k lines/s); the collector stores them and a logs:tail subscription on the router receives them (batches serialised as the transports would)`
   reportFigures('logs-tail', [
     {
@@ -189,7 +201,8 @@ try {
       unit: 'MB',
       target: '<= 300 MB',
       holds: rssPeak / 1024 / 1024 <= 300,
-      method: `RSS of this process (the same core as the browser-mode server: collector, store, router) sampled every 50 ms; ${mb(rssBefore)} before the burst`,
+      method: `RSS of this process (the same core as the browser-mode server: collector, router, and the log store in its worker thread, whose heap and SQLite cache count here too) sampled every 50 ms; ${mb(rssBefore)} before the burst`,
+      ...(rssPeak / 1024 / 1024 <= 300 ? {} : { bound: peakParts }),
     },
   ])
 } finally {
