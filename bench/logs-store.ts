@@ -33,7 +33,7 @@ const { values } = parseArgs({
   },
 })
 if (values.quick) {
-  values.rows = '50000'
+  values.rows = '30000'
   values.sizes = '200000'
   values.runs = '20'
 }

@@ -192,7 +192,7 @@ type Measured = Awaited<ReturnType<typeof measure>>
 
 /** Warms up, then measures the sink, raw AMQP, the batch run and the open loop, in that order. */
 async function measure(stack: MailStack) {
-  const warm = batchesOf(QUICK ? 300 : 1000, 'warm')
+  const warm = batchesOf(QUICK ? 200 : 1000, 'warm')
   await postBatches(stack.apiUrl, warm.batches, CONCURRENCY)
   await deliveredReport(stack, warm.ids, Date.now())
   await stack.catcher.deleteAll()
