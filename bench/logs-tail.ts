@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createClient, logSearchInput } from '../shared/contract'
+import { createClient } from '../shared/contract'
+import { countServiceRows } from '../test/support/temp-log-store'
 import {
   BASE_IMAGE,
   cleanupSuite,
@@ -129,27 +130,11 @@ try {
   }
   const tailMs = last - first
   await store.flush()
-  const countStored = async () => {
-    let total = 0
-    let cursor: string | undefined
-    do {
-      const page = await store.search(
-        logSearchInput.parse({
-          query: { services: ['burst'] },
-          limit: 1000,
-          ...(cursor ? { cursor } : {}),
-        }),
-      )
-      total += page.entries.length
-      cursor = page.nextCursor ?? undefined
-    } while (cursor)
-    return total
-  }
   while ((await store.status()).ingest.queued > 0) {
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
   const storedMs = performance.now() - started
-  const stored = await countStored()
+  const stored = await countServiceRows(store, 'burst')
   clearInterval(sampler)
   stop()
 

@@ -19,6 +19,7 @@ import {
   waitFor,
   type Harness,
 } from '../../../test/support/docker'
+import { countServiceRows } from '../../../test/support/temp-log-store'
 import type { ChannelHandlers, EventHandlers } from '../lib/handlers'
 import { createRouter } from '../router'
 import { StackLogCollector } from './collector'
@@ -208,22 +209,7 @@ describe('the stack log collector', () => {
           '-c',
           'seq 1 20000 | sed "s/^/burst line /"; sleep 30',
         )
-        const count = async (): Promise<number> => {
-          let total = 0
-          let cursor: string | undefined
-          do {
-            const page = await small.search(
-              logSearchInput.parse({
-                query: { services: [burstService] },
-                limit: 1000,
-                ...(cursor ? { cursor } : {}),
-              }),
-            )
-            total += page.entries.length
-            cursor = page.nextCursor ?? undefined
-          } while (cursor)
-          return total
-        }
+        const count = () => countServiceRows(small, burstService)
         await waitFor(async () => (await count()) >= 20_000, 60_000, 'the whole burst stored')
         await small.flush()
         expect(await count()).toBe(20_000)
