@@ -11,6 +11,13 @@ export const DEFAULT_RECONNECT_BACKOFF: BackoffOptions = {
   jitter: 0.3,
 }
 
+/**
+ * Tells a stack service to try the broker now instead of waiting out its backoff: MailDock sends
+ * it once the broker is healthy. SIGWINCH because its default action is to ignore it, so a service
+ * still booting (no handler yet) loses nothing.
+ */
+export const RETRY_NOW_SIGNAL = 'SIGWINCH'
+
 /** Exponential delay for the n-th consecutive failure (n >= 1), capped and jittered. */
 export function backoffDelay(
   failures: number,

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode'
 import { MaildockError, type StackChange, type StackServiceName } from '../../../shared/contract'
+import { RETRY_NOW_SIGNAL } from '../../../shared/backoff'
 import { engineCall, toMaildockError } from '../docker'
 import { labelledOptions, type ImageRef } from './container-spec'
 import { LABELS } from '../../../shared/labels'
@@ -192,6 +193,8 @@ async function startService(
           Promise.resolve(),
       ),
     )
+    // Another service failed while this one waited for its dependencies: create nothing more.
+    if (run.abort.signal.aborted) throw new MaildockError('CANCELLED', 'Cancelled.')
     const image = run.input.images.get(name)
     if (image === undefined) throw new MaildockError('INTERNAL', `No image resolved for ${name}`)
     const ids = await Promise.all(
@@ -200,7 +203,10 @@ async function startService(
       ),
     )
     gates.started.get(name)?.resolve()
-    if (steps?.health) await waitHealthy(run, service, ids, steps.health)
+    if (steps?.health) {
+      retryWhenReady(run, service, ids, gates)
+      await waitHealthy(run, service, ids, steps.health)
+    }
     gates.ready.get(name)?.resolve()
   } catch (error) {
     gates.started.get(name)?.reject(error)
@@ -210,11 +216,39 @@ async function startService(
   }
 }
 
+/**
+ * Once a dependency the service reconnects to is healthy, tells its replicas to try it now
+ * (RETRY_NOW_SIGNAL) rather than on their backoff. Best effort: a replica that misses it still
+ * connects on its own.
+ */
+function retryWhenReady(run: ApplyRun, service: ServicePlan, ids: string[], gates: Gates): void {
+  for (const dep of service.spec.dependsOn.filter((d) => d.retryWhenHealthy === true)) {
+    gates.ready.get(dep.service)?.promise.then(
+      () =>
+        Promise.all(
+          ids.map((id) =>
+            run.input.docker
+              .getContainer(id)
+              .kill({ signal: RETRY_NOW_SIGNAL })
+              .catch(() => undefined),
+          ),
+        ),
+      () => undefined,
+    )
+  }
+}
+
 function waitHealthy(run: ApplyRun, service: ServicePlan, ids: string[], health: Step) {
   const name = service.spec.service
+  const awaited = service.spec.dependsOn.filter((d) => d.retryWhenHealthy === true)
   return health.run(
-    (step) =>
-      Promise.all(
+    (step) => {
+      if (awaited.length > 0) {
+        step.update({
+          detail: `connects once the ${awaited.map((d) => d.service).join(' and ')} is healthy`,
+        })
+      }
+      return Promise.all(
         ids.map((id, index) => {
           const label = service.replicas.length > 1 ? `${name} replica ${index + 1}` : name
           return waitUntilReady(run.input.docker, id, {
@@ -224,7 +258,14 @@ function waitHealthy(run: ApplyRun, service: ServicePlan, ids: string[], health:
             onCheck: reportChecks(step, label),
           })
         }),
-      ),
+      ).catch((error: unknown) => {
+        // Stopped because another step failed: not this service's failure.
+        if (error instanceof MaildockError && error.code === 'CANCELLED') {
+          step.skip('stopped: another step failed')
+        }
+        throw error
+      })
+    },
     () => (ids.length > 1 ? `${ids.length} replicas healthy` : 'healthy'),
   )
 }

@@ -34,7 +34,16 @@ export interface ServiceSpec {
   ports: Array<{ containerPort: number; hostPort: number }>
   volumes: Array<{ key: VolumeKey; target: string }>
   health: HealthSpec
-  dependsOn: Array<{ service: StackServiceName; condition: 'healthy' | 'started' }>
+  /**
+   * When to start: once the dependency is started or healthy. `retryWhenHealthy`: the service
+   * reconnects by itself, so it starts with the dependency and is told (RETRY_NOW_SIGNAL) to try
+   * again as soon as the dependency is healthy, rather than on its next backoff.
+   */
+  dependsOn: Array<{
+    service: StackServiceName
+    condition: 'healthy' | 'started'
+    retryWhenHealthy?: boolean
+  }>
   stopTimeoutSeconds: number
 }
 
@@ -124,7 +133,8 @@ const BASE = {
   files: [],
 } as const satisfies Partial<ServiceSpec>
 
-const ON_BROKER = { service: 'broker', condition: 'healthy' } as const
+/** The broker boots for seconds: its clients start meanwhile and connect once it is healthy. */
+const ON_BROKER = { service: 'broker', condition: 'started', retryWhenHealthy: true } as const
 
 function brokerSpec(settings: StackSettings, credentials: StackCredentials): ServiceSpec {
   const { ports, images } = settings

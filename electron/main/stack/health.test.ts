@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest'
-import { reportChecks } from './health'
+import type Docker from 'dockerode'
+import { describe, expect, it, vi } from 'vitest'
+import { reportChecks, waitUntilReady } from './health'
 import { Operation } from './operation'
 
 describe('health step while a service starts', () => {
@@ -14,5 +15,19 @@ describe('health step while a service starts', () => {
       'broker check 1: exit 1: bash: connect: Connection refused',
       'broker check 2: exit 1: bash: connect: Connection refused',
     ])
+  })
+})
+
+describe('waitUntilReady', () => {
+  it('is cancelled at once, asking the engine nothing, when its run has already failed', async () => {
+    const getEvents = vi.fn()
+    const docker = { getEvents } as unknown as Docker
+    const wait = waitUntilReady(docker, 'c1', {
+      label: 'api',
+      timeoutMs: 120_000,
+      signal: AbortSignal.abort(),
+    })
+    await expect(wait).rejects.toMatchObject({ code: 'CANCELLED' })
+    expect(getEvents).not.toHaveBeenCalled()
   })
 })

@@ -164,6 +164,7 @@ export async function waitUntilReady(
   id: string,
   options: WaitReadyOptions,
 ): Promise<Ready> {
+  if (options.signal?.aborted === true) throw new MaildockError('CANCELLED', 'Cancelled.')
   const controller = new AbortController()
   const abort = (): void => controller.abort()
   options.signal?.addEventListener('abort', abort, { once: true })

@@ -2,6 +2,7 @@ import { declareTopology, type TopologyOptions } from '../../../shared/messages'
 import {
   backoffDelay,
   DEFAULT_RECONNECT_BACKOFF,
+  RETRY_NOW_SIGNAL,
   sleep,
   type BackoffOptions,
 } from '../../../shared/backoff'
@@ -41,6 +42,8 @@ export class BrokerClient {
   private readonly urls: string[]
   /** The node to try next: after a failure or a lost connection, the following one. */
   private next = 0
+  /** Ends the current backoff wait early (RETRY_NOW_SIGNAL). */
+  private wake = new AbortController()
 
   constructor(private readonly options: BrokerOptions) {
     this.urls = parseAmqpUrls(options.url)
@@ -54,11 +57,20 @@ export class BrokerClient {
     return this.current !== undefined
   }
 
+  /** Connects, and reconnects on loss; RETRY_NOW_SIGNAL cuts a backoff wait short. */
   start(): void {
-    this.loop ??= this.run()
+    if (this.loop !== undefined) return
+    process.on(RETRY_NOW_SIGNAL, this.retryNow)
+    this.loop = this.run()
+  }
+
+  /** Tries the broker now rather than after the backoff (the next wait, if none is running). */
+  readonly retryNow = (): void => {
+    if (this.current === undefined) this.wake.abort()
   }
 
   async close(): Promise<void> {
+    process.off(RETRY_NOW_SIGNAL, this.retryNow)
     this.stop.abort()
     const session = this.current
     this.current = undefined
@@ -99,8 +111,13 @@ export class BrokerClient {
       failures += 1
       const rounds = Math.max(1, failures - this.urls.length + 1)
       const delay = backoffDelay(rounds, this.options.backoff ?? DEFAULT_RECONNECT_BACKOFF)
-      log.info({ delayMs: delay, attempt: failures }, 'reconnecting to broker')
-      await sleep(delay, this.stop.signal)
+      if (this.wake.signal.aborted) {
+        log.info({ attempt: failures }, 'reconnecting to broker now (asked to)')
+      } else {
+        log.info({ delayMs: delay, attempt: failures }, 'reconnecting to broker')
+        await sleep(delay, AbortSignal.any([this.stop.signal, this.wake.signal]))
+      }
+      this.wake = new AbortController()
     }
   }
 
