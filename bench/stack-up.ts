@@ -171,7 +171,7 @@ try {
       ...(a / b <= 0.8
         ? {}
         : {
-            bound: `the broker's boot: healthy ${seconds(median(brokerHealthy))} into maildock up (median, while the other services boot beside it on the same cores), then ${seconds(median(afterBroker))} until the last service is healthy (median: its connection, then its next health check, every 3 s); compose pays the same boot and checks plus its services' backoff`,
+            bound: `the broker's boot: healthy ${seconds(median(brokerHealthy))} into maildock up (median, while the other services boot beside it on the same cores), then ${seconds(median(afterBroker))} until the last service is healthy (median: its connection, then its next health check, every 2 s); compose pays the same boot and checks plus its services' backoff`,
           }),
     },
   ])
