@@ -115,12 +115,12 @@ function linesToWorker(store: WorkerLogStore): { ingest: Ingest; spent: Spent } 
     const made = performance.now()
     let accepted = 0
     for (const { ref, lines } of batches.values()) {
-      const handOn = live.handOn(ref, lines)
+      const handOn = live.handOn(ref)
       const timed =
         handOn &&
-        ((built: BuiltLines) => {
+        ((built: BuiltLines, taken: readonly ContainerLine[]) => {
           const at = performance.now()
-          handOn(built)
+          handOn(built, taken)
           spent.times[2] += since(at)
         })
       accepted += store.ingestLogLines(ref, lines, timed).accepted

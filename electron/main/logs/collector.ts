@@ -219,7 +219,7 @@ export class StackLogCollector {
     let behind = batch.dropped > 0
     if (!behind && batch.lines.length > 0) {
       const { lines } = batch
-      const result = this.deps.store.ingestLogLines(ref, lines, this.live.handOn(ref, lines))
+      const result = this.deps.store.ingestLogLines(ref, lines, this.live.handOn(ref))
       behind = result.dropped > 0
       accepted = result.accepted
       const last = lines[accepted - 1]

@@ -41,9 +41,11 @@ export class LiveLines {
   /**
    * What to do once a batch's rows are made: hand its lines on. Nothing while no one listens, so
    * the store need not send anything back (a later listener gets what came before from history).
+   * The store gives the lines back then: holding them here until the worker answers would move
+   * every line of a burst into the old generation of the main thread's heap.
    */
-  handOn(ref: ContainerRef, lines: readonly ContainerLine[]): OnBuilt | undefined {
-    return this.listeners.size === 0 ? undefined : (built) => this.take(ref, lines, built)
+  handOn(ref: ContainerRef): OnBuilt | undefined {
+    return this.listeners.size === 0 ? undefined : (built, lines) => this.take(ref, lines, built)
   }
 
   /** Hands on the lines of a batch whose rows were made (`built` holds the first lines' facts). */

@@ -14,7 +14,8 @@ import type { CollectorStatus } from './store'
 
 type Awaitable<T> = T | Promise<T>
 
-export type OnBuilt = (built: BuiltLines) => void
+/** Gets the facts of the accepted lines' rows, and the lines themselves (not held meanwhile). */
+export type OnBuilt = (built: BuiltLines, lines: readonly ContainerLine[]) => void
 
 /**
  * What the handlers, the collector, the Tail and the catch-up use of the log store. The app's

@@ -95,6 +95,16 @@ describe('WorkerLogStore (a LogStore in a worker thread)', { timeout: 60_000 }, 
     )
   })
 
+  it('bounds the worker’s heap (a burst’s dead rows are collected early) and tells its size', async () => {
+    store.ingestLogLines(ref, lines(0, 5_000))
+    await store.flush()
+    const heap = await store.heap()
+    expect(heap.used).toBeGreaterThan(0)
+    expect(heap.total).toBeGreaterThanOrEqual(heap.used)
+    // Node's default here is several GB: the store's own bound is 256 MB old + 12 MB young.
+    expect(heap.limit).toBeLessThanOrEqual(300 * 1024 * 1024)
+  })
+
   it('gives the store’s own error, code and message, across the thread', async () => {
     const malformed = store.search(logSearchInput.parse({ query: {}, cursor: 'not-a-cursor' }))
     const error = await malformed.catch((e: unknown) => e)

@@ -23,10 +23,12 @@ import {
   restoreError,
   linesMessage,
   packLines,
+  unpackLines,
   type FromWorker,
   type LineBatch,
   type StoreOp,
   type ToWorker,
+  type WorkerHeap,
 } from './store-protocol'
 import { DEFAULT_WRITER_TUNING } from './writer'
 
@@ -182,6 +184,11 @@ export class WorkerLogStore {
 
   // ----- status, reset, retention -----
 
+  /** The worker thread's V8 heap (what a memory figure needs to tell it from the main thread's). */
+  heap(): Promise<WorkerHeap> {
+    return this.call('heap', []) as Promise<WorkerHeap>
+  }
+
   async status(): Promise<LogStatus> {
     if (this.worker === undefined) return this.statusWhileDown()
     let status: LogStatus
@@ -289,7 +296,7 @@ export class WorkerLogStore {
     if (batch === undefined || onBuilt === undefined) return
     batch.onBuilt = undefined
     try {
-      onBuilt({ ts, keys, levels })
+      onBuilt({ ts, keys, levels }, unpackLines(batch.lines))
     } catch (error) {
       this.options.log?.('log store: a listener of new lines failed', error)
     }

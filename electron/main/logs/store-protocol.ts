@@ -21,7 +21,15 @@ export type StoreOp =
   | 'setRetention'
   | 'runRetention'
   | 'ledger'
+  | 'heap'
   | 'close'
+
+/** The worker's V8 heap in bytes: committed, in use (live or not yet collected), and its bound. */
+export interface WorkerHeap {
+  total: number
+  used: number
+  limit: number
+}
 
 export type ToWorker = { kind: 'call'; id: number; op: StoreOp; args: unknown[] } | LinesMessage
 

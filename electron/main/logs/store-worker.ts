@@ -1,5 +1,6 @@
 // The log store's own thread: a real LogStore answering the main thread's WorkerLogStore, so
 // SQLite (writes, searches, histograms, exports) never holds the main event loop.
+import { getHeapStatistics } from 'node:v8'
 import { parentPort, workerData, type TransferListItem } from 'node:worker_threads'
 import type { SendLedger } from '../mail'
 import { errorMessage } from '../../../shared/error-message'
@@ -13,6 +14,7 @@ import {
   unpackLines,
   type StoreOp,
   type ToWorker,
+  type WorkerHeap,
   type WorkerStoreOptions,
 } from './store-protocol'
 
@@ -101,6 +103,14 @@ const handlers: Record<StoreOp, Handler> = {
   runRetention: () => store.runRetention(),
   ledger: (method: keyof SendLedger, ...args: unknown[]) =>
     (ledger[method] as (...a: unknown[]) => unknown)(...args),
+  heap: (): WorkerHeap => {
+    const {
+      total_heap_size: total,
+      used_heap_size: used,
+      heap_size_limit: limit,
+    } = getHeapStatistics()
+    return { total, used, limit }
+  },
   close: async () => {
     await store.close()
     reportCommitted()

@@ -123,7 +123,7 @@ export class LogStore {
   ): { accepted: number; dropped: number } {
     const rows = rowsFromContainerLines(container, lines)
     const result = this.ingestRows(rows)
-    onBuilt?.(builtLines(rows.slice(0, result.accepted)))
+    onBuilt?.(builtLines(rows.slice(0, result.accepted)), lines.slice(0, result.accepted))
     return result
   }
 

@@ -83,7 +83,8 @@ function prepare(db: Database.Database) {
  * nothing is lost) and is retried with backoff while ingestion reports itself paused.
  */
 export class BatchWriter {
-  private queue: Queued[] = []
+  /** Taken slots are emptied at once (their rows are garbage then), the array is shortened later. */
+  private queue: (Queued | undefined)[] = []
   private head = 0
   private timer: NodeJS.Timeout | undefined
   private immediate: NodeJS.Immediate | undefined
@@ -230,7 +231,7 @@ export class BatchWriter {
       this.preparedFor = db
     }
     const end = Math.min(this.queue.length, this.head + this.batchSize)
-    const items = this.queue.slice(this.head, end)
+    const items = this.queue.slice(this.head, end) as Queued[]
     const stored: boolean[] = []
     const started = performance.now()
     try {
@@ -239,6 +240,7 @@ export class BatchWriter {
       this.failed(items, error)
       return
     }
+    this.queue.fill(undefined, this.head, end)
     this.head = end
     if (this.head > 10_000 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head)
@@ -288,6 +290,7 @@ export class BatchWriter {
     const kind = faultKindOf(error)
     if (kind === undefined) {
       // Not the disk or the file: these rows themselves cannot be written. Skip them, say so.
+      this.queue.fill(undefined, this.head, this.head + items.length)
       this.head += items.length
       this.stats.failedRows += items.length
       const reason = error instanceof Error ? error : new Error(String(error))
