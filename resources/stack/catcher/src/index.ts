@@ -1,10 +1,10 @@
 // Entry point of the maildock/catcher image. `node index.js healthcheck` probes a running one.
 import { startCatcher } from './catcher'
 import { readConfig } from './config'
+import { createLineLog } from './log-lines'
 
-function log(fields: Record<string, unknown>): void {
-  console.log(JSON.stringify({ time: new Date().toISOString(), ...fields }))
-}
+const lines = createLineLog((text) => process.stdout.write(text))
+const log = lines.log
 
 async function healthcheck(): Promise<void> {
   const { httpPort } = readConfig()
@@ -36,9 +36,13 @@ async function main(): Promise<void> {
     stopping = true
     log({ msg: 'stopping', signal })
     catcher.close().then(
-      () => process.exit(0),
+      () => {
+        lines.flush()
+        process.exit(0)
+      },
       (error: unknown) => {
         log({ msg: 'close failed', error: String(error) })
+        lines.flush()
         process.exit(1)
       },
     )
@@ -49,6 +53,7 @@ async function main(): Promise<void> {
 
 const run = process.argv[2] === 'healthcheck' ? healthcheck : main
 run().catch((error: unknown) => {
+  lines.flush()
   console.error(error instanceof Error ? error.message : error)
   process.exit(1)
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MessageStore, snippet, type CaughtMessage } from './store'
+import { MessageStore, newMessageId, snippet, type CaughtMessage } from './store'
 
 function caught(subject: string): CaughtMessage {
   return {
@@ -66,5 +66,13 @@ describe('MessageStore', () => {
   it('cuts snippets at 250 characters of flattened text', () => {
     expect(snippet('a\n\n b\tc')).toBe('a b c')
     expect(snippet('x'.repeat(300))).toBe(`${'x'.repeat(250)}...`)
+  })
+})
+
+describe('newMessageId', () => {
+  it('gives 22 URL-safe characters, never the same twice, across many draws of random bytes', () => {
+    const ids = Array.from({ length: 2000 }, () => newMessageId())
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/)
+    expect(new Set(ids).size).toBe(ids.length)
   })
 })
