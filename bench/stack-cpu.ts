@@ -72,9 +72,10 @@ export function cpuUse(
 
 export function cpuText(use: readonly CpuUse[]): string {
   const total = use.reduce((sum, item) => sum + item.msPerEmail, 0)
+  const cores = use.reduce((sum, item) => sum + item.cores, 0)
   const parts = use.map(
     ({ role, cores, msPerEmail }) =>
       `${role} ${cores.toFixed(2)} cores (${msPerEmail.toFixed(2)} ms/email)`,
   )
-  return `${parts.join(', ')}; ${total.toFixed(2)} ms of CPU per email in all`
+  return `${parts.join(', ')}; in all ${cores.toFixed(2)} cores, ${total.toFixed(2)} ms of CPU per email`
 }
