@@ -10,6 +10,8 @@ import { statement } from './statements'
  */
 
 const CHUNK = 1_000
+/** The first chunk is this many times the page: a common word fills it without a full chunk. */
+const FIRST_CHUNK_PAGES = 2
 /** After this many chunks without filling the page, one set-based query finishes the job. */
 const MAX_CHUNKS = 50
 /** Separate rowid-range probes per chunk at most; more are merged into one span... */
@@ -79,7 +81,8 @@ function matchesOne(db: Database.Database, fts: string): (id: number) => boolean
     db,
     'SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? AND rowid = ?',
   ).pluck()
-  return (id) => probe.get(fts, id) !== undefined
+  // As a BigInt: better-sqlite3 binds a number as a REAL, and FTS5 then ignores `rowid =`.
+  return (id) => probe.get(fts, BigInt(id)) !== undefined
 }
 
 /** Ids of the newest `wanted` rows passing the filter and its full-text query, newest first. */
@@ -90,7 +93,8 @@ export function scanNewestMatches(db: Database.Database, filter: Filter, wanted:
   let position: { ts: number; id: number } | undefined
   for (let chunks = 0; found.length < wanted; chunks += 1) {
     const terms = [...filter.terms]
-    const params: Record<string, unknown> = { ...filter.params, chunk: CHUNK }
+    const size = Math.min(CHUNK, wanted * FIRST_CHUNK_PAGES * 4 ** chunks)
+    const params: Record<string, unknown> = { ...filter.params, chunk: size }
     delete params.fts
     if (position) {
       terms.push('e.ts <= @scanTs', '(e.ts < @scanTs OR e.id < @scanId)')
@@ -127,7 +131,7 @@ export function scanNewestMatches(db: Database.Database, filter: Filter, wanted:
       if (found.length >= wanted) break
     }
     const last = chunk[chunk.length - 1]
-    if (!last || chunk.length < CHUNK) break
+    if (!last || chunk.length < size) break
     position = last
   }
   return found

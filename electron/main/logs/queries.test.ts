@@ -58,6 +58,8 @@ describe('scanNewestMatches (many full-text matches)', () => {
         (e) => e.id,
       )
       expect(scanned).toEqual(sorted)
+      const texts = store.reader().prepare('SELECT text FROM entries WHERE id = ?').pluck()
+      for (const id of scanned) expect(texts.get(id)).toContain('common')
     }
   })
 
