@@ -51,6 +51,7 @@ describe('scanNewestMatches (many full-text matches)', () => {
       { text: 'common', services: ['api'] },
       { text: 'common', levels: ['error' as const] },
       { text: 'common', levels: ['warn' as const] },
+      { text: 'common', levels: ['error' as const], services: ['emailer'] },
     ]) {
       const filter = buildFilter(db, query)
       const scanned = scanNewestMatches(db, filter, 150)
@@ -61,6 +62,20 @@ describe('scanNewestMatches (many full-text matches)', () => {
       const texts = store.reader().prepare('SELECT text FROM entries WHERE id = ?').pluck()
       for (const id of scanned) expect(texts.get(id)).toContain('common')
     }
+  })
+
+  it('walks a level and service filter in time order on one index, reading no row', () => {
+    const plan = store
+      .reader()
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT e.id, e.ts FROM entries e
+         WHERE e.service IN ('api') AND e.level IN ('error') ORDER BY e.ts DESC, e.id DESC LIMIT 9`,
+      )
+      .all()
+      .map((row) => (row as { detail: string }).detail)
+    expect(plan[0]).toMatch(/COVERING INDEX entries_(service|level)_ts_/)
+    // Rows with equal times are put in id order as they come; nothing sorts the whole walk.
+    expect(plan).not.toContain('USE TEMP B-TREE FOR ORDER BY')
   })
 
   it('continues after a cursor', () => {
