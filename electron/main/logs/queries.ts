@@ -61,15 +61,20 @@ export function searchEntries(db: Database.Database, input: SearchInput): LogSea
   const started = performance.now()
   const filter = buildFilter(db, input.query)
   afterCursor(input.cursor, filter)
-  let rows: EntryRow[]
+  let ids: number[]
   if (filter.fts !== null && countMatches(db, filter.fts, MANY_MATCHES) >= MANY_MATCHES) {
-    rows = rowsByIds(db, scanNewestMatches(db, filter, input.limit + 1))
+    ids = scanNewestMatches(db, filter, input.limit + 1)
   } else {
+    // Ids first: a sort keeps every column it is given, and the subject and recipients are
+    // subqueries, so only the page's rows get them.
     const { from, terms } = fewMatches(filter)
-    const sql = `SELECT ${ENTRY_COLUMNS} FROM ${from} ${whereClause(terms)}
+    const sql = `SELECT e.id FROM ${from} ${whereClause(terms)}
       ORDER BY e.ts DESC, e.id DESC LIMIT @limit`
-    rows = statement(db, sql).all({ ...filter.params, limit: input.limit + 1 }) as EntryRow[]
+    ids = statement(db, sql)
+      .pluck()
+      .all({ ...filter.params, limit: input.limit + 1 }) as number[]
   }
+  const rows = rowsByIds(db, ids)
   const more = rows.length > input.limit
   const entries = (more ? rows.slice(0, input.limit) : rows).map(toEntry)
   const last = entries[entries.length - 1]
