@@ -3,6 +3,7 @@
 // 5,000 rows), and search latency p50/p95 of every search the Logs panel and `maildock logs` offer
 // on a store filled by the app's own writer (no rebuild or optimise step), all in the same run.
 //   npx tsx bench/logs-store.ts [--rows 200000] [--sizes 1000000,5000000] [--runs 30] [--quick]
+//   [--keep] keeps the filled store; [--store FILE] searches a kept one again instead of filling.
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     dir: { type: 'string', default: tmpdir() },
     keep: { type: 'boolean', default: false },
     'skip-insert': { type: 'boolean', default: false },
+    store: { type: 'string' },
     quick: { type: 'boolean', default: false },
   },
 })
@@ -316,10 +318,15 @@ function searchBench(db: Database.Database, size: number): void {
 }
 
 try {
-  if (!values['skip-insert']) await insertBench()
-  const store = new LogStore({ path: join(root, 'search.db'), retentionDelayMs: 0 })
+  if (!values['skip-insert'] && values.store === undefined) await insertBench()
+  const store = new LogStore({ path: values.store ?? join(root, 'search.db'), retentionDelayMs: 0 })
   let loaded = 0
-  for (const size of SIZES) {
+  if (values.store !== undefined) {
+    const reader = store.reader()
+    loaded = (reader.prepare('SELECT count(*) AS n FROM entries').get() as { n: number }).n
+    searchBench(reader, loaded)
+  }
+  for (const size of SIZES.filter((rows) => rows > loaded)) {
     const started = performance.now()
     await fillWithWriter(store, loaded, size)
     loaded = size
