@@ -43,6 +43,10 @@ const figures: Figure[] = []
 const INSERT_ROWS = Number(values.rows)
 const SIZES = values.sizes.split(',').map(Number)
 const RUNS = Number(values.runs)
+const KEPT =
+  values.store === undefined
+    ? ''
+    : ' in an earlier run (kept; opened, and migrated if older, by the app)'
 const root = mkdtempSync(join(values.dir, 'maildock-bench-logs-'))
 const START = Date.UTC(2025, 0, 1)
 const SERVICES = ['api', 'emailer', 'logger', 'broker']
@@ -309,7 +313,7 @@ function searchBench(db: Database.Database, size: number): void {
       unit: 'ms p95',
       target: '<= 50 ms',
       holds: p95 <= 50,
-      method: `${RUNS} runs (varying terms), limit 100, on a store filled by the app's writer; p50 ${ms(percentile(times, 0.5))}`,
+      method: `${RUNS} runs (varying terms), limit 100, on a store filled by the app's writer${KEPT}; p50 ${ms(percentile(times, 0.5))}`,
     })
     console.log(
       `${workload.name.padEnd(40)} ${ms(percentile(times, 0.5)).padStart(10)} ${ms(percentile(times, 0.95)).padStart(10)}  ${rows}`,
@@ -318,12 +322,13 @@ function searchBench(db: Database.Database, size: number): void {
 }
 
 try {
-  if (!values['skip-insert'] && values.store === undefined) await insertBench()
+  if (!values['skip-insert']) await insertBench()
   const store = new LogStore({ path: values.store ?? join(root, 'search.db'), retentionDelayMs: 0 })
   let loaded = 0
   if (values.store !== undefined) {
     const reader = store.reader()
     loaded = (reader.prepare('SELECT count(*) AS n FROM entries').get() as { n: number }).n
+    console.log(`\n(store: ${values.store}, ${fmt(loaded)} rows, kept from an earlier run)`)
     searchBench(reader, loaded)
   }
   for (const size of SIZES.filter((rows) => rows > loaded)) {
