@@ -1,4 +1,3 @@
-import { Socket } from 'node:net'
 import type { Transform, TransformCallback } from 'node:stream'
 import SMTPConnection from 'nodemailer/lib/smtp-connection'
 
@@ -32,7 +31,6 @@ function installEndOfDataHook(): void {
   prototype._createSendStream = function createSendStream(callback) {
     const stream = original.call(this, callback)
     watch(stream)
-    coalesceWrites(stream, (this as { _socket?: unknown })._socket)
     return stream
   }
 }
@@ -57,26 +55,4 @@ function watch(stream: Transform): void {
     if (flush === undefined) done()
     else flush(done)
   }
-}
-
-/**
- * nodemailer writes each piece of the MIME stream, then the final dot, to the socket one by one:
- * a system call and a packet each, on both ends. The socket is corked from the start of the data
- * (the server's 354 came before this stream was made) until the stream ends, so a small message
- * leaves in one write; past the socket's high-water mark it is uncorked (a corked socket never
- * drains, and the pipe would wait for it forever). The final dot still goes after the hook ran.
- */
-function coalesceWrites(stream: Transform, socket: unknown): void {
-  if (!(socket instanceof Socket)) return
-  socket.cork()
-  let corked = true
-  const release = () => {
-    if (!corked) return
-    corked = false
-    socket.uncork()
-  }
-  stream.on('data', () => {
-    if (socket.writableLength >= socket.writableHighWaterMark) release()
-  })
-  for (const event of ['end', 'error', 'close', 'unpipe']) stream.once(event, release)
 }
