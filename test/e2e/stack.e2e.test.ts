@@ -143,6 +143,18 @@ const READ_STEPS = `[...document.querySelectorAll('[data-testid="stack-step"]')]
   elapsed: n.querySelector('[data-testid="step-elapsed"]')?.textContent ?? '',
 }))`
 
+/** axe finds nothing blocking in either scheme: the transient states (running steps, toasts) too. */
+async function expectAccessible(where: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    const found = blocking(await runAxe(page))
+    expect(found.map((v) => `${where} ${scheme} ${v.id} ${v.nodes[0]?.target.join(' ')}`)).toEqual(
+      [],
+    )
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+}
+
 const stateOf = (service: string) => page.getByTestId(`state-${service}`).textContent()
 const healthOf = (service: string) => page.getByTestId(`health-${service}`).textContent()
 
@@ -172,6 +184,7 @@ describe('Stack panel on the real engine', () => {
       expect(docker('ps', '-aq', '--filter', label)).toBe('')
       await page.mouse.move(0, 0)
       await page.screenshot({ path: join(shots, 'maildock-stack-failed.png') })
+      await expectAccessible('failed start, its toast showing')
       expect(errors).toEqual([])
     },
   )
@@ -206,12 +219,14 @@ describe('Stack panel on the real engine', () => {
         if (!midShot && steps.some((s) => s.state === 'done') && state === 'running') {
           await page.screenshot({ path: join(shots, 'maildock-stack-progress.png') })
           midShot = true
+          await expectAccessible('steps running')
         }
         if (state !== 'running') break
         if (Date.now() - started > 900_000) throw new Error('up took more than 15 minutes')
         await page.waitForTimeout(250)
       }
       const upMs = Date.now() - started
+      await expectAccessible('start finished, its toast showing')
       await page.screenshot({ path: join(shots, 'maildock-stack-up.png'), fullPage: true })
       const failure = (await page.getByTestId('stack-failure').count())
         ? await page.getByTestId('stack-failure').textContent()

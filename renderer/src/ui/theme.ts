@@ -4,6 +4,7 @@ import {
   lighten,
   luminance,
   Modal,
+  Notification,
   type CSSVariablesResolver,
   type MantineTheme,
 } from '@mantine/core'
@@ -22,6 +23,11 @@ export const theme = createTheme({
   components: {
     // A modal's close button is an icon: it needs a name (axe: button-name).
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+    // The same for a notification's; its description is Mantine's gray 6 (3.3:1), not dimmed.
+    Notification: Notification.extend({
+      defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss' } },
+      styles: { description: { color: 'var(--mantine-color-dimmed)' } },
+    }),
   },
 })
 

@@ -156,7 +156,7 @@ export function RowActions({
   return (
     <Group gap={2} wrap="nowrap" justify="flex-end">
       {busy ? (
-        <Loader size={16} aria-label={`${container.name} busy`} />
+        <Loader size={16} role="img" aria-label={`${container.name} busy`} />
       ) : primary ? (
         <ActionIcon
           size="sm"

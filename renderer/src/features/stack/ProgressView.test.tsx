@@ -264,4 +264,36 @@ describe('Stack progress view', { timeout: 20_000 }, () => {
     // A restart started elsewhere (CLI, another window) has no request here to repeat.
     expect(within(failure).queryByRole('button', { name: /Retry/ })).not.toBeInTheDocument()
   })
+
+  it('names the failed step the error is about when steps side by side failed together', async () => {
+    const { push } = setup()
+    act(() => push('stack:changed', stackStatus()))
+    const pullFailed = (id: string, image: string) =>
+      step({
+        id,
+        kind: 'pull',
+        title: `Pull ${image}`,
+        state: 'failed',
+        detail: `Image ${image} is not on this engine and could not be pulled`,
+        logs: [`pull ${image}: no such host`],
+      })
+    act(() =>
+      push(
+        'stack:progress',
+        operation({
+          state: 'failed',
+          endedAt: NOW,
+          error: {
+            code: 'NOT_FOUND',
+            message:
+              'Image rabbitmq:4 is not on this engine and could not be pulled. Build or load it.',
+          },
+          steps: [pullFailed('1', 'node:22'), pullFailed('2', 'rabbitmq:4')],
+        }),
+      ),
+    )
+    const failure = await screen.findByTestId('stack-failure')
+    expect(screen.getByRole('alert', { name: 'Failed: Pull rabbitmq:4' })).toBeTruthy()
+    expect(within(failure).getByRole('log')).toHaveTextContent('pull rabbitmq:4: no such host')
+  })
 })

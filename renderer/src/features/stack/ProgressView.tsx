@@ -15,7 +15,13 @@ import { IconCircleCheck, IconCircleX, IconRefresh, IconX } from '@tabler/icons-
 import type { StackOperation, StackStep } from '../../../../shared/contract'
 import { formatDuration } from '../../ui/format'
 import { LogView } from '../../ui/LogView'
-import { failureLogs, isFinished, operationElapsed, operationTitle } from './stack-model'
+import {
+  failedStep,
+  failureLogs,
+  isFinished,
+  operationElapsed,
+  operationTitle,
+} from './stack-model'
 import { asViewLines, StepRow } from './StepRow'
 
 /** The current time, ticking only while something runs (elapsed counters). */
@@ -58,7 +64,7 @@ function FailureAlert({
   retryLabel: string
   retrying: boolean
 }) {
-  const failed = operation.steps.find((s) => s.state === 'failed')
+  const failed = failedStep(operation)
   const logs = useMemo(() => asViewLines(failureLogs(operation)), [operation])
   return (
     <Alert

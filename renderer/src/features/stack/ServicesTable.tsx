@@ -169,7 +169,7 @@ function RowActions({
   return (
     <Group gap={2} wrap="nowrap" justify="flex-end">
       {busy ? (
-        <Loader size={16} aria-label={`${name} busy`} />
+        <Loader size={16} role="img" aria-label={`${name} busy`} />
       ) : anyRunning ? (
         <Tooltip label={`Stop ${name}`}>
           <ActionIcon
@@ -266,7 +266,7 @@ function statusColumns(now: number): Column<StackServiceStatus>[] {
     {
       key: 'health',
       header: 'Health',
-      width: 96,
+      width: 124,
       compare: (a, b) => a.health.localeCompare(b.health),
       render: (s) => <HealthCell service={s} />,
     },

@@ -20,7 +20,7 @@ export const asViewLines = (logs: readonly string[]): ViewLine[] =>
 function StepIcon({ state }: { state: StackStep['state'] }) {
   switch (state) {
     case 'running':
-      return <Loader size={16} aria-label="running" />
+      return <Loader size={16} role="img" aria-label="running" />
     case 'done':
       return <IconCircleCheck size={18} color="var(--mantine-color-green-6)" aria-label="done" />
     case 'failed':

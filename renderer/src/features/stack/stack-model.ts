@@ -131,8 +131,20 @@ export const operationElapsed = (operation: StackOperation, now: number): number
     : operation.elapsedMs
 
 /** The failing step's logs, else the ones the error carries (`details.logs`). */
+/**
+ * The failed step the operation's error is about: steps that ran side by side (pulls, builds) can
+ * fail together, and the error names only one of them.
+ */
+export function failedStep(operation: StackOperation): StackStep | undefined {
+  const failed = operation.steps.filter((s) => s.state === 'failed')
+  const message = operation.error?.message ?? ''
+  const about = (detail: string | null) =>
+    detail !== null && detail !== '' && (message.includes(detail) || detail.includes(message))
+  return failed.find((s) => about(s.detail)) ?? failed[0]
+}
+
 export function failureLogs(operation: StackOperation): string[] {
-  const failed = operation.steps.find((s) => s.state === 'failed')
+  const failed = failedStep(operation)
   if (failed && failed.logs.length > 0) return failed.logs
   const details = operation.error?.details
   if (typeof details === 'object' && details !== null && 'logs' in details) {
