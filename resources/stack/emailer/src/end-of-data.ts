@@ -1,3 +1,4 @@
+import { Socket } from 'node:net'
 import type { Transform, TransformCallback } from 'node:stream'
 import SMTPConnection from 'nodemailer/lib/smtp-connection'
 
@@ -30,7 +31,7 @@ function installEndOfDataHook(): void {
   if (typeof original !== 'function') return
   prototype._createSendStream = function createSendStream(callback) {
     const stream = original.call(this, callback)
-    watch(stream)
+    watch(stream, (this as { _socket?: unknown })._socket)
     return stream
   }
 }
@@ -38,11 +39,12 @@ function installEndOfDataHook(): void {
 const MESSAGE_ID_HEADER = /^Message-ID:[ \t]*<([^>\r\n]+)>/im
 const HEADER_SEARCH_LIMIT = 64 * 1024
 
-function watch(stream: Transform): void {
+function watch(stream: Transform, socket: unknown): void {
   let head = ''
   let messageId: string | undefined
   const transform = stream._transform.bind(stream)
   const flush = stream._flush?.bind(stream)
+  const handOver = coalesceWrites(stream, socket)
   stream._transform = (chunk: Buffer, encoding: BufferEncoding, done: TransformCallback) => {
     if (messageId === undefined && head.length < HEADER_SEARCH_LIMIT) {
       head += chunk.toString('latin1')
@@ -50,9 +52,56 @@ function watch(stream: Transform): void {
     }
     transform(chunk, encoding, done)
   }
-  stream._flush = (done: TransformCallback) => {
-    if (messageId !== undefined) hooks.get(messageId)?.()
-    if (flush === undefined) done()
-    else flush(done)
+  // The data so far goes out first, then the hook runs, then the final dot is pushed.
+  stream._flush = (done: TransformCallback) =>
+    handOver(
+      () => {
+        if (messageId !== undefined) hooks.get(messageId)?.()
+        if (flush === undefined) done()
+        else flush(done)
+      },
+      () => done(),
+    )
+}
+
+type HandOver = (ready: () => void, gone: () => void) => void
+
+/**
+ * nodemailer writes each piece of the MIME stream, then the final dot, to the socket one by one:
+ * a system call and a packet each, on both ends. The socket is corked from the start of the data
+ * (the server's 354 came before this stream was made), so the pieces of a small message leave in
+ * one write; past the socket's high-water mark it is uncorked (a corked socket never drains, and
+ * the pipe would wait for it forever). The returned hand-over uncorks at the end of the data and
+ * calls `ready` once every byte but the final dot is with the kernel: none left in the socket's
+ * buffer, nor in the stream's own (where the pipe leaves them while the socket is full). So a
+ * process killed after the hook has sent the whole message but the dot; killed before it, it has sent
+ * no dot. Should the socket close first, `gone` is called instead (and the hook never runs).
+ */
+function coalesceWrites(stream: Transform, socket: unknown): HandOver {
+  if (!(socket instanceof Socket)) return (ready) => ready()
+  socket.cork()
+  let corked = true
+  const release = () => {
+    if (!corked) return
+    corked = false
+    socket.uncork()
+  }
+  stream.on('data', () => {
+    if (socket.writableLength >= socket.writableHighWaterMark) release()
+  })
+  for (const event of ['end', 'error', 'close', 'unpipe']) stream.once(event, release)
+  return (ready, gone) => {
+    release()
+    const check = (): void => {
+      if (socket.destroyed || !socket.writable) return gone()
+      // A write's callback runs once it and every write before it reached the kernel.
+      if (socket.writableLength > 0) return void socket.write(EMPTY, check)
+      // The pipe moves what the stream holds once the socket drained (or on its next tick).
+      if (stream.readableLength > 0) return void setImmediate(check)
+      ready()
+    }
+    check()
   }
 }
+
+const EMPTY = Buffer.alloc(0)

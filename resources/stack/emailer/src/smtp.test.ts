@@ -1,7 +1,7 @@
-import type { AddressInfo } from 'node:net'
+import { Socket, type AddressInfo } from 'node:net'
 import { simpleParser } from 'mailparser'
 import { SMTPServer } from 'smtp-server'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { EmailRequest } from '../../../../shared/messages'
 import type { SmtpConfig } from './config'
 import { createSmtpMailer, type Mailer } from './smtp'
@@ -12,6 +12,7 @@ interface Received {
   mailDockId: unknown
   bccHeader: unknown
   hookFiredBeforeEndOfData: boolean
+  text: string | undefined
 }
 
 const received: Received[] = []
@@ -52,6 +53,7 @@ beforeAll(async () => {
             mailDockId: mail.headers.get('x-maildock-id'),
             bccHeader: mail.headers.get('bcc'),
             hookFiredBeforeEndOfData: firedAtEnd,
+            text: mail.text,
           })
           callback()
         })
@@ -124,4 +126,101 @@ describe('SMTP mailer', () => {
     }
     expect(fired).toBe(false)
   })
+
+  it('writes a small message in one piece between the commands and the final dot', async () => {
+    await mailer.send({ ...request, id: 'mail-warm' }, () => undefined)
+    const { writes, stop } = recordWrites()
+    let writesAtHook = -1
+    try {
+      await mailer.send({ ...request, id: 'mail-10', text: 'short' }, () => {
+        writesAtHook = writes.length
+      })
+    } finally {
+      stop()
+    }
+    // The pipelined MAIL, RCPT and DATA; the whole message; then, after the hook, the final dot.
+    expect(writes).toHaveLength(3)
+    expect(writesAtHook).toBe(2)
+    expect(writes[1]?.text).toContain('short')
+    expect(writes[2]?.text).toMatch(FINAL_DOT)
+    expect(received.at(-1)?.text).toBe('short\n')
+  })
+
+  it.each([
+    ['a small message', 'short', 0],
+    // Each write done 5 ms late, as by a slow network: the socket stays full, the pipe pauses, and
+    // the end of the data finds chunks still in the data stream's own buffer.
+    ['a large message over a slow socket', 'a long line of text\n'.repeat(20_000), 5],
+  ])(
+    'has handed %s but the final dot to the kernel when the hook runs',
+    async (_what, text, lateMs) => {
+      const { writes, stop } = recordWrites(lateMs)
+      let atHook: { count: number; pending: number[] } | undefined
+      try {
+        await mailer.send({ ...request, id: `mail-11-${lateMs}`, text }, () => {
+          atHook = {
+            count: writes.length,
+            pending: [...new Set(writes.map((write) => write.socket))].map(
+              (socket) => socket.writableLength,
+            ),
+          }
+        })
+      } finally {
+        stop()
+      }
+      // Nothing written after the hook but the dot, nothing left unwritten in the socket at it.
+      expect(atHook?.pending.every((length) => length === 0)).toBe(true)
+      const after = writes.slice(atHook?.count).map((write) => write.text)
+      expect(after.join('')).toMatch(FINAL_DOT)
+      expect(received.at(-1)?.text).toBe(text.endsWith('\n') ? text : `${text}\n`)
+    },
+  )
 })
+
+const FINAL_DOT = /^(\r\n)?\.\r\n$/
+
+interface Write {
+  socket: Socket
+  text: string
+}
+
+/**
+ * Every write the client's sockets hand to the kernel, in order, until `stop`; each reported done
+ * `lateMs` later than it was.
+ */
+function recordWrites(lateMs = 0): { writes: Write[]; stop: () => void } {
+  const port = (server.server.address() as AddressInfo).port
+  const writes: Write[] = []
+  const socketPrototype = Socket.prototype as unknown as { _writeGeneric: WriteGeneric }
+  const original = socketPrototype._writeGeneric
+  const spy = vi.spyOn(socketPrototype, '_writeGeneric').mockImplementation(function writeGeneric(
+    this: Socket,
+    writev,
+    data,
+    encoding,
+    callback,
+  ) {
+    if (this.remotePort === port) writes.push({ socket: this, text: dataText(writev, data) })
+    const done: typeof callback =
+      lateMs === 0 ? callback : (error) => setTimeout(() => callback(error), lateMs)
+    original.call(this, writev, data, encoding, done)
+  })
+  return { writes, stop: () => spy.mockRestore() }
+}
+
+type WriteGeneric = (
+  this: Socket,
+  writev: boolean,
+  data: unknown,
+  encoding: string,
+  callback: (error?: Error | null) => void,
+) => void
+
+function dataText(writev: boolean, data: unknown): string {
+  const chunks = writev
+    ? (data as { chunk: Buffer | string }[]).map((entry) => entry.chunk)
+    : [data]
+  return chunks
+    .map((chunk) => (Buffer.isBuffer(chunk) ? chunk.toString('latin1') : String(chunk)))
+    .join('')
+}
