@@ -7,10 +7,11 @@ export function errorMessage(error: unknown): string {
 }
 
 /** Main's message says what happened and what to do: show it as is. */
-export function notifyError(title: string, error: unknown): void {
-  notifications.show({ color: 'red', title, message: errorMessage(error), autoClose: 8000 })
+/** `id` names the toast, so a later try of the same thing can take it down (`notifications.hide`). */
+export function notifyError(title: string, error: unknown, id?: string): void {
+  notifications.show({ id, color: 'red', title, message: errorMessage(error), autoClose: 8000 })
 }
 
-export function notifyDone(title: string, message?: string): void {
-  notifications.show({ color: 'green', title, message: message ?? '', autoClose: 3000 })
+export function notifyDone(title: string, message?: string, id?: string): void {
+  notifications.show({ id, color: 'green', title, message: message ?? '', autoClose: 3000 })
 }

@@ -233,6 +233,12 @@ describe('Stack progress view', { timeout: 20_000 }, () => {
 
     await userEvent.click(within(failure).getByRole('button', { name: 'Retry: start the stack' }))
     await waitFor(() => expect(callsTo(bridge, 'stack:up')).toHaveLength(2))
+    // The retry took the first try's toast down; its own says it worked.
+    await waitFor(
+      () => expect(screen.queryByText('Start the stack: failed')).not.toBeInTheDocument(),
+      { timeout: 5_000 },
+    )
+    expect(await screen.findByText('Start the stack')).toBeInTheDocument()
   })
 
   it('falls back to the logs the error carries when the failed step kept none', async () => {

@@ -98,11 +98,14 @@ export function useStackActions(onStatus?: (status: StackStatus) => void): Stack
     async (request: StackRequest): Promise<StackResult | null> => {
       setPending((list) => [...list, request])
       setLastRequest(request)
+      // A retry takes down the toast of the try before it: it no longer says how things stand.
+      const toast = `stack ${describeRequest(request)}`
+      notifications.hide(toast)
       try {
         const result = await callFor(call, request)
         onStatus?.(result.status)
         const summary = result.operation.summary ?? 'done'
-        notifyDone(describeRequest(request), summary)
+        notifyDone(describeRequest(request), summary, toast)
         for (const warning of result.warnings)
           notifications.show({
             color: 'yellow',
@@ -112,7 +115,7 @@ export function useStackActions(onStatus?: (status: StackStatus) => void): Stack
           })
         return result
       } catch (error) {
-        notifyError(`${describeRequest(request)}: failed`, error)
+        notifyError(`${describeRequest(request)}: failed`, error, toast)
         return null
       } finally {
         if (mounted.current) setPending((list) => list.filter((r) => r !== request))
