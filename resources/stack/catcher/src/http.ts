@@ -9,7 +9,7 @@ import { ChaosError, parseTriggers, type Chaos } from './chaos'
 import type { SmtpStats } from './smtp'
 import { htmlCheck, linkCheck } from './checks'
 import { matcher } from './search'
-import { summarize, type MessageStore, type StoredMessage } from './store'
+import { summarize, type Entry, type MessageStore, type StoredMessage } from './store'
 import { errorMessage } from '../../../../shared/error-message'
 
 export const CATCHER_VERSION = '1.0.0'
@@ -133,12 +133,14 @@ interface Route {
   handler: Handler
 }
 
-/** Mailpit's list answer (GET /api/v1/messages and /api/v1/search). */
-function listAnswer(store: MessageStore, url: URL, found: StoredMessage[] | undefined) {
+/** Mailpit's list answer (GET /api/v1/messages and /api/v1/search): only its page is parsed. */
+async function listAnswer(store: MessageStore, url: URL, found: StoredMessage[] | undefined) {
   const start = nonNegativeInteger(url.searchParams.get('start'), 0)
   const limit = nonNegativeInteger(url.searchParams.get('limit'), DEFAULT_PAGE_SIZE)
   const messages = (
-    found === undefined ? store.page(start, limit) : found.slice(start, start + limit)
+    found === undefined
+      ? await store.parsed(store.page(start, limit))
+      : found.slice(start, start + limit)
   ).map(summarize)
   return {
     total: store.size,
@@ -151,10 +153,12 @@ function listAnswer(store: MessageStore, url: URL, found: StoredMessage[] | unde
   }
 }
 
-function searchResults(store: MessageStore, url: URL): StoredMessage[] {
+/** A search reads every message's parse (each parsed once, on the first search that needs it). */
+async function searchResults(store: MessageStore, url: URL): Promise<StoredMessage[]> {
   const query = url.searchParams.get('query') ?? ''
   if (query.trim() === '') throw new HttpError(400, 'no search query')
-  return store.filter(matcher(query))
+  const all = await store.parsed(store.filter(() => true))
+  return all.filter(matcher(query))
 }
 
 function sendBytes(response: ServerResponse, type: string, bytes: Buffer | string): void {
@@ -228,12 +232,14 @@ function mailboxRoutes(options: HttpOptions): Route[] {
     {
       method: 'GET',
       path: /^\/api\/v1\/search$/,
-      handler: json(({ url }) => listAnswer(store, url, searchResults(store, url))),
+      handler: json(async ({ url }) => listAnswer(store, url, await searchResults(store, url))),
     },
     {
       method: 'DELETE',
       path: /^\/api\/v1\/search$/,
-      handler: ok(({ url }) => store.delete(searchResults(store, url).map((m) => m.ID))),
+      handler: ok(async ({ url }) =>
+        store.delete((await searchResults(store, url)).map((m) => m.ID)),
+      ),
     },
     {
       method: 'GET',
@@ -260,18 +266,23 @@ function mailboxRoutes(options: HttpOptions): Route[] {
 }
 
 function messageRoutes(store: MessageStore): Route[] {
-  const message = ({ match }: Request): StoredMessage => {
+  const entry = ({ match }: Request): Entry => {
     const found = store.get(decodeId(match[1] ?? ''))
     if (found === undefined) throw new HttpError(404, 'message not found')
     return found
+  }
+  const message = async (request: Request): Promise<StoredMessage> => {
+    const [parsed] = await store.parsed([entry(request)])
+    if (parsed === undefined) throw new HttpError(404, 'message not found')
+    return parsed
   }
   const id = '([^/]+)'
   return [
     {
       method: 'GET',
       path: new RegExp(`^/api/v1/message/${id}$`),
-      handler: json((request) => {
-        const found = message(request)
+      handler: json(async (request) => {
+        const found = await message(request)
         found.Read = true
         return messageBody(found)
       }),
@@ -279,19 +290,19 @@ function messageRoutes(store: MessageStore): Route[] {
     {
       method: 'GET',
       path: new RegExp(`^/api/v1/message/${id}/headers$`),
-      handler: json((request) => message(request).Headers),
+      handler: json((request) => entry(request).Headers),
     },
     {
       method: 'GET',
       path: new RegExp(`^/api/v1/message/${id}/raw$`),
       handler: (request) =>
-        sendBytes(request.response, 'text/plain; charset=utf-8', message(request).Raw),
+        sendBytes(request.response, 'text/plain; charset=utf-8', entry(request).Raw),
     },
     {
       method: 'GET',
       path: new RegExp(`^/api/v1/message/${id}/part/([^/]+)$`),
-      handler: (request) => {
-        const found = message(request)
+      handler: async (request) => {
+        const found = await message(request)
         const partId = decodeId(request.match[2] ?? '')
         const info = [...found.Attachments, ...found.Inline].find((part) => part.PartID === partId)
         const content = found.Parts[partId]
@@ -302,8 +313,8 @@ function messageRoutes(store: MessageStore): Route[] {
     {
       method: 'GET',
       path: new RegExp(`^/api/v1/message/${id}/html-check$`),
-      handler: json((request) => {
-        const found = message(request)
+      handler: json(async (request) => {
+        const found = await message(request)
         if (found.HTML === '') throw new HttpError(400, 'message does not contain HTML')
         return htmlCheck(found.HTML)
       }),
@@ -311,16 +322,16 @@ function messageRoutes(store: MessageStore): Route[] {
     {
       method: 'GET',
       path: new RegExp(`^/api/v1/message/${id}/link-check$`),
-      handler: json((request) => {
-        const found = message(request)
+      handler: json(async (request) => {
+        const found = await message(request)
         return linkCheck(found.HTML, found.Text, request.url.searchParams.get('follow') === 'true')
       }),
     },
     {
       method: 'GET',
       path: /^\/view\/([^/]+)\.html$/,
-      handler: (request) => {
-        const found = message(request)
+      handler: async (request) => {
+        const found = await message(request)
         if (found.HTML === '') throw new HttpError(404, 'message does not contain HTML')
         sendBytes(request.response, 'text/html; charset=utf-8', found.HTML)
       },
@@ -328,8 +339,8 @@ function messageRoutes(store: MessageStore): Route[] {
     {
       method: 'GET',
       path: /^\/view\/([^/]+)\.txt$/,
-      handler: (request) =>
-        sendBytes(request.response, 'text/plain; charset=utf-8', message(request).Text),
+      handler: async (request) =>
+        sendBytes(request.response, 'text/plain; charset=utf-8', (await message(request)).Text),
     },
   ]
 }

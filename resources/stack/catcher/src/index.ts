@@ -1,6 +1,7 @@
 // Entry point of the maildock/catcher image. `node index.js healthcheck` probes a running one.
 import { startCatcher } from './catcher'
 import { readConfig } from './config'
+import { headerSummary } from './parse'
 import { createLineLog } from './log-lines'
 
 const lines = createLineLog((text) => process.stdout.write(text))
@@ -22,8 +23,7 @@ async function main(): Promise<void> {
       log({
         msg: 'message stored',
         id: message.ID,
-        messageId: message.MessageID,
-        to: message.To.map((to) => to.Address),
+        ...headerSummary(message.Headers),
         size: message.Size,
       }),
     onRejected: (stage, code) => log({ msg: 'chaos rejected', stage, code }),

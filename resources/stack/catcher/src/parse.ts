@@ -1,7 +1,16 @@
 // Turns a received message and its SMTP envelope into what the store keeps, the way Mailpit
-// reports it: envelope recipients missing from To and Cc are listed as Bcc.
+// reports it: envelope recipients missing from To and Cc are listed as Bcc. Receiving reads only
+// the header block (headers and tags, what every list answer needs); the full MIME parse runs
+// when the message is first listed, searched or opened.
 import { simpleParser, type AddressObject } from 'mailparser'
-import { normalizeTags, type AttachmentInfo, type CaughtMessage, type MailAddress } from './store'
+import addressparser from 'nodemailer/lib/addressparser'
+import {
+  normalizeTags,
+  type AttachmentInfo,
+  type MailAddress,
+  type ParsedFields,
+  type ReceivedMessage,
+} from './store'
 
 export interface Envelope {
   mailFrom: string
@@ -41,12 +50,12 @@ export function canonicalHeaderKey(name: string): string {
 }
 
 /** The header block as canonical name -> values, unfolded. */
-function headerMap(lines: readonly { key: string; line: string }[]): Record<string, string[]> {
+function headerMap(lines: readonly string[]): Record<string, string[]> {
   const headers: Record<string, string[]> = {}
-  for (const { key, line } of lines) {
+  for (const line of lines) {
     const colon = line.indexOf(':')
     if (colon <= 0) continue
-    const name = canonicalHeaderKey(key)
+    const name = canonicalHeaderKey(line.slice(0, colon).trim())
     const value = line
       .slice(colon + 1)
       .replace(/\r?\n[ \t]+/g, ' ')
@@ -61,7 +70,50 @@ function tagsOf(headers: Record<string, string[]>): string[] {
   return normalizeTags((headers['X-Tags'] ?? []).flatMap((value) => value.split(',')))
 }
 
-export async function parseMessage(raw: Buffer, envelope: Envelope): Promise<CaughtMessage> {
+/** The header block's lines, each with its folded continuation lines, as mailparser's (latin1). */
+function headerLines(raw: Buffer): string[] {
+  const crlf = raw.indexOf('\r\n\r\n')
+  const lf = raw.indexOf('\n\n')
+  const end = crlf === -1 ? lf : lf === -1 ? crlf : Math.min(crlf, lf)
+  const block = raw.toString('latin1', 0, end === -1 ? raw.length : end)
+  const lines: string[] = []
+  for (const line of block.split(/\r?\n/)) {
+    if ((line.startsWith(' ') || line.startsWith('\t')) && lines.length > 0) {
+      lines[lines.length - 1] += `\r\n${line}`
+    } else if (line !== '') lines.push(line)
+  }
+  return lines
+}
+
+/** The Message-ID and To addresses from the header block alone (for the log, before any parse). */
+export function headerSummary(headers: Record<string, string[]>): {
+  messageId: string
+  to: string[]
+} {
+  return {
+    messageId: stripAngles(headers['Message-Id']?.[0]),
+    to: (headers.To ?? [])
+      .flatMap((value) => addressparser(value, { flatten: true }))
+      .map((entry) => entry.address)
+      .filter((address) => address !== ''),
+  }
+}
+
+/** What receiving a message costs: its header block read, no MIME parse. */
+export function receiveMessage(raw: Buffer, envelope: Envelope): ReceivedMessage {
+  const headers = headerMap(headerLines(raw))
+  return {
+    ReturnPath: envelope.mailFrom,
+    Size: raw.length,
+    Username: envelope.username,
+    Headers: headers,
+    Tags: tagsOf(headers),
+    Raw: raw,
+    parse: () => parseFields(raw, envelope),
+  }
+}
+
+async function parseFields(raw: Buffer, envelope: Envelope): Promise<ParsedFields> {
   const parsed = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true })
   const to = addresses(parsed.to)
   const cc = addresses(parsed.cc)
@@ -81,7 +133,6 @@ export async function parseMessage(raw: Buffer, envelope: Envelope): Promise<Cau
     ContentID: stripAngles(attachment.cid),
     Size: attachment.size,
   }))
-  const headers = headerMap(parsed.headerLines)
   return {
     MessageID: stripAngles(parsed.messageId),
     From: from ?? (envelope.mailFrom === '' ? null : { Name: '', Address: envelope.mailFrom }),
@@ -89,20 +140,14 @@ export async function parseMessage(raw: Buffer, envelope: Envelope): Promise<Cau
     Cc: cc,
     Bcc: bcc,
     ReplyTo: addresses(parsed.replyTo),
-    ReturnPath: envelope.mailFrom,
     Subject: parsed.subject ?? '',
     Date: isValidDate(parsed.date) ? parsed.date.toISOString() : null,
     Text: parsed.text ?? '',
     HTML: typeof parsed.html === 'string' ? parsed.html : '',
-    Size: raw.length,
     Inline: attachments.filter((_, index) => parsed.attachments[index]?.related === true),
     Attachments: attachments.filter((_, index) => parsed.attachments[index]?.related !== true),
-    Username: envelope.username,
-    Headers: headers,
-    Tags: tagsOf(headers),
     Parts: Object.fromEntries(
       parsed.attachments.map((attachment, index) => [String(index + 1), attachment.content]),
     ),
-    Raw: raw,
   }
 }

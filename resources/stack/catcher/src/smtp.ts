@@ -1,8 +1,8 @@
 // The SMTP side: accepts any client (any AUTH, no TLS), applies chaos triggers, stores messages.
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server'
 import type { Chaos, ChaosStage } from './chaos'
-import { parseMessage } from './parse'
-import type { MessageStore, StoredMessage } from './store'
+import { receiveMessage } from './parse'
+import type { Entry, MessageStore } from './store'
 
 export interface SmtpStats {
   accepted: number
@@ -15,7 +15,7 @@ export interface SmtpOptions {
   chaos: Chaos
   stats: SmtpStats
   maxMessageBytes: number
-  onStored?: (message: StoredMessage) => void
+  onStored?: (message: Entry) => void
   onRejected?: (stage: ChaosStage, code: number) => void
 }
 
@@ -45,7 +45,7 @@ export function createSmtpServer(options: SmtpOptions): SMTPServer {
   const receive = async (stream: SMTPServerDataStream, session: SMTPServerSession) => {
     const raw = await readAll(stream)
     if (stream.sizeExceeded) throw smtpError('Message exceeds fixed maximum message size', 552)
-    const message = await parseMessage(raw, {
+    const message = receiveMessage(raw, {
       mailFrom: session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address,
       rcptTo: session.envelope.rcptTo.map((recipient) => recipient.address),
       username: typeof session.user === 'string' ? session.user : '',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { receiveMessage } from './parse'
 import { MessageStore, newMessageId, snippet, type CaughtMessage } from './store'
 
 function caught(subject: string): CaughtMessage {
@@ -61,6 +62,39 @@ describe('MessageStore', () => {
     const ids = new Set(Array.from({ length: 500 }, () => store.add(caught('x')).ID))
     expect(ids.size).toBe(500)
     for (const id of ids) expect(id).toMatch(/^[\w-]{22}$/)
+  })
+
+  it('parses a message on first need only, once, keeping what was set on it before', async () => {
+    const store = new MessageStore(10)
+    const parses: string[] = []
+    for (const subject of ['a', 'b', 'c']) {
+      const raw = Buffer.from(
+        `Subject: ${subject}\r\nX-Tags: t-${subject}\r\n\r\nbody ${subject}\r\n`,
+      )
+      const received = receiveMessage(raw, { mailFrom: 'm@test', rcptTo: ['r@test'], username: '' })
+      const parse = received.parse
+      store.add({
+        ...received,
+        parse: () => {
+          parses.push(subject)
+          return parse()
+        },
+      })
+    }
+    // The header block is read on arrival: tags count without any parse.
+    expect(store.tagCounts()).toEqual({ 't-a': 1, 't-b': 1, 't-c': 1 })
+    expect(parses).toEqual([])
+    const newest = store.page(0, 2)
+    const [first] = newest
+    if (first !== undefined) first.Read = true
+    const parsed = await store.parsed(newest)
+    expect(parsed.map((message) => [message.Subject, message.Text, message.Read])).toEqual([
+      ['c', 'body c\n', true],
+      ['b', 'body b\n', false],
+    ])
+    await Promise.all([store.parsed(store.page(0, 3)), store.parsed(store.page(0, 3))])
+    expect(parses).toEqual(['c', 'b', 'a'])
+    expect(store.get('latest')).toBe(parsed[0])
   })
 
   it('cuts snippets at 250 characters of flattened text', () => {

@@ -40,11 +40,38 @@ export interface CaughtMessage {
   Raw: Buffer
 }
 
+/** What only the full MIME parse gives. */
+export type ParsedFields = Pick<
+  CaughtMessage,
+  | 'MessageID'
+  | 'From'
+  | 'To'
+  | 'Cc'
+  | 'Bcc'
+  | 'ReplyTo'
+  | 'Subject'
+  | 'Date'
+  | 'Text'
+  | 'HTML'
+  | 'Inline'
+  | 'Attachments'
+  | 'Parts'
+>
+
+/** A message as received: raw, envelope and header block; `parse` gives the rest. */
+export type ReceivedMessage = Omit<CaughtMessage, keyof ParsedFields> & {
+  parse: () => Promise<ParsedFields>
+}
+
 export interface StoredMessage extends CaughtMessage {
   ID: string
   Created: string
   Read: boolean
 }
+
+/** A message in the store: parsed (a StoredMessage) once `MessageStore#parsed` has seen it. */
+export type Entry = Omit<StoredMessage, keyof ParsedFields> &
+  Partial<ParsedFields> & { parse?: () => Promise<ParsedFields> }
 
 /** Mailpit's list entry (GET /api/v1/messages). */
 export interface MessageSummary {
@@ -109,8 +136,9 @@ export function summarize(message: StoredMessage): MessageSummary {
 
 export class MessageStore {
   // Oldest first, so adding is a push and evicting a shift from the front.
-  private readonly messages: StoredMessage[] = []
-  private readonly byId = new Map<string, StoredMessage>()
+  private readonly messages: Entry[] = []
+  private readonly byId = new Map<string, Entry>()
+  private readonly parsing = new WeakMap<Entry, Promise<StoredMessage>>()
   private deleted = 0
 
   constructor(readonly maxMessages: number) {
@@ -119,8 +147,8 @@ export class MessageStore {
     }
   }
 
-  add(caught: CaughtMessage, now = new Date()): StoredMessage {
-    const stored: StoredMessage = {
+  add(caught: CaughtMessage | ReceivedMessage, now = new Date()): Entry {
+    const stored: Entry = {
       ...caught,
       ID: newMessageId(),
       Created: now.toISOString(),
@@ -148,22 +176,47 @@ export class MessageStore {
     return this.deleted
   }
 
+  /** The entries parsed (each once; the parse runs on first need, not on arrival). */
+  parsed(entries: readonly Entry[]): Promise<StoredMessage[]> {
+    return Promise.all(entries.map((entry) => this.parseOne(entry)))
+  }
+
+  private parseOne(entry: Entry): Promise<StoredMessage> {
+    const { parse } = entry
+    if (parse === undefined) return Promise.resolve(entry as StoredMessage)
+    let parsing = this.parsing.get(entry)
+    if (parsing === undefined) {
+      parsing = parse().then(
+        (fields) => {
+          delete entry.parse
+          return Object.assign(entry, fields)
+        },
+        (error: unknown) => {
+          this.parsing.delete(entry)
+          throw error
+        },
+      )
+      this.parsing.set(entry, parsing)
+    }
+    return parsing
+  }
+
   /** `latest` is Mailpit's alias for the newest message. */
-  get(id: string): StoredMessage | undefined {
+  get(id: string): Entry | undefined {
     if (id === 'latest') return this.messages.at(-1)
     return this.byId.get(id)
   }
 
   /** Newest first, like Mailpit. */
-  page(start: number, limit: number): StoredMessage[] {
+  page(start: number, limit: number): Entry[] {
     const end = this.messages.length - start
     if (end <= 0) return []
     return this.messages.slice(Math.max(0, end - limit), end).reverse()
   }
 
   /** Every message `keep` accepts, newest first. */
-  filter(keep: (message: StoredMessage) => boolean): StoredMessage[] {
-    const found: StoredMessage[] = []
+  filter(keep: (message: Entry) => boolean): Entry[] {
+    const found: Entry[] = []
     for (let index = this.messages.length - 1; index >= 0; index -= 1) {
       const message = this.messages[index]
       if (message !== undefined && keep(message)) found.push(message)
