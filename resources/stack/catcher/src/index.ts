@@ -1,11 +1,12 @@
 // Entry point of the maildock/catcher image. `node index.js healthcheck` probes a running one.
+import { createLogger } from '../../common/log'
 import { startCatcher } from './catcher'
 import { readConfig } from './config'
 import { headerSummary } from './parse'
-import { createLineLog } from './log-lines'
 
-const lines = createLineLog((text) => process.stdout.write(text))
-const log = lines.log
+// pino's stdout destination writes asynchronously: the lines logged while a write is on its way
+// go out together in the next (one pipe write per caught message otherwise); it is flushed on exit.
+const log = createLogger('catcher')
 
 async function healthcheck(): Promise<void> {
   const { httpPort } = readConfig()
@@ -20,29 +21,23 @@ async function main(): Promise<void> {
   const catcher = await startCatcher({
     ...config,
     onStored: (message) =>
-      log({
-        msg: 'message stored',
-        id: message.ID,
-        ...headerSummary(message.Headers),
-        size: message.Size,
-      }),
-    onRejected: (stage, code) => log({ msg: 'chaos rejected', stage, code }),
+      log.info(
+        { id: message.ID, ...headerSummary(message.Headers), size: message.Size },
+        'message stored',
+      ),
+    onRejected: (stage, code) => log.info({ stage, code }, 'chaos rejected'),
   })
-  log({ msg: 'listening', smtpPort: catcher.smtpPort, httpPort: catcher.httpPort })
+  log.info({ smtpPort: catcher.smtpPort, httpPort: catcher.httpPort }, 'listening')
 
   let stopping = false
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return
     stopping = true
-    log({ msg: 'stopping', signal })
+    log.info({ signal }, 'stopping')
     catcher.close().then(
-      () => {
-        lines.flush()
-        process.exit(0)
-      },
+      () => process.exit(0),
       (error: unknown) => {
-        log({ msg: 'close failed', error: String(error) })
-        lines.flush()
+        log.error({ error: String(error) }, 'close failed')
         process.exit(1)
       },
     )
@@ -53,7 +48,6 @@ async function main(): Promise<void> {
 
 const run = process.argv[2] === 'healthcheck' ? healthcheck : main
 run().catch((error: unknown) => {
-  lines.flush()
   console.error(error instanceof Error ? error.message : error)
   process.exit(1)
 })
