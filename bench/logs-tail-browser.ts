@@ -3,7 +3,7 @@
 // long until every line has reached the renderer; where the time goes (main thread, socket,
 // React commits, CPU per process; with --profile a V8 CPU profile of the page, which slows it).
 //   npx electron-vite build && npx tsx bench/logs-tail-browser.ts [--rate 50000] [--seconds 4]
-//     [--profile] [--profile-out page.cpuprofile] [--trace]
+//     [--profile] [--profile-out page.cpuprofile] [--trace] [--trace-out trace.json]
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -30,6 +30,7 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     trace: { type: 'boolean', default: false },
     'profile-out': { type: 'string' },
+    'trace-out': { type: 'string' },
   },
 })
 const RATE = Number(values.rate)
@@ -124,7 +125,8 @@ try {
       burstFrom = await page.evaluate<number>('performance.now()')
       flowStart = await probe.snapshot()
       if (values.profile) await startProfile(cdp)
-      if (values.trace) stopTrace = await startTrace(cdp)
+      if (values.trace || values['trace-out'])
+        stopTrace = await startTrace(cdp, values['trace-out'])
     }
     if (count >= TOTAL) {
       allAt = Date.now()
@@ -149,7 +151,7 @@ try {
   const fmt = (s: typeof idle) =>
     `frames ${s.count}, gap p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, max ${s.max.toFixed(0)} ms, ${s.over50} over 50 ms`
   console.log(
-    `${TOTAL.toLocaleString('en')} lines at ${RATE.toLocaleString('en')} lines/s for ${SECONDS} s into the Tail panel (Chromium, browser mode)${values.profile ? ', CPU profiler on' : ''}${values.trace ? ', tracing on' : ''}`,
+    `${TOTAL.toLocaleString('en')} lines at ${RATE.toLocaleString('en')} lines/s for ${SECONDS} s into the Tail panel (Chromium, browser mode)${values.profile ? ', CPU profiler on' : ''}${values.trace || values['trace-out'] ? ', tracing on' : ''}`,
   )
   console.log(`idle  : ${fmt(idle)}`)
   console.log(`burst : ${fmt(burst)}`)

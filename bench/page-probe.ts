@@ -239,7 +239,8 @@ interface TraceEvent {
   args?: { name?: string }
 }
 
-export async function startTrace(cdp: CDPSession): Promise<() => Promise<string[]>> {
+/** Starts a trace; `file`, when given, gets its raw events (Chrome's trace JSON) when it stops. */
+export async function startTrace(cdp: CDPSession, file?: string): Promise<() => Promise<string[]>> {
   const events: TraceEvent[] = []
   cdp.on('Tracing.dataCollected', ({ value }) => events.push(...(value as unknown as TraceEvent[])))
   await cdp.send('Tracing.start', {
@@ -252,6 +253,7 @@ export async function startTrace(cdp: CDPSession): Promise<() => Promise<string[
     )
     await cdp.send('Tracing.end')
     await done
+    if (file) writeFileSync(file, JSON.stringify({ traceEvents: events }))
     return summariseTrace(events)
   }
 }
