@@ -186,7 +186,7 @@ try {
       baseline: { name: 'the same page idle, same run', value: idle.p95 },
       target: '<= 32 ms',
       holds: burst.p95 <= 32,
-      method: `built app in browser mode, Debian Chromium (playwright-core), requestAnimationFrame gaps from the first line on screen to the last while a stack container prints ${TOTAL.toLocaleString('en')} lines; the panel draws arriving batches together at most once per animation frame and 100 ms, rows measured only by ResizeObserver; ${burstPage[1]}; ${longTasks.length} long tasks${values.profile ? '; CPU profiler on' : ''}`,
+      method: `built app in browser mode, Debian Chromium (playwright-core), requestAnimationFrame gaps from the first line on screen to the last while a stack container prints ${TOTAL.toLocaleString('en')} lines; the panel draws arriving batches together at most once per animation frame and 100 ms; while following only the last rows, in the normal flow (no virtualizer); ${burstPage[1]}; ${longTasks.length} long tasks${values.profile ? '; CPU profiler on' : ''}`,
       ...(burst.p95 > 32 && {
         bound: `CPU: the renderer's main thread was runnable but waiting for a CPU ${pct(thread.wait)} of the burst against ${pct(thread.run)} on one (idle: ${pct(idleThread.wait)} waiting), /proc schedstat; ${burstCpu}`,
       }),

@@ -1,62 +1,13 @@
-import { memo, useLayoutEffect, useRef } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react'
 import { Button, Center, Loader, Text } from '@mantine/core'
 import { IconArrowDown } from '@tabler/icons-react'
 import { useVirtualizer, type VirtualizerOptions } from '@tanstack/react-virtual'
 import type { TailLine } from '../../../../shared/contract'
-import { formatClock, prettyJson } from '../../ui/format'
-import { readableLine } from '../../ui/log-line'
-import { LevelTag, LogMessage } from '../../ui/LogMessage'
-import { AnsiText } from './AnsiText'
-import type { Matcher } from './highlight'
-import { serviceColor } from './service-colors'
+import { FollowRows, LINE_HEIGHT, VirtualRows, type RowOptions } from './TailRows'
 import classes from './Tail.module.css'
 
-const LINE_HEIGHT = 18
-
-export interface RowOptions {
-  showTime: boolean
-  showService: boolean
-  pretty: boolean
-  /** Long lines wrap (rows are then measured) instead of running off the right edge. */
-  wrap: boolean
-  matcher: Matcher | null
-}
-
-const Row = memo(function Row({ line, options }: { line: TailLine; options: RowOptions }) {
-  const pretty = options.pretty ? prettyJson(line.text) : null
-  const readable = pretty === null ? readableLine(line.text) : null
-  return (
-    <>
-      {options.showTime && <span className={classes.time}>{formatClock(line.ts)} </span>}
-      {options.showService && (
-        <span
-          className={classes.service}
-          style={{ color: `var(--mantine-color-${serviceColor(line.service)}-text)` }}
-        >
-          {line.service} │{' '}
-        </span>
-      )}
-      <LevelTag level={readable?.level ?? line.level} />
-      {readable ? (
-        <LogMessage
-          line={readable}
-          render={(text) => <AnsiText text={text} matcher={options.matcher} />}
-        />
-      ) : (
-        <span className={classes.pretty}>
-          <AnsiText text={pretty!} matcher={options.matcher} />
-        </span>
-      )}
-    </>
-  )
-})
-
-const toneOf = (line: TailLine): string | undefined =>
-  line.level === 'warn'
-    ? classes.warn
-    : line.level === 'error' || line.level === 'fatal'
-      ? classes.error
-      : ''
+/** Rows drawn beyond the pane's height, above (following) or on both sides (paused). */
+const OVERSCAN = 8
 
 interface TailListProps {
   lines: TailLine[]
@@ -89,9 +40,31 @@ const measureRow: VirtualizerOptions<HTMLDivElement, Element>['measureElement'] 
   return instance.itemSizeCache.get(key) ?? LINE_HEIGHT
 }
 
+/** The pane's height in px, from a ResizeObserver (no layout read); the window's until then. */
+function usePaneHeight(pane: RefObject<HTMLDivElement | null>, onResize: () => void) {
+  const [height, setHeight] = useState(() => window.innerHeight)
+  const resized = useRef(onResize)
+  useEffect(() => {
+    resized.current = onResize
+  })
+  useEffect(() => {
+    const element = pane.current
+    if (!element) return
+    const observer = new ResizeObserver(([entry]) => {
+      const size = entry?.contentBoxSize?.[0]?.blockSize
+      if (size) setHeight(Math.ceil(size))
+      resized.current()
+    })
+    observer.observe(element)
+    return () => observer.disconnect()
+  }, [pane])
+  return height
+}
+
 /**
- * The virtualizer over `lines` and the scroll handling: while following it sticks to the bottom;
- * a user scroll up pauses, back at the bottom resumes, at the top asks for older lines.
+ * The scroll handling: while following the pane sticks to the bottom (one write per new batch,
+ * no virtualizer); a user scroll up pauses, back at the bottom resumes, at the top asks for older
+ * lines. The virtualizer only runs while paused, when the window does not change per batch.
  */
 function useTailScroll({
   lines,
@@ -106,19 +79,27 @@ function useTailScroll({
 >) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const userScroll = useRef(0)
+  const getItemKey = useCallback((index: number) => lines[index]?.key ?? index, [lines])
   const virtualizer = useVirtualizer({
+    enabled: !following,
     count: lines.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => LINE_HEIGHT,
-    overscan: 8,
-    getItemKey: (index) => lines[index]?.key ?? index,
+    overscan: OVERSCAN,
+    getItemKey,
     measureElement: measureRow,
   })
+  const toBottom = (): void => {
+    const element = scrollRef.current
+    if (following && element) element.scrollTop = element.scrollHeight
+  }
+  const paneHeight = usePaneHeight(scrollRef, toBottom)
 
   const lastKey = lines.at(-1)?.key
   useLayoutEffect(() => {
-    if (following && lines.length > 0) virtualizer.scrollToIndex(lines.length - 1, { align: 'end' })
-  }, [following, lastKey, lines.length, virtualizer])
+    const element = scrollRef.current
+    if (following && element) element.scrollTop = element.scrollHeight
+  }, [following, lastKey, lines.length])
 
   const markUser = (): void => {
     userScroll.current = Date.now()
@@ -135,14 +116,15 @@ function useTailScroll({
       })
     }
   }
-  return { scrollRef, virtualizer, markUser, onScroll }
+  const followCount = Math.ceil(paneHeight / LINE_HEIGHT) + OVERSCAN
+  return { scrollRef, virtualizer, followCount, markUser, onScroll }
 }
 
-/** A virtualized pane over the window: only the rows in view are in the DOM. */
+/** The pane: while following the last lines, while paused a virtualized view of the window. */
 export function TailList(props: TailListProps) {
   const { lines, options, following, newLines, height, onResume, loadingOlder } = props
   const emptyText = props.emptyText ?? 'No lines yet.'
-  const { scrollRef, virtualizer, markUser, onScroll } = useTailScroll(props)
+  const { scrollRef, virtualizer, followCount, markUser, onScroll } = useTailScroll(props)
 
   return (
     <div style={{ position: 'relative' }}>
@@ -166,25 +148,11 @@ export function TailList(props: TailListProps) {
             <Loader size="xs" />
           </Center>
         )}
-        <div style={{ height: virtualizer.getTotalSize(), width: '100%', position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((item) => {
-            const line = lines[item.index]
-            if (!line) return null
-            return (
-              <div
-                key={item.key}
-                // One-line rows are not measured (no layout reads); wrapped or pretty ones are.
-                ref={options.pretty || options.wrap ? virtualizer.measureElement : undefined}
-                data-index={item.index}
-                data-testid="tail-line"
-                className={`${classes.row} ${options.wrap ? classes.wrap : ''} ${toneOf(line)}`}
-                style={{ transform: `translateY(${item.start}px)` }}
-              >
-                <Row line={line} options={options} />
-              </div>
-            )
-          })}
-        </div>
+        {following ? (
+          <FollowRows lines={lines} options={options} count={followCount} />
+        ) : (
+          <VirtualRows lines={lines} options={options} virtualizer={virtualizer} />
+        )}
       </div>
       {!following && (
         <Button

@@ -144,6 +144,17 @@ describe('TailPanel', () => {
     ])
   })
 
+  it('draws only the last lines while following, whatever the window holds', async () => {
+    const { push, shown } = setup()
+    push(Array.from({ length: 3_000 }, (_, i) => line(i + 1)))
+    await waitFor(() => expect(shown().at(-1)).toContain('line 3000'))
+    // A pane's worth (jsdom's window height in one-line rows) and a few above: not 3,000 rows.
+    expect(shown().length).toBeGreaterThan(10)
+    expect(shown().length).toBeLessThan(100)
+    expect(screen.getByTestId('tail-counts')).toHaveTextContent('3,000 received')
+    expect(screen.getByText('3,000')).toBeInTheDocument()
+  })
+
   it('filters by level and says how many lines main had to skip', async () => {
     const { push, shown } = setup()
     push([line(1), line(2, 'boom', { level: 'error' })], { dropped: 7 })
