@@ -1,4 +1,5 @@
 import type { Envelope, ErrorPayload, RawBridge, StreamMessage } from '../../../shared/contract'
+import { openSocket, openWorkerSocket, type LinkEvents, type SocketLink } from './ws-link'
 
 type ServerFrame =
   | { type: 'result'; id: number; ok: true; result: unknown }
@@ -12,8 +13,6 @@ interface Subscription {
   input: unknown
   onMessage: (message: StreamMessage) => void
 }
-
-const RECONNECT_DELAYS_MS = [250, 500, 1_000, 2_000, 5_000]
 
 type Pending = Map<number, (envelope: Envelope<unknown>) => void>
 
@@ -37,12 +36,12 @@ function deliver(frame: ServerFrame, pending: Pending, subscriptions: Map<number
 }
 
 /** Resolves once the current socket is open; rejects after 10 s without one. */
-const whenOpen = (current: () => WebSocket | undefined): Promise<void> =>
+const whenOpen = (socket: SocketLink): Promise<void> =>
   new Promise((resolve, reject) => {
-    if (current()?.readyState === WebSocket.OPEN) return resolve()
+    if (socket.isOpen()) return resolve()
     const started = Date.now()
     const poll = setInterval(() => {
-      if (current()?.readyState === WebSocket.OPEN) {
+      if (socket.isOpen()) {
         clearInterval(poll)
         resolve()
       } else if (Date.now() - started > 10_000) {
@@ -52,13 +51,18 @@ const whenOpen = (current: () => WebSocket | undefined): Promise<void> =>
     }, 50)
   })
 
+/** The socket in a worker where the page can start one, else in this thread (tests, old engines). */
+function defaultLink(url: string, events: LinkEvents): SocketLink {
+  if (typeof Worker === 'undefined') return openSocket(url, events)
+  const worker = new Worker(new URL('./ws-worker.ts', import.meta.url), { type: 'module' })
+  return openWorkerSocket(url, events, worker)
+}
+
 /**
  * Browser mode transport: the contract over one WebSocket. Reconnects with backoff and
  * re-subscribes live streams; calls made while disconnected fail with UNAVAILABLE.
  */
-export function createWebSocketBridge(url: string): RawBridge {
-  let socket: WebSocket | undefined
-  let attempt = 0
+export function createWebSocketBridge(url: string, link = defaultLink): RawBridge {
   let nextId = 0
   const pending: Pending = new Map()
   const subscriptions = new Map<number, Subscription>()
@@ -67,36 +71,24 @@ export function createWebSocketBridge(url: string): RawBridge {
     ok: false,
     error: { code: 'UNAVAILABLE', message },
   })
-  const send = (frame: object): boolean => {
-    if (socket?.readyState !== WebSocket.OPEN) return false
-    socket.send(JSON.stringify(frame))
-    return true
-  }
-
-  const connect = (): void => {
-    const ws = new WebSocket(url)
-    socket = ws
-    ws.onopen = () => {
-      attempt = 0
+  const socket: SocketLink = link(url, {
+    open() {
       for (const [id, sub] of subscriptions)
         send({ type: 'subscribe', id, event: sub.event, input: sub.input })
-    }
-    ws.onmessage = (event: MessageEvent<string>) =>
-      deliver(JSON.parse(event.data) as ServerFrame, pending, subscriptions)
-    ws.onclose = () => {
+    },
+    frame: (text) => deliver(JSON.parse(text) as ServerFrame, pending, subscriptions),
+    close() {
       for (const resolve of pending.values())
         resolve(unavailable('Lost the connection to the MailDock server'))
       pending.clear()
-      const delay = RECONNECT_DELAYS_MS[Math.min(attempt++, RECONNECT_DELAYS_MS.length - 1)]
-      setTimeout(connect, delay)
-    }
-  }
-  connect()
+    },
+  })
+  const send = (frame: object): boolean => socket.send(JSON.stringify(frame))
 
   return {
     async call(channel, input) {
       try {
-        await whenOpen(() => socket)
+        await whenOpen(socket)
       } catch {
         return unavailable(
           'The MailDock server is not reachable: is `npm run serve` still running?',
