@@ -6,8 +6,9 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import type { CDPSession, Page } from 'playwright-core'
 
 /**
- * Installed before the app loads: React reports each commit to this hook, and each WebSocket
- * counts its messages (CDP's Network domain would copy every frame, which costs the page).
+ * Installed before the app loads: React reports each commit to this hook, and each WebSocket (or
+ * the worker holding it) counts its messages (CDP's Network domain would copy every frame, which
+ * costs the page).
  */
 export const PAGE_COUNTERS = `(() => {
   window.__commits = 0
@@ -19,6 +20,18 @@ export const PAGE_COUNTERS = `(() => {
       this.addEventListener('message', (event) => {
         window.__socket.frames++
         window.__socket.chars += typeof event.data === 'string' ? event.data.length : 0
+      })
+    }
+  }
+  // The socket lives in a worker where the page has one: its frames reach the page as messages.
+  const NativeWorker = window.Worker
+  window.Worker = class extends NativeWorker {
+    constructor(...args) {
+      super(...args)
+      this.addEventListener('message', (event) => {
+        if (event.data?.kind !== 'frame') return
+        window.__socket.frames++
+        window.__socket.chars += event.data.text.length
       })
     }
   }
