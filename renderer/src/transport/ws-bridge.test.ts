@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { StreamMessage } from '../../../shared/contract'
+import { FakeSocket, stubWebSocketEachTest } from '../test/fake-socket'
 import { browserModeSocketUrl, createWebSocketBridge, takeToken } from './ws-bridge'
 
 describe('browser mode token', () => {
@@ -22,46 +23,8 @@ describe('browser mode token', () => {
   })
 })
 
-/** A WebSocket stand-in the test opens, feeds and drops by hand. */
-class FakeSocket {
-  static readonly CONNECTING = 0
-  static readonly OPEN = 1
-  static readonly CLOSED = 3
-  static made: FakeSocket[] = []
-  readyState = FakeSocket.CONNECTING
-  sent: unknown[] = []
-  onopen: (() => void) | null = null
-  onmessage: ((event: { data: string }) => void) | null = null
-  onclose: (() => void) | null = null
-  constructor(readonly url: string) {
-    FakeSocket.made.push(this)
-  }
-  send(data: string): void {
-    this.sent.push(JSON.parse(data))
-  }
-  open(): void {
-    this.readyState = FakeSocket.OPEN
-    this.onopen?.()
-  }
-  receive(frame: object): void {
-    this.onmessage?.({ data: JSON.stringify(frame) })
-  }
-  drop(): void {
-    this.readyState = FakeSocket.CLOSED
-    this.onclose?.()
-  }
-}
-
 describe('browser mode WebSocket bridge', () => {
-  beforeEach(() => {
-    FakeSocket.made = []
-    vi.useFakeTimers()
-    vi.stubGlobal('WebSocket', FakeSocket)
-  })
-  afterEach(() => {
-    vi.unstubAllGlobals()
-    vi.useRealTimers()
-  })
+  stubWebSocketEachTest()
   const latest = (): FakeSocket => FakeSocket.made.at(-1)!
 
   it('answers a call with its result frame, ok or not', async () => {
@@ -70,7 +33,7 @@ describe('browser mode WebSocket bridge', () => {
     const first = bridge.call('engine:ping', { a: 1 })
     const second = bridge.call('engine:ping', {})
     await vi.advanceTimersByTimeAsync(0)
-    expect(latest().sent).toEqual([
+    expect(latest().sentFrames()).toEqual([
       { type: 'call', id: 1, channel: 'engine:ping', input: { a: 1 } },
       { type: 'call', id: 2, channel: 'engine:ping', input: {} },
     ])
@@ -86,7 +49,9 @@ describe('browser mode WebSocket bridge', () => {
     await vi.advanceTimersByTimeAsync(1_000)
     latest().open()
     await vi.advanceTimersByTimeAsync(50)
-    expect(latest().sent).toEqual([{ type: 'call', id: 1, channel: 'engine:ping', input: {} }])
+    expect(latest().sentFrames()).toEqual([
+      { type: 'call', id: 1, channel: 'engine:ping', input: {} },
+    ])
     latest().receive({ type: 'result', id: 1, ok: true, result: 1 })
     await expect(waited).resolves.toEqual({ ok: true, result: 1 })
 
@@ -131,7 +96,7 @@ describe('browser mode WebSocket bridge', () => {
     const ended: StreamMessage[] = []
     const stop = bridge.subscribe('logs:tail', { history: 1 }, (m) => live.push(m))
     bridge.subscribe('engine:events', {}, (m) => ended.push(m))
-    expect(latest().sent).toEqual([
+    expect(latest().sentFrames()).toEqual([
       { type: 'subscribe', id: 1, event: 'logs:tail', input: { history: 1 } },
       { type: 'subscribe', id: 2, event: 'engine:events', input: {} },
     ])
@@ -145,13 +110,13 @@ describe('browser mode WebSocket bridge', () => {
     latest().drop()
     await vi.advanceTimersByTimeAsync(250)
     latest().open()
-    expect(latest().sent).toEqual([
+    expect(latest().sentFrames()).toEqual([
       { type: 'subscribe', id: 1, event: 'logs:tail', input: { history: 1 } },
     ])
     latest().receive({ type: 'end', id: 1 })
     expect(live).toEqual([{ type: 'data', data: 'a' }, { type: 'end' }])
     stop()
-    expect(latest().sent).toHaveLength(1)
+    expect(latest().sentFrames()).toHaveLength(1)
   })
 
   it('unsubscribes a live stream', () => {
@@ -160,7 +125,7 @@ describe('browser mode WebSocket bridge', () => {
     const stop = bridge.subscribe('logs:tail', {}, () => undefined)
     stop()
     stop()
-    expect(latest().sent).toEqual([
+    expect(latest().sentFrames()).toEqual([
       { type: 'subscribe', id: 1, event: 'logs:tail', input: {} },
       { type: 'unsubscribe', id: 1 },
     ])

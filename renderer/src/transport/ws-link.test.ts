@@ -1,22 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { FakeSocket, stubWebSocketEachTest } from '../test/fake-socket'
 import { openWorkerSocket, serveSocketWorker, type FromWorker, type ToWorker } from './ws-link'
-
-/** A WebSocket stand-in for the worker's side. */
-class FakeSocket {
-  static readonly OPEN = 1
-  static made: FakeSocket[] = []
-  readyState = 0
-  sent: string[] = []
-  onopen: (() => void) | null = null
-  onmessage: ((event: { data: string }) => void) | null = null
-  onclose: (() => void) | null = null
-  constructor(readonly url: string) {
-    FakeSocket.made.push(this)
-  }
-  send(text: string): void {
-    this.sent.push(text)
-  }
-}
 
 /** A worker whose other end runs serveSocketWorker in this thread (messages delivered at once). */
 function fakeWorker() {
@@ -35,15 +19,7 @@ function fakeWorker() {
 }
 
 describe('the socket in a worker', () => {
-  beforeEach(() => {
-    FakeSocket.made = []
-    vi.useFakeTimers()
-    vi.stubGlobal('WebSocket', FakeSocket)
-  })
-  afterEach(() => {
-    vi.unstubAllGlobals()
-    vi.useRealTimers()
-  })
+  stubWebSocketEachTest()
 
   it('opens, sends, hands frames over as text, and reconnects after a close', () => {
     const events = { open: vi.fn(), frame: vi.fn(), close: vi.fn() }
@@ -51,15 +27,13 @@ describe('the socket in a worker', () => {
     const socket = FakeSocket.made[0]!
     expect(socket.url).toBe('ws://127.0.0.1:1/ws')
     expect(link.send('early')).toBe(false)
-    socket.readyState = FakeSocket.OPEN
-    socket.onopen?.()
+    socket.open()
     expect(events.open).toHaveBeenCalledTimes(1)
     expect(link.send('{"type":"call"}')).toBe(true)
     expect(socket.sent).toEqual(['{"type":"call"}'])
-    socket.onmessage?.({ data: '{"type":"event"}' })
+    socket.receive('{"type":"event"}')
     expect(events.frame).toHaveBeenCalledWith('{"type":"event"}')
-    socket.readyState = 3
-    socket.onclose?.()
+    socket.drop()
     expect(events.close).toHaveBeenCalledTimes(1)
     expect(link.send('later')).toBe(false)
     vi.advanceTimersByTime(250)
