@@ -153,12 +153,13 @@ async function listAnswer(store: MessageStore, url: URL, found: StoredMessage[] 
   }
 }
 
-/** A search reads every message's parse (each parsed once, on the first search that needs it). */
+/** A search parses (once each) the messages its tag and read terms leave, then matches them. */
 async function searchResults(store: MessageStore, url: URL): Promise<StoredMessage[]> {
   const query = url.searchParams.get('query') ?? ''
   if (query.trim() === '') throw new HttpError(400, 'no search query')
-  const all = await store.parsed(store.filter(() => true))
-  return all.filter(matcher(query))
+  const { beforeParse, matches } = matcher(query)
+  const candidates = await store.parsed(store.filter(beforeParse))
+  return candidates.filter(matches)
 }
 
 function sendBytes(response: ServerResponse, type: string, bytes: Buffer | string): void {

@@ -70,12 +70,27 @@ function tagsOf(headers: Record<string, string[]>): string[] {
   return normalizeTags((headers['X-Tags'] ?? []).flatMap((value) => value.split(',')))
 }
 
-/** The header block's lines, each with its folded continuation lines, as mailparser's (latin1). */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * Raw 8-bit header values (RFC 6532) are UTF-8, as Mailpit keeps them; a block that is not valid
+ * UTF-8 is some legacy charset, kept byte for byte as latin1.
+ */
+function decodeHeaderBlock(block: Buffer): string {
+  if (block.every((byte) => byte < 0x80)) return block.toString('latin1')
+  try {
+    return strictUtf8.decode(block)
+  } catch {
+    return block.toString('latin1')
+  }
+}
+
+/** The header block's lines, each with its folded continuation lines. */
 function headerLines(raw: Buffer): string[] {
   const crlf = raw.indexOf('\r\n\r\n')
   const lf = raw.indexOf('\n\n')
   const end = crlf === -1 ? lf : lf === -1 ? crlf : Math.min(crlf, lf)
-  const block = raw.toString('latin1', 0, end === -1 ? raw.length : end)
+  const block = decodeHeaderBlock(raw.subarray(0, end === -1 ? raw.length : end))
   const lines: string[] = []
   for (const line of block.split(/\r?\n/)) {
     if ((line.startsWith(' ') || line.startsWith('\t')) && lines.length > 0) {

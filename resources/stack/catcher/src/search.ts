@@ -34,6 +34,18 @@ const addressText = (list: readonly (MailAddress | null)[]): string =>
     .join(', ')
     .toLowerCase()
 
+/** Terms a message answers before its MIME parse: tags (from X-Tags) and the read flag. */
+const BEFORE_PARSE_FIELDS = new Set(['tag', 'is'])
+
+type BeforeParse = Pick<StoredMessage, 'Tags' | 'Read'>
+
+function beforeParseTermMatches(message: BeforeParse, { field, value }: Term): boolean {
+  if (field === 'tag') return message.Tags.some((tag) => tag.toLowerCase() === value)
+  if (value === 'read') return message.Read
+  if (value === 'unread') return !message.Read
+  return value === 'tagged' && message.Tags.length > 0
+}
+
 function termMatches(message: StoredMessage, term: Term): boolean {
   const { value } = term
   switch (term.field) {
@@ -47,14 +59,11 @@ function termMatches(message: StoredMessage, term: Term): boolean {
       return addressText(message.Bcc).includes(value)
     case 'subject':
       return message.Subject.toLowerCase().includes(value)
-    case 'tag':
-      return message.Tags.some((tag) => tag.toLowerCase() === value)
     case 'message-id':
       return message.MessageID.toLowerCase() === value.replace(/^<|>$/g, '')
+    case 'tag':
     case 'is':
-      if (value === 'read') return message.Read
-      if (value === 'unread') return !message.Read
-      return value === 'tagged' && message.Tags.length > 0
+      return beforeParseTermMatches(message, term)
     case 'has':
       return value.startsWith('attachment') && message.Attachments.length > 0
     default:
@@ -67,8 +76,19 @@ function termMatches(message: StoredMessage, term: Term): boolean {
   }
 }
 
-/** A predicate for the store: every term must hold (negated terms must not). */
-export function matcher(query: string): (message: StoredMessage) => boolean {
+/**
+ * Every term must hold (negated terms must not). `beforeParse` checks the terms an unparsed
+ * message can answer, so a search parses only the messages that pass it.
+ */
+export function matcher(query: string): {
+  beforeParse: (message: BeforeParse) => boolean
+  matches: (message: StoredMessage) => boolean
+} {
   const terms = parseQuery(query)
-  return (message) => terms.every((term) => termMatches(message, term) !== term.negate)
+  const early = terms.filter((term) => BEFORE_PARSE_FIELDS.has(term.field))
+  return {
+    beforeParse: (message) =>
+      early.every((term) => beforeParseTermMatches(message, term) !== term.negate),
+    matches: (message) => terms.every((term) => termMatches(message, term) !== term.negate),
+  }
 }
