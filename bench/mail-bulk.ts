@@ -11,7 +11,8 @@ import { waitFor } from '../resources/stack/test/docker-helpers'
 import { waitForDelivery } from '../resources/stack/test/expectations'
 import { endpointsOf, startApp, tempDataDir } from '../test/support/mail-stack'
 import { benchStack } from './bench-stack'
-import { ratio, reportFigures } from './figures'
+import { median, ratio, reportFigures } from './figures'
+import { cpuText, cpuUse, stackCpuSeconds } from './stack-cpu'
 
 const { values } = parseArgs({
   options: {
@@ -21,7 +22,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
   },
 })
-const ROWS = Number(values.rows ?? (values.quick ? 1000 : 10000))
+const ROWS = Number(values.rows ?? (values.quick ? 2000 : 10000))
 const BATCH = Number(values.batch)
 const CONCURRENCY = Number(values.concurrency)
 const run = Date.now().toString(36)
@@ -46,8 +47,20 @@ try {
     () => (app.manager.state.subscription.consuming ? true : undefined),
     60_000,
   )
-  const baseSeconds = await plainClient(`base-${run}`)
-  const { seconds: bulkSeconds, ids, lookupsDuringSend, progress } = await appBulkSend()
+  const caughtBefore = await stack.catcher.total()
+  const baseCpu = await cpuDuring(() => plainClient(`base-${run}`))
+  const { seconds: baseSeconds, latencies } = baseCpu.result
+  const bulkCpu = await cpuDuring(appBulkSend)
+  const { seconds: bulkSeconds, ids, lookupsDuringSend, progress } = bulkCpu.result
+  // The catcher's count first: listing every message each poll would take the catcher's CPU
+  // from the delivery it waits for.
+  await waitFor(
+    'both sends at the catcher',
+    async () =>
+      (await stack.catcher.total()) >= caughtBefore + ROWS + ids.length ? true : undefined,
+    600_000,
+    250,
+  )
   const delivered = await waitForDelivery(() => stack.catcher, ids, 600_000, 0)
   const wanted = new Set(ids)
   const trackedStart = performance.now()
@@ -72,6 +85,9 @@ try {
   console.log(
     `app bulk send: ${bulkSeconds.toFixed(2)} s, ${bulkRate.toFixed(0)} rows/s (${ratio(bulkRate, baseRate).toFixed(2)}x); ${progress.invalid} invalid, ${progress.failed} failed; endpoints looked up ${lookupsDuringSend}x`,
   )
+  console.log(`plain client: ${waitText(latencies, baseCpu.apiMsPerBatch)}`)
+  console.log(`CPU during the plain client's send: ${baseCpu.text}`)
+  console.log(`CPU during the app's send: ${bulkCpu.text}`)
   console.log(
     `delivered ${delivered.counts.size}/${ids.length} (missing ${delivered.missing.length}, duplicated ${delivered.duplicated.length}); all shown as sent ${trackedAfter.toFixed(2)} s after the last delivery was seen`,
   )
@@ -89,7 +105,7 @@ try {
       ...(bulkRate >= 1000
         ? {}
         : {
-            bound: `the plain client itself reaches ${baseRate.toFixed(0)} rows/s: the API and broker bound both`,
+            bound: `the plain client itself reaches ${baseRate.toFixed(0)} rows/s (${waitText(latencies, baseCpu.apiMsPerBatch)}). CPU during the app's send: ${bulkCpu.text}`,
           }),
     },
     {
@@ -108,7 +124,31 @@ try {
   data.remove()
 }
 
-async function plainClient(prefix: string): Promise<number> {
+/**
+ * CPU used while `send` runs, per container and by this process (the app: its bulk sender, its
+ * subscription and its log store's worker thread; or the plain client), per accepted row.
+ */
+async function cpuDuring<T extends { seconds: number }>(send: () => Promise<T>) {
+  const before = await stackCpuSeconds(stack)
+  const own = process.cpuUsage()
+  const result = await send()
+  const used = process.cpuUsage(own)
+  const after = await stackCpuSeconds(stack)
+  before.set('this process (app or client)', 0)
+  after.set('this process (app or client)', (used.user + used.system) / 1e6)
+  const use = cpuUse(before, after, result.seconds, ROWS)
+  const apiMs = use.find((item) => item.role === 'api')?.msPerEmail ?? Number.NaN
+  return { result, text: cpuText(use), apiMsPerBatch: apiMs * BATCH }
+}
+
+/** How long a batch request took against the CPU the API spent on it; the rest is waiting. */
+function waitText(latencies: number[], apiMsPerBatch: number): string {
+  const answered = median(latencies)
+  const waiting = Math.max(0, 1 - apiMsPerBatch / answered)
+  return `each ${BATCH}-email request answered in ${answered.toFixed(0)} ms (median) for ${apiMsPerBatch.toFixed(0)} ms of the API's CPU: ${(waiting * 100).toFixed(0)}% of that time the API was not running (waiting for the broker's confirms, or for a core)`
+}
+
+async function plainClient(prefix: string): Promise<{ seconds: number; latencies: number[] }> {
   const client = keepAliveClient(stack.apiUrl, CONCURRENCY)
   const batches: Batch[] = []
   for (let i = 0; i < ROWS; i += BATCH) {
@@ -122,18 +162,21 @@ async function plainClient(prefix: string): Promise<number> {
     })
   }
   let next = 0
+  const latencies: number[] = []
   const started = performance.now()
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < batches.length) {
+        const sent = performance.now()
         const response = await client.send('POST', '/emails/batch', batches[next++])
         if (response.status !== 200) throw new Error(`baseline batch ${response.status}`)
+        latencies.push(performance.now() - sent)
       }
     }),
   )
   const seconds = (performance.now() - started) / 1000
   client.close()
-  return seconds
+  return { seconds, latencies }
 }
 
 async function appBulkSend() {
