@@ -7,7 +7,7 @@ import classes from './LogMessage.module.css'
 export function LevelTag({ level }: { level: LogLevel }) {
   return (
     <span className={`${classes.level} ${classes[level]}`} data-testid="log-level">
-      {level.toUpperCase()}{' '}
+      {`${level.toUpperCase()} `}
     </span>
   )
 }

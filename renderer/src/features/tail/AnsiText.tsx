@@ -38,6 +38,8 @@ export const AnsiText = memo(function AnsiText({
   matcher: Matcher | null
 }) {
   const runs = ansiRuns(text)
+  // A plain line with nothing to mark is its text alone (no element).
+  if (!matcher && runs.length === 1 && runs[0]!.style === undefined) return <>{text}</>
   const plain = runs.map((run) => run.text).join('')
   const ranges = matcher ? matcher.ranges(plain) : []
   const out: ReactNode[] = []

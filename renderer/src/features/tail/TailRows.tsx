@@ -26,13 +26,13 @@ const Row = memo(function Row({ line, options }: { line: TailLine; options: RowO
   const readable = pretty === null ? readableLine(line.text) : null
   return (
     <>
-      {options.showTime && <span className={classes.time}>{formatClock(line.ts)} </span>}
+      {options.showTime && <span className={classes.time}>{`${formatClock(line.ts)} `}</span>}
       {options.showService && (
         <span
           className={classes.service}
           style={{ color: `var(--mantine-color-${serviceColor(line.service)}-text)` }}
         >
-          {line.service} │{' '}
+          {`${line.service} │ `}
         </span>
       )}
       <LevelTag level={readable?.level ?? line.level} />
@@ -83,7 +83,9 @@ export function FollowRows({
       <div style={{ height: from * LINE_HEIGHT }} />
       {shown.map((line, i) => (
         <div
-          key={line.key}
+          // Keyed by place, not by line: a batch that replaces every row on screen updates the
+          // rows' text in place instead of unmounting and mounting them all.
+          key={i}
           data-index={from + i}
           data-testid="tail-line"
           className={rowClass(line, options, false)}
