@@ -6,7 +6,8 @@
 #   maildock/debian-base:local  debootstrap --variant=minbase bookworm, mirror from the apt sources
 #   maildock/node:local         base + this host's node binary + ca-certificates, user node 1000:1000
 #   maildock/rabbitmq:local     base + Debian rabbitmq-server + management plugin, behaves like
-#                               rabbitmq:3-management (RABBITMQ_DEFAULT_USER/PASS/VHOST, 5672/15672)
+#                               rabbitmq:3-management (RABBITMQ_DEFAULT_USER/PASS/VHOST, 5672/15672);
+#                               only the plugins it runs are kept (it boots faster)
 #   maildock/catcher:local      resources/stack/catcher (Mailpit-compatible SMTP catcher) on node
 #
 # Needs: root (debootstrap, chroot), a running Docker engine, debootstrap, network access to the
@@ -17,7 +18,7 @@
 # apt dominate); a warm re-run with nothing to do about 1 s.
 #
 # Idempotent: an image that exists is skipped unless --force, except when what it was built from
-# changed (host node version for node, source hash for catcher).
+# changed (host node version for node, recipe label for rabbitmq, source hash for catcher).
 #
 # Environment:
 #   MAILDOCK_IMAGE_CACHE   cache dir for the base rootfs tarball (/var/cache/maildock-images)
@@ -36,6 +37,8 @@ readonly NODE_IMAGE="$PREFIX/node:local"
 readonly RABBITMQ_IMAGE="$PREFIX/rabbitmq:local"
 readonly CATCHER_IMAGE="$PREFIX/catcher:local"
 readonly BASE_TARBALL="$CACHE_DIR/debian-$SUITE-minbase.tar"
+# Bumped when the rabbitmq image's recipe changes, so an existing image is rebuilt.
+readonly RABBITMQ_RECIPE=2-trimmed-plugins
 readonly DEFAULT_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 FORCE=0
@@ -289,16 +292,55 @@ build_node_image() {
   log "$NODE_IMAGE took $((SECONDS - start)) s"
 }
 
+# The applications rabbit and the enabled plugins need, from their .app files (name-version).
+rabbitmq_plugin_closure() {
+  local plugins="$1" app dir deps
+  local -a queue
+  local -A seen=()
+  read -r -a queue <<<"rabbit $(tr -d '[].\n' <"$2" | tr ',' ' ')"
+  while ((${#queue[@]})); do
+    app="${queue[0]}"
+    queue=("${queue[@]:1}")
+    [[ -z "${seen[$app]:-}" ]] || continue
+    seen[$app]=1
+    dir="$(compgen -G "$plugins/$app-*" | head -n 1)" || continue
+    basename "$dir"
+    deps="$(tr -d ' \n' <"$dir/ebin/$app.app" |
+      grep -oE '\{(included_)?applications,\[[^]]*\]' | sed 's/.*\[//; s/\]//; s/,/ /g')" || true
+    read -r -a deps <<<"$deps"
+    queue+=("${deps[@]}")
+  done
+}
+
+# Keeps only the plugins rabbit and the enabled ones need (26 of 71): at boot RabbitMQ parses the
+# configuration schema of every plugin in the folder and puts each on the code path, which every
+# module load then searches. Alone on 2 busy cores the broker was ready in 9.4-10.2 s (7.4-8.0 s of
+# CPU) with all 71, 6.8-7.2 s (5.4-5.7 s CPU) with these, same run, 3 boots each.
+trim_rabbitmq_plugins() {
+  local rootfs="$1" plugins keep dir
+  plugins="$(compgen -G "$rootfs/usr/lib/rabbitmq/lib/rabbitmq_server-*/plugins")" ||
+    die 'rabbitmq plugins folder not found'
+  keep=" $(rabbitmq_plugin_closure "$plugins" "$rootfs/etc/rabbitmq/enabled_plugins" | tr '\n' ' ') "
+  [[ "$keep" == *" rabbitmq_management-"* ]] || die "plugin closure misses rabbitmq_management: $keep"
+  for dir in "$plugins"/*/; do
+    dir="${dir%/}"
+    [[ "$keep" == *" $(basename "$dir") "* ]] || rm -rf "$dir"
+  done
+  log "kept $(wc -w <<<"$keep") plugins: $keep"
+}
+
 build_rabbitmq_image() {
   local rootfs start=$SECONDS
-  if should_skip "$RABBITMQ_IMAGE"; then
-    log "skip $RABBITMQ_IMAGE (exists)"
+  if should_skip "$RABBITMQ_IMAGE" &&
+    [[ "$(image_label "$RABBITMQ_IMAGE" maildock.recipe)" == "$RABBITMQ_RECIPE" ]]; then
+    log "skip $RABBITMQ_IMAGE (exists, recipe $RABBITMQ_RECIPE)"
     return
   fi
   log "building $RABBITMQ_IMAGE (apt-get install rabbitmq-server in a chroot)"
   rootfs="$(new_rootfs rabbitmq)"
   apt_install_in "$rootfs" rabbitmq-server
   chroot_run "$rootfs" rabbitmq-plugins --offline enable rabbitmq_management >/dev/null
+  trim_rabbitmq_plugins "$rootfs"
   mkdir -p "$rootfs/etc/rabbitmq/conf.d"
   install -m 644 "$IMAGES_DIR/rabbitmq/10-defaults.conf" "$rootfs/etc/rabbitmq/conf.d/10-defaults.conf"
   install -m 755 "$IMAGES_DIR/rabbitmq/docker-entrypoint.sh" "$rootfs/usr/local/bin/docker-entrypoint.sh"
@@ -310,7 +352,8 @@ build_rabbitmq_image() {
     "ENV PATH=$DEFAULT_PATH" 'ENV LANG=C.UTF-8' 'ENV LC_ALL=C.UTF-8' \
     'ENV RABBITMQ_DATA_DIR=/var/lib/rabbitmq' 'ENV HOME=/var/lib/rabbitmq' \
     'VOLUME /var/lib/rabbitmq' 'EXPOSE 4369 5671 5672 15671 15672 25672' \
-    'ENTRYPOINT ["docker-entrypoint.sh"]' 'CMD ["rabbitmq-server"]'
+    'ENTRYPOINT ["docker-entrypoint.sh"]' 'CMD ["rabbitmq-server"]' \
+    "LABEL maildock.recipe=$RABBITMQ_RECIPE"
   rm -rf --one-file-system "$rootfs"
   verify_rabbitmq_image
   log "$RABBITMQ_IMAGE took $((SECONDS - start)) s"
