@@ -162,6 +162,7 @@ const attempt = z.number().int().positive()
 const smtpCode = z.number().int().min(200).max(599).optional()
 
 export const outcomeEventSchema = z.discriminatedUnion('type', [
+  // Only in stored history: the api now takes the request's confirm as its acceptance.
   z.object({ ...eventBase, type: z.literal('accepted'), recipients: z.number().int().positive() }),
   z.object({
     ...eventBase,

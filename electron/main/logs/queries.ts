@@ -111,13 +111,15 @@ function emailSummary(
       emailId,
     ) as Array<{ address: string }>
   ).map((row) => row.address)
+  const status = latestStatus(entries) ?? (email ? 'request' : null)
   return {
     emailId,
     subject: email?.subject ?? null,
     recipients,
     firstTs: entries[0]?.ts ?? email?.first_ts ?? null,
     lastTs: entries[entries.length - 1]?.ts ?? null,
-    lastStatus: latestStatus(entries) ?? (email ? 'request' : null),
+    // A request reaches the store only once the broker confirmed it: that is its acceptance.
+    lastStatus: status === 'request' ? 'accepted' : status,
   }
 }
 

@@ -10,13 +10,14 @@ export function timelineEntry(message: MailMessage): MailTimelineEntry {
       at: Date.parse(request.createdAt),
       kind: 'accepted',
       title: 'Accepted by the API',
-      detail: `to ${request.to.join(', ')}${recipients > request.to.length ? ` (+${recipients - request.to.length} cc/bcc)` : ''}`,
+      detail: `to ${request.to.join(', ')}${recipients > request.to.length ? ` (+${recipients - request.to.length} cc/bcc)` : ''} · stored as a persistent message, confirmed by the broker`,
     }
   }
   const { event } = message
   const at = Date.parse(event.at)
   const by = `${event.service} ${event.replica}`
   switch (event.type) {
+    // Published by APIs before the request's own confirm was taken as the acceptance (history).
     case 'accepted':
       return {
         at,

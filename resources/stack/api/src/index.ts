@@ -1,13 +1,9 @@
 import { hostname } from 'node:os'
 import {
   encodeMessage,
-  eventRoutingKey,
   EXCHANGES,
-  outcomeEventId,
   ROUTING_KEYS,
-  WIRE_VERSION,
   type EmailRequest,
-  type OutcomeEvent,
 } from '../../../../shared/messages'
 import { BrokerClient } from '../../common/broker'
 import { errorMessage } from '../../../../shared/error-message'
@@ -29,6 +25,10 @@ const broker = new BrokerClient({
   publishTimeoutMs: config.publishTimeoutMs,
 })
 
+/**
+ * The broker's confirm of the request is the acceptance: the logger and the app take the request
+ * itself as 'accepted' (no separate event, which cost two more persistent writes per email).
+ */
 async function publishRequest(request: EmailRequest): Promise<void> {
   const session = broker.session
   if (session === undefined) throw new BrokerUnavailableError('not connected to the broker')
@@ -41,25 +41,6 @@ async function publishRequest(request: EmailRequest): Promise<void> {
       type: ROUTING_KEYS.request,
     },
   )
-  const accepted: OutcomeEvent = {
-    v: WIRE_VERSION,
-    type: 'accepted',
-    eventId: outcomeEventId(request.id, 'accepted'),
-    emailId: request.id,
-    at: new Date().toISOString(),
-    service: 'api',
-    replica,
-    recipients: request.to.length + request.cc.length + request.bcc.length,
-  }
-  // The request itself is safe once confirmed; the accepted event is informational.
-  session.publisher
-    .publish(EXCHANGES.events, eventRoutingKey('accepted'), encodeMessage(accepted), {
-      messageId: accepted.eventId,
-      type: eventRoutingKey('accepted'),
-    })
-    .catch((error: unknown) => {
-      log.warn({ emailId: request.id, err: errorMessage(error) }, 'accepted event not published')
-    })
 }
 
 const server = buildServer({
