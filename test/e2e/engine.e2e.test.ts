@@ -85,6 +85,11 @@ describe('Engine panel with the engine unreachable', () => {
       'No Docker engine socket',
     )
 
+    // The monitor retries by itself after 1, 2, 5, then every 10 s: wait for a long wait, so that
+    // the click, not the monitor's own retry, is what finds the engine back.
+    await expect
+      .poll(() => alert.textContent(), { timeout: 60_000 })
+      .toMatch(/Trying again by itself in (8|9|10) s/)
     proxy = await engineProxy(socketPath)
     await page.getByRole('button', { name: 'Retry now' }).click()
     await expect
