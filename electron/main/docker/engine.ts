@@ -155,6 +155,8 @@ export class EngineMonitor {
     const stream = await this.docker.getEvents().finally(() => {
       this.opening = false
     })
+    // Closed while the engine was answering: nothing would ever end this stream.
+    if (this.closed) return void (stream as Readable).destroy()
     this.events = stream
     const lines = new JsonLines<RawEngineEvent>((event) => {
       for (const listener of this.eventListeners) listener(event)
