@@ -61,9 +61,6 @@ function termMatches(message: StoredMessage, term: Term): boolean {
       return message.Subject.toLowerCase().includes(value)
     case 'message-id':
       return message.MessageID.toLowerCase() === value.replace(/^<|>$/g, '')
-    case 'tag':
-    case 'is':
-      return beforeParseTermMatches(message, term)
     case 'has':
       return value.startsWith('attachment') && message.Attachments.length > 0
     default:
@@ -78,7 +75,8 @@ function termMatches(message: StoredMessage, term: Term): boolean {
 
 /**
  * Every term must hold (negated terms must not). `beforeParse` checks the terms an unparsed
- * message can answer, so a search parses only the messages that pass it.
+ * message can answer, so a search parses only the messages that pass it; `matches` checks the
+ * rest on those.
  */
 export function matcher(query: string): {
   beforeParse: (message: BeforeParse) => boolean
@@ -86,9 +84,10 @@ export function matcher(query: string): {
 } {
   const terms = parseQuery(query)
   const early = terms.filter((term) => BEFORE_PARSE_FIELDS.has(term.field))
+  const late = terms.filter((term) => !BEFORE_PARSE_FIELDS.has(term.field))
   return {
     beforeParse: (message) =>
       early.every((term) => beforeParseTermMatches(message, term) !== term.negate),
-    matches: (message) => terms.every((term) => termMatches(message, term) !== term.negate),
+    matches: (message) => late.every((term) => termMatches(message, term) !== term.negate),
   }
 }
