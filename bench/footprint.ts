@@ -24,8 +24,8 @@ const { values } = parseArgs({
   },
 })
 const ROWS = Number(values.rows ?? (values.quick ? 100_000 : 1_000_000))
-const SECONDS = Number(values.seconds ?? (values.quick ? 5 : 20))
-const SETTLE_MS = values.quick ? 5_000 : 15_000
+const SECONDS = Number(values.seconds ?? (values.quick ? 3 : 20))
+const SETTLE_MS = values.quick ? 3_000 : 15_000
 const START = Date.now() - 7 * 86_400_000
 const dir = mkdtempSync(join(tmpdir(), 'maildock-bench-footprint-'))
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`

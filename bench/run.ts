@@ -85,14 +85,20 @@ async function stopSharedStack(): Promise<void> {
 }
 
 function runBench(bench: Bench): Promise<Ran> {
-  const args = ['tsx', `bench/${bench.name}.ts`, ...(QUICK ? bench.args.quick : bench.args.full)]
+  // node --import tsx rather than npx tsx: about 1 s less per benchmark.
+  const args = [
+    '--import',
+    'tsx',
+    `bench/${bench.name}.ts`,
+    ...(QUICK ? bench.args.quick : bench.args.full),
+  ]
   const keptStore = values['logs-store']
   if (bench.name === 'logs-store' && keptStore !== undefined) args.push('--store', keptStore)
   const loadBefore = loadavg()
   const started = performance.now()
-  console.log(`\n### ${bench.name}: npx ${args.join(' ')}`)
+  console.log(`\n### ${bench.name}: node ${args.join(' ')}`)
   return new Promise((resolve) => {
-    const child = spawn('npx', args, { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
     const figures: Figure[] = []
     let pending = ''
     child.stdout.on('data', (chunk: Buffer) => {
