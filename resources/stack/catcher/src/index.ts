@@ -2,7 +2,7 @@
 import { createLogger } from '../../common/log'
 import { startCatcher } from './catcher'
 import { readConfig } from './config'
-import { headerSummary } from './parse'
+import { createArrivalLog } from './arrival-log'
 
 // pino's stdout destination writes asynchronously: the lines logged while a write is on its way
 // go out together in the next (one pipe write per caught message otherwise); it is flushed on exit.
@@ -18,13 +18,10 @@ async function healthcheck(): Promise<void> {
 
 async function main(): Promise<void> {
   const config = readConfig()
+  const arrivals = createArrivalLog(log)
   const catcher = await startCatcher({
     ...config,
-    onStored: (message) =>
-      log.info(
-        { id: message.ID, ...headerSummary(message.Headers), size: message.Size },
-        'message stored',
-      ),
+    onStored: (message) => arrivals.stored(message),
     onRejected: (stage, code) => log.info({ stage, code }, 'chaos rejected'),
   })
   log.info({ smtpPort: catcher.smtpPort, httpPort: catcher.httpPort }, 'listening')
@@ -33,6 +30,7 @@ async function main(): Promise<void> {
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return
     stopping = true
+    arrivals.flush()
     log.info({ signal }, 'stopping')
     catcher.close().then(
       () => process.exit(0),
