@@ -4,7 +4,6 @@
 //   [--held 10000] [--held-rounds 2]: the accept rate with delivery held (see heldAccept)
 import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
-import { createTransport } from 'nodemailer'
 import { keepAliveClient } from '../resources/stack/test/api-client'
 import { countByEmailId } from '../resources/stack/test/catcher-client'
 import { waitFor } from '../resources/stack/test/docker-helpers'
@@ -12,7 +11,8 @@ import type { MailStack } from '../resources/stack/test/mail-stack'
 import { BENCH_STACK_OPTIONS, benchStack } from './bench-stack'
 import { median, percentile, ratio, reportFigures, type Figure } from './figures'
 import { rawAmqpRate } from './raw-amqp'
-import { containerCpuSeconds, cpuText, cpuUse, stackCpuSeconds } from './stack-cpu'
+import { SINK_SESSIONS, sinkCeiling } from './smtp-sink'
+import { cpuText, cpuUse, stackCpuSeconds } from './stack-cpu'
 
 const { values } = parseArgs({
   options: {
@@ -37,52 +37,8 @@ const HELD_ROUNDS = Number(values['held-rounds'])
 const OPEN_RATE = Number(values['open-rate'])
 const OPEN_SECONDS = Number(values['open-seconds'] ?? (QUICK ? 2 : 10))
 const SINK_EMAILS = QUICK ? 1000 : 10000
-const POOL = 10
 const run = Date.now().toString(36)
 const TEXT = 'x'.repeat(200)
-
-/**
- * The SMTP sink alone: the same client library and pool size as the emailer, from the host; with
- * the CPU the catcher and this client spent per email, to tell which of them bounds it.
- */
-async function sinkCeiling(stack: MailStack, count: number) {
-  await stack.catcher.deleteAll()
-  const catcherBefore = await containerCpuSeconds(stack, 'catcher')
-  const clientBefore = process.cpuUsage()
-  const transport = createTransport({
-    pool: true,
-    host: '127.0.0.1',
-    port: stack.smtpPort,
-    maxConnections: POOL,
-    maxMessages: Infinity,
-  })
-  const started = performance.now()
-  let next = 0
-  await Promise.all(
-    Array.from({ length: POOL * 4 }, async () => {
-      while (next < count) {
-        const i = next++
-        await transport.sendMail({
-          from: 'MailDock <noreply@maildock.local>',
-          to: `sink${i}@example.com`,
-          subject: `Sink ${i}`,
-          text: TEXT,
-          messageId: `<sink-${run}-${i}@bench.local>`,
-        })
-      }
-    }),
-  )
-  const rate = count / ((performance.now() - started) / 1000)
-  const client = process.cpuUsage(clientBefore)
-  const catcherMs = ((await containerCpuSeconds(stack, 'catcher')) - catcherBefore) * 1000
-  transport.close()
-  await stack.catcher.deleteAll()
-  return {
-    rate,
-    catcherMsPerEmail: catcherMs / count,
-    clientMsPerEmail: (client.user + client.system) / 1000 / count,
-  }
-}
 
 interface Batch {
   emails: Array<{ to: string; subject: string; text: string; idempotencyKey: string }>
@@ -240,9 +196,10 @@ async function measure(stack: MailStack) {
   const warm = batchesOf(QUICK ? 200 : 1000, 'warm')
   await postBatches(stack.apiUrl, warm.batches, CONCURRENCY)
   await deliveredReport(stack, warm.ids, Date.now())
+  const messageBytes = median((await stack.catcher.listAll()).map((message) => message.Size))
   await stack.catcher.deleteAll()
 
-  const sink = await sinkCeiling(stack, SINK_EMAILS)
+  const sink = await sinkCeiling(stack, SINK_EMAILS, messageBytes)
   const held = await heldAccept(stack)
 
   const { ids, batches } = batchesOf(EMAILS, 'bench')
@@ -286,7 +243,7 @@ function printMeasured(measured: Measured) {
   console.log(`  delivered to the sink          ${deliveredRate.toFixed(0)} emails/s`)
   console.log(`  lost / duplicated              ${delivered.lost} / ${delivered.duplicated}`)
   console.log(
-    `  sink ceiling (nodemailer x${POOL})  ${sink.rate.toFixed(0)} emails/s (${sinkCpuText(sink)})`,
+    `  sink ceiling (smtp-source x${SINK_SESSIONS}) ${sink.rate.toFixed(0)} emails/s (${sinkCpuText(sink)})`,
   )
   console.log(`  open loop ${OPEN_RATE}/s p50/p99       ${open.p50} / ${open.p99} ms`)
   console.log(`  CPU used while delivering: ${cpuText}`)
@@ -328,7 +285,7 @@ function figuresOf(measured: Measured) {
       unit: 'emails/s',
       target: 'above the delivered rate',
       holds: sink.rate > deliveredRate,
-      method: `${SINK_EMAILS} emails sent straight to the catcher from the host with nodemailer, pool of ${POOL}, same body size; CPU per email: ${sinkCpuText(sink)}`,
+      method: `${SINK_EMAILS} messages of ${sink.messageBytes} bytes (the median size of the emailer's) sent straight to the catcher's published port from the host by Postfix's smtp-source, ${SINK_SESSIONS} sessions, many messages each; CPU per email: ${sinkCpuText(sink)}`,
     },
     ...acceptFigures(measured),
     {
@@ -374,7 +331,7 @@ function acceptFigures({ held, acceptedWhileDelivering }: Measured): Figure[] {
 }
 
 function sinkCpuText(sink: Measured['sink']): string {
-  return `catcher ${sink.catcherMsPerEmail.toFixed(2)} ms, the host's nodemailer client ${sink.clientMsPerEmail.toFixed(2)} ms`
+  return `catcher ${sink.catcherMsPerEmail.toFixed(2)} ms, smtp-source ${sink.clientMsPerEmail.toFixed(2)} ms`
 }
 
 /** SMTP_POOL_SIZE / EMAILER_PREFETCH from BENCH_* to compare settings; else the defaults. */

@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(docker.io iproute2 chromium debootstrap docker-registry docker-compose swaks amqp-tools ca-certificates)
+# postfix only for its smtp-source (the SMTP sink's ceiling in bench/): installed unconfigured, never started.
+packages=(docker.io iproute2 chromium debootstrap docker-registry docker-compose swaks amqp-tools ca-certificates postfix)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
@@ -14,6 +15,7 @@ done
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   apt-get update -qq
+  echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 

@@ -14,6 +14,7 @@ export interface CatcherMessage {
   Cc: CatcherAddress[] | null
   Bcc: CatcherAddress[] | null
   Subject: string
+  Size: number
   Created: string
   Tags?: string[] | null
 }
