@@ -1,11 +1,20 @@
-// CPU time the mail stack spends, per container (cgroup counters through the engine) and for the
-// engine's own processes on this host (dockerd carries every line a container prints), to say
-// what bounds a phase of the mail-stack benchmark and how much CPU each email costs where.
+// CPU time the mail stack spends, per container (its cgroup's counters) and for the
+// engine's own processes on this host (dockerd carries every line a container prints, docker-proxy
+// every byte to a published port), to say what bounds a phase of the mail-stack benchmark and how
+// much CPU each email costs where. Not counted: the runc processes of `docker exec` (the health
+// checks), which end before they can be read.
 import { readdirSync, readFileSync } from 'node:fs'
+import type Docker from 'dockerode'
 import type { MailStack } from '../resources/stack/test/mail-stack'
 
 /** The engine's processes on this host, read from /proc (Linux); absent elsewhere. */
-const ENGINE_PROCESSES = ['dockerd', 'containerd', 'containerd-shim', 'containerd-shim-runc-v2']
+const ENGINE_PROCESSES = [
+  'dockerd',
+  'containerd',
+  'containerd-shim',
+  'containerd-shim-runc-v2',
+  'docker-proxy',
+]
 const CLOCK_TICKS_PER_SECOND = 100
 
 function engineCpuSeconds(): number | undefined {
@@ -31,18 +40,65 @@ function engineCpuSeconds(): number | undefined {
   return found ? ticks / CLOCK_TICKS_PER_SECOND : undefined
 }
 
+/** The cgroup CPU counters of a container on this host (cgroup v1 or v2, either driver). */
+function cgroupCpuSeconds(id: string): number | undefined {
+  for (const dir of [`docker/${id}`, `system.slice/docker-${id}.scope`]) {
+    try {
+      return Number(readFileSync(`/sys/fs/cgroup/cpuacct/${dir}/cpuacct.usage`, 'utf8')) / 1e9
+    } catch {
+      // Not cgroup v1 with this driver.
+    }
+    try {
+      const usage = /^usage_usec (\d+)$/m.exec(
+        readFileSync(`/sys/fs/cgroup/${dir}/cpu.stat`, 'utf8'),
+      )
+      if (usage !== null) return Number(usage[1]) / 1e6
+    } catch {
+      // Not cgroup v2 with this driver.
+    }
+  }
+  return undefined
+}
+
+const fullIds = new WeakMap<Docker.Container, string>()
+
+async function fullId(container: Docker.Container): Promise<string> {
+  let id = fullIds.get(container)
+  if (id === undefined) {
+    id = (await container.inspect()).Id
+    fullIds.set(container, id)
+  }
+  return id
+}
+
+/**
+ * A reader of one container's CPU seconds: the cgroup's counter when this host runs the engine
+ * (read at once), else the engine's stats (about a second per call).
+ */
+async function cpuReader(container: Docker.Container): Promise<() => Promise<number>> {
+  const id = await fullId(container)
+  if (cgroupCpuSeconds(id) !== undefined) return () => Promise.resolve(cgroupCpuSeconds(id) ?? 0)
+  return async () =>
+    (await container.stats({ stream: false })).cpu_stats.cpu_usage.total_usage / 1e9
+}
+
 /** CPU seconds one container of the stack used so far. */
 export async function containerCpuSeconds(stack: MailStack, role: string): Promise<number> {
   const container = stack.containers.get(role as never)
   if (container === undefined) return 0
-  const stats = await container.stats({ stream: false })
-  return stats.cpu_stats.cpu_usage.total_usage / 1e9
+  return (await cpuReader(container))()
 }
 
-/** CPU seconds each container (and the engine, as `docker engine`) used so far. */
+/**
+ * CPU seconds each container (and the engine, as `docker engine`) used so far, all read at the
+ * same moment: read one after the other through the engine's stats (a second each), the last
+ * ones also counted the seconds after the phase (its health checks, these very calls).
+ */
 export async function stackCpuSeconds(stack: MailStack): Promise<Map<string, number>> {
-  const used = new Map<string, number>()
-  for (const role of stack.containers.keys()) used.set(role, await containerCpuSeconds(stack, role))
+  const roles = [...stack.containers.keys()]
+  const readers = await Promise.all(roles.map((role) => cpuReader(stack.container(role))))
+  const values = await Promise.all(readers.map((read) => read()))
+  const used = new Map(roles.map((role, index) => [role as string, values[index] ?? 0]))
   const engine = engineCpuSeconds()
   if (engine !== undefined) used.set('docker engine', engine)
   return used
