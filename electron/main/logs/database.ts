@@ -4,6 +4,7 @@ import Database from 'better-sqlite3'
 import type { StoreFault } from '../../../shared/contract'
 import { ensurePrivateDirSync, tightenFiles } from '../lib/private-files'
 import { dataDirFrom } from '../settings'
+import type { Progress } from './blocks'
 import { migrate, NewerSchemaError, SCHEMA_VERSION } from './schema'
 import { errorMessage } from '../../../shared/error-message'
 
@@ -45,6 +46,8 @@ export interface OpenOptions {
   /** Test seam: open the file read-only, as a file without write permission behaves. */
   readonly?: boolean
   busyTimeoutMs?: number
+  /** Told how a long schema step is getting on. */
+  onProgress?: Progress
 }
 
 /** Opens (creating if needed) the database in WAL mode and migrates it to the current schema. */
@@ -68,7 +71,7 @@ export function openLogDatabase(path: string, options: OpenOptions = {}): Databa
     db.pragma('synchronous = FULL')
     db.pragma('temp_store = MEMORY')
     db.pragma('cache_size = -32000')
-    migrate(db)
+    migrate(db, options.onProgress)
     // A first write tells a read-only or locked file apart now rather than at the first batch.
     db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('opened_at', ?)").run(
       String(Date.now()),

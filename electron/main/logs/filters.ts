@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import { MaildockError, type LogEntry, type LogQuery } from '../../../shared/contract'
 import { describeSyntaxError, plainFtsQuery, toFtsQuery } from './fts-query'
 import { errorMessage } from '../../../shared/error-message'
+import { statement } from './statements'
 
 export type Params = Record<string, string | number | bigint | null>
 
@@ -65,12 +66,27 @@ function inList(name: string, values: readonly string[], params: Params): string
   return names.join(', ')
 }
 
-/** Tries the query on the index; broken syntax falls back to plain words with a notice. */
+const withSyntaxTable = new WeakSet<Database.Database>()
+
+/**
+ * A statement that parses a query as the index would, on an empty FTS5 table of this connection:
+ * on the real index a query that matches nothing (or a prefix) reads its whole doclist first.
+ */
+function syntaxProbe(db: Database.Database): Database.Statement {
+  if (!withSyntaxTable.has(db)) {
+    db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_syntax
+      USING fts5(text, tokenize='unicode61 remove_diacritics 2')`)
+    withSyntaxTable.add(db)
+  }
+  return statement(db, 'SELECT 1 FROM temp.fts_syntax WHERE fts_syntax MATCH ?')
+}
+
+/** Tries the query's syntax; broken syntax falls back to plain words with a notice. */
 function checkFts(
   db: Database.Database,
   text: string,
 ): { fts: string | null; notice: string | null } {
-  const probe = db.prepare('SELECT 1 FROM entries_fts WHERE entries_fts MATCH ? LIMIT 1')
+  const probe = syntaxProbe(db)
   const prepared = toFtsQuery(text)
   if (prepared === '') return { fts: null, notice: null }
   try {

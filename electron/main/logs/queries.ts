@@ -11,6 +11,7 @@ import type {
   logHistogramInput,
   logSearchInput,
 } from '../../../shared/contract'
+import { newestOfIds } from './fts-newest'
 import { scanNewestMatches } from './fts-scan'
 import { decodeEmailRequest, decodeOutcomeEvent, type MailMessage } from '../../../shared/messages'
 import { statement } from './statements'
@@ -30,7 +31,7 @@ export type SearchInput = z.output<typeof logSearchInput>
 export type GetInput = z.output<typeof logGetInput>
 export type HistogramInput = z.output<typeof logHistogramInput>
 
-/** Above this many full-text matches, walking the time index beats sorting every match. */
+/** Up to this many full-text matches are read from the index at once, then ranked by time. */
 const MANY_MATCHES = 20_000
 export const TIMELINE_LIMIT = 5_000
 
@@ -40,13 +41,42 @@ function countMatches(db: Database.Database, fts: string, cap: number): number {
   return (statement(db, sql).get(fts, cap) as { n: number }).n
 }
 
-/** Few full-text matches: read them all and sort by time (fast when they are few). */
-function fewMatches(filter: Filter): { from: string; terms: string[] } {
-  if (filter.fts === null) return { from: 'entries e', terms: filter.terms }
-  return {
-    from: 'entries_fts CROSS JOIN entries e ON e.id = entries_fts.rowid',
-    terms: ['entries_fts MATCH @fts', ...filter.terms],
+function* descending(ids: readonly number[]): Generator<number> {
+  for (let i = ids.length - 1; i >= 0; i -= 1) yield ids[i] as number
+}
+
+/**
+ * Ids of the newest `wanted` rows matching a full-text query and the filter. A prefix query builds
+ * its whole doclist each time the index is asked, so it is asked once, newest first. Any other
+ * query is counted first (in index order: cheapest when it matches nothing, which ends it), then
+ * read whole when it matches few rows, or newest first when many. Filters on many matches walk the
+ * time index instead.
+ */
+function newestMatches(
+  db: Database.Database,
+  filter: Filter,
+  fts: string,
+  wanted: number,
+): number[] {
+  if (!/\*/.test(fts)) {
+    const count = countMatches(db, fts, MANY_MATCHES)
+    if (count === 0) return []
+    if (count < MANY_MATCHES) {
+      const sql = 'SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?'
+      const ids = statement(db, sql).pluck().all(fts) as number[]
+      return newestOfIds(db, filter, descending(ids), wanted) ?? []
+    }
+    if (filter.terms.length > 0) return scanNewestMatches(db, filter, wanted)
   }
+  const sql = 'SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? ORDER BY rowid DESC'
+  const newest = statement(db, sql).pluck().iterate(fts) as IterableIterator<number>
+  try {
+    const found = newestOfIds(db, filter, newest, wanted, MANY_MATCHES)
+    if (found) return found
+  } finally {
+    newest.return?.()
+  }
+  return scanNewestMatches(db, filter, wanted)
 }
 
 function rowsByIds(db: Database.Database, ids: number[]): EntryRow[] {
@@ -62,13 +92,10 @@ export function searchEntries(db: Database.Database, input: SearchInput): LogSea
   const filter = buildFilter(db, input.query)
   afterCursor(input.cursor, filter)
   let ids: number[]
-  if (filter.fts !== null && countMatches(db, filter.fts, MANY_MATCHES) >= MANY_MATCHES) {
-    ids = scanNewestMatches(db, filter, input.limit + 1)
+  if (filter.fts !== null) {
+    ids = newestMatches(db, filter, filter.fts, input.limit + 1)
   } else {
-    // Ids first: a sort keeps every column it is given, and the subject and recipients are
-    // subqueries, so only the page's rows get them.
-    const { from, terms } = fewMatches(filter)
-    const sql = `SELECT e.id FROM ${from} ${whereClause(terms)}
+    const sql = `SELECT e.id FROM entries e ${whereClause(filter.terms)}
       ORDER BY e.ts DESC, e.id DESC LIMIT @limit`
     ids = statement(db, sql)
       .pluck()

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { Retention } from '../../../shared/contract'
+import { pruneEntryBlocks } from './blocks'
 
 const DAY_MS = 86_400_000
 
@@ -99,6 +100,8 @@ export async function applyRetention(
 
   const emailsDeleted = deleted > 0 ? await dropOrphanEmails(db, chunk) : 0
   if (deleted > 0) db()?.prepare('DELETE FROM counts WHERE n <= 0').run()
+  const left = db()
+  if (deleted > 0 && left) pruneEntryBlocks(left)
   if (deleted > 0) await compact(db)
   return { deleted, emailsDeleted }
 }

@@ -281,7 +281,7 @@ export class LogStore {
   private ensureOpen(): Database.Database | undefined {
     if (this.db) return this.db
     try {
-      const db = openLogDatabase(this.path, this.options.open)
+      const db = openLogDatabase(this.path, { onProgress: this.options.log, ...this.options.open })
       this.db = db
       this.retention = readRetention(db, this.retention)
       this.rows = (db.prepare('SELECT count(*) AS n FROM entries').get() as { n: number }).n
