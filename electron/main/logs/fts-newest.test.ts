@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { logSearchInput, type LogQuery } from '../../../shared/contract'
 import { openLogDatabase } from './database'
 import { afterCursor, buildFilter, whereClause } from './filters'
+import { newestInRecentIds } from './fts-newest'
 import { searchEntries } from './queries'
 import { LogStore } from './store'
 
@@ -15,9 +16,9 @@ const LINES = 8_000
 let dir: string
 let store: LogStore
 
-/** Mostly in time order; every 50th line a late backlog (far older), every 997th from the future. */
+/** Mostly in time order; every 50th line a late backlog (far older), a few from the future. */
 const timeOf = (i: number): number =>
-  i % 997 === 0 ? START + 1e9 + i : i % 50 === 0 ? START - 1e8 + i : START + i * 1_000
+  i % 997 === 0 && i > 7_000 ? START + 1e9 + i : i % 50 === 0 ? START - 1e8 + i : START + i * 1_000
 
 const textOf = (i: number): string =>
   `${i % 10 === 0 ? 'ERROR' : 'INFO'} every ${i % 7 === 0 ? 'mid ' : ''}${i % 500 === 0 ? 'rare ' : ''}line ${i}`
@@ -29,14 +30,16 @@ beforeAll(async () => {
     retentionDelayMs: 0,
     writer: { intervalMs: 5 },
   })
-  for (const service of SERVICES) {
-    const lines = Array.from({ length: LINES }, (_, i) => ({
+  const lines = (service: string) =>
+    Array.from({ length: LINES }, (_, i) => ({
       stream: 'stdout' as const,
       time: new Date(timeOf(i) + SERVICES.indexOf(service)).toISOString(),
       text: textOf(i),
     }))
-    // In batches, as the collector sends them: ids grow with arrival, not with time.
-    for (let i = 0; i < LINES; i += 500) store.ingestLogLines(service, lines.slice(i, i + 500))
+  const byService = SERVICES.map(lines)
+  // In batches from each service in turn, as the collector sends them: ids grow with arrival.
+  for (let i = 0; i < LINES; i += 500) {
+    SERVICES.forEach((service, s) => store.ingestLogLines(service, byService[s]!.slice(i, i + 500)))
   }
   await store.flush()
 })
@@ -83,6 +86,17 @@ describe('newest full-text matches', () => {
     }
     // Pages of common words, rare ones and the backlog's old rows were all compared.
     expect(checked).toBeGreaterThan(1_500)
+  })
+
+  it('reads a prefix query from the newest ids only when they decide the page', () => {
+    const db = store.reader()
+    const newest = (text: string, wanted: number) =>
+      newestInRecentIds(db, buildFilter(db, { text }), text, wanted)
+    // 'mi*' matches every 7th row: the newest 16,384 ids hold far more than a page of them.
+    expect(newest('mi*', 41)).toEqual(sortedMatches(db, { text: 'mi*' }, 41))
+    expect(newest('ever*', 101)).toEqual(sortedMatches(db, { text: 'ever*' }, 101))
+    // Too few there, or older ones could still be newer: not decided, and the caller reads on.
+    expect(newest('rar*', 60)).toBeNull()
   })
 
   it('keeps the newest time of every 1,024 ids, for rows written and rows a store had before', () => {

@@ -11,7 +11,7 @@ import type {
   logHistogramInput,
   logSearchInput,
 } from '../../../shared/contract'
-import { newestOfIds } from './fts-newest'
+import { descending, newestInRecentIds, newestOfIds } from './fts-newest'
 import { scanNewestMatches } from './fts-scan'
 import { decodeEmailRequest, decodeOutcomeEvent, type MailMessage } from '../../../shared/messages'
 import { statement } from './statements'
@@ -41,16 +41,12 @@ function countMatches(db: Database.Database, fts: string, cap: number): number {
   return (statement(db, sql).get(fts, cap) as { n: number }).n
 }
 
-function* descending(ids: readonly number[]): Generator<number> {
-  for (let i = ids.length - 1; i >= 0; i -= 1) yield ids[i] as number
-}
-
 /**
- * Ids of the newest `wanted` rows matching a full-text query and the filter. A prefix query builds
- * its whole doclist each time the index is asked, so it is asked once, newest first. Any other
- * query is counted first (in index order: cheapest when it matches nothing, which ends it), then
- * read whole when it matches few rows, or newest first when many. Filters on many matches walk the
- * time index instead.
+ * Ids of the newest `wanted` rows matching a full-text query and the filter. A query is counted
+ * first (in index order: cheapest when it matches nothing, which ends it), then read whole when it
+ * matches few rows; many matches are found by walking the time index. Not a prefix query: it
+ * builds its whole doclist each time the index is asked, which that walk does for every chunk, so
+ * it is asked as few times as can be, from the newest rows down.
  */
 function newestMatches(
   db: Database.Database,
@@ -58,7 +54,8 @@ function newestMatches(
   fts: string,
   wanted: number,
 ): number[] {
-  if (!/\*/.test(fts)) {
+  const prefix = /\*/.test(fts)
+  if (!prefix) {
     const count = countMatches(db, fts, MANY_MATCHES)
     if (count === 0) return []
     if (count < MANY_MATCHES) {
@@ -66,12 +63,16 @@ function newestMatches(
       const ids = statement(db, sql).pluck().all(fts) as number[]
       return newestOfIds(db, filter, descending(ids), wanted) ?? []
     }
-    if (filter.terms.length > 0) return scanNewestMatches(db, filter, wanted)
+    return scanNewestMatches(db, filter, wanted)
+  }
+  if (filter.terms.length === 0) {
+    const recent = newestInRecentIds(db, filter, fts, wanted)
+    if (recent) return recent
   }
   const sql = 'SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? ORDER BY rowid DESC'
   const newest = statement(db, sql).pluck().iterate(fts) as IterableIterator<number>
   try {
-    const found = newestOfIds(db, filter, newest, wanted, MANY_MATCHES)
+    const found = newestOfIds(db, filter, newest, wanted, { maxRead: MANY_MATCHES })
     if (found) return found
   } finally {
     newest.return?.()
