@@ -1,3 +1,4 @@
+import { Socket } from 'node:net'
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib'
 
 // Opening one broker connection with its confirm channel, shared by the stack services and the app.
@@ -30,6 +31,7 @@ export async function openAmqpSession<P>(options: OpenSessionOptions<P>): Promis
     clientProperties: { connection_name: options.connectionName },
     timeout: 10_000,
   })
+  coalesceWrites((connection.connection as { stream?: unknown }).stream)
   let fail: (reason: string) => void = () => undefined
   const closed = new Promise<string>((resolve) => {
     fail = resolve
@@ -57,6 +59,31 @@ export async function openAmqpSession<P>(options: OpenSessionOptions<P>): Promis
 export async function closeAmqpSession(session: AmqpSession<unknown>): Promise<void> {
   await session.channel.close().catch(() => undefined)
   await session.connection.close().catch(() => undefined)
+}
+
+/**
+ * amqplib writes each frame to the socket on its own: a system call and a packet per publish and
+ * per ack (the api's batch of 500 emails: 500 of each, and as many reads for the broker). Corked
+ * from the first write until the next tick, the frames written together leave in one. write()
+ * still returns false past the high-water mark, and 'drain' follows the flush. Should amqplib stop
+ * exposing its socket as `connection.stream`, frames simply leave one by one as before.
+ */
+export function coalesceWrites(socket: unknown): void {
+  if (!(socket instanceof Socket)) return
+  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean
+  let corked = false
+  const uncork = () => {
+    corked = false
+    socket.uncork()
+  }
+  socket.write = (...args: unknown[]) => {
+    if (!corked) {
+      corked = true
+      socket.cork()
+      process.nextTick(uncork)
+    }
+    return write(...args)
+  }
 }
 
 /** A short heartbeat notices a dead broker in seconds rather than the server's 60 s default. */
