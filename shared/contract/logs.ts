@@ -181,10 +181,16 @@ export const storeFaultSchema = z.object({
 })
 export type StoreFault = z.infer<typeof storeFaultSchema>
 
+export const storeUpgradeSchema = z.object({ message: z.string(), fraction: z.number() })
+export type StoreUpgrade = z.infer<typeof storeUpgradeSchema>
+
 export const logStatusSchema = z.object({
   path: z.string(),
-  /** ready; paused: writing stopped for now (disk full, locked) and retried; failed: needs a reset. */
-  state: z.enum(['closed', 'ready', 'paused', 'failed']),
+  /**
+   * ready; upgrading: an older file is brought up to this schema (searches wait for it); paused:
+   * writing stopped for now (disk full, locked) and retried; failed: needs a reset.
+   */
+  state: z.enum(['closed', 'ready', 'upgrading', 'paused', 'failed']),
   sizeBytes: z.number(),
   walBytes: z.number(),
   rows: z.number(),
@@ -223,6 +229,8 @@ export const logStatusSchema = z.object({
     running: z.boolean(),
   }),
   lastError: storeFaultSchema.nullable(),
+  /** While state is upgrading: the step under way and how far the upgrade is (0 to 1). */
+  upgrade: storeUpgradeSchema.nullable(),
 })
 export type LogStatus = z.infer<typeof logStatusSchema>
 

@@ -3,7 +3,8 @@ import type Database from 'better-sqlite3'
 /** `entry_blocks` holds the newest ts of each run of this many ids (block = id >> 10). */
 export const BLOCK_IDS = 1024
 
-export type Progress = (message: string) => void
+/** A migration step's progress: what it does, and how far it is (0 to 1) when it can tell. */
+export type Progress = (message: string, fraction?: number) => void
 
 const FILL_STEPS = 20
 
@@ -33,9 +34,8 @@ export function createEntryBlocks(db: Database.Database, progress?: Progress): v
   for (let step = 0; step < FILL_STEPS; step += 1) {
     const from = lo + step * span
     fill.run({ from, to: step === FILL_STEPS - 1 ? hi + 1 : from + span })
-    progress?.(
-      `log store: indexing the time order for faster search, ${((step + 1) * 100) / FILL_STEPS}%`,
-    )
+    const done = (step + 1) / FILL_STEPS
+    progress?.(`log store: indexing the time order for faster search, ${done * 100}%`, done)
   }
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, renameSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
-import type { StoreFault } from '../../../shared/contract'
+import type { StoreFault, StoreUpgrade } from '../../../shared/contract'
 import { ensurePrivateDirSync, tightenFiles } from '../lib/private-files'
 import { dataDirFrom } from '../settings'
 import type { Progress } from './blocks'
@@ -48,6 +48,24 @@ export interface OpenOptions {
   busyTimeoutMs?: number
   /** Told how a long schema step is getting on. */
   onProgress?: Progress
+}
+
+/** openLogDatabase, telling an older file's upgrade step by step, and null once it is done. */
+export function openUpgrading(
+  path: string,
+  options: OpenOptions | undefined,
+  onUpgrade: (upgrade: StoreUpgrade | null) => void,
+): Database.Database {
+  let upgrading = false
+  const onProgress = (message: string, fraction = 0): void => {
+    upgrading = true
+    onUpgrade({ message, fraction })
+  }
+  try {
+    return openLogDatabase(path, { onProgress, ...options })
+  } finally {
+    if (upgrading) onUpgrade(null)
+  }
 }
 
 /** Opens (creating if needed) the database in WAL mode and migrates it to the current schema. */

@@ -7,6 +7,7 @@ import type {
   Retention,
 } from '../../../shared/contract'
 import type { MailMessage } from '../../../shared/messages'
+import type { EmailOutcome, SendRecord, SendRecordRow } from '../mail'
 import type { ExportInput } from './export'
 import type { GetInput, HistogramInput, SearchInput } from './queries'
 import type { BuiltLines, ContainerLine, ContainerRef } from './rows'
@@ -44,4 +45,12 @@ export interface LogStoreApi {
   status(): Awaitable<LogStatus>
   reset(): Awaitable<{ keptAs: string | null }>
   setRetention(retention: Retention): Awaitable<Retention>
+}
+
+/** The SendLedger's operations, answered by the worker. */
+export type AsyncSendLedger = {
+  open(record: SendRecord): Promise<void>
+  update(name: string, rows: readonly SendRecordRow[]): Promise<void>
+  read(name: string): Promise<SendRecord | undefined>
+  outcomes(name: string): Promise<Map<string, EmailOutcome>>
 }

@@ -1,11 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { logSearchInput, MaildockError } from '../../../shared/contract'
+import { logSearchInput, MaildockError, type LogStatus } from '../../../shared/contract'
 import { fixtureMessages, toMail } from '../../../test/support/log-fixtures'
 import { builtLines, keyHex, rowFromContainerLine, type BuiltLines } from './rows'
 import { WorkerLogStore } from './store-client'
+import { endWorker } from './store-worker-start'
 
 let dir: string
 let store: WorkerLogStore
@@ -206,5 +209,50 @@ describe('WorkerLogStore (a LogStore in a worker thread)', { timeout: 60_000 }, 
     const reopened = new WorkerLogStore({ path: join(dir, 'logs.db'), retentionDelayMs: 0 })
     expect((await reopened.status()).rows).toBe(10)
     await reopened.close()
+  })
+
+  it('tells an older file’s upgrade while it runs, without waiting on the worker it holds', async () => {
+    store.ingestLogLines(ref, lines(0, 3_000))
+    await store.close()
+    const file = new Database(join(dir, 'logs.db'))
+    file.exec(
+      `DROP TRIGGER entries_block_insert; DROP TABLE entry_blocks; PRAGMA user_version = 3;`,
+    )
+    file.close()
+
+    const during: Promise<LogStatus>[] = []
+    const old: WorkerLogStore = new WorkerLogStore({
+      path: join(dir, 'logs.db'),
+      retentionDelayMs: 0,
+      // Told each step after its progress: the status asked now is the step's.
+      log: (message) => {
+        if (message.includes('indexing')) during.push(old.status())
+      },
+    })
+    store = old
+    const after = await old.status()
+    const seen = await Promise.all(during)
+    expect(seen).toHaveLength(20)
+    expect(seen[0]).toMatchObject({
+      state: 'upgrading',
+      upgrade: { fraction: 0.05, message: expect.stringMatching(/indexing the time order/) },
+      ingest: { paused: true, pausedReason: expect.stringMatching(/5%/) },
+    })
+    expect(seen.map((status) => status.upgrade?.fraction)).toEqual(
+      Array.from({ length: 20 }, (_, i) => (i + 1) / 20),
+    )
+    expect(after).toMatchObject({ state: 'ready', rows: 3_000, upgrade: null })
+    expect((await old.status()).state).toBe('ready')
+  })
+})
+
+describe('endWorker', () => {
+  it('ends a thread whose store does not answer its close within the time given', async () => {
+    const stuck = new Worker('for (;;) {}', { eval: true })
+    const exited = new Promise((resolve) => stuck.once('exit', resolve))
+    await endWorker(stuck, new Promise(() => undefined), 50)
+    await exited
+    // A thread that has ended has no id any more.
+    expect(stuck.threadId).toBe(-1)
   })
 })

@@ -8,17 +8,18 @@ import {
   type LogStatus,
   type Retention,
   type StoreFault,
+  type StoreUpgrade,
 } from '../../../shared/contract'
 import type { MailMessage } from '../../../shared/messages'
-import type { EmailOutcome, SendLedger, SendRecord, SendRecordRow } from '../mail'
+import type { EmailOutcome, SendLedger, SendRecord } from '../mail'
 import type { ExportInput } from './export'
 import type { GetInput, HistogramInput, SearchInput } from './queries'
 import type { RetentionRun } from './retention'
 import type { ContainerLine, ContainerRef } from './rows'
 import type { CollectorStatus, LogStoreOptions } from './store'
-import type { OnBuilt } from './store-api'
+import type { AsyncSendLedger, OnBuilt } from './store-api'
 import { statusWhileDown } from './store-status'
-import { startWorker } from './store-worker-start'
+import { endWorker, startWorker } from './store-worker-start'
 import {
   restoreError,
   linesMessage,
@@ -36,6 +37,9 @@ export interface WorkerLogStoreOptions extends LogStoreOptions {
   /** Waits before starting the worker again after it stopped unexpectedly, one per attempt. */
   restartDelaysMs?: readonly number[]
 }
+
+/** How long close() waits for the worker to close its store before ending the thread. */
+const CLOSE_WAIT_MS = 5_000
 
 interface Call {
   op: StoreOp
@@ -190,7 +194,8 @@ export class WorkerLogStore {
   }
 
   async status(): Promise<LogStatus> {
-    if (this.worker === undefined) return this.statusWhileDown()
+    // An upgrade holds the worker until it is done: its progress is the answer meanwhile.
+    if (this.worker === undefined || this.upgrade !== null) return this.statusWhileDown()
     let status: LogStatus
     try {
       status = (await this.call('status', [])) as LogStatus
@@ -232,14 +237,8 @@ export class WorkerLogStore {
     clearTimeout(this.restartTimer)
     const worker = this.worker
     if (worker === undefined) return this.failAll('The log store is closed')
-    try {
-      await this.call('close', [], false, true)
-    } catch {
-      // It stopped on its own meanwhile: nothing is left to close.
-    }
-    // Its store is closed: what is left of the thread can go (kept alive until it has).
-    worker.ref()
-    await worker.terminate()
+    const closing = this.call('close', [], false, true)
+    await endWorker(worker, closing, CLOSE_WAIT_MS)
     this.failAll('The log store is closed')
   }
 
@@ -251,9 +250,11 @@ export class WorkerLogStore {
   // ----- the worker -----
 
   private lastStatus: LogStatus | undefined
+  private upgrade: StoreUpgrade | null = null
 
   private start(): void {
-    const { log: _log, restartDelaysMs: _delays, ...storeOptions } = this.options
+    // The worker gets what can cross to it: no functions.
+    const { log: _l, onUpgrade: _u, restartDelaysMs: _d, ...storeOptions } = this.options
     const worker = startWorker(storeOptions)
     this.worker = worker
     this.crashError = undefined
@@ -274,6 +275,8 @@ export class WorkerLogStore {
     this.attempt = 0
     if (message.kind === 'log') {
       this.options.log?.(message.message, message.error)
+    } else if (message.kind === 'upgrade') {
+      this.upgrade = message.upgrade
     } else if (message.kind === 'built') {
       this.built(message)
     } else if (message.kind === 'committed') {
@@ -305,6 +308,7 @@ export class WorkerLogStore {
   private exited(worker: Worker, code: number): void {
     if (this.worker !== worker) return
     this.worker = undefined
+    this.upgrade = null
     if (this.closed) return
     const why = this.crashError ?? `exit code ${code}`
     this.crash = {
@@ -381,6 +385,7 @@ export class WorkerLogStore {
       maxQueued: this.maxQueued,
       collector: this.collectorStatus(),
       retention: this.options.defaultRetention,
+      upgrade: this.upgrade,
     })
   }
 
@@ -389,12 +394,4 @@ export class WorkerLogStore {
     for (const call of this.calls.values()) call.reject(error)
     this.calls.clear()
   }
-}
-
-/** The SendLedger's operations, answered by the worker. */
-export type AsyncSendLedger = {
-  open(record: SendRecord): Promise<void>
-  update(name: string, rows: readonly SendRecordRow[]): Promise<void>
-  read(name: string): Promise<SendRecord | undefined>
-  outcomes(name: string): Promise<Map<string, EmailOutcome>>
 }

@@ -1,10 +1,10 @@
-import { MaildockError, type ErrorCode } from '../../../shared/contract'
+import { MaildockError, type ErrorCode, type StoreUpgrade } from '../../../shared/contract'
 import type { BuiltLines, ContainerLine, ContainerRef } from './rows'
 import type { LogStoreOptions } from './store'
 import type { OnBuilt } from './store-api'
 
-/** What the worker needs to open its store: the options without the log function. */
-export type WorkerStoreOptions = Omit<LogStoreOptions, 'log'>
+/** What the worker needs to open its store: the options without the functions. */
+export type WorkerStoreOptions = Omit<LogStoreOptions, 'log' | 'onUpgrade'>
 
 /** The store's operations a client may call; each answers once. */
 export type StoreOp =
@@ -111,6 +111,8 @@ export type FromWorker =
   /** Every line batch up to `seq` is committed (or was refused by SQLite itself). */
   | { kind: 'committed'; seq: number }
   | { kind: 'log'; message: string; error?: string }
+  /** Opening an older file upgrades it first: each step, then null once it is done. */
+  | { kind: 'upgrade'; upgrade: StoreUpgrade | null }
 
 /** An error as it crosses the thread boundary: a MaildockError keeps its code and details. */
 export interface CarriedError {

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs'
-import type { LogStatus, Retention, StoreFault } from '../../../shared/contract'
+import type Database from 'better-sqlite3'
+import type { LogStatus, Retention, StoreFault, StoreUpgrade } from '../../../shared/contract'
 import type { BatchWriter } from './writer'
 
 /** The file's size in bytes; 0 when it does not exist (yet). */
@@ -8,6 +9,28 @@ export function fileSize(file: string): number {
     return statSync(file).size
   } catch {
     return 0
+  }
+}
+
+/** A `SELECT count(*) AS n` read again at most every `maxAgeMs` (it scans a table). */
+export class CachedCount {
+  private cached: { at: number; n: number } | undefined
+
+  constructor(
+    private readonly sql: string,
+    private readonly maxAgeMs: number,
+  ) {}
+
+  read(db: Database.Database): number {
+    const now = Date.now()
+    if (!this.cached || now - this.cached.at > this.maxAgeMs) {
+      this.cached = { at: now, n: (db.prepare(this.sql).get() as { n: number }).n }
+    }
+    return this.cached.n
+  }
+
+  forget(): void {
+    this.cached = undefined
   }
 }
 
@@ -43,11 +66,12 @@ export function statusWhileDown(input: {
   maxQueued: number
   collector: LogStatus['collector']
   retention: Retention | undefined
+  upgrade: StoreUpgrade | null
 }): LogStatus {
-  const { path, last, crash } = input
+  const { path, last, crash, upgrade } = input
   return {
     path,
-    state: input.closed ? 'closed' : 'paused',
+    state: input.closed ? 'closed' : upgrade ? 'upgrading' : 'paused',
     sizeBytes: fileSize(path),
     walBytes: fileSize(`${path}-wal`),
     rows: last?.rows ?? 0,
@@ -60,13 +84,14 @@ export function statusWhileDown(input: {
       maxQueued: input.maxQueued,
       queued: input.queued,
       paused: true,
-      pausedReason: crash?.message ?? 'the log store is starting',
+      pausedReason: upgrade?.message ?? crash?.message ?? 'the log store is starting',
       nextRetryAt: null,
     },
     collector: input.collector,
     retention: last?.retention ?? input.retention ?? { maxAgeDays: 30, maxSizeMb: 2_048 },
     compaction: last?.compaction ?? { lastRunAt: null, lastDeleted: 0, running: false },
     lastError: crash,
+    upgrade,
   }
 }
 

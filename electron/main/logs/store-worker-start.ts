@@ -30,3 +30,29 @@ export function startWorker(workerData: WorkerStoreOptions): Worker {
   }
   throw new Error(`store-worker.js is not beside ${here}: the build is incomplete`)
 }
+
+/**
+ * Waits for the worker's store to close, then ends the thread. A worker held by a long statement
+ * (an upgrade, a huge export) is waited for only `timeoutMs`: SQLite rolls back what it had not
+ * committed when the file is opened next.
+ */
+export async function endWorker(
+  worker: Worker,
+  closing: Promise<unknown>,
+  timeoutMs: number,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await Promise.race([
+      closing,
+      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ])
+  } catch {
+    // It stopped on its own meanwhile: nothing is left to close.
+  } finally {
+    clearTimeout(timer)
+  }
+  // Kept alive until it has ended.
+  worker.ref()
+  await worker.terminate()
+}

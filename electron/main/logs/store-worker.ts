@@ -31,6 +31,7 @@ const store = new LogStore({
         ? { kind: 'log', message }
         : { kind: 'log', message, error: errorMessage(error) },
     ),
+  onUpgrade: (upgrade) => send({ kind: 'upgrade', upgrade }),
 })
 const ledger = new StoreSendLedger(() => store.reader())
 

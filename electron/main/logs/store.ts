@@ -8,6 +8,7 @@ import {
   type LogStatus,
   type Retention,
   type StoreFault,
+  type StoreUpgrade,
 } from '../../../shared/contract'
 import type { MailMessage } from '../../../shared/messages'
 import {
@@ -15,7 +16,7 @@ import {
   faultKindOf,
   moveAside,
   openForReading,
-  openLogDatabase,
+  openUpgrading,
   type FaultKind,
   type OpenOptions,
 } from './database'
@@ -40,7 +41,7 @@ import {
 } from './rows'
 import { SCHEMA_VERSION } from './schema'
 import type { OnBuilt } from './store-api'
-import { fileSize, ingestStatus } from './store-status'
+import { CachedCount, fileSize, ingestStatus } from './store-status'
 import { BatchWriter, DEFAULT_WRITER_TUNING, type WriterFault, type WriterTuning } from './writer'
 import { errorMessage } from '../../../shared/error-message'
 
@@ -54,6 +55,8 @@ export interface LogStoreOptions {
   retentionDelayMs?: number
   retentionIntervalMs?: number
   log?: (message: string, error?: unknown) => void
+  /** An older file's upgrade, step by step while opening it; null once it is done (or failed). */
+  onUpgrade?: (upgrade: StoreUpgrade | null) => void
 }
 
 export type CollectorStatus = LogStatus['collector']
@@ -72,7 +75,7 @@ export class LogStore {
   private rows = 0
   private retention: Retention
   private retentionTimer: NodeJS.Timeout | undefined
-  private countsCache: { at: number; emails: number } | undefined
+  private readonly emailCount = new CachedCount('SELECT count(*) AS n FROM emails', 5_000)
   private compaction = { lastRunAt: null as number | null, lastDeleted: 0, running: false }
   readonly writer: BatchWriter
   collectorStatus: () => CollectorStatus = () => ({
@@ -191,7 +194,7 @@ export class LogStore {
             'SELECT (SELECT min(ts) FROM entries) AS lo, (SELECT max(ts) FROM entries) AS hi',
           )
           .get() as typeof bounds
-        emails = this.emailCount(db)
+        emails = this.emailCount.read(db)
       } catch (error) {
         this.noteReadFault(error)
       }
@@ -214,6 +217,7 @@ export class LogStore {
       retention: this.retention,
       compaction: { ...this.compaction },
       lastError: this.fault,
+      upgrade: null,
     }
   }
 
@@ -256,7 +260,7 @@ export class LogStore {
     try {
       const run = await applyRetention(() => this.db, this.retention)
       this.rows = Math.max(0, this.rows - run.deleted)
-      this.countsCache = undefined
+      this.emailCount.forget()
       this.compaction.lastDeleted = run.deleted
       return run
     } catch (error) {
@@ -281,7 +285,11 @@ export class LogStore {
   private ensureOpen(): Database.Database | undefined {
     if (this.db) return this.db
     try {
-      const db = openLogDatabase(this.path, { onProgress: this.options.log, ...this.options.open })
+      const { log, onUpgrade, open } = this.options
+      const db = openUpgrading(this.path, open, (upgrade) => {
+        onUpgrade?.(upgrade)
+        if (upgrade) log?.(upgrade.message)
+      })
       this.db = db
       this.retention = readRetention(db, this.retention)
       this.rows = (db.prepare('SELECT count(*) AS n FROM entries').get() as { n: number }).n
@@ -358,15 +366,6 @@ export class LogStore {
       `${message}. Reset the log database to start a fresh one; the old file is kept.`,
       { fault: this.fault, wayOut: 'logs:reset-db' },
     )
-  }
-
-  private emailCount(db: Database.Database): number {
-    const now = Date.now()
-    if (!this.countsCache || now - this.countsCache.at > 5_000) {
-      const emails = (db.prepare('SELECT count(*) AS n FROM emails').get() as { n: number }).n
-      this.countsCache = { at: now, emails }
-    }
-    return this.countsCache.emails
   }
 
   private closeDatabase(): void {

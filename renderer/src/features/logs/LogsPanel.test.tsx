@@ -66,6 +66,7 @@ const status = (extra: Partial<LogStatus> = {}): LogStatus => ({
   retention: { maxAgeDays: 30, maxSizeMb: 2048 },
   compaction: { lastRunAt: null, lastDeleted: 0, running: false },
   lastError: null,
+  upgrade: null,
   ...extra,
 })
 
@@ -229,6 +230,27 @@ describe('LogsPanel', () => {
     await userEvent.click(await screen.findByRole('button', { name: 'Start fresh' }))
     expect(bridge.call).toHaveBeenCalledWith('logs:reset-db', {})
     expect(await screen.findByText(/kept as \/data\/logs.db.old-1/)).toBeInTheDocument()
+  })
+
+  it('shows an older file’s upgrade with its progress, not as a fault', async () => {
+    setup({
+      'logs:status': () =>
+        status({
+          state: 'upgrading',
+          upgrade: {
+            message: 'log store: indexing the time order for faster search, 45%',
+            fraction: 0.45,
+          },
+        }),
+    })
+    const alert = await screen.findByTestId('store-upgrade')
+    expect(alert).toHaveTextContent('indexing the time order for faster search, 45%')
+    expect(screen.getByRole('progressbar', { name: 'Log database upgrade, 45%' })).toHaveAttribute(
+      'aria-valuenow',
+      '45',
+    )
+    expect(screen.queryByTestId('store-reset')).not.toBeInTheDocument()
+    expect(screen.getByTestId('store-badge')).toHaveTextContent('Store upgrading')
   })
 
   it('sets the retention from the store badge', async () => {

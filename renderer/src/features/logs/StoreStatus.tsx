@@ -1,6 +1,16 @@
 import { useState } from 'react'
-import { Alert, Badge, Button, Group, NumberInput, Popover, Stack, Text } from '@mantine/core'
-import type { LogStatus } from '../../../../shared/contract'
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  NumberInput,
+  Popover,
+  Progress,
+  Stack,
+  Text,
+} from '@mantine/core'
+import type { LogStatus, StoreUpgrade } from '../../../../shared/contract'
 import { useAction, useCall, type Loaded } from '../../transport/hooks'
 import { ConfirmDialog } from '../../ui/ConfirmDialog'
 import { formatBytes } from '../../ui/format'
@@ -15,6 +25,7 @@ export function useStoreStatus(): Loaded<LogStatus> {
 
 const STATE_COLOR: Partial<Record<LogStatus['state'], string>> = {
   ready: 'green',
+  upgrading: 'blue',
   paused: 'yellow',
   failed: 'red',
 }
@@ -124,6 +135,31 @@ export function StoreBadge({
   )
 }
 
+/** An older file being brought up to date: how far, and that nothing waits on the user. */
+function UpgradeAlert({ upgrade }: { upgrade: StoreUpgrade }) {
+  const percent = Math.round(upgrade.fraction * 100)
+  return (
+    <Alert
+      color="blue"
+      title="Upgrading the log database"
+      role="status"
+      data-testid="store-upgrade"
+    >
+      <Text size="sm">{upgrade.message.replace(/^log store: /, '')}</Text>
+      <Progress
+        mt={6}
+        value={percent}
+        aria-label={`Log database upgrade, ${percent}%`}
+        data-testid="store-upgrade-progress"
+      />
+      <Text size="xs" c="dimmed" mt={4}>
+        Once, for a file written by an older MailDock. Searches answer when it is done; new entries
+        wait in memory meanwhile.
+      </Text>
+    </Alert>
+  )
+}
+
 /** Paused (disk full, locked) or failed (damaged, read-only): what happened and what to do. */
 export function StoreAlert({
   status,
@@ -135,6 +171,7 @@ export function StoreAlert({
   const { call } = useAction()
   const [confirming, setConfirming] = useState(false)
   if (!status || status.state === 'ready' || status.state === 'closed') return null
+  if (status.upgrade) return <UpgradeAlert upgrade={status.upgrade} />
   const reset = () =>
     call('logs:reset-db', {})
       .then((result) => {
