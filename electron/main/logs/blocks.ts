@@ -35,7 +35,10 @@ export function createEntryBlocks(db: Database.Database, progress?: Progress): v
     const from = lo + step * span
     fill.run({ from, to: step === FILL_STEPS - 1 ? hi + 1 : from + span })
     const done = (step + 1) / FILL_STEPS
-    progress?.(`log store: indexing the time order for faster search, ${done * 100}%`, done)
+    progress?.(
+      `log store: indexing the time order for faster search, ${Math.round(done * 100)}%`,
+      done,
+    )
   }
 }
 
