@@ -13,6 +13,10 @@ import { errorMessage } from '../../../shared/error-message'
 
 export type { BulkInput } from './bulk-rows'
 
+/** Emails per request and requests in flight of a bulk send, unless its options say otherwise. */
+export const BULK_BATCH_SIZE = 500
+export const BULK_IN_FLIGHT = 2
+
 export interface BulkOptions {
   /** Opens one bulk send: looks the stack's endpoints up once, for every batch of the send. */
   open: () => Promise<SendBatch>
@@ -141,7 +145,7 @@ export class BulkSender {
       for (const row of queue)
         this.settle(job, row, { status: 'failed', error: errorMessage(error) })
     }
-    const size = this.options.batchSize ?? 500
+    const size = this.options.batchSize ?? BULK_BATCH_SIZE
     const worker = async () => {
       for (let rows = queue.splice(0, size); rows.length > 0; rows = queue.splice(0, size)) {
         if (send === undefined) return
@@ -152,7 +156,7 @@ export class BulkSender {
         await this.sendRows(job, rows, send)
       }
     }
-    await Promise.all(Array.from({ length: this.options.concurrency ?? 2 }, worker))
+    await Promise.all(Array.from({ length: this.options.concurrency ?? BULK_IN_FLIGHT }, worker))
     job.progress.state = job.abort.signal.aborted ? 'cancelled' : 'done'
     job.progress.finishedAt = Date.now()
     this.emit(job, true)
