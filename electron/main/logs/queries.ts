@@ -13,6 +13,7 @@ import type {
 } from '../../../shared/contract'
 import { descending, newestInRecentIds, newestOfIds } from './fts-newest'
 import { scanNewestMatches } from './fts-scan'
+import { ftsHistogram, type BucketRow, type Span } from './fts-histogram'
 import { decodeEmailRequest, decodeOutcomeEvent, type MailMessage } from '../../../shared/messages'
 import { statement } from './statements'
 import {
@@ -240,8 +241,13 @@ function rollupSql(query: HistogramInput['query']): { sql: string; params: Param
   return { sql, params }
 }
 
-type BucketRow = { b: number; total: number; warn: number; error: number }
-type Span = { start: number; bucket: number; from: number; to: number }
+/** Full text and a time range only: what `ftsHistogram` counts without reading each match. */
+function textOnly(query: HistogramInput['query']): boolean {
+  const { text: _text, from: _from, to: _to, ...others } = query
+  return Object.values(others).every(
+    (value) => value === undefined || (Array.isArray(value) && value.length === 0),
+  )
+}
 
 /** Entries in [from, to) per bucket, counted row by row. */
 function scanRows(db: Database.Database, filter: Filter, span: Span): BucketRow[] {
@@ -299,9 +305,12 @@ export function histogram(
   const bucketMs = bucketWidth(to - from, input.buckets)
   const start = Math.floor(from / bucketMs) * bucketMs
   const span = { start, bucket: bucketMs, from, to }
-  const rows = fromRollup(input.query, bucketMs)
-    ? rollupRows(db, input.query, filter, span)
-    : scanRows(db, filter, span)
+  const rows =
+    filter.fts !== null && textOnly(input.query)
+      ? ftsHistogram(db, filter.fts, span)
+      : fromRollup(input.query, bucketMs)
+        ? rollupRows(db, input.query, filter, span)
+        : scanRows(db, filter, span)
   const count = Math.min(1_000, Math.max(1, Math.ceil((to - start) / bucketMs)))
   const buckets = Array.from({ length: count }, (_, i) => ({
     t: start + i * bucketMs,

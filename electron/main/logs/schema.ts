@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { createEntryBlocks, type Progress } from './blocks'
+import { addBlockSpansAndAlerts, createEntryBlocks, type Progress } from './blocks'
 import { createSendTables } from './sends'
 
 /*
@@ -98,6 +98,8 @@ const MIGRATIONS: ReadonlyArray<(db: Database.Database, progress?: Progress) => 
   },
   // entry_blocks: the newest time of every 1,024 ids, so a search can stop reading matches early.
   createEntryBlocks,
+  // The oldest time of each block too, and its warn/error rows: full-text histograms by block.
+  addBlockSpansAndAlerts,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -1,0 +1,168 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type Database from 'better-sqlite3'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { logHistogramInput, type LogHistogram } from '../../../shared/contract'
+import { createEntryBlocks } from './blocks'
+import { openLogDatabase } from './database'
+import { buildFilter } from './filters'
+import { histogram } from './queries'
+import { LogStore } from './store'
+
+const START = Date.UTC(2025, 0, 1)
+const SERVICES = ['api', 'emailer', 'logger']
+const LINES = 6_000
+let dir: string
+let store: LogStore
+
+/** In time order but for a few lines from the future; a late backlog (far older) comes apart. */
+const timeOf = (i: number): number =>
+  i % 997 === 0 && i > 4_000 ? START + 1e9 + i : START + i * 1_000
+
+const levelOf = (i: number): string =>
+  i % 10 === 0 ? 'ERROR' : i % 13 === 0 ? 'WARN' : i % 301 === 0 ? 'FATAL' : 'INFO'
+
+const textOf = (i: number): string =>
+  `${levelOf(i)} every ${i % 7 === 0 ? 'mid ' : ''}${i % 500 === 0 ? 'rare ' : ''}line ${i}`
+
+const line = (time: number, i: number) => ({
+  stream: 'stdout' as const,
+  time: new Date(time).toISOString(),
+  text: textOf(i),
+})
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'maildock-histogram-'))
+  store = new LogStore({
+    path: join(dir, 'logs.db'),
+    retentionDelayMs: 0,
+    writer: { intervalMs: 5 },
+  })
+  const byService = SERVICES.map((service, s) =>
+    Array.from({ length: LINES }, (_, i) => line(timeOf(i) + s, i)),
+  )
+  // In batches from each service in turn, as the collector sends them: ids grow with arrival.
+  for (let i = 0; i < LINES; i += 500) {
+    SERVICES.forEach((service, s) => store.ingestLogLines(service, byService[s]!.slice(i, i + 500)))
+    if (i === 2_000) {
+      const backlog = Array.from({ length: 1_500 }, (_, j) => line(START - 1e8 + j * 1_000, j))
+      store.ingestLogLines('backlog', backlog)
+    }
+  }
+  await store.flush()
+})
+
+afterAll(async () => {
+  await store.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+/** The same bars counted row by row over every match. */
+function rowByRow(
+  db: Database.Database,
+  bars: LogHistogram,
+  text: string,
+  from: number,
+): LogHistogram['buckets'] {
+  const fts = buildFilter(db, { text }).fts
+  const rows = db
+    .prepare(
+      `SELECT CAST((e.ts - @start) / @bucket AS INTEGER) AS b, count(*) AS total,
+        sum(e.level = 'warn') AS warn, sum(e.level IN ('error', 'fatal')) AS error
+      FROM entries e WHERE e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH @fts)
+        AND e.ts >= @from AND e.ts < @to GROUP BY b`,
+    )
+    .all({ fts, start: bars.from, bucket: bars.bucketMs, from, to: bars.to }) as Array<{
+    b: number
+    total: number
+    warn: number
+    error: number
+  }>
+  const buckets = bars.buckets.map((bucket) => ({ ...bucket, total: 0, warn: 0, error: 0 }))
+  for (const row of rows) {
+    const bucket = buckets[row.b]
+    if (!bucket) continue
+    bucket.total += row.total
+    bucket.warn += row.warn
+    bucket.error += row.error
+  }
+  return buckets
+}
+
+describe('full-text histogram by blocks of ids', () => {
+  it('counts what every match row by row counts, for rows written out of time order', () => {
+    const db = store.reader()
+    const ranges = [
+      {},
+      { from: START + 600_000, to: START + 4_000_000 },
+      { from: START + 1_234_567, to: START + 5_432_100 },
+      { from: START - 1e8 },
+    ]
+    let compared = 0
+    for (const text of ['every', 'rare', 'ERROR', 'li*', '"every mid"', 'none']) {
+      for (const buckets of [5, 60, 500]) {
+        for (const range of ranges) {
+          const bars = histogram(
+            db,
+            logHistogramInput.parse({ query: { text, ...range }, buckets }),
+          )
+          // The first bucket starts at or before the range's own start.
+          const exact = rowByRow(db, bars, text, range.from ?? bars.from)
+          expect(bars.buckets, `${text}, ${buckets} buckets, ${JSON.stringify(range)}`).toEqual(
+            exact,
+          )
+          compared += bars.buckets.reduce((sum, bucket) => sum + bucket.total, 0)
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(LINES)
+  }, 30_000)
+
+  it('keeps the time span and the warn/error rows of every 1,024 ids, also for a migrated file', () => {
+    const db = store.reader()
+    const spans = 'SELECT block, max_ts, min_ts FROM entry_blocks ORDER BY block'
+    const exactSpans = `SELECT id >> 10 AS block, max(ts) AS max_ts, min(ts) AS min_ts
+      FROM entries GROUP BY 1 ORDER BY 1`
+    const alerts = (handle: Database.Database): string[] =>
+      (
+        handle.prepare('SELECT block, offsets FROM entry_alerts').all() as Array<{
+          block: number
+          offsets: string
+        }>
+      )
+        .flatMap(({ block, offsets }) =>
+          (offsets.match(/.{3}/g) ?? []).map((hex) => block * 1024 + parseInt(hex, 16)),
+        )
+        .sort((a, b) => a - b)
+        .map(String)
+    const exactAlerts = (
+      db
+        .prepare("SELECT id FROM entries WHERE level IN ('warn', 'error', 'fatal') ORDER BY id")
+        .pluck()
+        .all() as number[]
+    ).map(String)
+    expect(exactAlerts.length).toBeGreaterThan(LINES / 2)
+    expect(db.prepare(spans).all()).toEqual(db.prepare(exactSpans).all())
+    expect(alerts(db)).toEqual(exactAlerts)
+
+    // A file from the previous schema: filled in by the migration, step by step.
+    const old = join(dir, 'old.db')
+    const made = openLogDatabase(old)
+    made.exec(`ATTACH '${join(dir, 'logs.db')}' AS src;
+      INSERT INTO main.entries SELECT * FROM src.entries;
+      DETACH src;
+      DROP TRIGGER entries_alert_insert; DROP TABLE entry_alerts;
+      DROP TRIGGER entries_block_insert; DROP TABLE entry_blocks;
+      PRAGMA user_version = 4;`)
+    createEntryBlocks(made)
+    made.close()
+    const steps: string[] = []
+    const migrated = openLogDatabase(old, { onProgress: (message) => steps.push(message) })
+    expect(migrated.prepare(spans).all()).toEqual(db.prepare(exactSpans).all())
+    expect(alerts(migrated)).toEqual(exactAlerts)
+    expect(steps).toHaveLength(20)
+    expect(steps.at(-1)).toMatch(/100%/)
+    migrated.close()
+  })
+})
