@@ -6,6 +6,7 @@ import type { LogEntry, LogStatus } from '../../../../shared/contract'
 import { captureDownloads, readBlob } from '../../test/downloads'
 import { fakeBridge, renderWithClient } from '../../test/render'
 import { LogsPanel } from './LogsPanel'
+import { statusPollMs } from './StoreStatus'
 
 // A busy machine renders slowly: give async queries room.
 configure({ asyncUtilTimeout: 5_000 })
@@ -251,6 +252,7 @@ describe('LogsPanel', () => {
     )
     expect(screen.queryByTestId('store-reset')).not.toBeInTheDocument()
     expect(screen.getByTestId('store-badge')).toHaveTextContent('Store upgrading')
+    expect(statusPollMs(status({ state: 'upgrading' }))).toBeLessThan(statusPollMs(status()))
   })
 
   it('sets the retention from the store badge', async () => {

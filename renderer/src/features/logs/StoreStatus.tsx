@@ -16,11 +16,17 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog'
 import { formatBytes } from '../../ui/format'
 import { notifyDone, notifyError } from '../../ui/notify'
 
-const POLL_MS = 3_000
+/** How soon to ask again: an upgrade takes seconds, and its progress is worth following. */
+export const statusPollMs = (status: LogStatus | undefined): number =>
+  status?.state === 'upgrading' ? 500 : 3_000
 
 /** The store's state, polled: a badge when all is well, an alert with the way out when not. */
 export function useStoreStatus(): Loaded<LogStatus> {
-  return useCall('logs:status', {}, { pollMs: POLL_MS })
+  const [pollMs, setPollMs] = useState(statusPollMs(undefined))
+  const status = useCall('logs:status', {}, { pollMs })
+  const next = statusPollMs(status.data)
+  if (next !== pollMs) setPollMs(next)
+  return status
 }
 
 const STATE_COLOR: Partial<Record<LogStatus['state'], string>> = {
