@@ -99,8 +99,10 @@ export function addBlockSpansAndAlerts(db: Database.Database, progress?: Progres
     const range = { from, to: step === FILL_STEPS - 1 ? hi + 1 : from + span }
     spans.run(range)
     alerts.run(range)
+    const done = (step + 1) / FILL_STEPS
     progress?.(
-      `log store: indexing time spans and warnings for faster histograms, ${((step + 1) * 100) / FILL_STEPS}%`,
+      `log store: indexing time spans and warnings for faster histograms, ${Math.round(done * 100)}%`,
+      done,
     )
   }
 }
