@@ -11,7 +11,7 @@ import {
   type CsvMapping,
 } from '../../../shared/contract'
 import { checkEmail, fillAll } from './compose-check'
-import { parseCsv, splitAddresses } from './csv'
+import { parseCsv, splitAddresses, type CsvRow } from './csv'
 
 export interface BulkInput {
   csv: string
@@ -19,12 +19,6 @@ export interface BulkInput {
   template: { subject: string; text: string; html?: string | undefined }
   /** The send's name: every email of the batch carries it as a tag (X-Tags). Default: generated. */
   name?: string | undefined
-}
-
-export interface PreparedBulk {
-  rows: BulkSendRow[]
-  /** The valid rows' emails, by row number. */
-  emails: Map<number, Compose>
 }
 
 /** A fresh send name, readable and unique: send-20261201-151502-a1b2c3. */
@@ -44,8 +38,8 @@ export function rowKey(sendName: string, row: number): string {
   return `${slug}${hash}-r${row}`
 }
 
-/** Checks the CSV and template as a whole, then every row; throws only for the whole input. */
-export function prepareBulk(input: BulkInput, tag: string | undefined): PreparedBulk {
+/** Checks the CSV and template as a whole (throws if they cannot be sent) and gives the rows. */
+export function checkInput(input: BulkInput): CsvRow[] {
   const parsed = parseCsv(input.csv)
   const mapped = Object.values(input.mapping).filter((column) => column !== undefined)
   const unknownColumn = mapped.find((column) => !parsed.columns.includes(column))
@@ -70,56 +64,50 @@ export function prepareBulk(input: BulkInput, tag: string | undefined): Prepared
       `The template ${BLANK_EMAIL_ERROR}: give a subject or a body, or CSV columns named subject, text or html`,
     )
   }
+  return parsed.rows
+}
 
-  const rows: BulkSendRow[] = []
-  const emails = new Map<number, Compose>()
-  for (const row of parsed.rows) {
-    const to = splitAddresses(row.values[input.mapping.to])
-    const base = { row: row.row, ...(to.length > 0 ? { to: to.join(', ') } : {}) }
-    const invalid = (error: string) => rows.push({ ...base, status: 'invalid', error })
-    if (row.problem !== undefined) {
-      invalid(`row ${row.row} ${row.problem}`)
-      continue
-    }
-    if (to.length === 0) {
-      invalid(`no recipient in column "${input.mapping.to}"`)
-      continue
-    }
-    const filled = fillAll(input.template, row.values)
-    if (!filled.ok) {
-      invalid(filled.error)
-      continue
-    }
-    const checked = checkEmail({
-      to,
-      cc: input.mapping.cc === undefined ? [] : splitAddresses(row.values[input.mapping.cc]),
-      bcc: input.mapping.bcc === undefined ? [] : splitAddresses(row.values[input.mapping.bcc]),
-      subject: filled.subject,
-      text: filled.text,
-      ...(filled.html === undefined ? {} : { html: filled.html }),
-      ...(tag === undefined ? {} : { tags: [tag] }),
-    })
-    if (!checked.ok) {
-      invalid(checked.error)
-      continue
-    }
-    emails.set(row.row, checked.email)
-    rows.push({ ...base, status: 'pending' })
-  }
-  return { rows, emails }
+/** A row as its send starts: its number and recipients, pending until checked and sent. */
+export function pendingRow(input: BulkInput, row: CsvRow): BulkSendRow {
+  const to = splitAddresses(row.values[input.mapping.to])
+  return { row: row.row, ...(to.length > 0 ? { to: to.join(', ') } : {}), status: 'pending' }
+}
+
+/** Checks one row and fills the template in: its email, or why the row cannot be sent. */
+export function prepareRow(
+  input: BulkInput,
+  row: CsvRow,
+  tag: string | undefined,
+): { email: Compose } | { error: string } {
+  if (row.problem !== undefined) return { error: `row ${row.row} ${row.problem}` }
+  const to = splitAddresses(row.values[input.mapping.to])
+  if (to.length === 0) return { error: `no recipient in column "${input.mapping.to}"` }
+  const filled = fillAll(input.template, row.values)
+  if (!filled.ok) return { error: filled.error }
+  const checked = checkEmail({
+    to,
+    cc: input.mapping.cc === undefined ? [] : splitAddresses(row.values[input.mapping.cc]),
+    bcc: input.mapping.bcc === undefined ? [] : splitAddresses(row.values[input.mapping.bcc]),
+    subject: filled.subject,
+    text: filled.text,
+    ...(filled.html === undefined ? {} : { html: filled.html }),
+    ...(tag === undefined ? {} : { tags: [tag] }),
+  })
+  return checked.ok ? { email: checked.email } : { error: checked.error }
 }
 
 /** What a bulk send of this input would do, sending nothing: "18 valid, 2 will be skipped". */
 export function checkBulk(input: BulkInput): BulkCheck {
-  const { rows, emails } = prepareBulk(input, 'check')
-  const invalid = rows.flatMap((row) =>
-    row.status === 'invalid'
-      ? [{ row: row.row, ...(row.to === undefined ? {} : { to: row.to }), error: row.error ?? '' }]
-      : [],
-  )
+  const rows = checkInput(input)
+  const invalid = rows.flatMap((row) => {
+    const prepared = prepareRow(input, row, 'check')
+    if (!('error' in prepared)) return []
+    const { to } = pendingRow(input, row)
+    return [{ row: row.row, ...(to === undefined ? {} : { to }), error: prepared.error }]
+  })
   return {
     total: rows.length,
-    valid: emails.size,
+    valid: rows.length - invalid.length,
     invalid: invalid.slice(0, MAX_CHECK_ROWS),
     invalidCount: invalid.length,
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { MaildockError, type BulkSendProgress } from '../../../shared/contract'
+import { MaildockError, type BulkSendProgress, type BulkSendResult } from '../../../shared/contract'
 import type { BatchItem, BatchOutcome, SendBatch } from './api-client'
 import { BulkSender } from './bulk'
+import type { SendRecordRow } from './send-ledger'
 
 const template = { subject: 'Hello {{name}}', text: 'Dear {{name}}, your code is {{code}}.' }
 const mapping = { to: 'email' }
@@ -102,6 +103,48 @@ describe('BulkSender', () => {
     expect(api.requests.map((request) => request.length).sort()).toEqual([20, 40, 40])
     const keys = new Set(api.requests.flat().map((item) => item.idempotencyKey))
     expect(keys.size).toBe(100)
+  })
+
+  it('sends the first batch before the rest of a long file is checked, and reports its bad rows as it finds them', async () => {
+    const checkedAtFirstSend: string[] = []
+    const requests: number[] = []
+    let result: () => BulkSendResult = () => {
+      throw new Error('not started')
+    }
+    const send: SendBatch = (items) => {
+      if (requests.length === 0) checkedAtFirstSend.push(result().rows.at(-1)?.status ?? '')
+      requests.push(items.length)
+      return Promise.resolve(items.map(acceptAll))
+    }
+    const updates: SendRecordRow[] = []
+    const sender = new BulkSender({
+      open: () => Promise.resolve(send),
+      batchSize: 300,
+      ledger: {
+        open: () => {},
+        update: (_name, rows) => void updates.push(...rows),
+        read: () => undefined,
+        outcomes: () => new Map(),
+      },
+    })
+    const rows = Array.from({ length: 1500 }, (_, i) =>
+      i === 1200 ? 'not-an-address,U,1' : `u${i}@x.org,U,${i}`,
+    )
+    const started = sender.start({ csv: csvWith(rows), mapping, template })
+    result = () => sender.result(started.batchId)
+    expect(started).toMatchObject({ total: 1500, invalid: 0, pending: 1500 })
+    const done = await finished(sender, started.batchId)
+    expect(checkedAtFirstSend).toEqual(['pending'])
+    expect(done).toMatchObject({ accepted: 1499, invalid: 1, failed: 0, pending: 0 })
+    expect(requests).toEqual([300, 300, 300, 300, 299])
+    expect(result().rows[1200]).toMatchObject({
+      row: 1202,
+      status: 'invalid',
+      error: 'to "not-an-address": is not a valid email address',
+    })
+    expect(result().rows.filter((row) => row.status === 'accepted')).toHaveLength(1499)
+    expect(updates.find((row) => row.row === 1202)).toMatchObject({ status: 'invalid' })
+    expect(new Set(updates.map((row) => row.row)).size).toBe(1500)
   })
 
   it('sends again, with the same keys, only the rows the broker did not store', async () => {

@@ -7,7 +7,15 @@ import {
   type Compose,
 } from '../../../shared/contract'
 import { isRetryable, type BatchOutcome, type SendBatch } from './api-client'
-import { newSendName, prepareBulk, rowKey, type BulkInput } from './bulk-rows'
+import {
+  checkInput,
+  newSendName,
+  pendingRow,
+  prepareRow,
+  rowKey,
+  type BulkInput,
+} from './bulk-rows'
+import type { CsvRow } from './csv'
 import type { SendLedger, SendRecordRow } from './send-ledger'
 import { errorMessage } from '../../../shared/error-message'
 
@@ -16,6 +24,12 @@ export type { BulkInput } from './bulk-rows'
 /** Emails per request and requests in flight of a bulk send, unless its options say otherwise. */
 export const BULK_BATCH_SIZE = 500
 export const BULK_IN_FLIGHT = 2
+/**
+ * Rows checked and filled in at a time. A send starts with the first chunk and checks the rest
+ * while its requests are in flight, yielding between chunks (about 10 ms each here), so neither
+ * the first request nor the app's other work waits for a whole file to be checked.
+ */
+const PREPARE_CHUNK = 500
 
 export interface BulkOptions {
   /** Opens one bulk send: looks the stack's endpoints up once, for every batch of the send. */
@@ -38,8 +52,13 @@ type Listener = (progress: BulkSendProgress) => void
 
 interface Job {
   name: string
+  input: BulkInput
   progress: BulkSendProgress
   rows: BulkSendRow[]
+  /** The CSV's rows not checked yet, from `next` on (the rest have been). */
+  unchecked: { csv: CsvRow[]; next: number }
+  /** Checked rows waiting to be sent. */
+  ready: BulkSendRow[]
   emails: Map<number, Compose>
   abort: AbortController
   listeners: Set<Listener>
@@ -47,9 +66,26 @@ interface Job {
   timer: NodeJS.Timeout | undefined
   /** Settled rows not yet written to the ledger (written with each progress report). */
   unrecorded: BulkSendRow[]
+  /** Wakes the workers waiting for rows to be checked. */
+  waiting: (() => void) | undefined
 }
 
-/** Bulk sends from CSV: every row validated up front, good rows sent, each row's result kept. */
+/** The next rows to send, up to `size`: waits while fewer are ready and more are being checked. */
+async function take(job: Job, size: number): Promise<BulkSendRow[]> {
+  while (job.ready.length < size && job.unchecked.next < job.unchecked.csv.length) {
+    const before = job.waiting
+    await new Promise<void>((resolve) => {
+      job.waiting = () => {
+        job.waiting = undefined
+        before?.()
+        resolve()
+      }
+    })
+  }
+  return job.ready.splice(0, size)
+}
+
+/** Bulk sends from CSV: every row checked (the first chunk at once, the rest while sending), good rows sent, each row's result kept. */
 export class BulkSender {
   private readonly jobs = new Map<string, Job>()
 
@@ -65,30 +101,36 @@ export class BulkSender {
       (job) => job.name === name && job.progress.state === 'running',
     )
     if (running !== undefined) return { ...running.progress }
-    const { rows, emails } = prepareBulk(input, name)
+    const csv = checkInput(input)
     const batchId = `b${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
+    const rows = csv.map((row) => pendingRow(input, row))
     const job: Job = {
       name,
+      input,
       progress: {
         batchId,
         name,
         state: 'running',
         total: rows.length,
         accepted: 0,
-        invalid: rows.length - emails.size,
+        invalid: 0,
         failed: 0,
-        pending: emails.size,
+        pending: rows.length,
         startedAt: Date.now(),
         rate: 0,
       },
       rows,
-      emails,
+      unchecked: { csv, next: 0 },
+      ready: [],
+      emails: new Map(),
       abort: new AbortController(),
       listeners: new Set(),
       lastEmit: 0,
       timer: undefined,
       unrecorded: [],
+      waiting: undefined,
     }
+    this.checkChunk(job, true)
     this.record(() =>
       this.options.ledger?.open({
         name,
@@ -137,29 +179,59 @@ export class BulkSender {
   }
 
   private async run(job: Job): Promise<void> {
-    const queue = job.rows.filter((row) => row.status === 'pending')
+    const checking = this.checkRest(job)
     let send: SendBatch | undefined
+    let openError: string | undefined
     try {
       send = await this.options.open()
     } catch (error) {
-      for (const row of queue)
-        this.settle(job, row, { status: 'failed', error: errorMessage(error) })
+      openError = errorMessage(error)
     }
     const size = this.options.batchSize ?? BULK_BATCH_SIZE
     const worker = async () => {
-      for (let rows = queue.splice(0, size); rows.length > 0; rows = queue.splice(0, size)) {
-        if (send === undefined) return
-        if (job.abort.signal.aborted) {
+      for (let rows = await take(job, size); rows.length > 0; rows = await take(job, size)) {
+        if (send === undefined) {
+          for (const row of rows) this.settle(job, row, { status: 'failed', error: openError })
+        } else if (job.abort.signal.aborted) {
           for (const row of rows) this.settle(job, row, { status: 'cancelled' })
-          continue
+        } else {
+          await this.sendRows(job, rows, send)
         }
-        await this.sendRows(job, rows, send)
       }
     }
-    await Promise.all(Array.from({ length: this.options.concurrency ?? BULK_IN_FLIGHT }, worker))
+    await Promise.all([
+      checking,
+      ...Array.from({ length: this.options.concurrency ?? BULK_IN_FLIGHT }, worker),
+    ])
     job.progress.state = job.abort.signal.aborted ? 'cancelled' : 'done'
     job.progress.finishedAt = Date.now()
     this.emit(job, true)
+  }
+
+  /** Checks the rows not checked at the start, a chunk per turn of the event loop. */
+  private async checkRest(job: Job): Promise<void> {
+    while (job.unchecked.next < job.unchecked.csv.length) {
+      await new Promise((resolve) => setImmediate(resolve))
+      this.checkChunk(job, false)
+    }
+  }
+
+  /** Checks the next chunk of rows: a bad row settles as invalid, a good one is ready to send. */
+  private checkChunk(job: Job, starting: boolean): void {
+    const { csv } = job.unchecked
+    const end = Math.min(csv.length, job.unchecked.next + PREPARE_CHUNK)
+    for (let index = job.unchecked.next; index < end; index += 1) {
+      const row = job.rows[index]!
+      const prepared = prepareRow(job.input, csv[index]!, job.name)
+      if ('error' in prepared) {
+        this.settle(job, row, { status: 'invalid', error: prepared.error }, !starting)
+      } else {
+        job.emails.set(row.row, prepared.email)
+        job.ready.push(row)
+      }
+    }
+    job.unchecked.next = end
+    job.waiting?.()
   }
 
   /** Sends rows as one batch; rows the broker did not store go again (same keys) until attempts run out. */
@@ -211,14 +283,17 @@ export class BulkSender {
     job: Job,
     row: BulkSendRow,
     outcome: Partial<BulkSendRow> & Pick<BulkSendRow, 'status'>,
+    report = true,
   ): void {
     Object.assign(row, outcome)
     job.emails.delete(row.row)
-    job.unrecorded.push(row)
+    if (report) job.unrecorded.push(row)
     const { progress } = job
     progress.pending -= 1
     if (outcome.status === 'accepted') progress.accepted += 1
     if (outcome.status === 'failed') progress.failed += 1
+    if (outcome.status === 'invalid') progress.invalid += 1
+    if (!report) return
     const seconds = (Date.now() - progress.startedAt) / 1000
     progress.rate = seconds > 0 ? Math.round((progress.accepted / seconds) * 10) / 10 : 0
     this.emit(job, false)
