@@ -25,21 +25,25 @@ export interface Span {
 }
 
 interface Block {
-  block: number
   min_ts: number
   max_ts: number
+  /** The offsets in the block of its warn, error and fatal rows, 3 hex digits each. */
+  offsets: string | null
 }
 
-function byBlock<T>(db: Database.Database, sql: string, blocks: number[]): Map<number, T> {
-  const rows = statement(db, sql).all(JSON.stringify(blocks)) as Array<T & { block: number }>
+function blocksByKey(db: Database.Database, keys: number[]): Map<number, Block> {
+  const sql = `SELECT b.block, b.min_ts, b.max_ts, a.offsets FROM entry_blocks b
+    LEFT JOIN entry_alerts a ON a.block = b.block
+    WHERE b.block IN (SELECT value FROM json_each(?))`
+  const rows = statement(db, sql).all(JSON.stringify(keys)) as Array<Block & { block: number }>
   return new Map(rows.map((row) => [row.block, row]))
 }
 
-/** The offsets in a block of its warn, error and fatal rows, 3 hex digits each. */
-function alertOffsets(hex: string): Set<number> {
-  const offsets = new Set<number>()
-  for (let i = 0; i + 3 <= hex.length; i += 3) offsets.add(parseInt(hex.slice(i, i + 3), 16))
-  return offsets
+/** Marks the block's alert offsets in `marks` (1,024 entries), clearing the last block's. */
+function markAlerts(marks: Uint8Array, hex: string | null): void {
+  marks.fill(0)
+  if (hex === null) return
+  for (let i = 0; i + 3 <= hex.length; i += 3) marks[parseInt(hex.slice(i, i + 3), 16)] = 1
 }
 
 type Bucketed = Map<number, BucketRow>
@@ -55,30 +59,36 @@ function countLevel(row: BucketRow, level: string): void {
   else if (level === 'error' || level === 'fatal') row.error += 1
 }
 
-/** Matches of `fts` per bucket of `span`, exactly as counting each match's row would. */
-export function ftsHistogram(db: Database.Database, fts: string, span: Span): BucketRow[] {
+/** The distinct blocks of ascending ids. */
+function blocksOf(ids: readonly number[]): number[] {
+  const blocks: number[] = []
+  for (const id of ids) {
+    const block = Math.floor(id / BLOCK_IDS)
+    if (blocks[blocks.length - 1] !== block) blocks.push(block)
+  }
+  return blocks
+}
+
+/**
+ * Matches of `fts` per bucket of `span`, exactly as counting each match's row would; null when
+ * more than half the matches would be read anyway (mostly warnings and errors, or rows out of
+ * time order), which reading every match in index order does faster.
+ */
+export function ftsHistogram(db: Database.Database, fts: string, span: Span): BucketRow[] | null {
+  // In rowid order, ascending.
   const ids = statement(db, 'SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?')
     .pluck()
     .all(fts) as number[]
-  const blockIds = [...new Set(ids.map((id) => Math.floor(id / BLOCK_IDS)))]
-  const json = 'SELECT value FROM json_each(?)'
-  const blocks = byBlock<Block>(
-    db,
-    `SELECT block, min_ts, max_ts FROM entry_blocks WHERE block IN (${json})`,
-    blockIds,
-  )
-  const alerts = byBlock<{ offsets: string }>(
-    db,
-    `SELECT block, offsets FROM entry_alerts WHERE block IN (${json})`,
-    blockIds,
-  )
+  const blocks = blocksByKey(db, blocksOf(ids))
   const bucketIndex = (ts: number): number => Math.floor((ts - span.start) / span.bucket)
   const rows: Bucketed = new Map()
   /** Read: ids whose bucket the block does not decide; marked: in a decided bucket, not info. */
   const read: number[] = []
   const marked: number[] = []
-  const offsetsOf = new Map<number, Set<number>>()
+  const marks = new Uint8Array(BLOCK_IDS)
+  let marksOf = -1
   for (const id of ids) {
+    if (read.length + marked.length > ids.length / 2) return null
     const key = Math.floor(id / BLOCK_IDS)
     const block = blocks.get(key)
     const whole =
@@ -91,20 +101,18 @@ export function ftsHistogram(db: Database.Database, fts: string, span: Span): Bu
       continue
     }
     bucketOf(rows, bucketIndex(block.min_ts)).total += 1
-    const hex = alerts.get(key)?.offsets
-    if (!hex) continue
-    let offsets = offsetsOf.get(key)
-    if (!offsets) offsetsOf.set(key, (offsets = alertOffsets(hex)))
-    if (offsets.has(id % BLOCK_IDS)) marked.push(id)
+    if (block.offsets === null) continue
+    if (marksOf !== key) markAlerts(marks, block.offsets)
+    marksOf = key
+    if (marks[id % BLOCK_IDS] === 1) marked.push(id)
   }
-  const sql = `SELECT id, ts, level FROM entries WHERE id IN (${json})`
-  const found = statement(db, sql).all(JSON.stringify([...read, ...marked])) as Array<{
-    id: number
-    ts: number
-    level: string
-  }>
+  if (read.length + marked.length > ids.length / 2) return null
+  const sql = 'SELECT id, ts, level FROM entries WHERE id IN (SELECT value FROM json_each(?))'
+  const found = statement(db, sql)
+    .raw()
+    .all(JSON.stringify([...read, ...marked])) as Array<[number, number, string]>
   const toRead = new Set(read)
-  for (const { id, ts, level } of found) {
+  for (const [id, ts, level] of found) {
     if (toRead.has(id)) {
       if (ts < span.from || ts >= span.to) continue
       const row = bucketOf(rows, bucketIndex(ts))

@@ -305,12 +305,13 @@ export function histogram(
   const bucketMs = bucketWidth(to - from, input.buckets)
   const start = Math.floor(from / bucketMs) * bucketMs
   const span = { start, bucket: bucketMs, from, to }
+  const byBlocks =
+    filter.fts !== null && textOnly(input.query) ? ftsHistogram(db, filter.fts, span) : null
   const rows =
-    filter.fts !== null && textOnly(input.query)
-      ? ftsHistogram(db, filter.fts, span)
-      : fromRollup(input.query, bucketMs)
-        ? rollupRows(db, input.query, filter, span)
-        : scanRows(db, filter, span)
+    byBlocks ??
+    (fromRollup(input.query, bucketMs)
+      ? rollupRows(db, input.query, filter, span)
+      : scanRows(db, filter, span))
   const count = Math.min(1_000, Math.max(1, Math.ceil((to - start) / bucketMs)))
   const buckets = Array.from({ length: count }, (_, i) => ({
     t: start + i * bucketMs,
