@@ -7,6 +7,7 @@ import { logHistogramInput, type LogHistogram } from '../../../shared/contract'
 import { createEntryBlocks } from './blocks'
 import { openLogDatabase } from './database'
 import { buildFilter } from './filters'
+import { ftsHistogram } from './fts-histogram'
 import { histogram } from './queries'
 import { LogStore } from './store'
 
@@ -93,11 +94,17 @@ function rowByRow(
 describe('full-text histogram by blocks of ids', () => {
   it('counts what every match row by row counts, for rows written out of time order', () => {
     const db = store.reader()
+    const edge = (sql: string): number => db.prepare(sql).pluck().get() as number
     const ranges = [
       {},
       { from: START + 600_000, to: START + 4_000_000 },
       { from: START + 1_234_567, to: START + 5_432_100 },
       { from: START - 1e8 },
+      // From the newest row of one block to the oldest of another: rows right at both edges.
+      ...[12, 14, 16].map((last) => ({
+        from: edge('SELECT max_ts FROM entry_blocks WHERE block = 3'),
+        to: edge(`SELECT min_ts FROM entry_blocks WHERE block = ${last}`),
+      })),
     ]
     let compared = 0
     for (const text of ['every', 'rare', 'ERROR', 'li*', '"every mid"', 'none']) {
@@ -108,10 +115,23 @@ describe('full-text histogram by blocks of ids', () => {
             logHistogramInput.parse({ query: { text, ...range }, buckets }),
           )
           // The first bucket starts at or before the range's own start.
-          const exact = rowByRow(db, bars, text, range.from ?? bars.from)
-          expect(bars.buckets, `${text}, ${buckets} buckets, ${JSON.stringify(range)}`).toEqual(
-            exact,
-          )
+          const from = range.from ?? bars.from
+          const exact = rowByRow(db, bars, text, from)
+          const what = `${text}, ${buckets} buckets, ${JSON.stringify(range)}`
+          expect(bars.buckets, what).toEqual(exact)
+          // By blocks however many rows that reads (the histogram falls back past half).
+          const span = { start: bars.from, bucket: bars.bucketMs, from, to: bars.to }
+          const fts = buildFilter(db, { text }).fts as string
+          const byBlocks = bars.buckets.map((bucket) => ({
+            ...bucket,
+            total: 0,
+            warn: 0,
+            error: 0,
+          }))
+          for (const row of ftsHistogram(db, fts, span, 1) ?? []) {
+            Object.assign(byBlocks[row.b]!, { total: row.total, warn: row.warn, error: row.error })
+          }
+          expect(byBlocks, `${what}, by blocks`).toEqual(exact)
           compared += bars.buckets.reduce((sum, bucket) => sum + bucket.total, 0)
         }
       }

@@ -71,14 +71,28 @@ function blocksOf(ids: readonly number[]): number[] {
 
 /**
  * Matches of `fts` per bucket of `span`, exactly as counting each match's row would; null when
- * more than half the matches would be read anyway (mostly warnings and errors, or rows out of
+ * more than `maxRead` of the matches would be read anyway (mostly warnings and errors, or rows out of
  * time order), which reading every match in index order does faster.
  */
-export function ftsHistogram(db: Database.Database, fts: string, span: Span): BucketRow[] | null {
-  // In rowid order, ascending.
-  const ids = statement(db, 'SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?')
+export function ftsHistogram(
+  db: Database.Database,
+  fts: string,
+  span: Span,
+  /** The share of matches read above which it gives up (null). */
+  maxRead = 0.5,
+): BucketRow[] | null {
+  // Every row of the range is in a block whose span meets it: the matches between those blocks.
+  const { lo, hi } = statement(
+    db,
+    'SELECT min(block) AS lo, max(block) AS hi FROM entry_blocks WHERE max_ts >= ? AND min_ts < ?',
+  ).get(span.from, span.to) as { lo: number | null; hi: number | null }
+  if (lo === null || hi === null) return []
+  // In rowid order, ascending. Bounds as BigInt: FTS5 ignores a rowid bound bound as a REAL.
+  const matches =
+    'SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? AND rowid BETWEEN ? AND ?'
+  const ids = statement(db, matches)
     .pluck()
-    .all(fts) as number[]
+    .all(fts, BigInt(lo * BLOCK_IDS), BigInt((hi + 1) * BLOCK_IDS - 1)) as number[]
   const blocks = blocksByKey(db, blocksOf(ids))
   const bucketIndex = (ts: number): number => Math.floor((ts - span.start) / span.bucket)
   const rows: Bucketed = new Map()
@@ -88,9 +102,11 @@ export function ftsHistogram(db: Database.Database, fts: string, span: Span): Bu
   const marks = new Uint8Array(BLOCK_IDS)
   let marksOf = -1
   for (const id of ids) {
-    if (read.length + marked.length > ids.length / 2) return null
+    if (read.length + marked.length > ids.length * maxRead) return null
     const key = Math.floor(id / BLOCK_IDS)
     const block = blocks.get(key)
+    // A block wholly outside the range holds no match to count.
+    if (block && (block.max_ts < span.from || block.min_ts >= span.to)) continue
     const whole =
       block !== undefined &&
       block.min_ts >= span.from &&
@@ -106,7 +122,7 @@ export function ftsHistogram(db: Database.Database, fts: string, span: Span): Bu
     marksOf = key
     if (marks[id % BLOCK_IDS] === 1) marked.push(id)
   }
-  if (read.length + marked.length > ids.length / 2) return null
+  if (read.length + marked.length > ids.length * maxRead) return null
   const sql = 'SELECT id, ts, level FROM entries WHERE id IN (SELECT value FROM json_each(?))'
   const found = statement(db, sql)
     .raw()
