@@ -120,7 +120,6 @@ function report(rounds: Round[]): void {
   const ratios = rounds.map((_, i) => ratio(appRates[i]!, clientRates[i]!))
   const appRate = median(appRates)
   const clientRate = median(clientRates)
-  const medianRatio = median(ratios)
   const last = rounds.at(-1)!
   const latencies = rounds.flatMap((r) => r.client.result.latencies)
   const lookupsDuringSend = Math.max(...rounds.map((r) => r.app.result.lookupsDuringSend))
@@ -128,12 +127,12 @@ function report(rounds: Round[]): void {
     `rows ${ROWS}, ${BATCH} per request, ${CONCURRENCY} requests in flight (the app's defaults)`,
   )
   console.log(
-    `median over ${rounds.length} rounds: plain client ${clientRate.toFixed(0)} rows/s, app ${appRate.toFixed(0)} rows/s; ratios ${ratios.map((r) => r.toFixed(2)).join(', ')} (median ${medianRatio.toFixed(2)}x)`,
+    `median over ${rounds.length} rounds: plain client ${clientRate.toFixed(0)} rows/s, app ${appRate.toFixed(0)} rows/s; ratios ${ratios.map((r) => r.toFixed(2)).join(', ')} (median of each: ${ratio(appRate, clientRate).toFixed(2)}x)`,
   )
   console.log(`plain client: ${waitText(latencies, last.client.apiMsPerBatch)}`)
   console.log(`CPU during the plain client's last send: ${last.client.text}`)
   console.log(`CPU during the app's last send: ${last.app.text}`)
-  const method = `${ROWS}-row CSV (email,name,code) with a two-variable template, sent by the app's mail services (the handler behind mail:bulk-start) to the stack the integration tests use; rows/s = accepted rows / time from start to the last row's result; baseline: the same ${ROWS} emails (same JSON) from a plain node:http client, both in requests of ${BATCH}, ${CONCURRENCY} in flight (the app's defaults); ${rounds.length} rounds in alternating order, each send on a quiet stack (every earlier email delivered); median of the rounds, whose ratios were ${ratios.map((r) => r.toFixed(2)).join(', ')}`
+  const method = `${ROWS}-row CSV (email,name,code) with a two-variable template, sent by the app's mail services (the handler behind mail:bulk-start) to the stack the integration tests use; rows/s = accepted rows / time from start to the last row's result; baseline: the same ${ROWS} emails (same JSON) from a plain node:http client, both in requests of ${BATCH}, ${CONCURRENCY} in flight (the app's defaults); ${rounds.length} rounds in alternating order, each send on a quiet stack (every earlier email delivered); the figure is the median of each side's rates; the rounds' ratios were ${ratios.map((r) => r.toFixed(2)).join(', ')}`
   reportFigures('mail-bulk', [
     {
       goal: 2,
@@ -142,7 +141,7 @@ function report(rounds: Round[]): void {
       unit: 'rows/s',
       baseline: { name: 'plain node:http client, same batches and emails', value: clientRate },
       target: '>= 1000 rows/s and >= 0.8x baseline',
-      holds: appRate >= 1000 && medianRatio >= 0.8,
+      holds: appRate >= 1000 && ratio(appRate, clientRate) >= 0.8,
       method,
       ...(appRate >= 1000
         ? {}
