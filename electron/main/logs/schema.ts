@@ -117,8 +117,13 @@ export function migrate(db: Database.Database, progress?: Progress): number {
   for (let version = current; version < SCHEMA_VERSION; version += 1) {
     const step = MIGRATIONS[version]
     if (!step) break
+    // A file several versions behind fills one bar: each step its share of it.
+    const steps = SCHEMA_VERSION - current
+    const done = version - current
+    const told: Progress | undefined =
+      progress && ((message, fraction = 0) => progress(message, (done + fraction) / steps))
     db.transaction(() => {
-      step(db, progress)
+      step(db, told)
       db.pragma(`user_version = ${version + 1}`)
     })()
   }
