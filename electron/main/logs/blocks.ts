@@ -9,6 +9,30 @@ export type Progress = (message: string, fraction?: number) => void
 const FILL_STEPS = 20
 
 /**
+ * Runs `fill` over the stored rows' times in FILL_STEPS spans of [from, to), oldest first, and
+ * reports each as `what`'s progress.
+ */
+function fillByTimeSpans(
+  db: Database.Database,
+  fill: (range: { from: number; to: number }) => void,
+  what: string,
+  progress: Progress | undefined,
+): void {
+  const { lo, hi } = db.prepare('SELECT min(ts) AS lo, max(ts) AS hi FROM entries').get() as {
+    lo: number | null
+    hi: number | null
+  }
+  if (lo === null || hi === null) return
+  const span = Math.ceil((hi + 1 - lo) / FILL_STEPS)
+  for (let step = 0; step < FILL_STEPS; step += 1) {
+    const from = lo + step * span
+    fill({ from, to: step === FILL_STEPS - 1 ? hi + 1 : from + span })
+    const done = (step + 1) / FILL_STEPS
+    progress?.(`log store: ${what}, ${Math.round(done * 100)}%`, done)
+  }
+}
+
+/**
  * Schema step: `entry_blocks`, kept by a trigger for rows to come, filled here for the rows a store
  * already has, from the time index in 20 time spans, each reported (about 2 s at 5M rows).
  * Deleted rows leave their block's time as it was: still an upper bound, which is all it is.
@@ -21,25 +45,16 @@ export function createEntryBlocks(db: Database.Database, progress?: Progress): v
       ON CONFLICT (block) DO UPDATE SET max_ts = excluded.max_ts WHERE excluded.max_ts > max_ts;
     END;
   `)
-  const { lo, hi } = db.prepare('SELECT min(ts) AS lo, max(ts) AS hi FROM entries').get() as {
-    lo: number | null
-    hi: number | null
-  }
-  if (lo === null || hi === null) return
   const fill = db.prepare(`
     INSERT INTO entry_blocks (block, max_ts)
       SELECT id >> 10, max(ts) FROM entries WHERE ts >= @from AND ts < @to GROUP BY id >> 10
     ON CONFLICT (block) DO UPDATE SET max_ts = excluded.max_ts WHERE excluded.max_ts > max_ts`)
-  const span = Math.ceil((hi + 1 - lo) / FILL_STEPS)
-  for (let step = 0; step < FILL_STEPS; step += 1) {
-    const from = lo + step * span
-    fill.run({ from, to: step === FILL_STEPS - 1 ? hi + 1 : from + span })
-    const done = (step + 1) / FILL_STEPS
-    progress?.(
-      `log store: indexing the time order for faster search, ${Math.round(done * 100)}%`,
-      done,
-    )
-  }
+  fillByTimeSpans(
+    db,
+    (range) => fill.run(range),
+    'indexing the time order for faster search',
+    progress,
+  )
 }
 
 /** Forgets the blocks below the oldest row left (after retention deleted rows). */
@@ -78,11 +93,6 @@ export function addBlockSpansAndAlerts(db: Database.Database, progress?: Progres
       ON CONFLICT (block) DO UPDATE SET offsets = offsets || excluded.offsets;
     END;
   `)
-  const { lo, hi } = db.prepare('SELECT min(ts) AS lo, max(ts) AS hi FROM entries').get() as {
-    lo: number | null
-    hi: number | null
-  }
-  if (lo === null || hi === null) return
   const spans = db.prepare(`
     INSERT INTO entry_blocks (block, max_ts, min_ts)
       SELECT id >> 10, max(ts), min(ts) FROM entries WHERE ts >= @from AND ts < @to GROUP BY 1
@@ -93,16 +103,13 @@ export function addBlockSpansAndAlerts(db: Database.Database, progress?: Progres
       SELECT id >> 10, group_concat(printf('%03x', id & 1023), '') FROM entries
       WHERE level IN ${ALERT_LEVELS} AND ts >= @from AND ts < @to GROUP BY 1
     ON CONFLICT (block) DO UPDATE SET offsets = offsets || excluded.offsets`)
-  const span = Math.ceil((hi + 1 - lo) / FILL_STEPS)
-  for (let step = 0; step < FILL_STEPS; step += 1) {
-    const from = lo + step * span
-    const range = { from, to: step === FILL_STEPS - 1 ? hi + 1 : from + span }
-    spans.run(range)
-    alerts.run(range)
-    const done = (step + 1) / FILL_STEPS
-    progress?.(
-      `log store: indexing time spans and warnings for faster histograms, ${Math.round(done * 100)}%`,
-      done,
-    )
-  }
+  fillByTimeSpans(
+    db,
+    (range) => {
+      spans.run(range)
+      alerts.run(range)
+    },
+    'indexing time spans and warnings for faster histograms',
+    progress,
+  )
 }
