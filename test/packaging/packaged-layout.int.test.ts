@@ -1,7 +1,7 @@
 // The installed app's layout, built by electron-builder as an installer is (a stand-in Electron,
 // see package-dir.ts), then the packaged core driven by plain Node from that layout against the
 // real engine: images built from the shipped bundles, every service healthy, an email delivered.
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -82,6 +82,28 @@ function packagedCli(...args: string[]): Promise<Run> {
   })
 }
 
+/** Browser mode from the layout, by plain Node: the URL it prints, and a way to stop it. */
+async function servePackaged(): Promise<{ url: string; stop: () => void }> {
+  const { NODE_OPTIONS: _ignored, ...env } = process.env
+  const child = spawn(process.execPath, [join(layout.extracted, 'out', 'main', 'server.js')], {
+    cwd: dataDir,
+    env: { ...env, MAILDOCK_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  const url = await new Promise<string>((resolve, reject) => {
+    const read = (chunk: Buffer): void => {
+      output += chunk.toString()
+      const printed = /serving at (\S+)/.exec(output)
+      if (printed?.[1]) resolve(printed[1])
+    }
+    child.stdout.on('data', read)
+    child.stderr.on('data', read)
+    child.on('exit', (code) => reject(new Error(`server.js exited ${code}:\n${output}`)))
+  })
+  return { url, stop: () => child.kill('SIGTERM') }
+}
+
 async function ok(...args: string[]): Promise<string> {
   const run = await packagedCli(...args)
   if (run.code !== 0)
@@ -144,6 +166,22 @@ describe('the packaged app', () => {
     expect(layout.asarEntries).toContain('/node_modules/electron-updater/out/main.js')
     const feed = parse(readFileSync(join(layout.resources, 'app-update.yml'), 'utf8')) as unknown
     expect(feed).toMatchObject({ provider: 'github' })
+  })
+
+  it('serves browser mode from the layout: the page and its scripts (@fastify/static loads)', async () => {
+    const server = await servePackaged()
+    try {
+      const page = await fetch(server.url)
+      expect(page.status).toBe(200)
+      const html = await page.text()
+      const script = /<script[^>]+src="([^"]+)"/.exec(html)?.[1]
+      expect(script).toBeDefined()
+      const asset = await fetch(new URL(script ?? '', server.url))
+      expect(asset.status).toBe(200)
+      expect(asset.headers.get('content-type')).toMatch(/javascript/)
+    } finally {
+      server.stop()
+    }
   })
 
   it('has the fuses of electron-builder.yml flipped in its executable', async () => {
