@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -91,5 +91,30 @@ describe('SentLedger', () => {
     )
     expect(ledger.lookup('ok')?.kind).toBe('sent')
     expect(ledger.lookup('torn')).toBeUndefined()
+  })
+
+  it('lists the directory again for a file that came within the mtime tick of a listing', async () => {
+    const fresh = Math.floor(Date.now() / 1000)
+    const ledger = open('e1')
+    utimesSync(dir, fresh, fresh)
+    expect(ledger.lookup('x')).toBeUndefined()
+    const other = open('e2')
+    await other.recordSent('x', 1, 1, receipt)
+    // Same coarse timestamp as at the listing: only a listing taken before it settled is redone.
+    utimesSync(dir, fresh, fresh)
+    expect(ledger.lookup('x')).toMatchObject({ kind: 'sent', replica: 'e2' })
+  })
+
+  it('reuses a settled listing while the directory is unchanged', async () => {
+    const old = Math.floor(Date.now() / 1000) - 3600
+    const ledger = open('e1')
+    utimesSync(dir, old, old)
+    expect(ledger.lookup('x')).toBeUndefined()
+    const other = open('e2')
+    await other.recordSent('x', 1, 1, receipt)
+    utimesSync(dir, old, old)
+    expect(ledger.lookup('x')).toBeUndefined()
+    utimesSync(dir, old + 1, old + 1)
+    expect(ledger.lookup('x')).toMatchObject({ kind: 'sent', replica: 'e2' })
   })
 })

@@ -60,6 +60,12 @@ export interface LedgerOptions {
 }
 
 const FILE_SUFFIX = '.ledger'
+/**
+ * A directory listing is reused while the directory's mtime is unchanged, but only one taken when
+ * that mtime was already this old: timestamps are coarse (a clock tick), so a file created just
+ * after a listing may leave the mtime as it was.
+ */
+const LISTING_SETTLE_MS = 2000
 
 /**
  * The emailer's sent-ledger: one append-only JSON-lines file per replica on the emailer's
@@ -76,6 +82,7 @@ export class SentLedger {
   private fd: number
   private syncWaiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = []
   private syncing = false
+  private listing: { dirMtimeMs: number; trusted: boolean; paths: string[] } | undefined
 
   private constructor(private readonly options: LedgerOptions) {
     mkdirSync(options.dir, { recursive: true })
@@ -202,10 +209,7 @@ export class SentLedger {
 
   /** Reads what other replicas appended since the last look. */
   private refresh(): void {
-    for (const name of readdirSync(this.options.dir)) {
-      if (!name.endsWith(FILE_SUFFIX)) continue
-      const path = join(this.options.dir, name)
-      if (path === this.ownFile) continue
+    for (const path of this.foreignPaths()) {
       const stat = statSync(path, { throwIfNoEntry: false })
       if (stat === undefined) continue
       let state = this.foreign.get(path)
@@ -223,6 +227,24 @@ export class SentLedger {
         if (this.isRetained(entry)) this.remember(entry)
       }
     }
+  }
+
+  /**
+   * The other replicas' files. Looked up before every send, so the directory is listed again only
+   * when its mtime says a file came or went (a stat rather than an open, reads and a close).
+   */
+  private foreignPaths(): string[] {
+    const { dir } = this.options
+    const { mtimeMs } = statSync(dir)
+    const cached = this.listing
+    if (cached?.trusted === true && cached.dirMtimeMs === mtimeMs) return cached.paths
+    const listedAt = Date.now()
+    const paths = readdirSync(dir)
+      .filter((name) => name.endsWith(FILE_SUFFIX))
+      .map((name) => join(dir, name))
+      .filter((path) => path !== this.ownFile)
+    this.listing = { dirMtimeMs: mtimeMs, trusted: listedAt - mtimeMs > LISTING_SETTLE_MS, paths }
+    return paths
   }
 
   private remember(entry: LedgerEntry): void {
