@@ -7,6 +7,7 @@ import { dataDirFrom } from '../settings'
 import type { Progress } from './blocks'
 import { migrate, NewerSchemaError, SCHEMA_VERSION } from './schema'
 import { errorMessage } from '../../../shared/error-message'
+import { registerWordPairs } from './word-pairs'
 
 export type FaultKind = StoreFault['kind']
 
@@ -89,6 +90,8 @@ export function openLogDatabase(path: string, options: OpenOptions = {}): Databa
     db.pragma('synchronous = FULL')
     db.pragma('temp_store = MEMORY')
     db.pragma('cache_size = -32000')
+    // The entries insert trigger calls it: every connection that writes rows needs it.
+    registerWordPairs(db)
     migrate(db, options.onProgress)
     // A first write tells a read-only or locked file apart now rather than at the first batch.
     db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('opened_at', ?)").run(

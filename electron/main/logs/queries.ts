@@ -13,6 +13,7 @@ import type {
 } from '../../../shared/contract'
 import { descending, newestInRecentIds, newestOfIds } from './fts-newest'
 import { scanNewestMatches } from './fts-scan'
+import { newestPhraseMatches } from './fts-phrase'
 import { ftsHistogram, type BucketRow, type Span } from './fts-histogram'
 import { decodeEmailRequest, decodeOutcomeEvent, type MailMessage } from '../../../shared/messages'
 import { statement } from './statements'
@@ -57,6 +58,8 @@ function newestMatches(
 ): number[] {
   const prefix = /\*/.test(fts)
   if (!prefix) {
+    const phrase = newestPhraseMatches(db, filter, fts, wanted)
+    if (phrase) return phrase
     const count = countMatches(db, fts, MANY_MATCHES)
     if (count === 0) return []
     if (count < MANY_MATCHES) {

@@ -146,6 +146,7 @@ export async function compact(db: () => Database.Database | undefined): Promise<
     const totalChanges = handle.prepare('SELECT total_changes()').pluck()
     const before = totalChanges.get() as number
     handle.prepare("INSERT INTO entries_fts (entries_fts, rank) VALUES ('merge', 256)").run()
+    handle.prepare("INSERT INTO entries_pairs (entries_pairs, rank) VALUES ('merge', 256)").run()
     const worked = (totalChanges.get() as number) - before > 1
     await breathe()
     if (!worked) break

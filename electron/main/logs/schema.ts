@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { addBlockSpansAndAlerts, createEntryBlocks, type Progress } from './blocks'
 import { createSendTables } from './sends'
+import { createWordPairs } from './word-pairs'
 
 /*
  * Schema migrations, one function per version, applied in order inside a transaction each;
@@ -100,6 +101,8 @@ const MIGRATIONS: ReadonlyArray<(db: Database.Database, progress?: Progress) => 
   createEntryBlocks,
   // The oldest time of each block too, and its warn/error rows: full-text histograms by block.
   addBlockSpansAndAlerts,
+  // entries_pairs: each row's adjacent word pairs, so a phrase that never occurs is seen at once.
+  createWordPairs,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

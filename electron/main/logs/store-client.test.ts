@@ -217,6 +217,7 @@ describe('WorkerLogStore (a LogStore in a worker thread)', { timeout: 60_000 }, 
     const file = new Database(join(dir, 'logs.db'))
     file.exec(`DROP TRIGGER entries_block_insert; DROP TABLE entry_blocks;
       DROP TRIGGER entries_alert_insert; DROP TABLE entry_alerts;
+      DROP TRIGGER entries_pairs_insert; DROP TRIGGER entries_pairs_delete; DROP TABLE entries_pairs;
       PRAGMA user_version = 3;`)
     file.close()
 
