@@ -1,7 +1,8 @@
 // Log store figures (issue #12, goals 4 and 5): insert throughput of the store's writer beside a
 // raw better-sqlite3 loop inserting the same rows (same schema and FTS index, one transaction per
 // 5,000 rows), and search latency p50/p95 of every search the Logs panel and `maildock logs` offer
-// on a store filled by the app's own writer (no rebuild or optimise step), all in the same run.
+// on a store filled by the app's own writer (no rebuild or optimise step the app does not do by
+// itself), all in the same run.
 //   npx tsx bench/logs-store.ts [--rows 200000] [--sizes 1000000,5000000] [--runs 30] [--quick]
 //   [--keep] keeps the filled store; [--store FILE] searches a kept one again instead of filling.
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
@@ -19,6 +20,7 @@ import {
 } from '../test/support/log-fixtures'
 import { getEntries, histogram, searchEntries } from '../electron/main/logs/queries'
 import { rowFromContainerLine, rowFromMailMessage, type LogRow } from '../electron/main/logs/rows'
+import { indexSegments, mergeIndexStep } from '../electron/main/logs/index-merge'
 import { LogStore } from '../electron/main/logs/store'
 import { ratio, reportFigures, type Figure } from './figures'
 
@@ -292,9 +294,12 @@ function searchWorkloads(size: number): Workload[] {
   ]
 }
 
-function searchBench(db: Database.Database, size: number): void {
-  console.log(`\n== Search latency over ${fmt(size)} rows (${RUNS} runs each, limit 100)`)
-  console.log(`${'query'.padEnd(40)} ${'p50'.padStart(10)} ${'p95'.padStart(10)}  rows`)
+/** Each search's run times (ms, sorted) and the rows its last run found. */
+function timeSearches(
+  db: Database.Database,
+  size: number,
+): Map<string, { times: number[]; rows: number }> {
+  const timed = new Map<string, { times: number[]; rows: number }>()
   for (const workload of searchWorkloads(size)) {
     workload.run(db, 0)
     const times: number[] = []
@@ -304,19 +309,47 @@ function searchBench(db: Database.Database, size: number): void {
       rows = workload.run(db, i + 1)
       times.push(performance.now() - started)
     }
-    times.sort((a, b) => a - b)
+    timed.set(workload.name, { times: times.sort((a, b) => a - b), rows })
+  }
+  return timed
+}
+
+/** What the store's worker does once it has been quiet for 3 s: merge the full-text index. */
+function idleMerge(db: Database.Database): string {
+  const before = indexSegments(db)
+  const started = performance.now()
+  let steps = 0
+  while (mergeIndexStep(db)) steps += 1
+  const seconds = ((performance.now() - started) / 1000).toFixed(1)
+  return `${before} -> ${indexSegments(db)} full-text segments in ${steps} steps, ${seconds} s`
+}
+
+/**
+ * Every search as the writer left the store, then after the idle merge the app's store worker
+ * runs by itself (the figures: the store as it is once quiet, with the first times beside them).
+ */
+function searchBench(db: Database.Database, size: number): void {
+  console.log(`\n== Search latency over ${fmt(size)} rows (${RUNS} runs each, limit 100)`)
+  const written = timeSearches(db, size)
+  const merge = idleMerge(db)
+  console.log(`idle merge: ${merge}`)
+  console.log(
+    `${'query'.padEnd(40)} ${'p50'.padStart(10)} ${'p95'.padStart(10)}  rows  (p95 before the merge)`,
+  )
+  for (const [name, { times, rows }] of timeSearches(db, size)) {
     const p95 = percentile(times, 0.95)
+    const first = ms(percentile(written.get(name)?.times ?? [], 0.95))
     figures.push({
       goal: 4,
-      name: `search at ${fmt(size)} rows: ${workload.name}`,
+      name: `search at ${fmt(size)} rows: ${name}`,
       value: p95,
       unit: 'ms p95',
       target: '<= 50 ms',
       holds: p95 <= 50,
-      method: `${RUNS} runs (varying terms), limit 100, on a store filled by the app's writer${KEPT}; p50 ${ms(percentile(times, 0.5))}`,
+      method: `${RUNS} runs (varying terms), limit 100, on a store filled by the app's writer${KEPT}, after the merge its store worker runs once quiet (${merge}); p50 ${ms(percentile(times, 0.5))}; before that merge p95 ${first}`,
     })
     console.log(
-      `${workload.name.padEnd(40)} ${ms(percentile(times, 0.5)).padStart(10)} ${ms(percentile(times, 0.95)).padStart(10)}  ${rows}`,
+      `${name.padEnd(40)} ${ms(percentile(times, 0.5)).padStart(10)} ${ms(p95).padStart(10)}  ${rows}  (${first})`,
     )
   }
 }

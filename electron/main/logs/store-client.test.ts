@@ -6,7 +6,9 @@ import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { logSearchInput, MaildockError, type LogStatus } from '../../../shared/contract'
 import { fixtureMessages, toMail } from '../../../test/support/log-fixtures'
+import { indexSegments } from './index-merge'
 import { builtLines, keyHex, rowFromContainerLine, type BuiltLines } from './rows'
+import { LogStore } from './store'
 import { WorkerLogStore } from './store-client'
 import { endWorker } from './store-worker-start'
 
@@ -199,6 +201,39 @@ describe('WorkerLogStore (a LogStore in a worker thread)', { timeout: 60_000 }, 
     // Stored by the restarted worker under the keys the first one reported.
     const stored = await store.search(logSearchInput.parse({ query: {}, limit: 1_000 }))
     expect(new Set(stored.entries.map((entry) => entry.key))).toEqual(new Set(keys))
+  })
+
+  it('merges the full-text index once the store has been quiet a while', async () => {
+    const path = join(dir, 'segments.db')
+    // FTS5's own merging off in this file: each flush leaves one more segment.
+    const seed = new LogStore({ path, retentionDelayMs: 0 })
+    seed
+      .reader()
+      .prepare("INSERT INTO entries_fts(entries_fts, rank) VALUES ('automerge', 0)")
+      .run()
+    await seed.close()
+    const worker = new WorkerLogStore({ path, retentionDelayMs: 0, writer: { intervalMs: 5 } })
+    const reader = new Database(path, { readonly: true })
+    try {
+      for (let batch = 0; batch < 20; batch++) {
+        worker.ingestLogLines(ref, lines(batch * 100, 100))
+        await worker.flush()
+      }
+      expect(indexSegments(reader)).toBeGreaterThan(8)
+      const merged = await until(
+        () => Promise.resolve(indexSegments(reader)),
+        (n) => n <= 3,
+      )
+      expect(merged).toBeLessThanOrEqual(3)
+      const found = await worker.search(
+        logSearchInput.parse({ query: { text: '"1999 of"' }, limit: 10 }),
+      )
+      expect(found.entries.map((e) => e.text)).toEqual(['line 1999 of the worker test'])
+      expect(await worker.status()).toMatchObject({ rows: 2_000 })
+    } finally {
+      reader.close()
+      await worker.close()
+    }
   })
 
   it('closes: the worker ends and later calls say the store is closed', async () => {

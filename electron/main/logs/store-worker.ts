@@ -4,6 +4,7 @@ import { getHeapStatistics } from 'node:v8'
 import { parentPort, workerData, type TransferListItem } from 'node:worker_threads'
 import type { SendLedger } from '../mail'
 import { errorMessage } from '../../../shared/error-message'
+import { IdleIndexMerge } from './index-merge'
 import { builtLines, rowsFromContainerLines, type LogRow } from './rows'
 import { StoreSendLedger } from './sends'
 import { LogStore } from './store'
@@ -34,6 +35,19 @@ const store = new LogStore({
   onUpgrade: (upgrade) => send({ kind: 'upgrade', upgrade }),
 })
 const ledger = new StoreSendLedger(() => store.reader())
+const indexMerge = new IdleIndexMerge({
+  database: () => {
+    try {
+      return store.reader()
+    } catch {
+      return undefined
+    }
+  },
+  busy: () => store.writer.queued > 0,
+  log: (message, error) => send({ kind: 'log', message, error: errorMessage(error) }),
+})
+/** Asked often and cheap: they do not keep the full-text index from being merged. */
+const QUIET_OPS: ReadonlySet<StoreOp> = new Set(['status', 'heap'])
 
 /** Line batches not yet committed: each with the count of rows processed once it is. */
 const pending: { seq: number; mark: number }[] = []
@@ -113,6 +127,7 @@ const handlers: Record<StoreOp, Handler> = {
     return { total, used, limit }
   },
   close: async () => {
+    indexMerge.close()
     await store.close()
     reportCommitted()
     clearInterval(watch)
@@ -121,10 +136,12 @@ const handlers: Record<StoreOp, Handler> = {
 
 port.on('message', (message: ToWorker) => {
   if (message.kind === 'lines') {
+    indexMerge.noteActivity()
     takeLines(message)
     return
   }
   const { id, op, args } = message
+  if (!QUIET_OPS.has(op)) indexMerge.noteActivity()
   void (async () => {
     try {
       const value = await (handlers[op] as (...a: unknown[]) => unknown)(...args)
