@@ -22,6 +22,7 @@ import { getEntries, histogram, searchEntries } from '../electron/main/logs/quer
 import { rowFromContainerLine, rowFromMailMessage, type LogRow } from '../electron/main/logs/rows'
 import { indexSegments, mergeIndexStep } from '../electron/main/logs/index-merge'
 import { LogStore } from '../electron/main/logs/store'
+import { flushWordPairs } from '../electron/main/logs/word-pairs'
 import { ratio, reportFigures, type Figure } from './figures'
 
 const { values } = parseArgs({
@@ -115,6 +116,8 @@ function rawPass(rows: LogRow[], file: string): number {
   for (let i = 0; i < rows.length; i += 5_000) {
     raw.transaction(() => {
       for (const row of rows.slice(i, i + 5_000)) rawInsert(row)
+      // The same indexes as the writer's: a transaction's word pairs at its end.
+      flushWordPairs(raw)
     })()
   }
   const rate = rows.length / ((performance.now() - started) / 1000)

@@ -90,7 +90,7 @@ export function openLogDatabase(path: string, options: OpenOptions = {}): Databa
     db.pragma('synchronous = FULL')
     db.pragma('temp_store = MEMORY')
     db.pragma('cache_size = -32000')
-    // The entries insert trigger calls it: every connection that writes rows needs it.
+    // What the writer's flushWordPairs (and the schema 6 step) call.
     registerWordPairs(db)
     migrate(db, options.onProgress)
     // A first write tells a read-only or locked file apart now rather than at the first batch.

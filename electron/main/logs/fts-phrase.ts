@@ -7,8 +7,9 @@ import { holdsPhrase, pairsQuery, phraseWords, UNSURE } from './word-pairs'
 /*
  * A phrase of 2+ words, found from `entries_pairs` (word-pairs.ts): the rows holding each pair of
  * its adjacent words. For a 2-word phrase those are its matches; a longer one is checked on each
- * row's text, newest first, only until the page is decided. Rows the pair index is not sure of
- * are asked of FTS5 one by one, so with more of them than MAX_UNSURE this path is not taken.
+ * row's text, newest first, only until the page is decided. Rows the pair index is not sure of,
+ * or has not indexed yet (written outside the writer), are asked of FTS5 one by one, so with more
+ * of them than MAX_UNSURE this path is not taken.
  */
 
 const MAX_UNSURE = 64
@@ -69,7 +70,11 @@ export function newestPhraseMatches(
   // In index order, reversed here: FTS5 reads a word's whole doclist to walk it newest first.
   const sql = 'SELECT rowid FROM entries_pairs WHERE entries_pairs MATCH ? LIMIT ?'
   const pairs = statement(db, sql).pluck()
-  const unsure = pairs.all(`"${UNSURE}"`, MAX_UNSURE + 1) as number[]
+  const pending = statement(db, 'SELECT id FROM entries_pairs_pending LIMIT ?').pluck()
+  const unsure = [
+    ...(pairs.all(`"${UNSURE}"`, MAX_UNSURE + 1) as number[]),
+    ...(pending.all(MAX_UNSURE + 1) as number[]),
+  ].sort((a, b) => a - b)
   if (unsure.length > MAX_UNSURE) return null
   const paired = pairs.all(pairsQuery(words), MAX_PAIRED) as number[]
   if (paired.length >= MAX_PAIRED) return null

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import { addBlockSpansAndAlerts, createEntryBlocks, type Progress } from './blocks'
 import { createSendTables } from './sends'
-import { createWordPairs } from './word-pairs'
+import { createWordPairs, deferWordPairs } from './word-pairs'
 
 /*
  * Schema migrations, one function per version, applied in order inside a transaction each;
@@ -103,6 +103,8 @@ const MIGRATIONS: ReadonlyArray<(db: Database.Database, progress?: Progress) => 
   addBlockSpansAndAlerts,
   // entries_pairs: each row's adjacent word pairs, so a phrase that never occurs is seen at once.
   createWordPairs,
+  // The pairs of a transaction's rows in one FTS5 statement at its end, not one per row.
+  deferWordPairs,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -253,6 +253,7 @@ describe('WorkerLogStore (a LogStore in a worker thread)', { timeout: 60_000 }, 
     file.exec(`DROP TRIGGER entries_block_insert; DROP TABLE entry_blocks;
       DROP TRIGGER entries_alert_insert; DROP TABLE entry_alerts;
       DROP TRIGGER entries_pairs_insert; DROP TRIGGER entries_pairs_delete; DROP TABLE entries_pairs;
+      DROP TABLE entries_pairs_pending;
       PRAGMA user_version = 3;`)
     file.close()
 

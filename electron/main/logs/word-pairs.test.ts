@@ -157,4 +157,20 @@ describe('phrase search by word pairs', () => {
     expect(left).toBeLessThan(LINES)
     expect(comparePhrases(db)).toBeGreaterThan(0)
   })
+
+  it('finds rows written outside the writer, whose pairs are not indexed yet', () => {
+    const db = store.reader()
+    const pending = db.prepare('SELECT count(*) FROM entries_pairs_pending').pluck()
+    // The writer indexes its rows' pairs in the transaction that writes them.
+    expect(pending.get()).toBe(0)
+    const insert = db.prepare(`INSERT INTO entries (ts, source, service, level, text, dedup)
+      VALUES (?, 'container', 'other', 'info', ?, ?)`)
+    for (let i = 0; i < 20; i += 1) {
+      insert.run(START + 1e10 + i, `relay9 delivered and via relay4 again ${i}`, 1e12 + i)
+    }
+    expect(pending.get()).toBe(20)
+    expect(comparePhrases(db)).toBeGreaterThan(1_000)
+    const filter = buildFilter(db, { text: '"relay9 delivered"' })
+    expect(newestPhraseMatches(db, filter, filter.fts!, 100)).toHaveLength(20)
+  })
 })

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import { MaildockError } from '../../../shared/contract'
 import { faultKindOf, type FaultKind } from './database'
 import type { LogRow } from './rows'
+import { flushWordPairs } from './word-pairs'
 
 export interface WriterTuning {
   /** A batch goes out this long after the first row waits... */
@@ -74,6 +75,7 @@ function prepare(db: Database.Database) {
         for (const address of facts.recipients) recipient.run(address, facts.emailId)
       }
     }
+    flushWordPairs(db)
   })
 }
 
