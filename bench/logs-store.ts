@@ -10,20 +10,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import type Database from 'better-sqlite3'
-import { logHistogramInput, logSearchInput, type LogQuery } from '../shared/contract'
 import { openLogDatabase } from '../electron/main/logs/database'
-import {
-  fixtureMessages,
-  fixtureRecipient,
-  fixtureWord,
-  toMail,
-} from '../test/support/log-fixtures'
-import { getEntries, histogram, searchEntries } from '../electron/main/logs/queries'
+import { fixtureMessages, fixtureRecipient, toMail } from '../test/support/log-fixtures'
 import { rowFromContainerLine, rowFromMailMessage, type LogRow } from '../electron/main/logs/rows'
 import { indexSegments, mergeIndexStep } from '../electron/main/logs/index-merge'
 import { LogStore } from '../electron/main/logs/store'
 import { flushWordPairs } from '../electron/main/logs/word-pairs'
 import { ratio, reportFigures, type Figure } from './figures'
+import { searchWorkloads } from './log-searches'
 
 const { values } = parseArgs({
   options: {
@@ -203,111 +197,17 @@ async function fillWithWriter(store: LogStore, from: number, to: number): Promis
   await store.flush()
 }
 
-interface Workload {
-  name: string
-  run: (db: Database.Database, i: number) => number
-}
-
-/** The cursor to page `pages` + 1 of all rows, 100 a page (found once, outside the timing). */
-function deepCursor(db: Database.Database, pages: number): string | undefined {
-  let cursor: string | undefined
-  for (let page = 0; page < pages; page += 1) {
-    const result = searchEntries(
-      db,
-      logSearchInput.parse({ limit: 100, ...(cursor ? { cursor } : {}) }),
-    )
-    cursor = result.nextCursor ?? undefined
-  }
-  return cursor
-}
-
-function searchWorkloads(size: number): Workload[] {
-  const end = START + size * 20
-  const search =
-    (query: LogQuery, extra: { cursor?: string } = {}) =>
-    (db: Database.Database) =>
-      searchEntries(db, logSearchInput.parse({ query, limit: 100, ...extra })).entries.length
-  const emails = Math.floor(size / 4 / 3)
-  let deep: string | undefined
-  return [
-    {
-      name: 'full text, rare (an email id)',
-      run: (db, i) => search({ text: `email-${(i * 7919) % emails}` })(db),
-    },
-    {
-      name: 'full text, a subject word (rare)',
-      run: (db, i) => search({ text: fixtureWord(i, shape) })(db),
-    },
-    { name: 'full text, common word (~75%)', run: (db) => search({ text: 'delivered' })(db) },
-    { name: 'full text, phrase (common)', run: search({ text: '"delivered message"' }) },
-    {
-      name: 'full text, phrase that never occurs',
-      run: (db, i) => search({ text: `"relay${i % 7} delivered"` })(db),
-    },
-    { name: 'full text, prefix', run: (db, i) => search({ text: `relay${i % 7}*` })(db) },
-    {
-      name: 'full text + service + level',
-      run: (db, i) =>
-        search({ text: 'delivered', services: [SERVICES[i % 4]!], levels: ['error'] })(db),
-    },
-    {
-      name: 'full text + status failed',
-      run: search({ text: 'delivered', statuses: ['failed'] }),
-    },
-    { name: 'filter: level error', run: search({ levels: ['error'] }) },
-    {
-      name: 'time range only (one hour)',
-      run: (db, i) =>
-        search({ from: end - (i + 2) * 3_600_000, to: end - (i + 1) * 3_600_000 })(db),
-    },
-    { name: 'newest page (no filter)', run: search({}) },
-    {
-      name: 'filter: service + last hour',
-      run: (db, i) => search({ services: [SERVICES[i % 4]!], from: end - 3_600_000 })(db),
-    },
-    {
-      name: 'filter: recipient',
-      run: (db, i) => search({ recipient: fixtureRecipient(i, shape) })(db),
-    },
-    { name: 'filter: status failed', run: search({ statuses: ['failed'] }) },
-    {
-      name: 'page 200 by keyset cursor (all rows)',
-      // The first (untimed warm-up) run finds the cursor.
-      run: (db) => {
-        deep ??= deepCursor(db, 199)
-        return search({}, deep === undefined ? {} : { cursor: deep })(db)
-      },
-    },
-    {
-      name: 'timeline of one email (logs:get)',
-      run: (db, i) => getEntries(db, { emailId: `email-${(i * 7919) % emails}` }).timeline.length,
-    },
-    {
-      name: 'histogram, 60 buckets, last day',
-      run: (db) =>
-        histogram(db, logHistogramInput.parse({ query: { from: end - 86_400_000, to: end } }))
-          .buckets.length,
-    },
-    {
-      name: 'histogram, 60 buckets, full text',
-      run: (db, i) =>
-        histogram(db, logHistogramInput.parse({ query: { text: fixtureWord(i, shape) } })).buckets
-          .length,
-    },
-  ]
-}
-
 /** Each search's run times (ms, sorted) and the rows its last run found. */
 function timeSearches(
   db: Database.Database,
   size: number,
 ): Map<string, { times: number[]; rows: number }> {
   const timed = new Map<string, { times: number[]; rows: number }>()
-  for (const workload of searchWorkloads(size)) {
+  for (const workload of searchWorkloads(size, { start: START, services: SERVICES, shape })) {
     workload.run(db, 0)
     const times: number[] = []
     let rows = 0
-    for (let i = 0; i < RUNS; i += 1) {
+    for (let i = 0; i < (workload.runs ?? RUNS); i += 1) {
       const started = performance.now()
       rows = workload.run(db, i + 1)
       times.push(performance.now() - started)
@@ -349,7 +249,7 @@ function searchBench(db: Database.Database, size: number): void {
       unit: 'ms p95',
       target: '<= 50 ms',
       holds: p95 <= 50,
-      method: `${RUNS} runs (varying terms), limit 100, on a store filled by the app's writer${KEPT}, after the merge its store worker runs once quiet (${merge}); p50 ${ms(percentile(times, 0.5))}; before that merge p95 ${first}`,
+      method: `${times.length} runs (varying terms), limit 100, on a store filled by the app's writer${KEPT}, after the merge its store worker runs once quiet (${merge}); p50 ${ms(percentile(times, 0.5))}; before that merge p95 ${first}`,
     })
     console.log(
       `${name.padEnd(40)} ${ms(percentile(times, 0.5)).padStart(10)} ${ms(p95).padStart(10)}  ${rows}  (${first})`,

@@ -8,6 +8,7 @@ import { createEntryBlocks } from './blocks'
 import { openLogDatabase } from './database'
 import { buildFilter } from './filters'
 import { ftsHistogram } from './fts-histogram'
+import { phraseMatchIds } from './fts-phrase'
 import { histogram } from './queries'
 import { LogStore } from './store'
 
@@ -107,7 +108,11 @@ describe('full-text histogram by blocks of ids', () => {
       })),
     ]
     let compared = 0
-    for (const text of ['every', 'rare', 'ERROR', 'li*', '"every mid"', 'none']) {
+    // A phrase with few rows (and one with none) is counted from the word-pair index's matches.
+    expect(phraseMatchIds(db, '"rare line"')?.length).toBeGreaterThan(10)
+    expect(phraseMatchIds(db, '"line rare"')).toEqual([])
+    const texts = ['every', 'rare', 'ERROR', 'li*', '"every mid"', '"rare line"', '"line rare"']
+    for (const text of [...texts, 'none']) {
       for (const buckets of [5, 60, 500]) {
         for (const range of ranges) {
           const bars = histogram(
@@ -122,16 +127,22 @@ describe('full-text histogram by blocks of ids', () => {
           // By blocks however many rows that reads (the histogram falls back past half).
           const span = { start: bars.from, bucket: bars.bucketMs, from, to: bars.to }
           const fts = buildFilter(db, { text }).fts as string
-          const byBlocks = bars.buckets.map((bucket) => ({
-            ...bucket,
-            total: 0,
-            warn: 0,
-            error: 0,
-          }))
-          for (const row of ftsHistogram(db, fts, span, 1) ?? []) {
-            Object.assign(byBlocks[row.b]!, { total: row.total, warn: row.warn, error: row.error })
+          // Warn/error levels read row by row, and from the level index.
+          for (const readLevelsAbove of [Infinity, 0]) {
+            const byBlocks = bars.buckets.map((bucket) => ({
+              ...bucket,
+              total: 0,
+              warn: 0,
+              error: 0,
+            }))
+            for (const row of ftsHistogram(db, fts, span, 1, readLevelsAbove) ?? []) {
+              const bucket = byBlocks[row.b]!
+              Object.assign(bucket, { total: row.total, warn: row.warn, error: row.error })
+            }
+            expect(byBlocks, `${what}, by blocks, levels read above ${readLevelsAbove}`).toEqual(
+              exact,
+            )
           }
-          expect(byBlocks, `${what}, by blocks`).toEqual(exact)
           compared += bars.buckets.reduce((sum, bucket) => sum + bucket.total, 0)
         }
       }

@@ -55,16 +55,11 @@ function* phraseMatches(
   }
 }
 
-/**
- * Ids of the newest `wanted` rows matching `fts` and the filter when `fts` is one phrase that the
- * pair index answers with few candidate rows; null when it cannot tell.
- */
-export function newestPhraseMatches(
+/** The rows that may hold the phrase, newest first, or null when the pair index cannot tell. */
+function candidates(
   db: Database.Database,
-  filter: Filter,
   fts: string,
-  wanted: number,
-): number[] | null {
+): { words: string[]; paired: number[]; unsure: number[] } | null {
   const words = phraseWords(fts)
   if (words === null) return null
   // In index order, reversed here: FTS5 reads a word's whole doclist to walk it newest first.
@@ -78,6 +73,28 @@ export function newestPhraseMatches(
   if (unsure.length > MAX_UNSURE) return null
   const paired = pairs.all(pairsQuery(words), MAX_PAIRED) as number[]
   if (paired.length >= MAX_PAIRED) return null
-  const ids = phraseMatches(db, fts, words, paired.reverse(), unsure.reverse())
+  return { words, paired: paired.reverse(), unsure: unsure.reverse() }
+}
+
+/**
+ * Ids of the newest `wanted` rows matching `fts` and the filter when `fts` is one phrase that the
+ * pair index answers with few candidate rows; null when it cannot tell.
+ */
+export function newestPhraseMatches(
+  db: Database.Database,
+  filter: Filter,
+  fts: string,
+  wanted: number,
+): number[] | null {
+  const found = candidates(db, fts)
+  if (found === null) return null
+  const ids = phraseMatches(db, fts, found.words, found.paired, found.unsure)
   return newestOfIds(db, filter, ids, wanted) ?? []
+}
+
+/** Every row matching `fts` when it is one phrase the pair index answers; null otherwise. */
+export function phraseMatchIds(db: Database.Database, fts: string): number[] | null {
+  const found = candidates(db, fts)
+  if (found === null) return null
+  return [...phraseMatches(db, fts, found.words, found.paired, found.unsure)]
 }

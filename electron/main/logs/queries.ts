@@ -15,6 +15,7 @@ import { descending, newestInRecentIds, newestOfIds } from './fts-newest'
 import { scanNewestMatches } from './fts-scan'
 import { newestPhraseMatches } from './fts-phrase'
 import { ftsHistogram, type BucketRow, type Span } from './fts-histogram'
+import { phraseMatchIds } from './fts-phrase'
 import { decodeEmailRequest, decodeOutcomeEvent, type MailMessage } from '../../../shared/messages'
 import { statement } from './statements'
 import {
@@ -252,17 +253,27 @@ function textOnly(query: HistogramInput['query']): boolean {
   )
 }
 
-/** Entries in [from, to) per bucket, counted row by row. */
-function scanRows(db: Database.Database, filter: Filter, span: Span): BucketRow[] {
+/**
+ * Entries in [from, to) per bucket, counted row by row; `matches`: the rows the full text matches,
+ * when already known (a phrase the pair index answers).
+ */
+function scanRows(
+  db: Database.Database,
+  filter: Filter,
+  span: Span,
+  matches: number[] | null = null,
+): BucketRow[] {
   if (span.to <= span.from) return []
-  const terms =
-    filter.fts === null
-      ? filter.terms
-      : ['e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH @fts)', ...filter.terms]
+  const match =
+    matches === null
+      ? 'e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH @fts)'
+      : 'e.id IN (SELECT value FROM json_each(@matches))'
+  const terms = filter.fts === null ? filter.terms : [match, ...filter.terms]
   const sql = `SELECT CAST((e.ts - @start) / @bucket AS INTEGER) AS b, count(*) AS total,
       sum(e.level = 'warn') AS warn, sum(e.level IN ('error', 'fatal')) AS error
     FROM entries e ${whereClause([...terms, 'e.ts >= @from', 'e.ts < @to'])} GROUP BY b`
-  return statement(db, sql).all({ ...filter.params, ...span }) as BucketRow[]
+  const params = matches === null ? {} : { matches: JSON.stringify(matches) }
+  return statement(db, sql).all({ ...filter.params, ...span, ...params }) as BucketRow[]
 }
 
 /**
@@ -308,13 +319,18 @@ export function histogram(
   const bucketMs = bucketWidth(to - from, input.buckets)
   const start = Math.floor(from / bucketMs) * bucketMs
   const span = { start, bucket: bucketMs, from, to }
+  const phrase = filter.fts === null ? null : phraseMatchIds(db, filter.fts)
   const byBlocks =
-    filter.fts !== null && textOnly(input.query) ? ftsHistogram(db, filter.fts, span) : null
+    phrase === null && filter.fts !== null && textOnly(input.query)
+      ? ftsHistogram(db, filter.fts, span)
+      : null
   const rows =
     byBlocks ??
-    (fromRollup(input.query, bucketMs)
-      ? rollupRows(db, input.query, filter, span)
-      : scanRows(db, filter, span))
+    (phrase !== null
+      ? scanRows(db, filter, span, phrase)
+      : fromRollup(input.query, bucketMs)
+        ? rollupRows(db, input.query, filter, span)
+        : scanRows(db, filter, span))
   const count = Math.min(1_000, Math.max(1, Math.ceil((to - start) / bucketMs)))
   const buckets = Array.from({ length: count }, (_, i) => ({
     t: start + i * bucketMs,
