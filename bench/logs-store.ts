@@ -18,6 +18,7 @@ import { LogStore } from '../electron/main/logs/store'
 import { flushWordPairs } from '../electron/main/logs/word-pairs'
 import { ratio, reportFigures, type Figure } from './figures'
 import { searchWorkloads } from './log-searches'
+import { searchWhileCounting } from './log-search-contention'
 
 const { values } = parseArgs({
   options: {
@@ -259,7 +260,8 @@ function searchBench(db: Database.Database, size: number): void {
 
 try {
   if (!values['skip-insert']) await insertBench()
-  const store = new LogStore({ path: values.store ?? join(root, 'search.db'), retentionDelayMs: 0 })
+  const path = values.store ?? join(root, 'search.db')
+  const store = new LogStore({ path, retentionDelayMs: 0 })
   let loaded = 0
   if (values.store !== undefined) {
     const reader = store.reader()
@@ -278,6 +280,7 @@ try {
     searchBench(store.reader(), size)
   }
   await store.close()
+  if (loaded > 0) figures.push(await searchWhileCounting(path, loaded, values.quick ? 5 : 10))
   reportFigures('logs-store', figures)
 } finally {
   if (values.keep) console.log(`kept ${root}`)

@@ -89,20 +89,45 @@ function errorIds(
   return new Set(statement(db, sql).pluck().all(span.from, span.to) as number[])
 }
 
+/** Matches read from the index at a time; between two such steps the worker answers others. */
+const STEP_MATCHES = 50_000
+
+/** Runs work written as steps (a generator yielding between them) to its end, at once. */
+export function completed<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const next = steps.next()
+    if (next.done === true) return next.value
+  }
+}
+
+/** Where one block's matches go: nowhere (outside the range), to be read, or to one bucket. */
+interface BlockFate {
+  skip: boolean
+  row: BucketRow | null
+}
+
 /**
- * Matches of `fts` per bucket of `span`, exactly as counting each match's row would; null when
- * more than `maxRead` of the matches would be read anyway (mostly rows out of time order), which
- * reading every match in index order does faster.
+ * Matches of `fts` per bucket of `span`, exactly as counting each match's row would, in steps of
+ * `step` matches; null when more than `maxRead` of those seen would be read anyway (mostly rows out
+ * of time order), which reading every match in index order does faster.
  */
-export function ftsHistogram(
+export function* ftsHistogramSteps(
   db: Database.Database,
   fts: string,
   span: Span,
-  /** The share of matches read above which it gives up (null). */
-  maxRead = 0.5,
-  /** With more warn/error matches than this, their levels come from the level index. */
-  readLevelsAbove = 2_000,
-): BucketRow[] | null {
+  {
+    step = STEP_MATCHES,
+    maxRead = 0.5,
+    readLevelsAbove = 2_000,
+  }: {
+    /** Matches read from the index in one step. */
+    step?: number | undefined
+    /** The share of matches read above which it gives up (null). */
+    maxRead?: number
+    /** With more warn/error matches than this, their levels come from the level index. */
+    readLevelsAbove?: number
+  } = {},
+): Generator<void, BucketRow[] | null> {
   // Every row of the range is in a block whose span meets it: the matches between those blocks.
   const { lo, hi } = statement(
     db,
@@ -110,60 +135,86 @@ export function ftsHistogram(
   ).get(span.from, span.to) as { lo: number | null; hi: number | null }
   if (lo === null || hi === null) return []
   // In rowid order, ascending. Bounds as BigInt: FTS5 ignores a rowid bound bound as a REAL.
-  const matches =
-    'SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? AND rowid BETWEEN ? AND ?'
-  const ids = statement(db, matches)
-    .pluck()
-    .all(fts, BigInt(lo * BLOCK_IDS), BigInt((hi + 1) * BLOCK_IDS - 1)) as number[]
-  const blocks = blocksByKey(db, blocksOf(ids))
+  const matches = statement(
+    db,
+    'SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?',
+  ).pluck()
   const bucketIndex = (ts: number): number => Math.floor((ts - span.start) / span.bucket)
   const rows: Bucketed = new Map()
   /** Read: ids whose bucket the block does not decide; marked: in a decided bucket, not info. */
   const read: number[] = []
   const marked: Array<{ id: number; row: BucketRow }> = []
   const marks = new Uint8Array(BLOCK_IDS)
-  // What the current block decides: skip its matches, read them, or add them to `row`.
-  let key = -1
-  let skip = false
-  let row: BucketRow | null = null
-  for (const id of ids) {
-    if (Math.floor(id / BLOCK_IDS) !== key) {
-      if (read.length + marked.length > ids.length * maxRead) return null
-      key = Math.floor(id / BLOCK_IDS)
-      const block = blocks.get(key)
-      // A block wholly outside the range holds no match to count.
-      skip = block !== undefined && (block.max_ts < span.from || block.min_ts >= span.to)
-      const whole =
-        block !== undefined &&
-        block.min_ts >= span.from &&
-        block.max_ts < span.to &&
-        bucketIndex(block.min_ts) === bucketIndex(block.max_ts)
-      row = whole ? bucketOf(rows, bucketIndex(block.min_ts)) : null
-      if (whole) markAlerts(marks, block.offsets)
-    }
-    if (skip) continue
-    if (row === null) {
-      read.push(id)
-      continue
-    }
-    row.total += 1
-    if (marks[id % BLOCK_IDS] === 1) marked.push({ id, row })
+  const fateOf = (block: Block | undefined): BlockFate => {
+    if (block !== undefined && (block.max_ts < span.from || block.min_ts >= span.to))
+      return { skip: true, row: null }
+    const whole =
+      block !== undefined &&
+      block.min_ts >= span.from &&
+      block.max_ts < span.to &&
+      bucketIndex(block.min_ts) === bucketIndex(block.max_ts)
+    if (!whole) return { skip: false, row: null }
+    markAlerts(marks, block.offsets)
+    return { skip: false, row: bucketOf(rows, bucketIndex(block.min_ts)) }
   }
-  if (read.length + marked.length > ids.length * maxRead) return null
-  const markedIds = marked.map((m) => m.id)
-  const errors = errorIds(db, markedIds, span, readLevelsAbove)
+  let key = -1
+  let fate: BlockFate = { skip: true, row: null }
+  let seen = 0
+  for (let from = lo * BLOCK_IDS; ;) {
+    const to = BigInt((hi + 1) * BLOCK_IDS - 1)
+    const ids = matches.all(fts, BigInt(from), to, step) as number[]
+    const blocks = blocksByKey(db, blocksOf(ids))
+    for (const id of ids) {
+      if (Math.floor(id / BLOCK_IDS) !== key) {
+        key = Math.floor(id / BLOCK_IDS)
+        fate = fateOf(blocks.get(key))
+      }
+      if (fate.skip) continue
+      if (fate.row === null) read.push(id)
+      else {
+        fate.row.total += 1
+        if (marks[id % BLOCK_IDS] === 1) marked.push({ id, row: fate.row })
+      }
+    }
+    seen += ids.length
+    if (read.length > seen * maxRead) return null
+    if (ids.length < step) break
+    from = (ids[ids.length - 1] as number) + 1
+    yield
+  }
+  const errors = errorIds(
+    db,
+    marked.map((m) => m.id),
+    span,
+    readLevelsAbove,
+  )
   for (const m of marked) {
     if (errors.has(m.id)) m.row.error += 1
     else m.row.warn += 1
   }
-  const sql = 'SELECT ts, level FROM entries WHERE id IN (SELECT value FROM json_each(?))'
-  for (const [ts, level] of statement(db, sql).raw().all(JSON.stringify(read)) as Array<
-    [number, string]
-  >) {
-    if (ts < span.from || ts >= span.to) continue
-    const bucket = bucketOf(rows, bucketIndex(ts))
-    bucket.total += 1
-    countLevel(bucket, level)
-  }
+  yield* countRows(db, read, span, rows, step)
   return [...rows.values()]
+}
+
+/** Adds the matches `read` to their buckets from their rows, `step` rows at a time. */
+function* countRows(
+  db: Database.Database,
+  read: readonly number[],
+  span: Span,
+  rows: Bucketed,
+  step: number,
+): Generator<void, void> {
+  const sql = 'SELECT ts, level FROM entries WHERE id IN (SELECT value FROM json_each(?))'
+  for (let i = 0; i < read.length; i += step) {
+    if (i > 0) yield
+    const found = statement(db, sql)
+      .raw()
+      .all(JSON.stringify(read.slice(i, i + step))) as Array<[number, string]>
+    for (const [ts, level] of found) {
+      if (ts < span.from || ts >= span.to) continue
+      const bucket = bucketOf(rows, Math.floor((ts - span.start) / span.bucket))
+      bucket.total += 1
+      countLevel(bucket, level)
+    }
+  }
 }

@@ -14,7 +14,7 @@ import type {
 import { descending, newestInRecentIds, newestOfIds } from './fts-newest'
 import { scanNewestMatches } from './fts-scan'
 import { newestPhraseMatches } from './fts-phrase'
-import { ftsHistogram, type BucketRow, type Span } from './fts-histogram'
+import { completed, ftsHistogramSteps, type BucketRow, type Span } from './fts-histogram'
 import { phraseMatchIds } from './fts-phrase'
 import { decodeEmailRequest, decodeOutcomeEvent, type MailMessage } from '../../../shared/messages'
 import { statement } from './statements'
@@ -301,19 +301,27 @@ function rollupRows(
   return [...whole, ...head, ...tail]
 }
 
-export function histogram(
+/** The oldest and newest stored time (null when empty). */
+export function timeBounds(db: Database.Database): { lo: number | null; hi: number | null } {
+  const sql = 'SELECT (SELECT min(ts) FROM entries) AS lo, (SELECT max(ts) FROM entries) AS hi'
+  return statement(db, sql).get() as { lo: number | null; hi: number | null }
+}
+
+/** The newest stored line of a container. */
+export function lastLineTs(db: Database.Database, container: string): number | null {
+  const sql = 'SELECT max(ts) FROM entries WHERE container = ?'
+  return statement(db, sql).pluck().get(container) as number | null
+}
+
+/** The histogram in steps: the full-text count yields between batches of matches. */
+export function* histogramSteps(
   db: Database.Database,
   input: HistogramInput,
+  step?: number,
   now = Date.now(),
-): LogHistogram {
+): Generator<void, LogHistogram> {
   const filter = buildFilter(db, input.query)
-  const bounds = statement(
-    db,
-    'SELECT (SELECT min(ts) FROM entries) AS lo, (SELECT max(ts) FROM entries) AS hi',
-  ).get() as {
-    lo: number | null
-    hi: number | null
-  }
+  const bounds = timeBounds(db)
   const to = input.query.to ?? (bounds.hi === null ? now : bounds.hi + 1)
   const from = input.query.from ?? bounds.lo ?? to - 3_600_000
   const bucketMs = bucketWidth(to - from, input.buckets)
@@ -322,7 +330,7 @@ export function histogram(
   const phrase = filter.fts === null ? null : phraseMatchIds(db, filter.fts)
   const byBlocks =
     phrase === null && filter.fts !== null && textOnly(input.query)
-      ? ftsHistogram(db, filter.fts, span)
+      ? yield* ftsHistogramSteps(db, filter.fts, span, { step })
       : null
   const rows =
     byBlocks ??
@@ -347,6 +355,9 @@ export function histogram(
   }
   return { bucketMs, from: start, to, buckets, notice: filter.notice }
 }
+
+export const histogram = (...args: Parameters<typeof histogramSteps>): LogHistogram =>
+  completed(histogramSteps(...args))
 
 /** The latest mail messages as received, oldest first. */
 export function recentMailMessages(db: Database.Database, limit: number): MailMessage[] {

@@ -4,7 +4,12 @@ import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { logSearchInput, MaildockError, type LogStatus } from '../../../shared/contract'
+import {
+  logHistogramInput,
+  logSearchInput,
+  MaildockError,
+  type LogStatus,
+} from '../../../shared/contract'
 import { fixtureMessages, toMail } from '../../../test/support/log-fixtures'
 import { indexSegments } from './index-merge'
 import { builtLines, keyHex, rowFromContainerLine, type BuiltLines } from './rows'
@@ -234,6 +239,36 @@ describe('WorkerLogStore (a LogStore in a worker thread)', { timeout: 60_000 }, 
       reader.close()
       await worker.close()
     }
+  })
+
+  it('answers a search asked while a histogram counts, between the histogram’s steps', async () => {
+    await store.close()
+    store = new WorkerLogStore({
+      path: join(dir, 'steps.db'),
+      retentionDelayMs: 0,
+      writer: { intervalMs: 5 },
+      histogramStep: 1,
+    })
+    store.ingestLogLines(ref, lines(0, 2_000))
+    await store.flush()
+    const days = { from: Date.UTC(2025, 0, 1), to: Date.UTC(2025, 0, 6) }
+    const answered: string[] = []
+    const [bars, found] = await Promise.all([
+      // Bars of a day each: every block of ids lies in one (counted without reading rows).
+      store
+        .histogram(logHistogramInput.parse({ query: { text: 'worker', ...days }, buckets: 5 }))
+        .then((result) => {
+          answered.push('histogram')
+          return result
+        }),
+      store.search(logSearchInput.parse({ query: { text: '"1999 of"' } })).then((result) => {
+        answered.push('search')
+        return result
+      }),
+    ])
+    expect(answered).toEqual(['search', 'histogram'])
+    expect(found.entries.map((e) => e.text)).toEqual(['line 1999 of the worker test'])
+    expect(bars.buckets.reduce((sum, bucket) => sum + bucket.total, 0)).toBe(2_000)
   })
 
   it('closes: the worker ends and later calls say the store is closed', async () => {

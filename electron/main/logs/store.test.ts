@@ -231,9 +231,9 @@ describe('LogStore search', () => {
     expect(jsonl.nextCursor).toBeNull()
   })
 
-  it('counts entries per time bucket, with warnings and errors apart', () => {
+  it('counts entries per time bucket, with warnings and errors apart', async () => {
     const start = Date.UTC(2025, 0, 1)
-    const result = store.histogram(
+    const result = await store.histogram(
       logHistogramInput.parse({ query: { from: start, to: start + 2_000 }, buckets: 20 }),
     )
     expect(result.bucketMs).toBe(100)
@@ -243,7 +243,7 @@ describe('LogStore search', () => {
     expect(total).toBe(600)
     expect(result.buckets.reduce((sum, b) => sum + b.warn, 0)).toBe(20)
     expect(result.buckets[0]).toMatchObject({ t: start, total: 30 })
-    const errors = store.histogram(logHistogramInput.parse({ query: { levels: ['error'] } }))
+    const errors = await store.histogram(logHistogramInput.parse({ query: { levels: ['error'] } }))
     expect(errors.buckets.reduce((sum, b) => sum + b.error, 0)).toBe(20)
   })
 })

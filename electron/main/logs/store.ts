@@ -24,8 +24,10 @@ import { exportChunk, type ExportInput } from './export'
 import {
   getEntries,
   recentMailMessages,
-  histogram,
+  histogramSteps,
+  lastLineTs,
   searchEntries,
+  timeBounds,
   type GetInput,
   type HistogramInput,
   type SearchInput,
@@ -54,6 +56,8 @@ export interface LogStoreOptions {
   /** First retention pass after this long, then every retentionIntervalMs (0: never by itself). */
   retentionDelayMs?: number
   retentionIntervalMs?: number
+  /** Matches a full-text histogram counts between two looks at what else is asked. */
+  histogramStep?: number
   log?: (message: string, error?: unknown) => void
   /** An older file's upgrade, step by step while opening it; null once it is done (or failed). */
   onUpgrade?: (upgrade: StoreUpgrade | null) => void
@@ -155,8 +159,14 @@ export class LogStore {
     return this.read((db) => exportChunk(db, input))
   }
 
-  histogram(input: HistogramInput): LogHistogram {
-    return this.read((db) => histogram(db, input))
+  /** In steps, each its own read: what is asked meanwhile (a search) is answered between them. */
+  async histogram(input: HistogramInput): Promise<LogHistogram> {
+    const steps = this.read((db) => histogramSteps(db, input, this.options.histogramStep))
+    for (;;) {
+      const next = this.read(() => steps.next())
+      if (next.done === true) return next.value
+      await new Promise((resolve) => setImmediate(resolve))
+    }
   }
 
   /** The open database for a reader (the CLI's streamed export); throws while it is unusable. */
@@ -166,11 +176,7 @@ export class LogStore {
 
   /** The newest stored line of a container, to resume following it without a gap. */
   lastLineTs(container: string): number | null {
-    return this.read(
-      (db) =>
-        db.prepare('SELECT max(ts) FROM entries WHERE container = ?').pluck().get(container) as
-          number | null,
-    )
+    return this.read((db) => lastLineTs(db, container))
   }
 
   /** The latest mail messages as received, oldest first (to rebuild tracking at start-up). */
@@ -185,15 +191,11 @@ export class LogStore {
       this.ensureOpen()
     }
     const db = this.db
-    let bounds = { lo: null as number | null, hi: null as number | null }
+    let bounds: ReturnType<typeof timeBounds> = { lo: null, hi: null }
     let emails = 0
     if (db) {
       try {
-        bounds = db
-          .prepare(
-            'SELECT (SELECT min(ts) FROM entries) AS lo, (SELECT max(ts) FROM entries) AS hi',
-          )
-          .get() as typeof bounds
+        bounds = timeBounds(db)
         emails = this.emailCount.read(db)
       } catch (error) {
         this.noteReadFault(error)
