@@ -7,7 +7,7 @@ import { statement } from './statements'
  * on a large store): the index gives the matching ids, `entry_blocks` the oldest and newest time of
  * each block of 1,024 ids, so a block whose span lies inside one bucket adds its matches to that
  * bucket as they are. Rows are read only for matches in a block that straddles a bucket's edge (or
- * the range's), and for those `entry_alerts` marks as warn, error or fatal, to count them apart.
+ * the range's); those `entry_alerts` marks as warn, error or fatal are told apart by their level.
  */
 
 export interface BucketRow {
@@ -71,8 +71,8 @@ function blocksOf(ids: readonly number[]): number[] {
 
 /**
  * Of `marked` (matches at warn, error and fatal rows), those at error or fatal rows. A few are read
- * row by row; many from the level index in one pass (its pages are in ts order, 20 ns a row, where
- * each of many scattered rows costs a random page).
+ * row by row; many from the level index in one pass: at 5M rows 0.5 us an error row there, against
+ * about 7 us for each scattered row read by id.
  */
 function errorIds(
   db: Database.Database,
@@ -160,8 +160,8 @@ export function* ftsHistogramSteps(
   let key = -1
   let fate: BlockFate = { skip: true, row: null }
   let seen = 0
+  const to = BigInt((hi + 1) * BLOCK_IDS - 1)
   for (let from = lo * BLOCK_IDS; ;) {
-    const to = BigInt((hi + 1) * BLOCK_IDS - 1)
     const ids = matches.all(fts, BigInt(from), to, step) as number[]
     const blocks = blocksByKey(db, blocksOf(ids))
     for (const id of ids) {

@@ -13,9 +13,8 @@ import type {
 } from '../../../shared/contract'
 import { descending, newestInRecentIds, newestOfIds } from './fts-newest'
 import { scanNewestMatches } from './fts-scan'
-import { newestPhraseMatches } from './fts-phrase'
+import { newestPhraseMatches, phraseMatchIds } from './fts-phrase'
 import { completed, ftsHistogramSteps, type BucketRow, type Span } from './fts-histogram'
-import { phraseMatchIds } from './fts-phrase'
 import { decodeEmailRequest, decodeOutcomeEvent, type MailMessage } from '../../../shared/messages'
 import { statement } from './statements'
 import {
