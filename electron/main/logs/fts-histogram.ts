@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3'
 import { BLOCK_IDS } from './blocks'
+import { singleWord, wordBlocks, type WordBlock } from './block-words'
+import { wordsOf } from './word-pairs'
 import { statement } from './statements'
 
 /*
@@ -100,10 +102,194 @@ export function completed<T>(steps: Generator<void, T>): T {
   }
 }
 
-/** Where one block's matches go: nowhere (outside the range), to be read, or to one bucket. */
-interface BlockFate {
-  skip: boolean
-  row: BucketRow | null
+const bucketIndexOf = (span: Span, ts: number): number =>
+  Math.floor((ts - span.start) / span.bucket)
+
+/** Whether a block of this time span lies in the range and in one bucket of it. */
+const inOneBucket = (span: Span, block: { min_ts: number; max_ts: number }): boolean =>
+  block.min_ts >= span.from &&
+  block.max_ts < span.to &&
+  bucketIndexOf(span, block.min_ts) === bucketIndexOf(span, block.max_ts)
+
+/** From this many matches in a block across a bucket's edge, the ts index places them. */
+const SPLIT_BY_INDEX = 16
+/** A block's matches per bucket (-1: outside the range), from the ts index's range of the block. */
+const SPLIT_COUNTS = `SELECT CASE WHEN ts >= @from AND ts < @to
+    THEN CAST((ts - @start) / @bucket AS INTEGER) ELSE -1 END AS b, count(*) AS n
+  FROM entries INDEXED BY entries_ts
+  WHERE ts BETWEEN @min AND @max AND id IN (SELECT value FROM json_each(@ids)) GROUP BY b`
+
+/**
+ * Counts the matches the index gives, in id order, into the buckets of `span`: a block in one
+ * bucket adds them as they are; one across a bucket's edge has them counted per bucket from the ts
+ * index (one short range of it, no row read) but for its warn/error/fatal ones, or a few: those
+ * and the matches whose block has no span are kept in `read`.
+ * Matches at warn/error/fatal rows (`entry_alerts`) are kept in `marked` with their bucket.
+ */
+class MatchCounter {
+  readonly rows: Bucketed = new Map()
+  readonly read: number[] = []
+  readonly marked: Array<{ id: number; row: BucketRow }> = []
+  private readonly marks = new Uint8Array(BLOCK_IDS)
+  private key = -1
+  private block: Block | undefined
+  private kind: 'skip' | 'read' | 'split' | 'whole' = 'skip'
+  private row: BucketRow | null = null
+  private split: number[] = []
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly span: Span,
+  ) {}
+
+  add(id: number, blocks: Map<number, Block>): void {
+    const key = Math.floor(id / BLOCK_IDS)
+    if (key !== this.key) {
+      this.flush()
+      this.enter(key, blocks.get(key))
+    }
+    if (this.kind === 'read') this.read.push(id)
+    else if (this.kind === 'split') this.split.push(id)
+    else if (this.kind === 'whole' && this.row !== null) this.count(id, this.row)
+  }
+
+  /** Places the matches kept of a block across a bucket's edge: call at the end of each step. */
+  flush(): void {
+    const { block, split, span } = this
+    this.split = []
+    if (block === undefined || split.length === 0) return
+    // A few rows cost less read by id than a range of the ts index (one look-up each against ~1,024).
+    if (split.length < SPLIT_BY_INDEX) {
+      this.read.push(...split)
+      return
+    }
+    // Warn/error/fatal matches are read, with their level; the others only counted, in SQL.
+    const plain = split.filter((id) => this.marks[id % BLOCK_IDS] !== 1)
+    for (const id of split) if (this.marks[id % BLOCK_IDS] === 1) this.read.push(id)
+    const counts = statement(this.db, SPLIT_COUNTS)
+      .raw()
+      .all({ ...span, min: block.min_ts, max: block.max_ts, ids: JSON.stringify(plain) }) as Array<
+      [number, number]
+    >
+    // A row outside its block's recorded span (never written so): every match read instead.
+    if (counts.reduce((sum, [, n]) => sum + n, 0) !== plain.length) this.read.push(...plain)
+    else for (const [b, n] of counts) if (b >= 0) bucketOf(this.rows, b).total += n
+  }
+
+  private count(id: number, row: BucketRow): void {
+    row.total += 1
+    if (this.marks[id % BLOCK_IDS] === 1) this.marked.push({ id, row })
+  }
+
+  private enter(key: number, block: Block | undefined): void {
+    const { span } = this
+    this.key = key
+    this.block = block
+    if (block === undefined) this.kind = 'read'
+    else if (block.max_ts < span.from || block.min_ts >= span.to) this.kind = 'skip'
+    else {
+      markAlerts(this.marks, block.offsets)
+      this.kind = inOneBucket(span, block) ? 'whole' : 'split'
+      this.row =
+        this.kind === 'whole' ? bucketOf(this.rows, bucketIndexOf(span, block.min_ts)) : null
+    }
+  }
+}
+
+/**
+ * For a one-word search, adds the sealed blocks that count the word and lie in one bucket (or
+ * outside the range) from `block_words`: the blocks the index need not be read for, and how many
+ * matches they held.
+ */
+function countSealedBlocks(
+  db: Database.Database,
+  fts: string,
+  blocks: { lo: number; hi: number },
+  span: Span,
+  rows: Bucketed,
+): { counted: Set<number>; matches: number } {
+  const counted = new Set<number>()
+  let matches = 0
+  const word = singleWord(fts)
+  if (word === null) return { counted, matches }
+  for (const block of wordBlocks(db, word, blocks.lo, blocks.hi)) {
+    const outside = block.max_ts < span.from || block.min_ts >= span.to
+    if (outside) counted.add(block.block)
+    else if (inOneBucket(span, block)) {
+      const row = bucketOf(rows, bucketIndexOf(span, block.min_ts))
+      row.total += block.total
+      row.warn += block.warn
+      row.error += block.error
+    } else if (!countSplitBlock(db, fts, word, block, span, rows)) continue
+    counted.add(block.block)
+    if (!outside) matches += block.total
+  }
+  return { counted, matches }
+}
+
+/** The matches of a block in the index, in SQL (rowids as BigInt: FTS5 ignores a REAL bound). */
+const BLOCK_MATCHES = `SELECT rowid FROM entries_fts
+  WHERE entries_fts MATCH @fts AND rowid BETWEEN @first AND @last`
+/** A block's matches per bucket (-1: outside the range), from the ts index's range of the block. */
+const SPLIT_TOTALS = `SELECT CASE WHEN ts >= @from AND ts < @to
+    THEN CAST((ts - @start) / @bucket AS INTEGER) ELSE -1 END AS b, count(*) AS n
+  FROM entries INDEXED BY entries_ts
+  WHERE ts BETWEEN @min AND @max AND id BETWEEN @first AND @last AND id IN (${BLOCK_MATCHES})
+  GROUP BY b`
+/**
+ * A sealed block across a bucket's edge, counted in SQL: its matches per bucket from the ts index
+ * (no row read), and its warn/error/fatal rows read and cut into words, to tell which match. False,
+ * adding nothing, when the index finds fewer matches in the block's span than `block_words` counts
+ * (a span not kept right): then its matches are read one by one.
+ */
+function countSplitBlock(
+  db: Database.Database,
+  fts: string,
+  word: string,
+  block: WordBlock,
+  span: Span,
+  rows: Bucketed,
+): boolean {
+  const first = BigInt(block.block * BLOCK_IDS)
+  const totals = statement(db, SPLIT_TOTALS)
+    .raw()
+    .all({
+      ...span,
+      fts,
+      first,
+      last: first + BigInt(BLOCK_IDS - 1),
+      min: block.min_ts,
+      max: block.max_ts,
+    }) as Array<[number, number]>
+  if (totals.reduce((sum, [, n]) => sum + n, 0) !== block.total) return false
+  for (const [b, n] of totals) if (b >= 0) bucketOf(rows, b).total += n
+  if (block.warn + block.error === 0) return true
+  const offsets = statement(db, 'SELECT offsets FROM entry_alerts WHERE block = ?')
+    .pluck()
+    .get(block.block) as string | undefined
+  const alerts = (offsets?.match(/.{3}/g) ?? []).map(
+    (hex) => block.block * BLOCK_IDS + parseInt(hex, 16),
+  )
+  const sql = 'SELECT ts, level, text FROM entries WHERE id IN (SELECT value FROM json_each(?))'
+  for (const [ts, level, text] of statement(db, sql).raw().all(JSON.stringify(alerts)) as Array<
+    [number, string, string]
+  >) {
+    if (ts < span.from || ts >= span.to || !wordsOf(text)?.includes(word)) continue
+    countLevel(bucketOf(rows, bucketIndexOf(span, ts)), level)
+  }
+  return true
+}
+
+/** The runs of blocks in [lo, hi] not in `counted`, as first and last block. */
+function uncountedRuns(lo: number, hi: number, counted: Set<number>): Array<[number, number]> {
+  const runs: Array<[number, number]> = []
+  for (let block = lo; block <= hi; block += 1) {
+    if (counted.has(block)) continue
+    const last = runs[runs.length - 1]
+    if (last !== undefined && last[1] === block - 1) last[1] = block
+    else runs.push([block, block])
+  }
+  return runs
 }
 
 /**
@@ -139,49 +325,29 @@ export function* ftsHistogramSteps(
     db,
     'SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?',
   ).pluck()
-  const bucketIndex = (ts: number): number => Math.floor((ts - span.start) / span.bucket)
-  const rows: Bucketed = new Map()
-  /** Read: ids whose bucket the block does not decide; marked: in a decided bucket, not info. */
-  const read: number[] = []
-  const marked: Array<{ id: number; row: BucketRow }> = []
-  const marks = new Uint8Array(BLOCK_IDS)
-  const fateOf = (block: Block | undefined): BlockFate => {
-    if (block !== undefined && (block.max_ts < span.from || block.min_ts >= span.to))
-      return { skip: true, row: null }
-    const whole =
-      block !== undefined &&
-      block.min_ts >= span.from &&
-      block.max_ts < span.to &&
-      bucketIndex(block.min_ts) === bucketIndex(block.max_ts)
-    if (!whole) return { skip: false, row: null }
-    markAlerts(marks, block.offsets)
-    return { skip: false, row: bucketOf(rows, bucketIndex(block.min_ts)) }
-  }
-  let key = -1
-  let fate: BlockFate = { skip: true, row: null }
-  let seen = 0
-  const to = BigInt((hi + 1) * BLOCK_IDS - 1)
-  for (let from = lo * BLOCK_IDS; ;) {
-    const ids = matches.all(fts, BigInt(from), to, step) as number[]
-    const blocks = blocksByKey(db, blocksOf(ids))
-    for (const id of ids) {
-      if (Math.floor(id / BLOCK_IDS) !== key) {
-        key = Math.floor(id / BLOCK_IDS)
-        fate = fateOf(blocks.get(key))
+  const counter = new MatchCounter(db, span)
+  const sealed = countSealedBlocks(db, fts, { lo, hi }, span, counter.rows)
+  let seen = sealed.matches
+  let sinceYield = 0
+  for (const [first, last] of uncountedRuns(lo, hi, sealed.counted)) {
+    const to = BigInt((last + 1) * BLOCK_IDS - 1)
+    for (let from = first * BLOCK_IDS; ;) {
+      const ids = matches.all(fts, BigInt(from), to, step) as number[]
+      const blocks = blocksByKey(db, blocksOf(ids))
+      for (const id of ids) counter.add(id, blocks)
+      counter.flush()
+      seen += ids.length
+      sinceYield += ids.length
+      if (counter.read.length > seen * maxRead) return null
+      if (sinceYield >= step) {
+        sinceYield = 0
+        yield
       }
-      if (fate.skip) continue
-      if (fate.row === null) read.push(id)
-      else {
-        fate.row.total += 1
-        if (marks[id % BLOCK_IDS] === 1) marked.push({ id, row: fate.row })
-      }
+      if (ids.length < step) break
+      from = (ids[ids.length - 1] as number) + 1
     }
-    seen += ids.length
-    if (read.length > seen * maxRead) return null
-    if (ids.length < step) break
-    from = (ids[ids.length - 1] as number) + 1
-    yield
   }
+  const { rows, read, marked } = counter
   const errors = errorIds(
     db,
     marked.map((m) => m.id),
@@ -212,7 +378,7 @@ function* countRows(
       .all(JSON.stringify(read.slice(i, i + step))) as Array<[number, string]>
     for (const [ts, level] of found) {
       if (ts < span.from || ts >= span.to) continue
-      const bucket = bucketOf(rows, Math.floor((ts - span.start) / span.bucket))
+      const bucket = bucketOf(rows, bucketIndexOf(span, ts))
       bucket.total += 1
       countLevel(bucket, level)
     }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { sealWordBlocks } from './block-words'
 
 /** Leaf pages one step writes at most: most steps take a few ms; one that ends a merge and drops
  * its inputs can take longer. */
@@ -45,7 +46,8 @@ export interface IdleIndexMergeOptions {
  * so a store filled by a busy stack carries about twenty, and a search looks each term up in
  * each. Once nothing has been written or asked for a while, this merges them in small steps,
  * each its own short transaction, and yields between steps so a search or a write that arrives
- * waits for one step at most.
+ * waits for one step at most; then it seals the blocks of ids not sealed yet (block-words.ts),
+ * a few a step, the same way.
  */
 export class IdleIndexMerge {
   private timer: NodeJS.Timeout | undefined
@@ -78,7 +80,7 @@ export class IdleIndexMerge {
       return
     }
     try {
-      if (mergeIndexStep(db, this.options.pagesPerStep)) this.schedule(0)
+      if (mergeIndexStep(db, this.options.pagesPerStep) || sealWordBlocks(db)) this.schedule(0)
     } catch (error) {
       // Merging only speeds searches up: a full disk or a busy file waits for the next quiet time.
       this.options.log?.('log store: merging the full-text index failed', error)

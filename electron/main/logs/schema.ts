@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import { addBlockSpansAndAlerts, createEntryBlocks, type Progress } from './blocks'
+import { createBlockWords } from './block-words'
 import { createSendTables } from './sends'
 import { createWordPairs, deferWordPairs } from './word-pairs'
 
@@ -105,6 +106,8 @@ const MIGRATIONS: ReadonlyArray<(db: Database.Database, progress?: Progress) => 
   createWordPairs,
   // The pairs of a transaction's rows in one FTS5 statement at its end, not one per row.
   deferWordPairs,
+  // block_words: each sealed block's frequent words, so a common word's histogram reads no match.
+  createBlockWords,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -230,6 +230,15 @@ describe('WorkerLogStore (a LogStore in a worker thread)', { timeout: 60_000 }, 
         (n) => n <= 3,
       )
       expect(merged).toBeLessThanOrEqual(3)
+      // Then the blocks below the newest are sealed with their frequent words ('worker', ...).
+      const sealed = (): Promise<number> =>
+        Promise.resolve(
+          reader
+            .prepare("SELECT count(*) FROM block_words WHERE word = 'worker'")
+            .pluck()
+            .get() as number,
+        )
+      expect(await until(sealed, (n) => n === 1)).toBe(1)
       const found = await worker.search(
         logSearchInput.parse({ query: { text: '"1999 of"' }, limit: 10 }),
       )
@@ -289,6 +298,8 @@ describe('WorkerLogStore (a LogStore in a worker thread)', { timeout: 60_000 }, 
       DROP TRIGGER entries_alert_insert; DROP TABLE entry_alerts;
       DROP TRIGGER entries_pairs_insert; DROP TRIGGER entries_pairs_delete; DROP TABLE entries_pairs;
       DROP TABLE entries_pairs_pending;
+      DROP TRIGGER block_words_insert; DROP TRIGGER block_words_delete;
+      DROP TABLE block_words; DROP TABLE block_words_sealed;
       PRAGMA user_version = 3;`)
     file.close()
 
