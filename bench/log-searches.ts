@@ -15,8 +15,6 @@ export interface Fixture {
 export interface Workload {
   name: string
   run: (db: Database.Database, i: number) => number
-  /** Timed runs, when fewer than --runs (a search of seconds). */
-  runs?: number
 }
 
 /** The cursor to page `pages` + 1 of all rows, 100 a page (found once, outside the timing). */
@@ -51,10 +49,8 @@ function histogramWorkloads(size: number, fixture: Fixture): Workload[] {
       name: 'histogram, 60 buckets, full text, phrase that never occurs',
       run: (db, i) => bars(db, { text: `"relay${i % 7} delivered"` }),
     },
-    // The bars beside a common-word search take seconds a run: fewer runs.
     {
       name: 'histogram, 60 buckets, full text, common word (~75%)',
-      runs: 5,
       run: (db) => bars(db, { text: 'delivered' }),
     },
   ]

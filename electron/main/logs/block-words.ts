@@ -15,7 +15,7 @@ import { wordsOf } from './word-pairs'
 
 /** Fewer rows of a block than this hold the word: its matches there are read from the index. */
 export const MIN_ROWS = 32
-const BLOCKS_PER_STEP = 8
+const BLOCKS_PER_STEP = 2
 
 const UNSEAL = `
   DELETE FROM block_words_sealed WHERE block = {id} >> 10;
