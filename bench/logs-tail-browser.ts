@@ -83,9 +83,12 @@ try {
     const { metrics } = await cdp.send('Performance.getMetrics')
     return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0
   }
-  const received = async (): Promise<number> => {
+  /** Lines the panel has shown or, having fallen behind, skipped on purpose (and said so). */
+  const accounted = async (): Promise<{ received: number; skipped: number }> => {
     const text = (await page.getByTestId('tail-counts').textContent()) ?? ''
-    return Number(/^([\d,]+) received/.exec(text)?.[1]?.replace(/,/g, '') ?? 0)
+    const count = (pattern: RegExp): number =>
+      Number(pattern.exec(text)?.[1]?.replace(/,/g, '') ?? 0)
+    return { received: count(/^([\d,]+) received/), skipped: count(/([\d,]+) lines? skipped/) }
   }
 
   const idleFrom = await page.evaluate<number>(MONITOR)
@@ -119,8 +122,8 @@ try {
   const deadline = Date.now() + 180_000
   while (Date.now() < deadline) {
     heapPeak = Math.max(heapPeak, await heap())
-    const count = await received()
-    if (count > 0 && firstAt === 0) {
+    const { received, skipped } = await accounted()
+    if (received > 0 && firstAt === 0) {
       firstAt = Date.now()
       burstFrom = await page.evaluate<number>('performance.now()')
       flowStart = await probe.snapshot()
@@ -128,7 +131,7 @@ try {
       if (values.trace || values['trace-out'])
         stopTrace = await startTrace(cdp, values['trace-out'])
     }
-    if (count >= TOTAL) {
+    if (received + skipped >= TOTAL) {
       allAt = Date.now()
       break
     }
@@ -143,6 +146,7 @@ try {
   const heapAfter = await heap()
   const bench = await page.evaluate<{ frames: Sample[]; longTasks: Sample[] }>('window.__bench')
   const counts = (await page.getByTestId('tail-counts').textContent()) ?? ''
+  const { skipped } = await accounted()
   const rows = await page.getByTestId('tail-line').count()
 
   const idle = frameStats(bench.frames, idleFrom, idleTo)
@@ -185,8 +189,8 @@ try {
       unit: 'ms',
       baseline: { name: 'the same page idle, same run', value: idle.p95 },
       target: '<= 32 ms',
-      holds: burst.p95 <= 32,
-      method: `built app in browser mode, Debian Chromium (playwright-core), requestAnimationFrame gaps from the first line on screen to the last while a stack container prints ${TOTAL.toLocaleString('en')} lines; the panel draws arriving batches together at most once per animation frame and 100 ms; while following only the last rows, in the normal flow (no virtualizer); ${burstPage[1]}; ${longTasks.length} long tasks${values.profile ? '; CPU profiler on' : ''}`,
+      holds: allAt > 0 && burst.p95 <= 32,
+      method: `built app in browser mode, Debian Chromium (playwright-core), requestAnimationFrame gaps from the first line on screen to the last while a stack container prints ${TOTAL.toLocaleString('en')} lines (${skipped.toLocaleString('en')} of them skipped by the view, which fell behind and said so; stored all the same)${allAt > 0 ? '' : '; NOT every line arrived within 180 s'}; the panel draws arriving batches together at most once per animation frame and 100 ms; while following only the last rows, in the normal flow (no virtualizer); ${burstPage[1]}; ${longTasks.length} long tasks${values.profile ? '; CPU profiler on' : ''}`,
       ...(burst.p95 > 32 && {
         bound: `CPU: the renderer's main thread was runnable but waiting for a CPU ${pct(thread.wait)} of the burst against ${pct(thread.run)} on one (idle: ${pct(idleThread.wait)} waiting), /proc schedstat; ${burstCpu}`,
       }),
