@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import { BLOCK_IDS, type Progress } from './blocks'
+import { countLevel } from './levels'
 import { statement } from './statements'
 import { wordsOf } from './word-pairs'
 
@@ -14,7 +15,7 @@ import { wordsOf } from './word-pairs'
  */
 
 /** Fewer rows of a block than this hold the word: its matches there are read from the index. */
-export const MIN_ROWS = 32
+const MIN_ROWS = 32
 const BLOCKS_PER_STEP = 2
 
 const UNSEAL = `
@@ -60,8 +61,7 @@ function sealBlock(db: Database.Database, block: number): void {
       let count = counts.get(word)
       if (count === undefined) counts.set(word, (count = { total: 0, warn: 0, error: 0 }))
       count.total += 1
-      if (level === 'warn') count.warn += 1
-      else if (level === 'error' || level === 'fatal') count.error += 1
+      countLevel(count, level)
     }
   }
   statement(db, 'DELETE FROM block_words WHERE block = ?').run(block)

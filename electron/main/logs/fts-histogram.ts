@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import { BLOCK_IDS } from './blocks'
 import { singleWord, wordBlocks, type WordBlock } from './block-words'
 import { wordsOf } from './word-pairs'
+import { countLevel } from './levels'
 import { statement } from './statements'
 
 /*
@@ -55,11 +56,6 @@ function bucketOf(rows: Bucketed, b: number): BucketRow {
   let row = rows.get(b)
   if (!row) rows.set(b, (row = { b, total: 0, warn: 0, error: 0 }))
   return row
-}
-
-function countLevel(row: BucketRow, level: string): void {
-  if (level === 'warn') row.warn += 1
-  else if (level === 'error' || level === 'fatal') row.error += 1
 }
 
 /** The distinct blocks of ascending ids. */
@@ -117,10 +113,11 @@ const inOneBucket = (span: Span, block: { min_ts: number; max_ts: number }): boo
 /** From this many matches in a block across a bucket's edge, the ts index places them. */
 const SPLIT_BY_INDEX = 16
 /** A block's matches per bucket (-1: outside the range), from the ts index's range of the block. */
-const SPLIT_COUNTS = `SELECT CASE WHEN ts >= @from AND ts < @to
+const splitCounts = (matches: string): string => `SELECT CASE WHEN ts >= @from AND ts < @to
     THEN CAST((ts - @start) / @bucket AS INTEGER) ELSE -1 END AS b, count(*) AS n
   FROM entries INDEXED BY entries_ts
-  WHERE ts BETWEEN @min AND @max AND id IN (SELECT value FROM json_each(@ids)) GROUP BY b`
+  WHERE ts BETWEEN @min AND @max AND id IN (${matches}) GROUP BY b`
+const SPLIT_COUNTS = splitCounts('SELECT value FROM json_each(@ids)')
 
 /**
  * Counts the matches the index gives, in id order, into the buckets of `span`: a block in one
@@ -237,12 +234,8 @@ function* countSealedBlocks(
 /** The matches of a block in the index, in SQL (rowids as BigInt: FTS5 ignores a REAL bound). */
 const BLOCK_MATCHES = `SELECT rowid FROM entries_fts
   WHERE entries_fts MATCH @fts AND rowid BETWEEN @first AND @last`
-/** A block's matches per bucket (-1: outside the range), from the ts index's range of the block. */
-const SPLIT_TOTALS = `SELECT CASE WHEN ts >= @from AND ts < @to
-    THEN CAST((ts - @start) / @bucket AS INTEGER) ELSE -1 END AS b, count(*) AS n
-  FROM entries INDEXED BY entries_ts
-  WHERE ts BETWEEN @min AND @max AND id BETWEEN @first AND @last AND id IN (${BLOCK_MATCHES})
-  GROUP BY b`
+/** All of a sealed block's matches per bucket, as SPLIT_COUNTS counts the ones it is given. */
+const SPLIT_TOTALS = splitCounts(BLOCK_MATCHES)
 /**
  * A sealed block across a bucket's edge, counted in SQL: its matches per bucket from the ts index
  * (no row read), and its warn/error/fatal rows read and cut into words, to tell which match. False,
