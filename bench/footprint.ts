@@ -13,6 +13,7 @@ import { lineRow } from './line-rows'
 import { LogStore } from '../electron/main/logs/store'
 import { launchBrowser, openPage, startApp, type RunningApp } from '../test/e2e/harness'
 import { managementUrlOf } from '../test/support/mail-stack'
+import serverNodeFlags from '../electron/main/server/node-flags.json'
 import { benchStack } from './bench-stack'
 import { reportFigures } from './figures'
 
@@ -133,7 +134,7 @@ try {
       },
       target: '<= 150 MB',
       holds: maxMb <= 150,
-      method: `the built browser-mode server (out/main/server.js, the desktop app's core) pointed at a real mail stack, one Chromium page open; RSS from /proc every 200 ms for ${SECONDS} s after ${SETTLE_MS / 1000} s of settling; the highest sample (median ${mb(loaded.median)})`,
+      method: `the built browser-mode server (out/main/server.js, the desktop app's core, with the V8 flags \`npm run serve\` gives it: ${serverNodeFlags.join(' ')}) pointed at a real mail stack, one Chromium page open; RSS from /proc every 200 ms for ${SECONDS} s after ${SETTLE_MS / 1000} s of settling; the highest sample (median ${mb(loaded.median)})`,
     },
   ])
 } finally {

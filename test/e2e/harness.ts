@@ -7,6 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { expect } from 'vitest'
 import { MailStack, type MailStackOptions } from '../../resources/stack/test/mail-stack'
 import { managementUrlOf } from '../support/mail-stack'
+import serverNodeFlags from '../../electron/main/server/node-flags.json'
 
 const root = join(import.meta.dirname, '../..')
 const serverEntry = join(root, 'out/main/server.js')
@@ -34,7 +35,7 @@ export interface RunningApp {
 export async function startApp(env: NodeJS.ProcessEnv = {}): Promise<RunningApp> {
   if (!existsSync(serverEntry))
     throw new Error(`${serverEntry} is missing: run npm run build first`)
-  const child = spawn(process.execPath, [serverEntry, '--port', '0'], {
+  const child = spawn(process.execPath, [...serverNodeFlags, serverEntry, '--port', '0'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
