@@ -11,6 +11,7 @@ import { APP_SCHEME, isTrustedSender, rendererOrigin } from './security'
 import { hardenSession, rendererResponse } from './session-policy'
 import { startUpdates } from './updates'
 import { createMainWindow, preloadPath } from './window'
+import { logToConsole } from '../lib/console-log'
 
 const mainDir = dirname(fileURLToPath(import.meta.url))
 const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL
@@ -41,12 +42,11 @@ if (!app.requestSingleInstanceLock()) {
     const rendererDir = `${mainDir}/../renderer`
     protocol.handle(APP_SCHEME, (request) => rendererResponse(rendererDir, request))
     hardenSession(session.defaultSession, origin)
-    const log = (message: string, error?: unknown): void => console.error(message, error)
     const dataDir = process.env.MAILDOCK_DATA_DIR ?? app.getPath('userData')
     core = createCore({
       env: { ...process.env, MAILDOCK_DATA_DIR: dataDir },
       isTrustedSender: (sender) => isTrustedSender(sender.url, sender.isMainFrame, origin),
-      log,
+      log: logToConsole,
       secrets: createAppSecretStore(dataDir),
       ...(app.isPackaged ? { stackDir: join(process.resourcesPath, 'stack') } : {}),
       packaged: app.isPackaged,
@@ -57,7 +57,7 @@ if (!app.requestSingleInstanceLock()) {
       messageDocumentResponse(documents, request, origin),
     )
     // Updates only for an installed app: an unpackaged run has nothing to update from.
-    const updates = app.isPackaged ? startUpdates(() => window, log) : undefined
+    const updates = app.isPackaged ? startUpdates(() => window, logToConsole) : undefined
     installMenu({
       isDev: !app.isPackaged,
       ...(updates ? { checkForUpdates: () => void updates.check(true) } : {}),

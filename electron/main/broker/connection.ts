@@ -157,7 +157,7 @@ export class BrokerConnectionManager {
       if (this.stopped) break
       failures += 1
       const delayMs = backoffDelay(failures, this.options.backoff ?? RECONNECT_BACKOFF)
-      this.options.log?.(`broker: ${reason}; reconnecting in ${delayMs} ms`)
+      this.options.log?.(`broker: ${reason.replace(/\.$/, '')}; reconnecting in ${delayMs} ms`)
       this.moveTo('reconnecting', {
         error: reason,
         attempt: failures,

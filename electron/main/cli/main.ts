@@ -9,6 +9,7 @@ import { registerStackCommands } from './stack-command'
 import { CLI_SENDER, exitCodeFor, EXIT } from './run'
 import { guardConsole } from './terminal-safe'
 import { errorMessage } from '../../../shared/error-message'
+import { logToConsole } from '../lib/console-log'
 
 // `maildock <command>`: the CLI over the same core and router as the app.
 guardConsole(console)
@@ -17,7 +18,7 @@ const getCore = (): Core =>
   (core ??= createCore({
     isTrustedSender: (sender) => sender.url === CLI_SENDER.url,
     subscribe: false,
-    log: (message, error) => console.error(message, error),
+    log: logToConsole,
   }))
 
 const program = new Command('maildock')

@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createCore } from '../core'
+import { logToConsole } from '../lib/console-log'
 import { startServer } from './server'
 
 // Browser mode entry: `npm run serve -- [--port N]`. Prints one line with the URL to open.
@@ -18,7 +19,7 @@ const here = dirname(fileURLToPath(import.meta.url))
 let origin = ''
 const core = createCore({
   isTrustedSender: (sender) => sender.isMainFrame && sender.url.startsWith(`${origin}/`),
-  log: (message, error) => console.error(message, error),
+  log: logToConsole,
 })
 
 try {
