@@ -52,7 +52,7 @@ function watch(stream: Transform, socket: unknown): void {
     }
     transform(chunk, encoding, done)
   }
-  // The data so far goes out first, then the hook runs, then the final dot is pushed.
+  // The hook runs before the final dot is pushed (see coalesceWrites for when the data leaves).
   stream._flush = (done: TransformCallback) =>
     handOver(
       () => {
@@ -69,13 +69,16 @@ type HandOver = (ready: () => void, gone: () => void) => void
 /**
  * nodemailer writes each piece of the MIME stream, then the final dot, to the socket one by one:
  * a system call and a packet each, on both ends. The socket is corked from the start of the data
- * (the server's 354 came before this stream was made), so the pieces of a small message leave in
- * one write; past the socket's high-water mark it is uncorked (a corked socket never drains, and
- * the pipe would wait for it forever). The returned hand-over uncorks at the end of the data and
- * calls `ready` once every byte but the final dot is with the kernel: none left in the socket's
- * buffer, nor in the stream's own (where the pipe leaves them while the socket is full). So a
- * process killed after the hook has sent the whole message but the dot; killed before it, it has sent
- * no dot. Should the socket close first, `gone` is called instead (and the hook never runs).
+ * (the server's 354 came before this stream was made), so the pieces of a small message wait in
+ * it; past the socket's high-water mark it is uncorked (a corked socket never drains, and the pipe
+ * would wait for it forever). The returned hand-over runs at the end of the data:
+ * - a message still corked has sent nothing yet: `ready` runs at once, then the final dot joins the
+ *   data and all of it leaves in one write when the stream ends;
+ * - a larger one is uncorked, and `ready` runs once every byte but the final dot is with the
+ *   kernel: none left in the socket's buffer, nor in the stream's own (where the pipe leaves them
+ *   while the socket is full).
+ * Either way the final dot reaches the kernel only after `ready`: a process killed before it has
+ * sent no dot. Should the socket close first, `gone` is called instead (and the hook never runs).
  */
 function coalesceWrites(stream: Transform, socket: unknown): HandOver {
   if (!(socket instanceof Socket)) return (ready) => ready()
@@ -90,10 +93,11 @@ function coalesceWrites(stream: Transform, socket: unknown): HandOver {
     if (socket.writableLength >= socket.writableHighWaterMark) release()
   })
   for (const event of ['end', 'error', 'close', 'unpipe']) stream.once(event, release)
+  const closed = () => socket.destroyed || !socket.writable
   return (ready, gone) => {
-    release()
+    if (corked) return closed() ? gone() : ready()
     const check = (): void => {
-      if (socket.destroyed || !socket.writable) return gone()
+      if (closed()) return gone()
       // A write's callback runs once it and every write before it reached the kernel.
       if (socket.writableLength > 0) return void socket.write(EMPTY, check)
       // The pipe moves what the stream holds once the socket drained (or on its next tick).

@@ -127,7 +127,7 @@ describe('SMTP mailer', () => {
     expect(fired).toBe(false)
   })
 
-  it('writes a small message in one piece between the commands and the final dot', async () => {
+  it('writes a small message and its final dot in one piece, after the hook', async () => {
     await mailer.send({ ...request, id: 'mail-warm' }, () => undefined)
     const { writes, stop } = recordWrites()
     let writesAtHook = -1
@@ -138,46 +138,59 @@ describe('SMTP mailer', () => {
     } finally {
       stop()
     }
-    // The pipelined MAIL, RCPT and DATA; the whole message; then, after the hook, the final dot.
-    expect(writes).toHaveLength(3)
-    expect(writesAtHook).toBe(2)
+    // The pipelined MAIL, RCPT and DATA; then, after the hook, the whole message with its dot.
+    expect(writes).toHaveLength(2)
+    expect(writesAtHook).toBe(1)
     expect(writes[1]?.text).toContain('short')
-    expect(writes[2]?.text).toMatch(FINAL_DOT)
+    expect(writes[1]?.text).toMatch(ENDS_WITH_FINAL_DOT)
     expect(received.at(-1)?.text).toBe('short\n')
   })
 
-  it.each([
-    ['a small message', 'short', 0],
+  it('hands a large message but the final dot to the kernel before the hook runs', async () => {
     // Each write done 5 ms late, as by a slow network: the socket stays full, the pipe pauses, and
     // the end of the data finds chunks still in the data stream's own buffer.
-    ['a large message over a slow socket', 'a long line of text\n'.repeat(20_000), 5],
-  ])(
-    'has handed %s but the final dot to the kernel when the hook runs',
-    async (_what, text, lateMs) => {
-      const { writes, stop } = recordWrites(lateMs)
-      let atHook: { count: number; pending: number[] } | undefined
-      try {
-        await mailer.send({ ...request, id: `mail-11-${lateMs}`, text }, () => {
-          atHook = {
-            count: writes.length,
-            pending: [...new Set(writes.map((write) => write.socket))].map(
-              (socket) => socket.writableLength,
-            ),
-          }
-        })
-      } finally {
-        stop()
-      }
-      // Nothing written after the hook but the dot, nothing left unwritten in the socket at it.
-      expect(atHook?.pending.every((length) => length === 0)).toBe(true)
-      const after = writes.slice(atHook?.count).map((write) => write.text)
-      expect(after.join('')).toMatch(FINAL_DOT)
-      expect(received.at(-1)?.text).toBe(text.endsWith('\n') ? text : `${text}\n`)
-    },
-  )
+    const text = 'a long line of text\n'.repeat(20_000)
+    const { writes, stop } = recordWrites(5)
+    let atHook: { count: number; pending: number[] } | undefined
+    try {
+      await mailer.send({ ...request, id: 'mail-11', text }, () => {
+        atHook = {
+          count: writes.length,
+          pending: [...new Set(writes.map((write) => write.socket))].map(
+            (socket) => socket.writableLength,
+          ),
+        }
+      })
+    } finally {
+      stop()
+    }
+    // Nothing written after the hook but the dot, nothing left unwritten in the socket at it.
+    expect(atHook?.pending.every((length) => length === 0)).toBe(true)
+    const after = writes.slice(atHook?.count).map((write) => write.text)
+    expect(after.join('')).toMatch(FINAL_DOT)
+    expect(received.at(-1)?.text).toBe(text)
+  })
+
+  it.each([
+    ['a small message', 'short'],
+    ['a large message', 'a long line of text\n'.repeat(20_000)],
+  ])('has not handed the final dot of %s to the kernel when the hook runs', async (_what, text) => {
+    const { writes, stop } = recordWrites()
+    let beforeHook = ''
+    try {
+      await mailer.send({ ...request, id: `mail-12-${text.length}`, text }, () => {
+        beforeHook = writes.map((write) => write.text).join('')
+      })
+    } finally {
+      stop()
+    }
+    expect(beforeHook).not.toMatch(/\r\n\.\r\n/)
+    expect(writes.map((write) => write.text).join('')).toMatch(/\r\n\.\r\n$/)
+  })
 })
 
 const FINAL_DOT = /^(\r\n)?\.\r\n$/
+const ENDS_WITH_FINAL_DOT = /\r\n\.\r\n$/
 
 interface Write {
   socket: Socket
