@@ -8,6 +8,12 @@ import type { LogHistogram as Histogram } from '../../../../shared/contract'
 const AXIS = '#868e96'
 const GRID = 'rgba(134, 142, 150, 0.18)'
 const HEIGHT = 110
+const COUNT = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 })
+
+/** A y-axis label short enough for the axis at any count: 950, 12K, 1.2M. */
+export function axisCount(count: number): string {
+  return COUNT.format(count)
+}
 
 function chartData(histogram: Histogram): uPlot.AlignedData {
   const { buckets } = histogram
@@ -58,6 +64,7 @@ function options(
         font: '10px ui-monospace, monospace',
         size: 48,
         ticks: { show: false },
+        values: (_u, splits) => splits.map(axisCount),
       },
     ],
     series: [
