@@ -8,6 +8,7 @@ import {
   logHistogramInput,
   logSearchInput,
   MaildockError,
+  type LogHistogram,
   type LogStatus,
 } from '../../../shared/contract'
 import { fixtureMessages, toMail } from '../../../test/support/log-fixtures'
@@ -278,6 +279,30 @@ describe('WorkerLogStore (a LogStore in a worker thread)', { timeout: 60_000 }, 
     expect(answered).toEqual(['search', 'histogram'])
     expect(found.entries.map((e) => e.text)).toEqual(['line 1999 of the worker test'])
     expect(bars.buckets.reduce((sum, bucket) => sum + bucket.total, 0)).toBe(2_000)
+  })
+
+  it('counts a histogram over again on the fresh file when the store is reset between its steps', async () => {
+    await store.close()
+    store = new WorkerLogStore({
+      path: join(dir, 'steps.db'),
+      retentionDelayMs: 0,
+      writer: { intervalMs: 5 },
+      histogramStep: 1,
+    })
+    store.ingestLogLines(ref, lines(0, 2_000))
+    await store.flush()
+    const days = { from: Date.UTC(2025, 0, 1), to: Date.UTC(2025, 0, 6) }
+    const input = logHistogramInput.parse({ query: { text: 'worker', ...days }, buckets: 5 })
+    const [bars, reset] = await Promise.allSettled([store.histogram(input), store.reset()])
+    expect(reset.status).toBe('fulfilled')
+    expect(bars.status).toBe('fulfilled')
+    const counted = (bars as PromiseFulfilledResult<LogHistogram>).value
+    expect(counted.buckets).toHaveLength(5)
+    expect(counted.buckets.reduce((sum, bucket) => sum + bucket.total, 0)).toBe(0)
+    store.ingestLogLines(ref, lines(0, 300))
+    await store.flush()
+    const again = await store.histogram(input)
+    expect(again.buckets.reduce((sum, bucket) => sum + bucket.total, 0)).toBe(300)
   })
 
   it('closes: the worker ends and later calls say the store is closed', async () => {

@@ -3,6 +3,14 @@ import type Database from 'better-sqlite3'
 import type { LogStatus, Retention, StoreFault, StoreUpgrade } from '../../../shared/contract'
 import type { BatchWriter } from './writer'
 
+/** The collector's status while none is attached (the CLI's store, tests). */
+export const noCollector = (): LogStatus['collector'] => ({
+  containers: [],
+  lines: 0,
+  catchUps: 0,
+  lastError: null,
+})
+
 /** The file's size in bytes; 0 when it does not exist (yet). */
 export function fileSize(file: string): number {
   try {

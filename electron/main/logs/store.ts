@@ -43,7 +43,7 @@ import {
 } from './rows'
 import { SCHEMA_VERSION } from './schema'
 import type { OnBuilt } from './store-api'
-import { CachedCount, fileSize, ingestStatus } from './store-status'
+import { CachedCount, fileSize, ingestStatus, noCollector } from './store-status'
 import { BatchWriter, DEFAULT_WRITER_TUNING, type WriterFault, type WriterTuning } from './writer'
 import { errorMessage } from '../../../shared/error-message'
 
@@ -82,12 +82,7 @@ export class LogStore {
   private readonly emailCount = new CachedCount('SELECT count(*) AS n FROM emails', 5_000)
   private compaction = { lastRunAt: null as number | null, lastDeleted: 0, running: false }
   readonly writer: BatchWriter
-  collectorStatus: () => CollectorStatus = () => ({
-    containers: [],
-    lines: 0,
-    catchUps: 0,
-    lastError: null,
-  })
+  collectorStatus: () => CollectorStatus = noCollector
 
   constructor(private readonly options: LogStoreOptions) {
     this.retention = options.defaultRetention ?? { maxAgeDays: 30, maxSizeMb: 2_048 }
@@ -159,11 +154,15 @@ export class LogStore {
     return this.read((db) => exportChunk(db, input))
   }
 
-  /** In steps, each its own read: what is asked meanwhile (a search) is answered between them. */
+  /** In steps, each its own read (searches are answered between); a file reset meanwhile restarts it. */
   async histogram(input: HistogramInput): Promise<LogHistogram> {
-    const steps = this.read((db) => histogramSteps(db, input, this.options.histogramStep))
+    let counting: { db: Database.Database; steps: Generator<void, LogHistogram> } | undefined
     for (;;) {
-      const next = this.read(() => steps.next())
+      const next = this.read((db) => {
+        if (counting?.db !== db)
+          counting = { db, steps: histogramSteps(db, input, this.options.histogramStep) }
+        return counting.steps.next()
+      })
       if (next.done === true) return next.value
       await new Promise((resolve) => setImmediate(resolve))
     }
