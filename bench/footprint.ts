@@ -13,7 +13,7 @@ import { lineRow } from './line-rows'
 import { LogStore } from '../electron/main/logs/store'
 import { launchBrowser, openPage, startApp, type RunningApp } from '../test/e2e/harness'
 import { managementUrlOf } from '../test/support/mail-stack'
-import serverNodeFlags from '../electron/main/server/node-flags.json'
+import serverLaunch from '../electron/main/server/launch.json'
 import { benchStack } from './bench-stack'
 import { reportFigures } from './figures'
 
@@ -29,6 +29,10 @@ const SECONDS = Number(values.seconds ?? (values.quick ? 3 : 20))
 const SETTLE_MS = values.quick ? 3_000 : 15_000
 const START = Date.now() - 7 * 86_400_000
 const dir = mkdtempSync(join(tmpdir(), 'maildock-bench-footprint-'))
+const LAUNCH = [
+  ...serverLaunch.nodeFlags,
+  ...Object.entries(serverLaunch.env).map(([name, value]) => `${name}=${value}`),
+].join(' ')
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`
 
 const row = (i: number): LogRow => lineRow(i, START, 500)
@@ -134,7 +138,7 @@ try {
       },
       target: '<= 150 MB',
       holds: maxMb <= 150,
-      method: `the built browser-mode server (out/main/server.js, the desktop app's core, with the V8 flags \`npm run serve\` gives it: ${serverNodeFlags.join(' ')}) pointed at a real mail stack, one Chromium page open; RSS from /proc every 200 ms for ${SECONDS} s after ${SETTLE_MS / 1000} s of settling; the highest sample (median ${mb(loaded.median)})`,
+      method: `the built browser-mode server (out/main/server.js, the desktop app's core, started as \`npm run serve\` starts it: ${LAUNCH}) pointed at a real mail stack, one Chromium page open; RSS from /proc every 200 ms for ${SECONDS} s after ${SETTLE_MS / 1000} s of settling; the highest sample (median ${mb(loaded.median)})`,
     },
   ])
 } finally {

@@ -179,7 +179,7 @@ try {
       unit: 'MB',
       target: '<= 300 MB',
       holds: rssMb <= 300,
-      method: `RSS of this process (the same core as the browser-mode server, run with its V8 flags: collector, router, and the log store in its worker thread, whose heap and SQLite cache count here too) sampled every 50 ms; ${mb(peak.before)} before the burst${rssMb <= 300 ? `; ${peakParts}` : ''}`,
+      method: `RSS of this process (the same core as the browser-mode server, run as it runs (electron/main/server/launch.json): collector, router, and the log store in its worker thread, whose heap and SQLite cache count here too) sampled every 50 ms; ${mb(peak.before)} before the burst${rssMb <= 300 ? `; ${peakParts}` : ''}`,
       ...(rssMb <= 300 ? {} : { bound: peakParts }),
     },
   ])

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { cpus, freemem, loadavg, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
-import serverNodeFlags from '../electron/main/server/node-flags.json'
+import serverLaunch from '../electron/main/server/launch.json'
 import { MailStack } from '../resources/stack/test/mail-stack'
 import { BENCH_STACK_OPTIONS, SHARED_STACK_ENV } from './bench-stack'
 import { FIGURES_PREFIX, type Figure } from './figures'
@@ -87,9 +87,9 @@ async function stopSharedStack(): Promise<void> {
 
 function runBench(bench: Bench): Promise<Ran> {
   // node --import tsx rather than npx tsx: about 1 s less per benchmark. Those that run the core
-  // in their own process (the tail, the main loop) run it with the browser-mode server's V8 flags.
+  // in their own process (the tail, the main loop) run it as the browser-mode server runs.
   const args = [
-    ...serverNodeFlags,
+    ...serverLaunch.nodeFlags,
     '--import',
     'tsx',
     `bench/${bench.name}.ts`,
@@ -101,7 +101,10 @@ function runBench(bench: Bench): Promise<Ran> {
   const started = performance.now()
   console.log(`\n### ${bench.name}: node ${args.join(' ')}`)
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, args, {
+      env: { ...serverLaunch.env, ...process.env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
     const figures: Figure[] = []
     let pending = ''
     child.stdout.on('data', (chunk: Buffer) => {

@@ -7,7 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { expect } from 'vitest'
 import { MailStack, type MailStackOptions } from '../../resources/stack/test/mail-stack'
 import { managementUrlOf } from '../support/mail-stack'
-import serverNodeFlags from '../../electron/main/server/node-flags.json'
+import serverLaunch from '../../electron/main/server/launch.json'
 
 const root = join(import.meta.dirname, '../..')
 const serverEntry = join(root, 'out/main/server.js')
@@ -35,8 +35,8 @@ export interface RunningApp {
 export async function startApp(env: NodeJS.ProcessEnv = {}): Promise<RunningApp> {
   if (!existsSync(serverEntry))
     throw new Error(`${serverEntry} is missing: run npm run build first`)
-  const child = spawn(process.execPath, [...serverNodeFlags, serverEntry, '--port', '0'], {
-    env: { ...process.env, ...env },
+  const child = spawn(process.execPath, [...serverLaunch.nodeFlags, serverEntry, '--port', '0'], {
+    env: { ...serverLaunch.env, ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const output: string[] = []
