@@ -129,4 +129,23 @@ describe('merging the full-text index', () => {
     expect(errors).toEqual(['log store: merging the full-text index failed'])
     merge.close()
   })
+
+  it('names the sealing of blocks when that step fails, once merging is done', async () => {
+    while (mergeIndexStep(db)) {
+      // merged to the end first
+    }
+    db.exec('DROP TRIGGER block_words_insert; DROP TRIGGER block_words_delete')
+    db.exec('DROP TABLE block_words_sealed')
+    const errors: string[] = []
+    const merge = new IdleIndexMerge({
+      database: () => db,
+      busy: () => false,
+      idleMs: 10,
+      log: (message) => errors.push(message),
+    })
+    merge.noteActivity()
+    await until(() => errors.length > 0, 'the failure is reported')
+    expect(errors).toEqual(["log store: counting the blocks' frequent words failed"])
+    merge.close()
+  })
 })

@@ -79,11 +79,14 @@ export class IdleIndexMerge {
       this.noteActivity()
       return
     }
+    // Both only speed searches up: a full disk or a busy file waits for the next quiet time.
+    let doing = 'merging the full-text index'
     try {
-      if (mergeIndexStep(db, this.options.pagesPerStep) || sealWordBlocks(db)) this.schedule(0)
+      if (mergeIndexStep(db, this.options.pagesPerStep)) return this.schedule(0)
+      doing = "counting the blocks' frequent words"
+      if (sealWordBlocks(db)) this.schedule(0)
     } catch (error) {
-      // Merging only speeds searches up: a full disk or a busy file waits for the next quiet time.
-      this.options.log?.('log store: merging the full-text index failed', error)
+      this.options.log?.(`log store: ${doing} failed`, error)
     }
   }
 }
