@@ -53,6 +53,14 @@ function histogramWorkloads(size: number, fixture: Fixture): Workload[] {
       name: 'histogram, 60 buckets, full text, common word (~75%)',
       run: (db) => bars(db, { text: 'delivered' }),
     },
+    {
+      name: 'histogram, 60 buckets, full text, a word in 1 row of 40 (warn)',
+      run: (db) => bars(db, { text: 'warn' }),
+    },
+    {
+      name: 'histogram, 60 buckets, full text, a word in 1 row of 130 (error)',
+      run: (db) => bars(db, { text: 'error' }),
+    },
   ]
 }
 

@@ -14,8 +14,12 @@ beforeAll(async () => {
   const lines = Array.from({ length: 2_500 }, (_, i) => ({
     stream: 'stdout' as const,
     time: new Date(Date.UTC(2025, 0, 1) + i * 1_000).toISOString(),
-    // One row of the first block has a word this tokenizer is not sure of.
-    text: i === 50 ? 'café every line' : `${i % 2 === 0 ? 'WARN' : 'ERROR'} every line ${i}`,
+    // One row of the first block has a word this tokenizer is not sure of. Of any 1,024 rows in a
+    // row, 4 hold "quad" and 2 "pair".
+    text:
+      i === 50
+        ? 'café every line'
+        : `${i % 2 === 0 ? 'WARN' : 'ERROR'} every line ${i}${i % 256 === 0 ? ' quad' : ''}${i % 512 === 0 ? ' pair' : ''}`,
   }))
   store.ingestLogLines('logger', lines)
   await store.flush()
@@ -27,7 +31,7 @@ afterAll(async () => {
 })
 
 describe('block_words', () => {
-  it('seals the blocks below the newest, without words where one row is unsure', () => {
+  it('seals the blocks below the newest, with words of 4 rows or more, none where a row is unsure', () => {
     const db = store.reader()
     const first = (db.prepare('SELECT min(id) FROM entries').pluck().get() as number) >> 10
     while (sealWordBlocks(db)) {
@@ -40,6 +44,9 @@ describe('block_words', () => {
     expect(blocks.map((b) => b.block)).toEqual([first + 1])
     expect(blocks[0]).toMatchObject({ total: 1_024, warn: 512, error: 512 })
     expect(wordBlocks(db, 'warn', 0, 1e9)[0]).toMatchObject({ total: 512, warn: 512, error: 0 })
+    // Words of at least 4 rows of a block are kept; rarer ones are read from the index.
+    expect(wordBlocks(db, 'quad', 0, 1e9)).toMatchObject([{ block: first + 1, total: 4 }])
+    expect(wordBlocks(db, 'pair', 0, 1e9)).toEqual([])
     expect(sealWordBlocks(db)).toBe(false)
   })
 
