@@ -185,7 +185,7 @@ describe('SMTP mailer', () => {
       stop()
     }
     expect(beforeHook).not.toMatch(/\r\n\.\r\n/)
-    expect(writes.map((write) => write.text).join('')).toMatch(/\r\n\.\r\n$/)
+    expect(writes.map((write) => write.text).join('')).toMatch(ENDS_WITH_FINAL_DOT)
   })
 })
 
