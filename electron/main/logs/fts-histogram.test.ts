@@ -12,6 +12,7 @@ import { ftsHistogramSteps } from './fts-histogram'
 import { phraseMatchIds } from './fts-phrase'
 import { histogram } from './queries'
 import { LogStore } from './store'
+import { backToSchema3 } from '../../../test/support/older-log-file'
 
 const START = Date.UTC(2025, 0, 1)
 const SERVICES = ['api', 'emailer', 'logger']
@@ -223,15 +224,10 @@ describe('full-text histogram by blocks of ids', () => {
     const made = openLogDatabase(old)
     made.exec(`ATTACH '${join(dir, 'logs.db')}' AS src;
       INSERT INTO main.entries SELECT * FROM src.entries;
-      DETACH src;
-      DROP TRIGGER entries_alert_insert; DROP TABLE entry_alerts;
-      DROP TRIGGER entries_block_insert; DROP TABLE entry_blocks;
-      DROP TRIGGER entries_pairs_insert; DROP TRIGGER entries_pairs_delete; DROP TABLE entries_pairs;
-      DROP TABLE entries_pairs_pending;
-      DROP TRIGGER block_words_insert; DROP TRIGGER block_words_delete;
-      DROP TABLE block_words; DROP TABLE block_words_sealed;
-      PRAGMA user_version = 4;`)
+      DETACH src;`)
+    backToSchema3(made)
     createEntryBlocks(made)
+    made.pragma('user_version = 4')
     made.close()
     const steps: string[] = []
     const migrated = openLogDatabase(old, { onProgress: (message) => steps.push(message) })

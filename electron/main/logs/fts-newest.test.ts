@@ -9,6 +9,7 @@ import { afterCursor, buildFilter, whereClause } from './filters'
 import { newestInRecentIds } from './fts-newest'
 import { searchEntries } from './queries'
 import { LogStore } from './store'
+import { backToSchema3 } from '../../../test/support/older-log-file'
 
 const START = Date.UTC(2025, 0, 1)
 const SERVICES = ['api', 'emailer', 'logger']
@@ -110,14 +111,8 @@ describe('newest full-text matches', () => {
     const made = openLogDatabase(old)
     made.exec(`ATTACH '${join(dir, 'logs.db')}' AS src;
       INSERT INTO main.entries SELECT * FROM src.entries;
-      DETACH src;
-      DROP TRIGGER entries_block_insert; DROP TABLE entry_blocks;
-      DROP TRIGGER entries_alert_insert; DROP TABLE entry_alerts;
-      DROP TRIGGER entries_pairs_insert; DROP TRIGGER entries_pairs_delete; DROP TABLE entries_pairs;
-      DROP TABLE entries_pairs_pending;
-      DROP TRIGGER block_words_insert; DROP TRIGGER block_words_delete;
-      DROP TABLE block_words; DROP TABLE block_words_sealed;
-      PRAGMA user_version = 3;`)
+      DETACH src;`)
+    backToSchema3(made)
     made.close()
     const steps: string[] = []
     const migrated = openLogDatabase(old, { onProgress: (message) => steps.push(message) })

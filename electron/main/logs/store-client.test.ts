@@ -12,6 +12,7 @@ import {
   type LogStatus,
 } from '../../../shared/contract'
 import { fixtureMessages, toMail } from '../../../test/support/log-fixtures'
+import { backToSchema3 } from '../../../test/support/older-log-file'
 import { indexSegments } from './index-merge'
 import { builtLines, keyHex, rowFromContainerLine, type BuiltLines } from './rows'
 import { LogStore } from './store'
@@ -319,13 +320,7 @@ describe('WorkerLogStore (a LogStore in a worker thread)', { timeout: 60_000 }, 
     store.ingestLogLines(ref, lines(0, 3_000))
     await store.close()
     const file = new Database(join(dir, 'logs.db'))
-    file.exec(`DROP TRIGGER entries_block_insert; DROP TABLE entry_blocks;
-      DROP TRIGGER entries_alert_insert; DROP TABLE entry_alerts;
-      DROP TRIGGER entries_pairs_insert; DROP TRIGGER entries_pairs_delete; DROP TABLE entries_pairs;
-      DROP TABLE entries_pairs_pending;
-      DROP TRIGGER block_words_insert; DROP TRIGGER block_words_delete;
-      DROP TABLE block_words; DROP TABLE block_words_sealed;
-      PRAGMA user_version = 3;`)
+    backToSchema3(file)
     file.close()
 
     const during: Promise<LogStatus>[] = []
