@@ -51,6 +51,21 @@ const until = async (check: () => boolean, what: string, ms = 20_000): Promise<v
   }
 }
 
+/** What an idle merge of `database` logs at its first failure. */
+async function firstFailure(database: Database.Database): Promise<string[]> {
+  const errors: string[] = []
+  const merge = new IdleIndexMerge({
+    database: () => database,
+    busy: () => false,
+    idleMs: 10,
+    log: (message) => errors.push(message),
+  })
+  merge.noteActivity()
+  await until(() => errors.length > 0, 'the failure is reported')
+  merge.close()
+  return errors
+}
+
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'maildock-index-merge-'))
   store = new LogStore({
@@ -111,23 +126,15 @@ describe('merging the full-text index', () => {
   })
 
   it('reports a failed step and goes on answering', async () => {
-    const errors: string[] = []
     const broken = {
       readonly: false,
       prepare: () => {
         throw new Error('disk I/O error')
       },
     }
-    const merge = new IdleIndexMerge({
-      database: () => broken as unknown as Database.Database,
-      busy: () => false,
-      idleMs: 10,
-      log: (message) => errors.push(message),
-    })
-    merge.noteActivity()
-    await until(() => errors.length > 0, 'the failure is reported')
-    expect(errors).toEqual(['log store: merging the full-text index failed'])
-    merge.close()
+    expect(await firstFailure(broken as unknown as Database.Database)).toEqual([
+      'log store: merging the full-text index failed',
+    ])
   })
 
   it('names the sealing of blocks when that step fails, once merging is done', async () => {
@@ -136,16 +143,8 @@ describe('merging the full-text index', () => {
     }
     db.exec('DROP TRIGGER block_words_insert; DROP TRIGGER block_words_delete')
     db.exec('DROP TABLE block_words_sealed')
-    const errors: string[] = []
-    const merge = new IdleIndexMerge({
-      database: () => db,
-      busy: () => false,
-      idleMs: 10,
-      log: (message) => errors.push(message),
-    })
-    merge.noteActivity()
-    await until(() => errors.length > 0, 'the failure is reported')
-    expect(errors).toEqual(["log store: counting the blocks' frequent words failed"])
-    merge.close()
+    expect(await firstFailure(db)).toEqual([
+      "log store: counting the blocks' frequent words failed",
+    ])
   })
 })

@@ -30,6 +30,25 @@ const lines = (from: number, count: number) =>
     text: `line ${from + i} of the worker test`,
   }))
 
+/** Bars of a day each over the lines' days: every block of ids lies in one bar. */
+const DAY_BARS = logHistogramInput.parse({
+  query: { text: 'worker', from: Date.UTC(2025, 0, 1), to: Date.UTC(2025, 0, 6) },
+  buckets: 5,
+})
+
+/** Replaces the store by one whose histograms count one match a step, holding 2,000 lines. */
+async function useSteppedStore(): Promise<void> {
+  await store.close()
+  store = new WorkerLogStore({
+    path: join(dir, 'steps.db'),
+    retentionDelayMs: 0,
+    writer: { intervalMs: 5 },
+    histogramStep: 1,
+  })
+  store.ingestLogLines(ref, lines(0, 2_000))
+  await store.flush()
+}
+
 async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
   const deadline = Date.now() + 20_000
   for (;;) {
@@ -253,25 +272,13 @@ describe('WorkerLogStore (a LogStore in a worker thread)', { timeout: 60_000 }, 
   })
 
   it('answers a search asked while a histogram counts, between the histogram’s steps', async () => {
-    await store.close()
-    store = new WorkerLogStore({
-      path: join(dir, 'steps.db'),
-      retentionDelayMs: 0,
-      writer: { intervalMs: 5 },
-      histogramStep: 1,
-    })
-    store.ingestLogLines(ref, lines(0, 2_000))
-    await store.flush()
-    const days = { from: Date.UTC(2025, 0, 1), to: Date.UTC(2025, 0, 6) }
+    await useSteppedStore()
     const answered: string[] = []
     const [bars, found] = await Promise.all([
-      // Bars of a day each: every block of ids lies in one (counted without reading rows).
-      store
-        .histogram(logHistogramInput.parse({ query: { text: 'worker', ...days }, buckets: 5 }))
-        .then((result) => {
-          answered.push('histogram')
-          return result
-        }),
+      store.histogram(DAY_BARS).then((result) => {
+        answered.push('histogram')
+        return result
+      }),
       store.search(logSearchInput.parse({ query: { text: '"1999 of"' } })).then((result) => {
         answered.push('search')
         return result
@@ -283,18 +290,8 @@ describe('WorkerLogStore (a LogStore in a worker thread)', { timeout: 60_000 }, 
   })
 
   it('counts a histogram over again on the fresh file when the store is reset between its steps', async () => {
-    await store.close()
-    store = new WorkerLogStore({
-      path: join(dir, 'steps.db'),
-      retentionDelayMs: 0,
-      writer: { intervalMs: 5 },
-      histogramStep: 1,
-    })
-    store.ingestLogLines(ref, lines(0, 2_000))
-    await store.flush()
-    const days = { from: Date.UTC(2025, 0, 1), to: Date.UTC(2025, 0, 6) }
-    const input = logHistogramInput.parse({ query: { text: 'worker', ...days }, buckets: 5 })
-    const [bars, reset] = await Promise.allSettled([store.histogram(input), store.reset()])
+    await useSteppedStore()
+    const [bars, reset] = await Promise.allSettled([store.histogram(DAY_BARS), store.reset()])
     expect(reset.status).toBe('fulfilled')
     expect(bars.status).toBe('fulfilled')
     const counted = (bars as PromiseFulfilledResult<LogHistogram>).value
@@ -302,7 +299,7 @@ describe('WorkerLogStore (a LogStore in a worker thread)', { timeout: 60_000 }, 
     expect(counted.buckets.reduce((sum, bucket) => sum + bucket.total, 0)).toBe(0)
     store.ingestLogLines(ref, lines(0, 300))
     await store.flush()
-    const again = await store.histogram(input)
+    const again = await store.histogram(DAY_BARS)
     expect(again.buckets.reduce((sum, bucket) => sum + bucket.total, 0)).toBe(300)
   })
 
