@@ -176,7 +176,7 @@ try {
       },
       target: '<= 0.8x baseline',
       holds: a / b <= 0.8,
-      method: `${ROUNDS} round${ROUNDS === 1 ? '' : 's'} alternating which goes first, same engine and images (built beforehand), same health checks, a throw-away stack removed between rounds${QUICK ? '; --quick: no untimed warm-up start (unless the service images need building), so round 1 starts cold for maildock, which goes first in it' : ''}. What differs is the orchestration: both start api, emailer and logger beside the booting broker (compose: depends_on list form), but MailDock tells them to connect the moment the broker is healthy (SIGWINCH: retry now, the same images' code), while compose leaves them to their reconnect backoff (250 ms doubling to 10 s)`,
+      method: `${ROUNDS} round${ROUNDS === 1 ? '' : 's'} alternating which goes first, same engine and images (built beforehand), same health checks, a throw-away stack removed between rounds${QUICK ? '; --quick: no untimed warm-up start (unless the service images need building), so round 1 starts cold for maildock, which goes first in it' : ''}. What differs is the orchestration: both start api, emailer and logger beside the booting broker (compose: depends_on list form), but MailDock tells them to connect the moment the broker logs that its AMQP listener is open, before its health check can pass, and again once it is healthy (SIGWINCH: retry now, the same images' code), while compose leaves them to their reconnect backoff (250 ms doubling to 10 s)`,
       ...(a / b <= 0.8
         ? {}
         : {

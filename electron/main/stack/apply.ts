@@ -13,6 +13,7 @@ import {
   startContainer,
 } from './engine-ops'
 import { putFiles } from './container-files'
+import { readyLineSeen } from './ready-line'
 import { reportChecks, waitUntilReady } from './health'
 import type { ObservedStack } from './observe'
 import type { Operation, Step } from './operation'
@@ -94,6 +95,9 @@ export async function applyPlan(input: ApplyInput): Promise<StackChange> {
     run.abort.abort()
     await rollback(input.docker, input.operation, run.created)
     throw error
+  } finally {
+    // Also ends what still follows a log for a hint (watchReadyLine): the run is over.
+    run.abort.abort()
   }
   return run.change
 }
@@ -157,9 +161,13 @@ async function prepare({ input, change, created }: ApplyRun, steps: PlanSteps): 
   )
 }
 
-/** When each service has started and when it is ready: what its dependants wait for. */
+/**
+ * When each service has started and when it is ready: what its dependants wait for. `accepting`:
+ * it printed its ready line (ServiceSpec.readyLine), before its health check passed.
+ */
 interface Gates {
   started: Map<StackServiceName, Deferred>
+  accepting: Map<StackServiceName, Deferred>
   ready: Map<StackServiceName, Deferred>
 }
 
@@ -170,6 +178,7 @@ async function startServices(
   const services = run.input.plan.services
   const gates: Gates = {
     started: new Map(services.map((s) => [s.spec.service, deferred()])),
+    accepting: new Map(services.map((s) => [s.spec.service, deferred()])),
     ready: new Map(services.map((s) => [s.spec.service, deferred()])),
   }
   const outcomes = await Promise.allSettled(
@@ -197,6 +206,7 @@ async function startService(
     if (run.abort.signal.aborted) throw new MaildockError('CANCELLED', 'Cancelled.')
     const image = run.input.images.get(name)
     if (image === undefined) throw new MaildockError('INTERNAL', `No image resolved for ${name}`)
+    const since = Date.now()
     const ids = await Promise.all(
       service.replicas.map((action, index) =>
         applyReplica(run, service, action, image, steps?.replicas[index]),
@@ -204,6 +214,7 @@ async function startService(
     )
     gates.started.get(name)?.resolve()
     if (steps?.health) {
+      watchReadyLine(run, service, ids, since, steps.health, gates)
       retryWhenReady(run, service, ids, gates)
       await waitHealthy(run, service, ids, steps.health)
     }
@@ -217,24 +228,47 @@ async function startService(
 }
 
 /**
- * Once a dependency the service reconnects to is healthy, tells its replicas to try it now
- * (RETRY_NOW_SIGNAL) rather than on their backoff. Best effort: a replica that misses it still
- * connects on its own.
+ * Opens the service's `accepting` gate when it prints its ready line, and notes the line in its
+ * health step (until the run ends: the line may reach us just after the check passed).
+ */
+function watchReadyLine(
+  run: ApplyRun,
+  service: ServicePlan,
+  ids: string[],
+  since: number,
+  health: Step,
+  gates: Gates,
+): void {
+  const pattern = service.spec.readyLine
+  if (pattern === undefined) return
+  const { signal } = run.abort
+  void readyLineSeen(run.input.docker, ids, pattern, since, signal).then((line) => {
+    if (signal.aborted) return
+    health.log([`${service.spec.service}: ${line}`])
+    if (health.data.state === 'running')
+      health.update({ detail: 'accepts connections; its health check follows' })
+    gates.accepting.get(service.spec.service)?.resolve()
+  })
+}
+
+/**
+ * Once a dependency the service reconnects to accepts connections (its ready line), and again once
+ * it is healthy, tells its replicas to try it now (RETRY_NOW_SIGNAL) rather than on their backoff.
+ * Best effort: a replica that misses it still connects on its own.
  */
 function retryWhenReady(run: ApplyRun, service: ServicePlan, ids: string[], gates: Gates): void {
-  for (const dep of service.spec.dependsOn.filter((d) => d.retryWhenHealthy === true)) {
-    gates.ready.get(dep.service)?.promise.then(
-      () =>
-        Promise.all(
-          ids.map((id) =>
-            run.input.docker
-              .getContainer(id)
-              .kill({ signal: RETRY_NOW_SIGNAL })
-              .catch(() => undefined),
-          ),
-        ),
-      () => undefined,
+  const tryNow = () =>
+    Promise.all(
+      ids.map((id) =>
+        run.input.docker
+          .getContainer(id)
+          .kill({ signal: RETRY_NOW_SIGNAL })
+          .catch(() => undefined),
+      ),
     )
+  for (const dep of service.spec.dependsOn.filter((d) => d.retryWhenHealthy === true)) {
+    for (const gate of [gates.accepting, gates.ready])
+      gate.get(dep.service)?.promise.then(tryNow, () => undefined)
   }
 }
 
@@ -245,7 +279,7 @@ function waitHealthy(run: ApplyRun, service: ServicePlan, ids: string[], health:
     (step) => {
       if (awaited.length > 0) {
         step.update({
-          detail: `connects once the ${awaited.map((d) => d.service).join(' and ')} is healthy`,
+          detail: `connects once the ${awaited.map((d) => d.service).join(' and ')} takes connections`,
         })
       }
       return Promise.all(

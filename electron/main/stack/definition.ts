@@ -35,6 +35,12 @@ export interface ServiceSpec {
   volumes: Array<{ key: VolumeKey; target: string }>
   health: HealthSpec
   /**
+   * A line the service prints once it accepts connections, seconds before its next health check
+   * may pass: the dependants that reconnect by themselves are told to try then, and again once it
+   * is healthy (a hint only; health still decides).
+   */
+  readyLine?: RegExp
+  /**
    * When to start: once the dependency is started or healthy. `retryWhenHealthy`: the service
    * reconnects by itself, so it starts with the dependency and is told (RETRY_NOW_SIGNAL) to try
    * again as soon as the dependency is healthy, rather than on its next backoff.
@@ -86,6 +92,9 @@ export const volumeName = (stack: string, key: VolumeKey): string => `${stack}-$
  * broker's log (a header followed by a close logs three, two of them warnings, every check).
  */
 export const BROKER_HEALTH_SCRIPT = 'exec 3<>/dev/tcp/127.0.0.1/5672 && exec 3>&-'
+
+/** RabbitMQ's line once its AMQP listener is open: "started TCP listener on [::]:5672". */
+export const BROKER_READY_LINE = /started TCP listener on \S+:5672\s*$/
 
 /**
  * The api/emailer/logger images' own HEALTHCHECK (their Dockerfiles): GET /health answers 200,
@@ -160,6 +169,7 @@ function brokerSpec(settings: StackSettings, credentials: StackCredentials): Ser
       retries: 5,
       startPeriodSeconds: 90,
     },
+    readyLine: BROKER_READY_LINE,
   }
 }
 

@@ -83,6 +83,13 @@ describe('maildock up / status / scale / down', () => {
     expect(result.changes.created.sort()).toEqual(
       ['api', 'broker', 'catcher', 'emailer', 'logger'].map((s) => `${stack}-${s}-1`),
     )
+    // Its clients were told to connect on the broker's ready line, noted in its health step.
+    const brokerHealth = result.operation.steps.find(
+      (s) => s.kind === 'health' && s.service === 'broker',
+    )
+    expect(brokerHealth?.logs).toContainEqual(
+      expect.stringMatching(/^broker: .*started TCP listener/),
+    )
     const current = await status()
     expect(current.state).toBe('up')
     for (const service of current.services) {
