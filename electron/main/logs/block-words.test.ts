@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sealWordBlocks, singleWord, wordBlocks } from './block-words'
+import { SCHEMA_VERSION } from './schema'
 import { LogStore } from './store'
 
 let dir: string
@@ -48,6 +49,28 @@ describe('block_words', () => {
     expect(wordBlocks(db, 'quad', 0, 1e9)).toMatchObject([{ block: first + 1, total: 4 }])
     expect(wordBlocks(db, 'pair', 0, 1e9)).toEqual([])
     expect(sealWordBlocks(db)).toBe(false)
+  })
+
+  it('seals again, with words of 4 rows or more, the blocks an older file sealed with 32 or more', async () => {
+    const old = store.reader()
+    const first = (old.prepare('SELECT min(id) FROM entries').pluck().get() as number) >> 10
+    // As MailDock left a file at the schema before: sealed, without the words of under 32 rows.
+    old.exec(
+      `DELETE FROM block_words WHERE total < 32; PRAGMA user_version = ${SCHEMA_VERSION - 1}`,
+    )
+    expect(wordBlocks(old, 'quad', 0, 1e9)).toEqual([])
+    await store.close()
+
+    store = new LogStore({ path: join(dir, 'logs.db'), retentionDelayMs: 0 })
+    const db = store.reader()
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
+    while (sealWordBlocks(db)) {
+      // A few blocks a step.
+    }
+    expect(db.prepare('SELECT block FROM block_words_sealed ORDER BY block').pluck().all()).toEqual(
+      [first, first + 1],
+    )
+    expect(wordBlocks(db, 'quad', 0, 1e9)).toMatchObject([{ block: first + 1, total: 4 }])
   })
 
   it('knows a one-word search as FTS5 folds it, and nothing else', () => {

@@ -51,6 +51,15 @@ export function createBlockWords(db: Database.Database, progress?: Progress): vo
   progress?.('log store: indexing frequent words per block (counted once quiet), 100%', 1)
 }
 
+/**
+ * Schema step: blocks sealed while MIN_ROWS was 32 kept only their most frequent words, so a word
+ * in 1 row of 40 read the index in each of them. Unsealed, they are sealed again once quiet.
+ */
+export function resealBlockWords(db: Database.Database, progress?: Progress): void {
+  db.exec('DELETE FROM block_words; DELETE FROM block_words_sealed;')
+  progress?.('log store: indexing frequent words per block again (counted once quiet), 100%', 1)
+}
+
 function sealBlock(db: Database.Database, block: number): void {
   const rows = statement(db, 'SELECT text, level FROM entries WHERE id BETWEEN ? AND ?')
     .raw()

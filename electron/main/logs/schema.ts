@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import { addBlockSpansAndAlerts, createEntryBlocks, type Progress } from './blocks'
-import { createBlockWords } from './block-words'
+import { createBlockWords, resealBlockWords } from './block-words'
 import { createSendTables } from './sends'
 import { createWordPairs, deferWordPairs } from './word-pairs'
 
@@ -108,6 +108,8 @@ const MIGRATIONS: ReadonlyArray<(db: Database.Database, progress?: Progress) => 
   deferWordPairs,
   // block_words: each sealed block's frequent words, so a common word's histogram reads no match.
   createBlockWords,
+  // Blocks sealed when they kept words of 32 rows or more: sealed again with those of 4 or more.
+  resealBlockWords,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length
