@@ -126,6 +126,20 @@ describe('histogram from the per-minute rollup', () => {
     expect(api.buckets.reduce((n, b) => n + b.total, 0)).toBe(100)
   })
 
+  it('spans the stored rows when the range has no start ("All"), however late it ends', () => {
+    const db = store.reader()
+    const lastRow = START + 999 * 18_000 + 2
+    const now = START + 400 * 86_400_000
+    const bars = histogram(db, logHistogramInput.parse({ query: { to: now }, buckets: 50 }))
+    expect(bars.to).toBe(lastRow + 1)
+    expect(bars.from).toBeLessThanOrEqual(START)
+    expect(bars.bucketMs).toBe(600_000)
+    expect(bars.buckets.reduce((n, b) => n + b.total, 0)).toBe(3_000)
+    // With a start, the bars still end where the range does.
+    const ranged = histogram(db, logHistogramInput.parse({ query: { from: START, to: now } }))
+    expect(ranged.to).toBe(now)
+  })
+
   it('sums to what a search of the same range finds, at any range', () => {
     const db = store.reader()
     const countAll = (query: { from: number; to: number }): number => {

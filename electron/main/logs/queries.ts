@@ -321,7 +321,13 @@ export function* histogramSteps(
 ): Generator<void, LogHistogram> {
   const filter = buildFilter(db, input.query)
   const bounds = timeBounds(db)
-  const to = input.query.to ?? (bounds.hi === null ? now : bounds.hi + 1)
+  const newest = bounds.hi === null ? now : bounds.hi + 1
+  // With no lower bound ("All"), the bars span the stored rows, not up to now: a month-old
+  // store fills them rather than the first of thirty. No row is later than `newest` to miss.
+  const to =
+    input.query.from === undefined
+      ? Math.min(input.query.to ?? newest, newest)
+      : (input.query.to ?? newest)
   const from = input.query.from ?? bounds.lo ?? to - 3_600_000
   const bucketMs = bucketWidth(to - from, input.buckets)
   const start = Math.floor(from / bucketMs) * bucketMs
