@@ -7,7 +7,7 @@ import type { LogHistogram as Histogram } from '../../../../shared/contract'
 
 const AXIS = '#868e96'
 const GRID = 'rgba(134, 142, 150, 0.18)'
-const HEIGHT = 110
+const HEIGHT = 128
 const COUNT = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 })
 
 /** A y-axis label short enough for the axis at any count: 950, 12K, 1.2M. */
@@ -57,7 +57,8 @@ function options(
       y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
     },
     axes: [
-      { stroke: AXIS, grid: { show: false }, font: '10px ui-monospace, monospace', size: 24 },
+      // Two lines: the time, and the date under the first tick of each day.
+      { stroke: AXIS, grid: { show: false }, font: '10px ui-monospace, monospace', size: 44 },
       {
         stroke: AXIS,
         grid: { stroke: GRID, width: 1 },
