@@ -180,7 +180,7 @@ try {
       ...(a / b <= 0.8
         ? {}
         : {
-            bound: `the broker's boot: healthy ${seconds(median(brokerHealthy))} into maildock up (median, while the other services boot beside it on the same cores), then ${seconds(median(afterBroker))} until the last service is healthy (median: its connection, then its next health check, every 2 s); compose pays the same boot and checks plus its services' backoff`,
+            bound: `the broker's boot: healthy ${seconds(median(brokerHealthy))} into maildock up (median, while the other services boot beside it on the same cores), then ${seconds(median(afterBroker))} until the last service is healthy (median; told to connect on the broker's ready line, a service still waits for its next health check, every 2 s, and 0 s means the broker's own check came last); compose pays the same boot and checks plus its services' backoff`,
           }),
     },
   ])
