@@ -35,9 +35,9 @@ export interface ServiceSpec {
   volumes: Array<{ key: VolumeKey; target: string }>
   health: HealthSpec
   /**
-   * A line the service prints once it accepts connections, seconds before its next health check
-   * may pass: the dependants that reconnect by themselves are told to try then, and again once it
-   * is healthy (a hint only; health still decides).
+   * A line the service prints once it accepts connections, up to a health-check interval before
+   * its check passes: the dependants that reconnect by themselves are told to try then, and again
+   * once it is healthy (a hint only; health still decides).
    */
   readyLine?: RegExp
   /**
@@ -94,7 +94,7 @@ export const volumeName = (stack: string, key: VolumeKey): string => `${stack}-$
 export const BROKER_HEALTH_SCRIPT = 'exec 3<>/dev/tcp/127.0.0.1/5672 && exec 3>&-'
 
 /** RabbitMQ's line once its AMQP listener is open: "started TCP listener on [::]:5672". */
-export const BROKER_READY_LINE = /started TCP listener on \S+:5672\s*$/
+const BROKER_READY_LINE = /started TCP listener on \S+:5672\s*$/
 
 /**
  * The api/emailer/logger images' own HEALTHCHECK (their Dockerfiles): GET /health answers 200,
