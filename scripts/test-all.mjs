@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 
 const reports = mkdtempSync(join(tmpdir(), 'maildock-test-'))
 const vitest = (name, args) => ({
@@ -33,6 +33,7 @@ const steps = [
 const only = process.argv.slice(2)
 const totals = { passed: 0, failed: 0, skipped: 0 }
 const summary = []
+const failures = [] // "suite: file > test", printed last so a log's tail names what failed
 let failedChecks = 0 // steps that are not test suites (lint, typecheck, build, security)
 
 for (const step of steps.filter((s) => only.length === 0 || only.includes(s.name))) {
@@ -50,6 +51,15 @@ for (const step of steps.filter((s) => only.length === 0 || only.includes(s.name
         file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed'),
     ).length
     const failed = json.numFailedTests + brokenFiles
+    for (const file of json.testResults.filter((f) => f.status === 'failed')) {
+      const where = relative(process.cwd(), file.name)
+      const tests = file.assertionResults.filter((t) => t.status === 'failed')
+      if (tests.length === 0) failures.push(`${step.name}: ${where} (did not load)`)
+      for (const test of tests) {
+        const why = (test.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 200)
+        failures.push(`${step.name}: ${where} > ${test.fullName}\n      ${why}`)
+      }
+    }
     totals.passed += json.numPassedTests
     totals.failed += failed
     totals.skipped += json.numPendingTests + json.numTodoTests
@@ -63,6 +73,7 @@ for (const step of steps.filter((s) => only.length === 0 || only.includes(s.name
 }
 
 console.log(`\n${summary.join('\n')}`)
+if (failures.length > 0) console.log(`failed:\n${failures.map((f) => `  ${f}`).join('\n')}`)
 const failedSteps = summary.filter((line) => line.startsWith('FAIL')).length
 console.log(
   `${totals.passed} passed, ${totals.failed + failedChecks} failed, ${totals.skipped} skipped`,
