@@ -238,7 +238,7 @@ export class SentLedger {
     const { mtimeMs } = statSync(dir)
     const cached = this.listing
     if (cached?.trusted === true && cached.dirMtimeMs === mtimeMs) return cached.paths
-    const listedAt = Date.now()
+    const listedAt = this.now().getTime()
     const paths = readdirSync(dir)
       .filter((name) => name.endsWith(FILE_SUFFIX))
       .map((name) => join(dir, name))
