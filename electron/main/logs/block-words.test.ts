@@ -73,6 +73,21 @@ describe('block_words', () => {
     expect(wordBlocks(db, 'quad', 0, 1e9)).toMatchObject([{ block: first + 1, total: 4 }])
   })
 
+  it('keeps the seal of a block sealed with words of under 32 rows through that upgrade', async () => {
+    const old = store.reader()
+    const first = (old.prepare('SELECT min(id) FROM entries').pluck().get() as number) >> 10
+    old.exec(`PRAGMA user_version = ${SCHEMA_VERSION - 1}`)
+    await store.close()
+
+    store = new LogStore({ path: join(dir, 'logs.db'), retentionDelayMs: 0 })
+    const db = store.reader()
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
+    // Before any quiet time: the block with "quad" (4 rows) is still sealed; the one sealed with
+    // no words (its unsure row) is counted again.
+    expect(db.prepare('SELECT block FROM block_words_sealed').pluck().all()).toEqual([first + 1])
+    expect(wordBlocks(db, 'quad', 0, 1e9)).toMatchObject([{ block: first + 1, total: 4 }])
+  })
+
   it('knows a one-word search as FTS5 folds it, and nothing else', () => {
     expect(singleWord('delivered')).toBe('delivered')
     expect(singleWord('"Relay3"')).toBe('relay3')

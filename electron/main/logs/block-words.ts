@@ -51,12 +51,19 @@ export function createBlockWords(db: Database.Database, progress?: Progress): vo
   progress?.('log store: indexing frequent words per block (counted once quiet), 100%', 1)
 }
 
+/** What MIN_ROWS was before schema step 9. */
+const OLD_MIN_ROWS = 32
+
 /**
  * Schema step: blocks sealed while MIN_ROWS was 32 kept only their most frequent words, so a word
- * in 1 row of 40 read the index in each of them. Unsealed, they are sealed again once quiet.
+ * in 1 row of 40 read the index in each of them. Unsealed, they are sealed again once quiet. A
+ * block that has a word of fewer rows was sealed since, and stays as it is.
  */
 export function resealBlockWords(db: Database.Database, progress?: Progress): void {
-  db.exec('DELETE FROM block_words; DELETE FROM block_words_sealed;')
+  db.exec(`
+    DELETE FROM block_words_sealed WHERE block NOT IN
+      (SELECT block FROM block_words WHERE total < ${OLD_MIN_ROWS});
+    DELETE FROM block_words WHERE block NOT IN (SELECT block FROM block_words_sealed);`)
   progress?.('log store: indexing frequent words per block again (counted once quiet), 100%', 1)
 }
 
