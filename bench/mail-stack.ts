@@ -102,7 +102,7 @@ async function deliveredReport(stack: MailStack, ids: string[], since: number) {
   }
 }
 
-/** Until the emailer's and logger's queues are empty: a phase does not inherit the last one's backlog. */
+/** Waits for empty emailer and logger queues: a phase does not inherit the last one's backlog. */
 async function quiet(stack: MailStack) {
   const connection = await stack.connectBroker()
   try {
