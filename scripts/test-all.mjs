@@ -46,20 +46,20 @@ for (const step of steps.filter((s) => only.length === 0 || only.includes(s.name
     const json = JSON.parse(readFileSync(step.report, 'utf8'))
     // A file that fails to load (syntax, import, a hook that throws) fails none of its tests:
     // it counts as one failure of its own.
-    const brokenFiles = json.testResults.filter(
-      (file) =>
-        file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed'),
-    ).length
-    const failed = json.numFailedTests + brokenFiles
+    let brokenFiles = 0
     for (const file of json.testResults.filter((f) => f.status === 'failed')) {
       const where = relative(process.cwd(), file.name)
       const tests = file.assertionResults.filter((t) => t.status === 'failed')
-      if (tests.length === 0) failures.push(`${step.name}: ${where} (did not load)`)
+      if (tests.length === 0) {
+        brokenFiles += 1
+        failures.push(`${step.name}: ${where} (did not load)`)
+      }
       for (const test of tests) {
         const why = (test.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 200)
         failures.push(`${step.name}: ${where} > ${test.fullName}\n      ${why}`)
       }
     }
+    const failed = json.numFailedTests + brokenFiles
     totals.passed += json.numPassedTests
     totals.failed += failed
     totals.skipped += json.numPendingTests + json.numTodoTests
