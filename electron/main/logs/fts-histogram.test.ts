@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { logHistogramInput, type LogHistogram } from '../../../shared/contract'
+import { logHistogramInput } from '../../../shared/contract'
 import { createEntryBlocks } from './blocks'
 import { openLogDatabase } from './database'
 import { buildFilter } from './filters'
@@ -13,6 +13,7 @@ import { phraseMatchIds } from './fts-phrase'
 import { histogram } from './queries'
 import { LogStore } from './store'
 import { backToSchema3 } from '../../../test/support/older-log-file'
+import { rowByRow } from '../../../test/support/histogram-rows'
 
 const START = Date.UTC(2025, 0, 1)
 const SERVICES = ['api', 'emailer', 'logger']
@@ -61,38 +62,6 @@ afterAll(async () => {
   await store.close()
   rmSync(dir, { recursive: true, force: true })
 })
-
-/** The same bars counted row by row over every match. */
-function rowByRow(
-  db: Database.Database,
-  bars: LogHistogram,
-  text: string,
-  from: number,
-): LogHistogram['buckets'] {
-  const fts = buildFilter(db, { text }).fts
-  const rows = db
-    .prepare(
-      `SELECT CAST((e.ts - @start) / @bucket AS INTEGER) AS b, count(*) AS total,
-        sum(e.level = 'warn') AS warn, sum(e.level IN ('error', 'fatal')) AS error
-      FROM entries e WHERE e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH @fts)
-        AND e.ts >= @from AND e.ts < @to GROUP BY b`,
-    )
-    .all({ fts, start: bars.from, bucket: bars.bucketMs, from, to: bars.to }) as Array<{
-    b: number
-    total: number
-    warn: number
-    error: number
-  }>
-  const buckets = bars.buckets.map((bucket) => ({ ...bucket, total: 0, warn: 0, error: 0 }))
-  for (const row of rows) {
-    const bucket = buckets[row.b]
-    if (!bucket) continue
-    bucket.total += row.total
-    bucket.warn += row.warn
-    bucket.error += row.error
-  }
-  return buckets
-}
 
 /**
  * Compares every bar of many searches, bucket counts and ranges with the row-by-row count: the

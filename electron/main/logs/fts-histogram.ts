@@ -1,7 +1,15 @@
 import type Database from 'better-sqlite3'
 import { BLOCK_IDS } from './blocks'
-import { singleWord, wordBlocks, type WordBlock } from './block-words'
-import { wordsOf } from './word-pairs'
+import {
+  BUCKET_OF_TS,
+  bucketIndexOf,
+  bucketOf,
+  inOneBucket,
+  type Bucketed,
+  type BucketRow,
+  type Span,
+} from './fts-buckets'
+import { countSealedBlocks } from './fts-sealed'
 import { countLevel } from './levels'
 import { statement } from './statements'
 
@@ -10,23 +18,9 @@ import { statement } from './statements'
  * on a large store): the index gives the matching ids, `entry_blocks` the oldest and newest time of
  * each block of 1,024 ids, so a block whose span lies inside one bucket adds its matches to that
  * bucket as they are, and one across a bucket's edge is cut by the ts index. A one-word search
- * takes sealed blocks from `block_words` (block-words.ts) without reading the index at all. Of
+ * takes sealed blocks from `block_words` without reading the index at all (fts-sealed.ts). Of
  * the matches `entry_alerts` marks as warn, error or fatal, the levels are read.
  */
-
-export interface BucketRow {
-  b: number
-  total: number
-  warn: number
-  error: number
-}
-
-export interface Span {
-  start: number
-  bucket: number
-  from: number
-  to: number
-}
 
 interface Block {
   min_ts: number
@@ -50,14 +44,6 @@ function markAlerts(marks: Uint8Array, hex: string | null): void {
   for (let i = 0; i + 3 <= hex.length; i += 3) marks[parseInt(hex.slice(i, i + 3), 16)] = 1
 }
 
-type Bucketed = Map<number, BucketRow>
-
-function bucketOf(rows: Bucketed, b: number): BucketRow {
-  let row = rows.get(b)
-  if (!row) rows.set(b, (row = { b, total: 0, warn: 0, error: 0 }))
-  return row
-}
-
 /** The distinct blocks of ascending ids. */
 function blocksOf(ids: readonly number[]): number[] {
   const blocks: number[] = []
@@ -79,8 +65,10 @@ function errorIds(
   span: Span,
   readAbove: number,
 ): Set<number> {
+  if (marked.length === 0) return new Set()
   if (marked.length <= readAbove) {
-    const sql = `SELECT id FROM entries WHERE id IN (SELECT value FROM json_each(?))
+    // NOT INDEXED: by id, where SQLite would rather pass over every error row of the level index.
+    const sql = `SELECT id FROM entries NOT INDEXED WHERE id IN (SELECT value FROM json_each(?))
       AND level IN ('error', 'fatal')`
     return new Set(statement(db, sql).pluck().all(JSON.stringify(marked)) as number[])
   }
@@ -90,8 +78,6 @@ function errorIds(
 
 /** Matches read from the index at a time; between two such steps the worker answers others. */
 const STEP_MATCHES = 50_000
-/** Blocks across a bar's edge counted in one step (about 0.3 ms each at 5M rows). */
-const SPLITS_PER_STEP = 8
 
 /** Runs work written as steps (a generator yielding between them) to its end, at once. */
 export function completed<T>(steps: Generator<void, T>): T {
@@ -101,23 +87,11 @@ export function completed<T>(steps: Generator<void, T>): T {
   }
 }
 
-const bucketIndexOf = (span: Span, ts: number): number =>
-  Math.floor((ts - span.start) / span.bucket)
-
-/** Whether a block of this time span lies in the range and in one bucket of it. */
-const inOneBucket = (span: Span, block: { min_ts: number; max_ts: number }): boolean =>
-  block.min_ts >= span.from &&
-  block.max_ts < span.to &&
-  bucketIndexOf(span, block.min_ts) === bucketIndexOf(span, block.max_ts)
-
 /** From this many matches in a block across a bucket's edge, the ts index places them. */
 const SPLIT_BY_INDEX = 16
 /** A block's matches per bucket (-1: outside the range), from the ts index's range of the block. */
-const splitCounts = (matches: string): string => `SELECT CASE WHEN ts >= @from AND ts < @to
-    THEN CAST((ts - @start) / @bucket AS INTEGER) ELSE -1 END AS b, count(*) AS n
-  FROM entries INDEXED BY entries_ts
-  WHERE ts BETWEEN @min AND @max AND id IN (${matches}) GROUP BY b`
-const SPLIT_COUNTS = splitCounts('SELECT value FROM json_each(@ids)')
+const SPLIT_COUNTS = `SELECT ${BUCKET_OF_TS} AS b, count(*) AS n FROM entries INDEXED BY entries_ts
+  WHERE ts BETWEEN @min AND @max AND id IN (SELECT value FROM json_each(@ids)) GROUP BY b`
 
 /**
  * Counts the matches the index gives, in id order, into the buckets of `span`: a block in one
@@ -194,90 +168,6 @@ class MatchCounter {
         this.kind === 'whole' ? bucketOf(this.rows, bucketIndexOf(span, block.min_ts)) : null
     }
   }
-}
-
-/**
- * For a one-word search, adds the sealed blocks that count the word and lie in one bucket (or
- * outside the range) from `block_words`: the blocks the index need not be read for, and how many
- * matches they held.
- */
-function* countSealedBlocks(
-  db: Database.Database,
-  fts: string,
-  blocks: { lo: number; hi: number },
-  span: Span,
-  rows: Bucketed,
-): Generator<void, { counted: Set<number>; matches: number }> {
-  const counted = new Set<number>()
-  let matches = 0
-  let split = 0
-  const word = singleWord(fts)
-  if (word === null) return { counted, matches }
-  for (const block of wordBlocks(db, word, blocks.lo, blocks.hi)) {
-    const outside = block.max_ts < span.from || block.min_ts >= span.to
-    if (outside) counted.add(block.block)
-    else if (inOneBucket(span, block)) {
-      const row = bucketOf(rows, bucketIndexOf(span, block.min_ts))
-      row.total += block.total
-      row.warn += block.warn
-      row.error += block.error
-    } else {
-      if (++split % SPLITS_PER_STEP === 0) yield
-      if (!countSplitBlock(db, fts, word, block, span, rows)) continue
-    }
-    counted.add(block.block)
-    if (!outside) matches += block.total
-  }
-  return { counted, matches }
-}
-
-/** The matches of a block in the index, in SQL (rowids as BigInt: FTS5 ignores a REAL bound). */
-const BLOCK_MATCHES = `SELECT rowid FROM entries_fts
-  WHERE entries_fts MATCH @fts AND rowid BETWEEN @first AND @last`
-/** All of a sealed block's matches per bucket, as SPLIT_COUNTS counts the ones it is given. */
-const SPLIT_TOTALS = splitCounts(BLOCK_MATCHES)
-/**
- * A sealed block across a bucket's edge, counted in SQL: its matches per bucket from the ts index
- * (no row read), and its warn/error/fatal rows read and cut into words, to tell which match. False,
- * adding nothing, when the index finds fewer matches in the block's span than `block_words` counts
- * (a span not kept right): then its matches are read one by one.
- */
-function countSplitBlock(
-  db: Database.Database,
-  fts: string,
-  word: string,
-  block: WordBlock,
-  span: Span,
-  rows: Bucketed,
-): boolean {
-  const first = BigInt(block.block * BLOCK_IDS)
-  const totals = statement(db, SPLIT_TOTALS)
-    .raw()
-    .all({
-      ...span,
-      fts,
-      first,
-      last: first + BigInt(BLOCK_IDS - 1),
-      min: block.min_ts,
-      max: block.max_ts,
-    }) as Array<[number, number]>
-  if (totals.reduce((sum, [, n]) => sum + n, 0) !== block.total) return false
-  for (const [b, n] of totals) if (b >= 0) bucketOf(rows, b).total += n
-  if (block.warn + block.error === 0) return true
-  const offsets = statement(db, 'SELECT offsets FROM entry_alerts WHERE block = ?')
-    .pluck()
-    .get(block.block) as string | undefined
-  const alerts = (offsets?.match(/.{3}/g) ?? []).map(
-    (hex) => block.block * BLOCK_IDS + parseInt(hex, 16),
-  )
-  const sql = 'SELECT ts, level, text FROM entries WHERE id IN (SELECT value FROM json_each(?))'
-  for (const [ts, level, text] of statement(db, sql).raw().all(JSON.stringify(alerts)) as Array<
-    [number, string, string]
-  >) {
-    if (ts < span.from || ts >= span.to || !wordsOf(text)?.includes(word)) continue
-    countLevel(bucketOf(rows, bucketIndexOf(span, ts)), level)
-  }
-  return true
 }
 
 /** The runs of blocks in [lo, hi] not in `counted`, as first and last block. */

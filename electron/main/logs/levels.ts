@@ -10,8 +10,8 @@ export function levelFromText(text: string): LogLevel {
   return (match?.[1] && NAMED_LEVELS[match[1].toLowerCase()]) || 'info'
 }
 
-/** Adds a row of `level` to the warn or error count it falls in (error counts fatal too). */
-export function countLevel(counts: { warn: number; error: number }, level: string): void {
-  if (level === 'warn') counts.warn += 1
-  else if (level === 'error' || level === 'fatal') counts.error += 1
+/** Adds `n` rows of `level` to the warn or error count they fall in (error counts fatal too). */
+export function countLevel(counts: { warn: number; error: number }, level: string, n = 1): void {
+  if (level === 'warn') counts.warn += n
+  else if (level === 'error' || level === 'fatal') counts.error += n
 }

@@ -14,7 +14,8 @@ import type {
 import { descending, newestInRecentIds, newestOfIds } from './fts-newest'
 import { scanNewestMatches } from './fts-scan'
 import { newestPhraseMatches, phraseMatchIds } from './fts-phrase'
-import { completed, ftsHistogramSteps, type BucketRow, type Span } from './fts-histogram'
+import { completed, ftsHistogramSteps } from './fts-histogram'
+import type { BucketRow, Span } from './fts-buckets'
 import { decodeEmailRequest, decodeOutcomeEvent, type MailMessage } from '../../../shared/messages'
 import { statement } from './statements'
 import {
