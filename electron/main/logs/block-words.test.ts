@@ -2,12 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sealWordBlocks, singleWord, wordBlocks } from './block-words'
+import type Database from 'better-sqlite3'
+import { sealWordBlocks, singleWord } from './block-words'
 import { SCHEMA_VERSION } from './schema'
 import { LogStore } from './store'
 
 let dir: string
 let store: LogStore
+
+/** The blocks that keep their counts of the word, in order. */
+const wordBlocks = (db: Database.Database, word: string) =>
+  db
+    .prepare('SELECT block, total, warn, error FROM block_words WHERE word = ? ORDER BY block')
+    .all(word) as Array<{ block: number; total: number; warn: number; error: number }>
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'maildock-block-words-'))
@@ -41,13 +48,13 @@ describe('block_words', () => {
     const sealed = db.prepare('SELECT block FROM block_words_sealed ORDER BY block').pluck().all()
     expect(sealed).toEqual([first, first + 1])
     // The first block holds the unsure row: no counts, so its matches are read from the index.
-    const blocks = wordBlocks(db, 'every', 0, 1e9)
+    const blocks = wordBlocks(db, 'every')
     expect(blocks.map((b) => b.block)).toEqual([first + 1])
     expect(blocks[0]).toMatchObject({ total: 1_024, warn: 512, error: 512 })
-    expect(wordBlocks(db, 'warn', 0, 1e9)[0]).toMatchObject({ total: 512, warn: 512, error: 0 })
+    expect(wordBlocks(db, 'warn')[0]).toMatchObject({ total: 512, warn: 512, error: 0 })
     // Words of at least 4 rows of a block are kept; rarer ones are read from the index.
-    expect(wordBlocks(db, 'quad', 0, 1e9)).toMatchObject([{ block: first + 1, total: 4 }])
-    expect(wordBlocks(db, 'pair', 0, 1e9)).toEqual([])
+    expect(wordBlocks(db, 'quad')).toMatchObject([{ block: first + 1, total: 4 }])
+    expect(wordBlocks(db, 'pair')).toEqual([])
     expect(sealWordBlocks(db)).toBe(false)
   })
 
@@ -58,7 +65,7 @@ describe('block_words', () => {
     old.exec(
       `DELETE FROM block_words WHERE total < 32; PRAGMA user_version = ${SCHEMA_VERSION - 1}`,
     )
-    expect(wordBlocks(old, 'quad', 0, 1e9)).toEqual([])
+    expect(wordBlocks(old, 'quad')).toEqual([])
     await store.close()
 
     store = new LogStore({ path: join(dir, 'logs.db'), retentionDelayMs: 0 })
@@ -70,7 +77,7 @@ describe('block_words', () => {
     expect(db.prepare('SELECT block FROM block_words_sealed ORDER BY block').pluck().all()).toEqual(
       [first, first + 1],
     )
-    expect(wordBlocks(db, 'quad', 0, 1e9)).toMatchObject([{ block: first + 1, total: 4 }])
+    expect(wordBlocks(db, 'quad')).toMatchObject([{ block: first + 1, total: 4 }])
   })
 
   it('keeps the seal of a block sealed with words of under 32 rows through that upgrade', async () => {
@@ -85,7 +92,7 @@ describe('block_words', () => {
     // Before any quiet time: the block with "quad" (4 rows) is still sealed; the one sealed with
     // no words (its unsure row) is counted again.
     expect(db.prepare('SELECT block FROM block_words_sealed').pluck().all()).toEqual([first + 1])
-    expect(wordBlocks(db, 'quad', 0, 1e9)).toMatchObject([{ block: first + 1, total: 4 }])
+    expect(wordBlocks(db, 'quad')).toMatchObject([{ block: first + 1, total: 4 }])
   })
 
   it('knows a one-word search as FTS5 folds it, and nothing else', () => {

@@ -113,26 +113,3 @@ export function singleWord(fts: string): string | null {
   const match = /^"?([A-Za-z0-9]{1,256})"?$/.exec(fts)
   return match ? (match[1] as string).toLowerCase() : null
 }
-
-export interface WordBlock {
-  block: number
-  total: number
-  warn: number
-  error: number
-  min_ts: number
-  max_ts: number
-}
-
-/** The sealed blocks in [lo, hi] that count `word`, with their time spans. */
-export function wordBlocks(
-  db: Database.Database,
-  word: string,
-  lo: number,
-  hi: number,
-): WordBlock[] {
-  // Unsealing a block deletes its words in the same statement: a word's row means a sealed block.
-  const sql = `SELECT w.block, w.total, w.warn, w.error, b.min_ts, b.max_ts
-    FROM block_words w JOIN entry_blocks b ON b.block = w.block
-    WHERE w.word = ? AND w.block BETWEEN ? AND ? ORDER BY w.block`
-  return statement(db, sql).all(word, lo, hi) as WordBlock[]
-}

@@ -170,18 +170,6 @@ class MatchCounter {
   }
 }
 
-/** The runs of blocks in [lo, hi] not in `counted`, as first and last block. */
-function uncountedRuns(lo: number, hi: number, counted: Set<number>): Array<[number, number]> {
-  const runs: Array<[number, number]> = []
-  for (let block = lo; block <= hi; block += 1) {
-    if (counted.has(block)) continue
-    const last = runs[runs.length - 1]
-    if (last !== undefined && last[1] === block - 1) last[1] = block
-    else runs.push([block, block])
-  }
-  return runs
-}
-
 /**
  * Matches of `fts` per bucket of `span`, exactly as counting each match's row would, in steps of
  * `step` matches; null when more than `maxRead` of those seen would be read anyway (mostly rows out
@@ -219,7 +207,7 @@ export function* ftsHistogramSteps(
   const sealed = yield* countSealedBlocks(db, fts, { lo, hi }, span, counter.rows)
   let seen = sealed.matches
   let sinceYield = 0
-  for (const [first, last] of uncountedRuns(lo, hi, sealed.counted)) {
+  for (const [first, last] of sealed.uncounted) {
     const to = BigInt((last + 1) * BLOCK_IDS - 1)
     for (let from = first * BLOCK_IDS; ;) {
       const ids = matches.all(fts, BigInt(from), to, step) as number[]

@@ -79,6 +79,8 @@ describe('full-text histogram of sealed blocks across bucket edges', () => {
     const newest = count('SELECT min_ts FROM entry_blocks WHERE block = 4')
     const ranges: Range[] = [
       { to: newest },
+      // Bars of hours: most blocks lie in one.
+      { from: START - 10 * 3_600_000, to: newest },
       { from: START + 500_500, to: START + 3_000_250 },
       { from: START + 1_500_000, to: newest },
       // Inside one block: the range's ends cut it, and the bars between them.
@@ -98,5 +100,22 @@ describe('full-text histogram of sealed blocks across bucket edges', () => {
       }
     }
     expect(compared).toBeGreaterThan(ROWS)
+  })
+
+  it('reads from the index the matches of a cut block whose pieces hold more than it counts', () => {
+    const db = temp.store.reader()
+    const newest = db.prepare('SELECT min_ts FROM entry_blocks WHERE block = 4').pluck().get()
+    db.exec('BEGIN')
+    try {
+      // As if block_words had missed rows; 500 bars cut every block.
+      db.exec("UPDATE block_words SET total = 4 WHERE word = 'common'")
+      for (const range of [{ to: newest as number }, {}]) {
+        const { histogram: histogramBars, exact } = bars(db, 'common', range, 500)
+        expect(histogramBars, JSON.stringify(range)).toEqual(exact)
+        expect(exact.reduce((sum, bucket) => sum + bucket.total, 0)).toBeGreaterThan(ROWS / 2)
+      }
+    } finally {
+      db.exec('ROLLBACK')
+    }
   })
 })

@@ -1,14 +1,7 @@
 import type Database from 'better-sqlite3'
 import { ALERT_LEVELS, BLOCK_IDS } from './blocks'
-import { singleWord, wordBlocks, type WordBlock } from './block-words'
-import {
-  BUCKET_OF_TS,
-  bucketIndexOf,
-  bucketOf,
-  inOneBucket,
-  type Bucketed,
-  type Span,
-} from './fts-buckets'
+import { singleWord } from './block-words'
+import { BUCKET_OF_TS, bucketIndexOf, bucketOf, type Bucketed, type Span } from './fts-buckets'
 import { countLevel } from './levels'
 import { statement } from './statements'
 
@@ -20,6 +13,19 @@ import { statement } from './statements'
  * block's rows are written about in time order, so a piece's rows are a short run of its ids,
  * and only that part of the word's match list is read.
  */
+
+/** A sealed block's counts of the word. */
+interface WordBlock {
+  block: number
+  total: number
+  warn: number
+  error: number
+}
+
+interface BlockSpan {
+  min_ts: number
+  max_ts: number
+}
 
 /** Blocks across a bar's edge counted in one step (about 0.15 ms each at 5M rows). */
 const SPLITS_PER_STEP = 8
@@ -42,15 +48,15 @@ const PIECE_COUNTS = `WITH piece AS (
   WHERE level IN ${ALERT_LEVELS} AND ts >= @lo AND ts < @hi AND id IN matches GROUP BY b, level`
 
 /** The block's span cut at the range's ends and the bucket edges inside it: [lo, hi) each. */
-function piecesOf(span: Span, block: WordBlock): Array<[number, number]> {
+function piecesOf(span: Span, min_ts: number, max_ts: number): Array<[number, number]> {
   const cuts = [span.from, span.to]
   const edge = (k: number): number => span.start + k * span.bucket
-  for (let k = bucketIndexOf(span, Math.max(block.min_ts, span.from)) + 1; ; k += 1) {
-    if (edge(k) > block.max_ts || edge(k) >= span.to) break
+  for (let k = bucketIndexOf(span, Math.max(min_ts, span.from)) + 1; ; k += 1) {
+    if (edge(k) > max_ts || edge(k) >= span.to) break
     cuts.push(edge(k))
   }
-  const inside = cuts.filter((ts) => ts > block.min_ts && ts <= block.max_ts).sort((a, b) => a - b)
-  const bounds = [block.min_ts, ...new Set(inside), block.max_ts + 1]
+  const inside = cuts.filter((ts) => ts > min_ts && ts <= max_ts).sort((a, b) => a - b)
+  const bounds = [min_ts, ...new Set(inside), max_ts + 1]
   return bounds.slice(1).map((hi, i) => [bounds[i] as number, hi])
 }
 
@@ -66,15 +72,17 @@ function countSplitBlock(
   span: Span,
   rows: Bucketed,
 ): boolean {
-  const pieces = piecesOf(span, block)
+  const sql = 'SELECT min_ts, max_ts FROM entry_blocks WHERE block = ?'
+  const { min_ts, max_ts } = statement(db, sql).get(block.block) as BlockSpan
+  const pieces = piecesOf(span, min_ts, max_ts)
   const widths = pieces.map(([lo, hi]) => hi - lo)
   const widest = widths.indexOf(Math.max(...widths))
   const [wideLo, wideHi] = pieces[widest] as [number, number]
   const first = block.block * BLOCK_IDS
   const counts: Array<[number, string, number]> = []
   for (const [lo, hi] of [
-    [block.min_ts, wideLo],
-    [wideHi, block.max_ts + 1],
+    [min_ts, wideLo],
+    [wideHi, max_ts + 1],
   ] as const) {
     if (lo >= hi) continue
     const params = { ...span, fts, first, last: first + BLOCK_IDS - 1, lo, hi }
@@ -101,34 +109,92 @@ function countSplitBlock(
 }
 
 /**
- * For a one-word search, adds the sealed blocks that count the word: the blocks the index need
- * not be read for, and how many matches they held in the range.
+ * The sealed blocks in [lo, hi] that count the word (unsealing a block deletes its words in the
+ * same statement), grouped: those in one bucket by bucket (k >= 0), those outside the range
+ * (-1), and each other one on its own (-2 - block). @start and @bucket are bound as integers:
+ * their integer division is the bucket (no block in the range starts before `start`).
+ */
+const SEALED_GROUPS = `SELECT CASE
+    WHEN b.max_ts < @from OR b.min_ts >= @to THEN -1
+    WHEN b.min_ts >= @from AND b.max_ts < @to
+      AND (b.min_ts - @start) / @bucket = (b.max_ts - @start) / @bucket
+      THEN (b.min_ts - @start) / @bucket
+    ELSE -2 - w.block END AS k,
+    count(*), sum(w.total), sum(w.warn), sum(w.error)
+  FROM block_words w JOIN entry_blocks b ON b.block = w.block
+  WHERE w.word = @word AND w.block BETWEEN @lo AND @hi GROUP BY k`
+
+/**
+ * For a one-word search, adds the sealed blocks that count the word: how many matches they held
+ * in the range, and the runs of blocks in [lo, hi] (first and last) left to read from the index.
  */
 export function* countSealedBlocks(
   db: Database.Database,
   fts: string,
-  blocks: { lo: number; hi: number },
+  { lo, hi }: { lo: number; hi: number },
   span: Span,
   rows: Bucketed,
-): Generator<void, { counted: Set<number>; matches: number }> {
-  const counted = new Set<number>()
-  let matches = 0
-  let split = 0
+): Generator<void, { uncounted: Array<[number, number]>; matches: number }> {
   const word = singleWord(fts)
-  if (word === null) return { counted, matches }
-  for (const block of wordBlocks(db, word, blocks.lo, blocks.hi)) {
-    const outside = block.max_ts < span.from || block.min_ts >= span.to
-    if (!outside && inOneBucket(span, block)) {
-      const row = bucketOf(rows, bucketIndexOf(span, block.min_ts))
-      row.total += block.total
-      row.warn += block.warn
-      row.error += block.error
-    } else if (!outside) {
+  if (word === null) return { uncounted: [[lo, hi]], matches: 0 }
+  const params = { ...span, start: BigInt(span.start), bucket: BigInt(span.bucket), word, lo, hi }
+  const groups = statement(db, SEALED_GROUPS).raw().all(params) as number[][]
+  let matches = 0
+  let sealed = 0
+  let split = 0
+  const unsplit: number[] = []
+  for (const [k = -1, n = 0, total = 0, warn = 0, error = 0] of groups) {
+    sealed += n
+    if (k >= 0) {
+      const row = bucketOf(rows, k)
+      row.total += total
+      row.warn += warn
+      row.error += error
+      matches += total
+    } else if (k < -1) {
       if (++split % SPLITS_PER_STEP === 0) yield
-      if (!countSplitBlock(db, fts, block, span, rows)) continue
+      const block = { block: -2 - k, total, warn, error }
+      if (countSplitBlock(db, fts, block, span, rows)) matches += total
+      else unsplit.push(block.block)
     }
-    counted.add(block.block)
-    if (!outside) matches += block.total
   }
-  return { counted, matches }
+  return { uncounted: uncountedRuns(db, word, { lo, hi, sealed }, unsplit), matches }
+}
+
+/** The blocks in [lo, hi] that keep their counts of the word, and the first and last of them. */
+const KEPT = 'SELECT block FROM block_words WHERE word = @word AND block BETWEEN @lo AND @hi'
+const KEPT_ENDS = `SELECT (SELECT min(block) FROM (${KEPT})), (SELECT max(block) FROM (${KEPT}))`
+
+/**
+ * The runs of blocks in [lo, hi] whose counts of the word are not kept, and of `unsplit`. Most
+ * often the `sealed` blocks that keep them are a run themselves.
+ */
+function uncountedRuns(
+  db: Database.Database,
+  word: string,
+  { lo, hi, sealed }: { lo: number; hi: number; sealed: number },
+  unsplit: number[],
+): Array<[number, number]> {
+  if (sealed === 0) return [[lo, hi]]
+  const [first, last] = statement(db, KEPT_ENDS).raw().get({ word, lo, hi }) as [number, number]
+  const left = [...unsplit]
+  if (sealed !== last - first + 1) {
+    const kept = new Set(statement(db, KEPT).pluck().all({ word, lo, hi }) as number[])
+    for (let block = first; block <= last; block += 1) if (!kept.has(block)) left.push(block)
+  }
+  const runs = runsOf(left.sort((a, b) => a - b))
+  if (first > lo) runs.unshift([lo, first - 1])
+  if (last < hi) runs.push([last + 1, hi])
+  return runs
+}
+
+/** Ascending blocks as runs of consecutive ones, first and last. */
+function runsOf(blocks: readonly number[]): Array<[number, number]> {
+  const runs: Array<[number, number]> = []
+  for (const block of blocks) {
+    const last = runs[runs.length - 1]
+    if (last !== undefined && last[1] === block - 1) last[1] = block
+    else runs.push([block, block])
+  }
+  return runs
 }
