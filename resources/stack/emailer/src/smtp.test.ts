@@ -4,15 +4,23 @@ import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { EmailRequest } from '../../../../shared/messages'
 import type { SmtpConfig } from './config'
-import { createSmtpMailer, type Mailer } from './smtp'
+import { createSmtpMailer, senderOf, type Mailer } from './smtp'
 
 interface Received {
   envelopeTo: string[]
   messageId: string | undefined
   mailDockId: unknown
   bccHeader: unknown
+  fromHeader: string | undefined
+  toHeader: string | undefined
+  ccHeader: string | undefined
   hookFiredBeforeEndOfData: boolean
   text: string | undefined
+}
+
+/** A header as written on the wire (before any parser renders it again). */
+function rawHeader(message: Buffer, name: string): string | undefined {
+  return new RegExp(`^${name}: (.*)$`, 'mi').exec(message.toString('latin1'))?.[1]?.trimEnd()
 }
 
 const received: Received[] = []
@@ -46,12 +54,16 @@ beforeAll(async () => {
       stream.on('data', (chunk: Buffer) => chunks.push(chunk))
       stream.on('end', () => {
         const firedAtEnd = hookFired
-        void simpleParser(Buffer.concat(chunks)).then((mail) => {
+        const message = Buffer.concat(chunks)
+        void simpleParser(message).then((mail) => {
           received.push({
             envelopeTo: session.envelope.rcptTo.map((rcpt) => rcpt.address),
             messageId: mail.messageId,
             mailDockId: mail.headers.get('x-maildock-id'),
             bccHeader: mail.headers.get('bcc'),
+            fromHeader: rawHeader(message, 'From'),
+            toHeader: rawHeader(message, 'To'),
+            ccHeader: rawHeader(message, 'Cc'),
             hookFiredBeforeEndOfData: firedAtEnd,
             text: mail.text,
           })
@@ -84,6 +96,20 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()))
 })
 
+describe('the sender given to nodemailer', () => {
+  it('is parsed once into an address, a new copy for each email', () => {
+    const sender = senderOf('MailDock <noreply@maildock.local>')
+    const first = sender()
+    expect(first).toEqual({ name: 'MailDock', address: 'noreply@maildock.local' })
+    expect(sender()).not.toBe(first)
+  })
+
+  it('stays text when it is not one address', () => {
+    expect(senderOf('a@example.org, b@example.org')()).toBe('a@example.org, b@example.org')
+    expect(senderOf('MailDock')()).toBe('MailDock')
+  })
+})
+
 describe('SMTP mailer', () => {
   it('sends with a Message-ID derived from the email id and bcc only in the envelope', async () => {
     hookFired = false
@@ -101,6 +127,9 @@ describe('SMTP mailer', () => {
       messageId: '<mail-7@maildock.local>',
       mailDockId: 'mail-7',
       bccHeader: undefined,
+      fromHeader: 'MailDock <noreply@maildock.local>',
+      toHeader: 'ada@example.com',
+      ccHeader: 'bob@example.org',
     })
   })
 
