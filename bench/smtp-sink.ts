@@ -1,11 +1,10 @@
-// The SMTP sink's own ceiling: Postfix's smtp-source, a C load generator that costs about a tenth
-// of a millisecond of CPU per message, so the catcher rather than the client is what bounds it
-// (nodemailer from the host took about 2 ms per message, more than the catcher).
+// An SMTP server's own ceiling: Postfix's smtp-source, a C load generator that costs about a tenth
+// of a millisecond of CPU per message, so the server rather than the client is what bounds it
+// (nodemailer from the host took about 2 ms per message, more than the app's catcher).
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { promisify } from 'node:util'
-import type { MailStack } from '../resources/stack/test/mail-stack'
-import { containerCpuSeconds } from './stack-cpu'
+import type { Destination } from './mail-destinations'
 
 const run = promisify(execFile)
 const SMTP_SOURCE = '/usr/sbin/smtp-source'
@@ -16,7 +15,7 @@ export const SINK_SESSIONS = 10
 
 export interface SinkCeiling {
   rate: number
-  catcherMsPerEmail: number
+  serverMsPerEmail: number
   clientMsPerEmail: number
   messageBytes: number
 }
@@ -30,9 +29,9 @@ function childSeconds(times: string): number {
   )
 }
 
-/** `count` messages of about `messageBytes` each, straight to the catcher's published port. */
+/** `count` messages of about `messageBytes` each, straight to the destination's SMTP port. */
 export async function sinkCeiling(
-  stack: MailStack,
+  destination: Destination,
   count: number,
   messageBytes: number,
 ): Promise<SinkCeiling> {
@@ -41,27 +40,27 @@ export async function sinkCeiling(
       `${SMTP_SOURCE} is missing (Debian package postfix): run scripts/setup-machine.sh`,
     )
   }
-  await stack.catcher.deleteAll()
+  await destination.clear()
   const body = Math.max(1, messageBytes - SOURCE_HEADER_BYTES)
   const args = ['-d', '-s', String(SINK_SESSIONS), '-m', String(count), '-l', String(body)]
   args.push('-f', 'noreply@maildock.local', '-t', 'sink@example.com')
-  const catcherBefore = await containerCpuSeconds(stack, 'catcher')
+  const serverBefore = await destination.cpuSeconds()
   const started = performance.now()
   const { stdout } = await run('bash', [
     '-c',
     `"$0" "$@" >&2 && times`,
     SMTP_SOURCE,
     ...args,
-    `127.0.0.1:${stack.smtpPort}`,
+    destination.address,
   ])
   const seconds = (performance.now() - started) / 1000
-  const catcherMs = ((await containerCpuSeconds(stack, 'catcher')) - catcherBefore) * 1000
-  const caught = await stack.catcher.total()
+  const serverMs = ((await destination.cpuSeconds()) - serverBefore) * 1000
+  const caught = await destination.total()
   if (caught !== count) throw new Error(`smtp-source: ${caught} of ${count} messages caught`)
-  await stack.catcher.deleteAll()
+  await destination.clear()
   return {
     rate: count / seconds,
-    catcherMsPerEmail: catcherMs / count,
+    serverMsPerEmail: serverMs / count,
     clientMsPerEmail: (childSeconds(stdout) * 1000) / count,
     messageBytes: body + SOURCE_HEADER_BYTES,
   }

@@ -322,6 +322,32 @@ export class MailStack {
     return replica
   }
 
+  /**
+   * Replaces the emailer with one whose environment has `change` over it (same name, image and
+   * ledger volume, so the same ledger file); resolves, once it is healthy, with the environment
+   * it had, which given back restores it.
+   */
+  async changeEmailerEnv(change: Record<string, string>): Promise<Record<string, string>> {
+    const old = await this.container('emailer').inspect()
+    const env = Object.fromEntries(
+      (old.Config.Env ?? []).map((entry) => {
+        const equals = entry.indexOf('=')
+        return [entry.slice(0, equals), entry.slice(equals + 1)]
+      }),
+    )
+    await this.container('emailer').stop({ t: 30 })
+    await this.container('emailer').remove()
+    await this.create('emailer', old.Config.Image, {
+      aliases: ['emailer'],
+      ports: [],
+      env: { ...env, ...change },
+      volume: old.Mounts.find((mount) => mount.Destination === '/data')?.Name,
+      fastHealthcheck: true,
+    })
+    await waitHealthy(this.container('emailer'))
+    return env
+  }
+
   /** Starts whatever a previous test left stopped or crashed, so each test begins whole. */
   async ensureRunning(): Promise<void> {
     let restarted = false
