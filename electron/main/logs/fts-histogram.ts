@@ -193,11 +193,12 @@ export function* ftsHistogramSteps(
   } = {},
 ): Generator<void, BucketRow[] | null> {
   // Every row of the range is in a block whose span meets it: the matches between those blocks.
-  const { lo, hi } = statement(
-    db,
-    'SELECT min(block) AS lo, max(block) AS hi FROM entry_blocks WHERE max_ts >= ? AND min_ts < ?',
-  ).get(span.from, span.to) as { lo: number | null; hi: number | null }
-  if (lo === null || hi === null) return []
+  // Looked for from either end, most ranges reach one end of the store: a few blocks read.
+  const meets = 'FROM entry_blocks WHERE max_ts >= @from AND min_ts < @to ORDER BY block'
+  const lo = statement(db, `SELECT block ${meets} LIMIT 1`).pluck().get(span) as number | undefined
+  const hi = statement(db, `SELECT block ${meets} DESC LIMIT 1`).pluck().get(span) as
+    number | undefined
+  if (lo === undefined || hi === undefined) return []
   // In rowid order, ascending. Bounds as BigInt: FTS5 ignores a rowid bound bound as a REAL.
   const matches = statement(
     db,
