@@ -33,6 +33,7 @@ import {
   type SearchInput,
 } from './queries'
 import { applyRetention, readRetention, writeRetention, type RetentionRun } from './retention'
+import { RetentionRunner } from './retention-runner'
 import {
   builtLines,
   rowsFromContainerLines,
@@ -78,9 +79,8 @@ export class LogStore {
   private fault: StoreFault | null = null
   private rows = 0
   private retention: Retention
-  private retentionTimer: NodeJS.Timeout | undefined
+  private readonly retentionRunner: RetentionRunner
   private readonly emailCount = new CachedCount('SELECT count(*) AS n FROM emails', 5_000)
-  private compaction = { lastRunAt: null as number | null, lastDeleted: 0, running: false }
   readonly writer: BatchWriter
   collectorStatus: () => CollectorStatus = noCollector
 
@@ -100,11 +100,12 @@ export class LogStore {
       },
       { ...DEFAULT_WRITER_TUNING, ...options.writer },
     )
-    const delay = options.retentionDelayMs ?? 60_000
-    if (delay > 0) {
-      this.retentionTimer = setTimeout(() => void this.runRetentionQuietly(), delay)
-      this.retentionTimer.unref()
-    }
+    this.retentionRunner = new RetentionRunner(() => this.retentionPass(), {
+      delayMs: options.retentionDelayMs ?? 60_000,
+      intervalMs: options.retentionIntervalMs ?? 10 * 60_000,
+      canSchedule: () => this.state !== 'closed',
+      log: options.log,
+    })
   }
 
   get path(): string {
@@ -216,7 +217,7 @@ export class LogStore {
       ),
       collector: this.collectorStatus(),
       retention: this.retention,
-      compaction: { ...this.compaction },
+      compaction: this.retentionRunner.compaction,
       lastError: this.fault,
       upgrade: null,
     }
@@ -251,32 +252,16 @@ export class LogStore {
     this.retention = retention
     const db = this.db
     if (db) this.guardWrite(() => writeRetention(db, retention))
-    void this.runRetentionQuietly()
+    void this.retentionRunner.runQuietly()
     return retention
   }
 
-  async runRetention(): Promise<RetentionRun> {
-    if (this.compaction.running) return { deleted: 0, emailsDeleted: 0 }
-    this.compaction.running = true
-    try {
-      const run = await applyRetention(() => this.db, this.retention)
-      this.rows = Math.max(0, this.rows - run.deleted)
-      this.emailCount.forget()
-      this.compaction.lastDeleted = run.deleted
-      return run
-    } catch (error) {
-      this.noteReadFault(error)
-      throw error
-    } finally {
-      this.compaction.running = false
-      this.compaction.lastRunAt = Date.now()
-      this.scheduleRetention()
-    }
+  runRetention(): Promise<RetentionRun> {
+    return this.retentionRunner.run()
   }
 
   async close(): Promise<void> {
-    clearTimeout(this.retentionTimer)
-    this.retentionTimer = undefined
+    this.retentionRunner.stop()
     if (this.state !== 'failed') await Promise.race([this.flush(), delay(2_000)])
     this.writer.close()
     this.closeDatabase()
@@ -378,19 +363,15 @@ export class LogStore {
     this.db = undefined
   }
 
-  private scheduleRetention(): void {
-    const every = this.options.retentionIntervalMs ?? 10 * 60_000
-    if (every <= 0 || this.state === 'closed') return
-    clearTimeout(this.retentionTimer)
-    this.retentionTimer = setTimeout(() => void this.runRetentionQuietly(), every)
-    this.retentionTimer.unref()
-  }
-
-  private async runRetentionQuietly(): Promise<void> {
+  private async retentionPass(): Promise<RetentionRun> {
     try {
-      await this.runRetention()
+      const run = await applyRetention(() => this.db, this.retention)
+      this.rows = Math.max(0, this.rows - run.deleted)
+      this.emailCount.forget()
+      return run
     } catch (error) {
-      this.options.log?.('log store: retention failed', error)
+      this.noteReadFault(error)
+      throw error
     }
   }
 }
