@@ -31,21 +31,24 @@ interface BlockSpan {
 const SPLITS_PER_STEP = 8
 
 /**
- * The word's matches among the block's rows of [lo, hi), per bucket and level ('' for all of
- * them, then warn, error and fatal). The CROSS JOIN makes FTS5 read only the matches between the
- * least and greatest id of those rows, which the ts index gives.
+ * The word's matches among the block's rows of [lo, hi), per bucket (`bucket`, SQL of `ts`) and
+ * level ('' for all of them, then warn, error and fatal). The CROSS JOIN makes FTS5 read only the
+ * matches between the least and greatest id of those rows, which the ts index gives.
  */
-const PIECE_COUNTS = `WITH piece AS (
+const pieceCounts = (bucket: string): string => `WITH piece AS (
     SELECT min(id) AS a, max(id) AS z FROM entries INDEXED BY entries_ts
     WHERE ts >= @lo AND ts < @hi AND id BETWEEN @first AND @last),
   matches AS MATERIALIZED (
     SELECT rowid FROM piece CROSS JOIN entries_fts
     WHERE entries_fts MATCH @fts AND rowid BETWEEN piece.a AND piece.z)
-  SELECT ${BUCKET_OF_TS} AS b, '' AS level, count(*) FROM entries INDEXED BY entries_ts
+  SELECT ${bucket} AS b, '' AS level, count(*) FROM entries INDEXED BY entries_ts
   WHERE ts >= @lo AND ts < @hi AND id IN matches GROUP BY b
   UNION ALL
-  SELECT ${BUCKET_OF_TS} AS b, level, count(*) FROM entries INDEXED BY entries_level_ts_service
+  SELECT ${bucket} AS b, level, count(*) FROM entries INDEXED BY entries_level_ts_service
   WHERE level IN ${ALERT_LEVELS} AND ts >= @lo AND ts < @hi AND id IN matches GROUP BY b, level`
+const PIECES_COUNTS = pieceCounts(BUCKET_OF_TS)
+/** Of rows that are all in bucket @b: no bucket to work out row by row. */
+const PIECE_COUNTS = pieceCounts('@b')
 
 /** The block's span cut at the range's ends and the bucket edges inside it: [lo, hi) each. */
 function piecesOf(span: Span, min_ts: number, max_ts: number): Array<[number, number]> {
@@ -59,6 +62,10 @@ function piecesOf(span: Span, min_ts: number, max_ts: number): Array<[number, nu
   const bounds = [min_ts, ...new Set(inside), max_ts + 1]
   return bounds.slice(1).map((hi, i) => [bounds[i] as number, hi])
 }
+
+/** The bucket a piece lies in, -1 outside the range. */
+const bucketOfPiece = (span: Span, [lo, hi]: [number, number]): number =>
+  lo >= span.from && hi <= span.to ? bucketIndexOf(span, lo) : -1
 
 /**
  * A sealed block across a bucket's edge, counted in SQL: false, adding nothing, when its pieces
@@ -77,16 +84,20 @@ function countSplitBlock(
   const pieces = piecesOf(span, min_ts, max_ts)
   const widths = pieces.map(([lo, hi]) => hi - lo)
   const widest = widths.indexOf(Math.max(...widths))
-  const [wideLo, wideHi] = pieces[widest] as [number, number]
   const first = block.block * BLOCK_IDS
+  const params = { ...span, fts, first, last: first + BLOCK_IDS - 1 }
   const counts: Array<[number, string, number]> = []
-  for (const [lo, hi] of [
-    [min_ts, wideLo],
-    [wideHi, max_ts + 1],
-  ] as const) {
-    if (lo >= hi) continue
-    const params = { ...span, fts, first, last: first + BLOCK_IDS - 1, lo, hi }
-    counts.push(...(statement(db, PIECE_COUNTS).raw().all(params) as typeof counts))
+  for (const side of [pieces.slice(0, widest), pieces.slice(widest + 1)]) {
+    const [lo] = side[0] ?? []
+    const [, hi] = side[side.length - 1] ?? []
+    if (lo === undefined || hi === undefined) continue
+    const sql = side.length === 1 ? PIECE_COUNTS : PIECES_COUNTS
+    const b = bucketOfPiece(span, [lo, hi])
+    counts.push(
+      ...(statement(db, sql)
+        .raw()
+        .all({ ...params, lo, hi, b }) as typeof counts),
+    )
   }
   const rest = { total: block.total, warn: block.warn, error: block.error }
   for (const [, level, n] of counts) {
@@ -99,8 +110,9 @@ function countSplitBlock(
     if (level === '') bucketOf(rows, b).total += n
     else countLevel(bucketOf(rows, b), level, n)
   }
-  if (wideLo >= span.from && wideHi <= span.to) {
-    const row = bucketOf(rows, bucketIndexOf(span, wideLo))
+  const wideBucket = bucketOfPiece(span, pieces[widest] as [number, number])
+  if (wideBucket >= 0) {
+    const row = bucketOf(rows, wideBucket)
     row.total += rest.total
     row.warn += rest.warn
     row.error += rest.error
