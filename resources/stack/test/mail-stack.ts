@@ -217,6 +217,8 @@ export class MailStack {
       env?: Record<string, string>
       volume?: string | undefined
       fastHealthcheck?: boolean
+      /** Instead of fastHealthcheck's: the one a replaced container had. */
+      healthcheck?: Docker.HealthConfig | undefined
     } & Partial<Pick<BrokerNodeSpec, 'host' | 'entrypoint' | 'binds'>>,
   ): Promise<void> {
     this.progress(`starting ${role} (${image})`)
@@ -233,7 +235,7 @@ export class MailStack {
       ExposedPorts: Object.fromEntries(spec.ports.map((port) => [port, {}])),
       StopTimeout: 30,
       ...(spec.fastHealthcheck === true
-        ? { Healthcheck: fastHealthcheck(this.options.healthIntervalSeconds) }
+        ? { Healthcheck: spec.healthcheck ?? fastHealthcheck(this.options.healthIntervalSeconds) }
         : {}),
       HostConfig: {
         NetworkMode: this.network,
@@ -323,9 +325,9 @@ export class MailStack {
   }
 
   /**
-   * Replaces the emailer with one whose environment has `change` over it (same name, image and
-   * ledger volume, so the same ledger file); resolves, once it is healthy, with the environment
-   * it had, which given back restores it.
+   * Replaces the emailer with one whose environment has `change` over it (same name, image,
+   * health check and ledger volume, so the same ledger file); resolves, once it is healthy, with
+   * the environment it had, which given back restores it.
    */
   async changeEmailerEnv(change: Record<string, string>): Promise<Record<string, string>> {
     const old = await this.container('emailer').inspect()
@@ -343,6 +345,7 @@ export class MailStack {
       env: { ...env, ...change },
       volume: old.Mounts.find((mount) => mount.Destination === '/data')?.Name,
       fastHealthcheck: true,
+      healthcheck: old.Config.Healthcheck,
     })
     await waitHealthy(this.container('emailer'))
     return env
