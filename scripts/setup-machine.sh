@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# postfix only for its smtp-source (the SMTP sink's ceiling in bench/): installed unconfigured, never started.
+# postfix only for its smtp-source and smtp-sink (bench/'s SMTP load and sink): installed unconfigured, never started.
 packages=(docker.io iproute2 chromium debootstrap docker-registry docker-compose swaks amqp-tools ca-certificates postfix)
 missing=()
 for pkg in "${packages[@]}"; do
