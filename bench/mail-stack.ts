@@ -18,7 +18,7 @@ import { OPEN_WARMUP_SECONDS, openLoop, postBatches, quiet, type EmailBatch } fr
 import { startPostfixSink, type PostfixSink } from './postfix-sink'
 import { rawAmqpRate } from './raw-amqp'
 import { SINK_SESSIONS, sinkCeiling, type SinkCeiling } from './smtp-sink'
-import { cpuText, cpuUse, stackCpuSeconds } from './stack-cpu'
+import { cpuText, cpuUse, machineText, machineTicks, stackCpuSeconds } from './stack-cpu'
 
 const { values } = parseArgs({
   options: {
@@ -148,11 +148,13 @@ async function deliverToSink(stack: MailStack, sink: PostfixSink) {
     await quiet(stack)
     const { ids, batches } = batchesOf(EMAILS, 'bench')
     const cpuBefore = await cpuSeconds(stack, sink)
+    const machineBefore = machineTicks()
     const started = Date.now()
     await postBatches(stack.apiUrl, batches, CONCURRENCY)
     const acceptSeconds = (Date.now() - started) / 1000
     const delivered = await deliveredReport(to, ids, started)
     const cpu = cpuUse(cpuBefore, await cpuSeconds(stack, sink), delivered.seconds, EMAILS)
+    const machine = machineText(machineBefore, machineTicks())
     await to.clear()
     await quiet(stack)
     const open = await openLoop(stack, to, {
@@ -162,7 +164,7 @@ async function deliverToSink(stack: MailStack, sink: PostfixSink) {
       text: TEXT,
     })
     await to.clear()
-    return { delivered, open, acceptSeconds, cpu }
+    return { delivered, open, acceptSeconds, cpu, machine }
   } finally {
     await stack.changeEmailerEnv(original)
   }
@@ -184,7 +186,7 @@ async function measure(stack: MailStack, sink: PostfixSink) {
   const sinkCeilingRate = await sinkCeiling(sinkDestination(sink), SINK_EMAILS, messageBytes)
   const held = await heldAccept(stack, catcher)
   await quiet(stack)
-  const { delivered, open, acceptSeconds, cpu } = await deliverToSink(stack, sink)
+  const { delivered, open, acceptSeconds, cpu, machine } = await deliverToSink(stack, sink)
   return {
     ceilings: { catcher: catcherCeiling, sink: sinkCeilingRate },
     held,
@@ -193,12 +195,13 @@ async function measure(stack: MailStack, sink: PostfixSink) {
     acceptedWhileDelivering: EMAILS / acceptSeconds,
     deliveredRate: EMAILS / delivered.seconds,
     cpuText: cpuText(cpu),
+    machine,
     cpuMsPerEmail: cpu.reduce((sum, item) => sum + item.msPerEmail, 0),
   }
 }
 
 function printMeasured(measured: Measured) {
-  const { ceilings, held, delivered, open, deliveredRate, cpuText } = measured
+  const { ceilings, held, delivered, open, deliveredRate, cpuText, machine } = measured
   const rounds = (values: number[]) => values.map((value) => value.toFixed(0)).join(', ')
   console.log(`\nmail stack benchmark: ${EMAILS} emails in batches of ${BATCH}`)
   console.log(
@@ -222,6 +225,7 @@ function printMeasured(measured: Measured) {
   }
   console.log(`  open loop ${OPEN_RATE}/s p50/p99       ${open.p50} / ${open.p99} ms`)
   console.log(`  CPU used while delivering: ${cpuText}`)
+  if (machine !== '') console.log(`  the machine meanwhile: ${machine}`)
 }
 
 const STACK =
@@ -231,7 +235,7 @@ const SINK_METHOD =
   "the emailer sending to Postfix's smtp-sink on this host (a C test server that writes each message to a file in /dev/shm; the app's catcher, Mailpit, also parses, stores and indexes each one)"
 
 function figuresOf(measured: Measured) {
-  const { ceilings, held, delivered, open, deliveredRate, cpuText } = measured
+  const { ceilings, held, delivered, open, deliveredRate, cpuText, machine } = measured
   const lostOrDuplicated =
     delivered.lost +
     delivered.duplicated +
@@ -251,7 +255,7 @@ function figuresOf(measured: Measured) {
       ...(deliveredRate >= 1000
         ? {}
         : {
-            bound: `CPU (the machine has ${cpus().length} cores, shared with whatever else runs) used while delivering: ${cpuText}; the sink alone takes ${ceilings.sink.rate.toFixed(0)} emails/s`,
+            bound: `CPU (the machine has ${cpus().length} cores, shared with whatever else runs) used while delivering: ${cpuText}${machine === '' ? '' : `; the machine meanwhile: ${machine}`}; the sink alone takes ${ceilings.sink.rate.toFixed(0)} emails/s`,
           }),
     },
     {

@@ -135,3 +135,30 @@ export function cpuText(use: readonly CpuUse[]): string {
   )
   return `${parts.join(', ')}; in all ${cores.toFixed(2)} cores, ${total.toFixed(2)} ms of CPU per email`
 }
+
+interface MachineTicks {
+  busy: number
+  steal: number
+  total: number
+}
+
+/** The machine's CPU time so far from /proc/stat (Linux; undefined elsewhere), in ticks. */
+export function machineTicks(): MachineTicks | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.split(/\s+/).slice(1, 9)
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = (fields ?? []).map(Number)
+    if (steal === undefined || Number.isNaN(steal)) return undefined
+    const busy = (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0)
+    return { busy, steal, total: busy + steal + (idle ?? 0) + (iowait ?? 0) }
+  } catch {
+    return undefined
+  }
+}
+
+/** "84% of its cores busy, 9% taken by the host (steal)" between two readings. */
+export function machineText(before: MachineTicks | undefined, after: MachineTicks | undefined) {
+  if (before === undefined || after === undefined || after.total <= before.total) return ''
+  const share = (key: keyof MachineTicks) =>
+    Math.round((100 * (after[key] - before[key])) / (after.total - before.total))
+  return `${share('busy')}% of its cores busy, ${share('steal')}% taken by the host (steal)`
+}
