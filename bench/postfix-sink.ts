@@ -2,16 +2,16 @@
 // C test server that takes each message and writes it to a file in memory, nothing more. The app's
 // catcher (Mailpit) also parses, stores and indexes every message: about 0.4 ms of CPU per email,
 // a fifth of the whole stack's on a 2-core machine, so a pipeline bound for it measures the catcher.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createServer, connect, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Docker from 'dockerode'
 import { waitFor } from '../resources/stack/test/docker-helpers'
+import { processCpuSeconds } from './stack-cpu'
 
 const SMTP_SINK = '/usr/sbin/smtp-sink'
-const CLOCK_TICKS_PER_SECOND = 100
 const MESSAGE_ID = /^Message-ID:[ \t]*<([^@>\r\n]+)@/im
 
 /** One message the sink took: the email id in its Message-ID and when its file was written. */
@@ -65,15 +65,6 @@ function accepts(host: string, port: number): Promise<true | undefined> {
   })
 }
 
-function processCpuSeconds(child: ChildProcess): number {
-  try {
-    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-    return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / CLOCK_TICKS_PER_SECOND
-  } catch {
-    return 0
-  }
-}
-
 /** Starts smtp-sink on the bridge gateway (reachable from this host and its containers only). */
 export async function startPostfixSink(): Promise<PostfixSink> {
   if (!existsSync(SMTP_SINK)) {
@@ -114,7 +105,13 @@ export async function startPostfixSink(): Promise<PostfixSink> {
     clear: () => {
       for (const name of files()) rmSync(join(dir, name))
     },
-    cpuSeconds: () => processCpuSeconds(child),
+    cpuSeconds: () => {
+      try {
+        return child.pid === undefined ? 0 : processCpuSeconds(child.pid)
+      } catch {
+        return 0
+      }
+    },
     stop: () => {
       child.kill()
       rmSync(dir, { recursive: true, force: true })

@@ -17,6 +17,12 @@ const ENGINE_PROCESSES = [
 ]
 const CLOCK_TICKS_PER_SECOND = 100
 
+/** A process's user and system CPU seconds so far, from /proc (Linux); throws once it ended. */
+export function processCpuSeconds(pid: number | string): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / CLOCK_TICKS_PER_SECOND
+}
+
 function engineCpuSeconds(): number | undefined {
   let entries: string[]
   try {
@@ -24,20 +30,19 @@ function engineCpuSeconds(): number | undefined {
   } catch {
     return undefined
   }
-  let ticks = 0
+  let seconds = 0
   let found = false
   for (const pid of entries) {
     try {
       const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim()
       if (!ENGINE_PROCESSES.includes(comm)) continue
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-      ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0)
+      seconds += processCpuSeconds(pid)
       found = true
     } catch {
       // The process ended between the listing and the read.
     }
   }
-  return found ? ticks / CLOCK_TICKS_PER_SECOND : undefined
+  return found ? seconds : undefined
 }
 
 /** The cgroup CPU counters of a container on this host (cgroup v1 or v2, either driver). */
