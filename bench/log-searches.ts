@@ -54,6 +54,10 @@ function histogramWorkloads(size: number, fixture: Fixture): Workload[] {
       run: (db) => bars(db, { text: 'delivered' }),
     },
     {
+      name: 'histogram, 60 buckets, full text, phrase (common)',
+      run: (db) => bars(db, { text: '"delivered message"' }),
+    },
+    {
       name: 'histogram, 60 buckets, full text, a word in 1 row of 40 (warn)',
       run: (db) => bars(db, { text: 'warn' }),
     },

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type Database from 'better-sqlite3'
-import { sealWordBlocks, singleWord } from './block-words'
+import { resealBlockWords, sealWordBlocks, sealedToken } from './block-words'
 import { SCHEMA_VERSION } from './schema'
 import { LogStore } from './store'
 
@@ -23,11 +23,11 @@ beforeAll(async () => {
     stream: 'stdout' as const,
     time: new Date(Date.UTC(2025, 0, 1) + i * 1_000).toISOString(),
     // One row of the first block has a word this tokenizer is not sure of. Of any 1,024 rows in a
-    // row, 4 hold "quad" and 2 "pair".
+    // row, 4 hold "quad word" and 2 "pair".
     text:
       i === 50
         ? 'café every line'
-        : `${i % 2 === 0 ? 'WARN' : 'ERROR'} every line ${i}${i % 256 === 0 ? ' quad' : ''}${i % 512 === 0 ? ' pair' : ''}`,
+        : `${i % 2 === 0 ? 'WARN' : 'ERROR'} every line ${i}${i % 256 === 0 ? ' quad word' : ''}${i % 512 === 0 ? ' pair' : ''}`,
   }))
   store.ingestLogLines('logger', lines)
   await store.flush()
@@ -52,20 +52,25 @@ describe('block_words', () => {
     expect(blocks.map((b) => b.block)).toEqual([first + 1])
     expect(blocks[0]).toMatchObject({ total: 1_024, warn: 512, error: 512 })
     expect(wordBlocks(db, 'warn')[0]).toMatchObject({ total: 512, warn: 512, error: 0 })
-    // Words of at least 4 rows of a block are kept; rarer ones are read from the index.
+    // Words of at least 4 rows of a block are kept, pairs of at least 16; rarer ones are read
+    // from the index.
     expect(wordBlocks(db, 'quad')).toMatchObject([{ block: first + 1, total: 4 }])
     expect(wordBlocks(db, 'pair')).toEqual([])
+    expect(wordBlocks(db, 'quad_word')).toEqual([])
+    // Adjacent pairs too, as entries_pairs cuts them: the words' order counts.
+    expect(wordBlocks(db, 'every_line')).toMatchObject([{ block: first + 1, total: 1_024 }])
+    expect(wordBlocks(db, 'error_every')[0]).toMatchObject({ total: 512, warn: 0, error: 512 })
+    expect(wordBlocks(db, 'line_every')).toEqual([])
     expect(sealWordBlocks(db)).toBe(false)
   })
 
-  it('seals again, with words of 4 rows or more, the blocks an older file sealed with 32 or more', async () => {
+  it('seals again, with their word pairs, the blocks an older file sealed with words only', async () => {
     const old = store.reader()
     const first = (old.prepare('SELECT min(id) FROM entries').pluck().get() as number) >> 10
-    // As MailDock left a file at the schema before: sealed, without the words of under 32 rows.
-    old.exec(
-      `DELETE FROM block_words WHERE total < 32; PRAGMA user_version = ${SCHEMA_VERSION - 1}`,
-    )
-    expect(wordBlocks(old, 'quad')).toEqual([])
+    // As MailDock left a file at the schema before: sealed, without pairs.
+    old.exec(`DELETE FROM block_words WHERE word LIKE '%!_%' ESCAPE '!';
+      PRAGMA user_version = ${SCHEMA_VERSION - 1}`)
+    expect(wordBlocks(old, 'every_line')).toEqual([])
     await store.close()
 
     store = new LogStore({ path: join(dir, 'logs.db'), retentionDelayMs: 0 })
@@ -78,28 +83,39 @@ describe('block_words', () => {
       [first, first + 1],
     )
     expect(wordBlocks(db, 'quad')).toMatchObject([{ block: first + 1, total: 4 }])
+    expect(wordBlocks(db, 'every_line')).toMatchObject([{ block: first + 1, total: 1_024 }])
   })
 
-  it('keeps the seal of a block sealed with words of under 32 rows through that upgrade', async () => {
-    const old = store.reader()
-    const first = (old.prepare('SELECT min(id) FROM entries').pluck().get() as number) >> 10
-    old.exec(`PRAGMA user_version = ${SCHEMA_VERSION - 1}`)
-    await store.close()
-
-    store = new LogStore({ path: join(dir, 'logs.db'), retentionDelayMs: 0 })
+  it('seals again the blocks sealed with words of 32 rows or more, and only those (schema 9)', () => {
     const db = store.reader()
-    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
-    // Before any quiet time: the block with "quad" (4 rows) is still sealed; the one sealed with
-    // no words (its unsure row) is counted again.
-    expect(db.prepare('SELECT block FROM block_words_sealed').pluck().all()).toEqual([first + 1])
+    const first = (db.prepare('SELECT min(id) FROM entries').pluck().get() as number) >> 10
+    const sealed = () => db.prepare('SELECT block FROM block_words_sealed').pluck().all()
+    expect(sealed()).toEqual([first, first + 1])
+    // The block with "quad" (4 rows) keeps its seal; the one sealed with no words (its unsure
+    // row) is counted again.
+    resealBlockWords(db)
+    expect(sealed()).toEqual([first + 1])
     expect(wordBlocks(db, 'quad')).toMatchObject([{ block: first + 1, total: 4 }])
+    db.exec(`DELETE FROM block_words WHERE total < 32`)
+    resealBlockWords(db)
+    expect(sealed()).toEqual([])
   })
 
-  it('knows a one-word search as FTS5 folds it, and nothing else', () => {
-    expect(singleWord('delivered')).toBe('delivered')
-    expect(singleWord('"Relay3"')).toBe('relay3')
-    for (const fts of ['deliv*', '"delivered message"', 'a OR b', '"email-1"', 'café']) {
-      expect(singleWord(fts)).toBeNull()
+  it('knows a search of one word or a two-word phrase as FTS5 folds it, and nothing else', () => {
+    expect(sealedToken('delivered')).toBe('delivered')
+    expect(sealedToken('"Relay3"')).toBe('relay3')
+    expect(sealedToken('"Delivered message"')).toBe('delivered_message')
+    expect(sealedToken('"email-1"')).toBe('email_1')
+    for (const fts of [
+      'deliv*',
+      '"delivered message"*',
+      '"delivered message now"',
+      'delivered message',
+      'a OR b',
+      '"café au"',
+      'café',
+    ]) {
+      expect(sealedToken(fts), fts).toBeNull()
     }
   })
 })

@@ -202,7 +202,7 @@ describe('full-text histogram by blocks of ids', () => {
     const migrated = openLogDatabase(old, { onProgress: (message) => steps.push(message) })
     expect(migrated.prepare(spans).all()).toEqual(db.prepare(exactSpans).all())
     expect(alerts(migrated)).toEqual(exactAlerts)
-    expect(steps).toHaveLength(43)
+    expect(steps).toHaveLength(44)
     expect(steps.at(-1)).toMatch(/100%/)
     migrated.close()
   })

@@ -17,8 +17,9 @@ import { statement } from './statements'
  * A full-text histogram without reading every match's row (one random page each, most of the time
  * on a large store): the index gives the matching ids, `entry_blocks` the oldest and newest time of
  * each block of 1,024 ids, so a block whose span lies inside one bucket adds its matches to that
- * bucket as they are, and one across a bucket's edge is cut by the ts index. A one-word search
- * takes sealed blocks from `block_words` without reading the index at all (fts-sealed.ts). Of
+ * bucket as they are, and one across a bucket's edge is cut by the ts index. A search of one word
+ * or a two-word phrase takes sealed blocks from `block_words` without reading the index at all
+ * (fts-sealed.ts). Of
  * the matches `entry_alerts` marks as warn, error or fatal, the levels are read.
  */
 

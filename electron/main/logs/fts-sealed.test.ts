@@ -88,7 +88,8 @@ describe('full-text histogram of sealed blocks across bucket edges', () => {
       { from: START + 2_100_000, to: START + 2_101_000 },
     ]
     let compared = 0
-    for (const text of ['common', 'sparse', 'warn', 'error']) {
+    const phrases = ['"common line"', '"warn common"', '"other line"', '"line common"']
+    for (const text of ['common', 'sparse', 'warn', 'error', ...phrases]) {
       for (const buckets of [5, 60, 500]) {
         for (const range of ranges) {
           const { histogram: histogramBars, byBlocks, exact } = bars(db, text, range, buckets)
@@ -100,6 +101,24 @@ describe('full-text histogram of sealed blocks across bucket edges', () => {
       }
     }
     expect(compared).toBeGreaterThan(ROWS)
+  })
+
+  it('takes a two-word phrase from the counts of its word pair', () => {
+    const db = temp.store.reader()
+    const newest = db.prepare('SELECT min_ts FROM entry_blocks WHERE block = 4').pluck().get()
+    // Bars of hours: every sealed block lies in one, and adds its count of the pair as it is.
+    const range = { from: START - 10 * 3_600_000, to: newest as number }
+    const total = () =>
+      bars(db, '"Common line"', range, 5).histogram.reduce((sum, bucket) => sum + bucket.total, 0)
+    const exact = total()
+    expect(exact).toBeGreaterThan(ROWS / 2)
+    db.exec('BEGIN')
+    try {
+      db.exec("UPDATE block_words SET total = total + 1000 WHERE word = 'common_line'")
+      expect(total()).toBe(exact + 4 * 1000)
+    } finally {
+      db.exec('ROLLBACK')
+    }
   })
 
   it('reads from the index the matches of a cut block whose pieces hold more than it counts', () => {

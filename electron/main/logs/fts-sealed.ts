@@ -1,13 +1,13 @@
 import type Database from 'better-sqlite3'
 import { ALERT_LEVELS, BLOCK_IDS } from './blocks'
-import { singleWord } from './block-words'
+import { sealedToken } from './block-words'
 import { BUCKET_OF_TS, bucketIndexOf, bucketOf, type Bucketed, type Span } from './fts-buckets'
 import { countLevel } from './levels'
 import { statement } from './statements'
 
 /*
- * A one-word full-text histogram takes the sealed blocks that count the word from `block_words`
- * (block-words.ts) without reading the index. A block in one bucket adds its counts as they are.
+ * A full-text histogram of one word or a two-word phrase takes the sealed blocks that count it
+ * from `block_words` (block-words.ts) without reading the index. A block in one bucket adds its counts as they are.
  * One across a bucket's edge is cut at its edges: each piece but the widest is counted from the
  * ts and level indexes (no row read), and the widest takes the rest of the block's counts. A
  * block's rows are written about in time order, so a piece's rows are a short run of its ids,
@@ -137,8 +137,9 @@ const SEALED_GROUPS = `SELECT CASE
   WHERE w.word = @word AND w.block BETWEEN @lo AND @hi GROUP BY k`
 
 /**
- * For a one-word search, adds the sealed blocks that count the word: how many matches they held
- * in the range, and the runs of blocks in [lo, hi] (first and last) left to read from the index.
+ * For a search of one word or a two-word phrase, adds the sealed blocks that count it: how many
+ * matches they held in the range, and the runs of blocks in [lo, hi] (first and last) left to read
+ * from the index.
  */
 export function* countSealedBlocks(
   db: Database.Database,
@@ -147,7 +148,7 @@ export function* countSealedBlocks(
   span: Span,
   rows: Bucketed,
 ): Generator<void, { uncounted: Array<[number, number]>; matches: number }> {
-  const word = singleWord(fts)
+  const word = sealedToken(fts)
   if (word === null) return { uncounted: [[lo, hi]], matches: 0 }
   const params = { ...span, start: BigInt(span.start), bucket: BigInt(span.bucket), word, lo, hi }
   const groups = statement(db, SEALED_GROUPS).raw().all(params) as number[][]

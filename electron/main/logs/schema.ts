@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import { addBlockSpansAndAlerts, createEntryBlocks, type Progress } from './blocks'
-import { createBlockWords, resealBlockWords } from './block-words'
+import { createBlockWords, resealBlockPairs, resealBlockWords } from './block-words'
 import { createSendTables } from './sends'
 import { createWordPairs, deferWordPairs } from './word-pairs'
 
@@ -110,6 +110,8 @@ const MIGRATIONS: ReadonlyArray<(db: Database.Database, progress?: Progress) => 
   createBlockWords,
   // Blocks sealed when they kept words of 32 rows or more: sealed again with those of 4 or more.
   resealBlockWords,
+  // Blocks sealed with their words only: sealed again with their word pairs (two-word phrases).
+  resealBlockPairs,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -45,7 +45,7 @@ describe('LogStore ingestion', () => {
     expect(status.rows).toBe(3)
     expect(status.ingest).toMatchObject({ written: 3, duplicates: 3 })
     expect(status.state).toBe('ready')
-    expect(status.schemaVersion).toBe(9)
+    expect(status.schemaVersion).toBe(10)
   })
 
   it('writes a burst in a few transactions, not one per row', async () => {

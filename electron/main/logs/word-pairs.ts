@@ -66,13 +66,17 @@ export function wordsOf(text: string): string[] | null {
   return words
 }
 
+/** Each adjacent pair of `words` as one token (`relay3_delivered`), as `entries_pairs` has it. */
+export function pairTokens(words: readonly string[]): string[] {
+  const pairs: string[] = []
+  for (let i = 1; i < words.length; i += 1) pairs.push(`${words[i - 1]}_${words[i]}`)
+  return pairs
+}
+
 /** The text `entries_pairs` indexes for a row: its word pairs, or UNSURE. */
 export function pairsText(text: string): string {
   const words = wordsOf(text)
-  if (words === null) return UNSURE
-  const pairs: string[] = []
-  for (let i = 1; i < words.length; i += 1) pairs.push(`${words[i - 1]}_${words[i]}`)
-  return pairs.join(' ')
+  return words === null ? UNSURE : pairTokens(words).join(' ')
 }
 
 /** Makes the function the insert trigger calls known to this connection. */
@@ -92,9 +96,8 @@ export function phraseWords(fts: string): string[] | null {
 
 /** The `entries_pairs` query for rows holding every adjacent pair of `words`. */
 export function pairsQuery(words: readonly string[]): string {
-  return words
-    .slice(1)
-    .map((word, i) => `"${words[i]}_${word}"`)
+  return pairTokens(words)
+    .map((pair) => `"${pair}"`)
     .join(' AND ')
 }
 
