@@ -1,11 +1,10 @@
 // Where the mail-stack benchmark's emails arrive, counted per email id: the app's catcher or the
 // Postfix sink, behind one interface.
+import { emailIdOf } from '../resources/stack/test/catcher-client'
 import { waitFor } from '../resources/stack/test/docker-helpers'
 import type { MailStack } from '../resources/stack/test/mail-stack'
 import type { Arrival, PostfixSink } from './postfix-sink'
 import { containerCpuSeconds } from './stack-cpu'
-
-const MESSAGE_ID_DOMAIN = '@maildock.local'
 
 export interface Destination {
   /** How a figure names it. */
@@ -25,15 +24,10 @@ export function catcherDestination(stack: MailStack): Destination {
     total: () => stack.catcher.total(),
     clear: () => stack.catcher.deleteAll(),
     arrivals: async () =>
-      (await stack.catcher.listAll()).map((message) => {
-        const messageId = message.MessageID.replace(/^<|>$/g, '')
-        return {
-          emailId: messageId.endsWith(MESSAGE_ID_DOMAIN)
-            ? messageId.slice(0, -MESSAGE_ID_DOMAIN.length)
-            : undefined,
-          at: Date.parse(message.Created),
-        }
-      }),
+      (await stack.catcher.listAll()).map((message) => ({
+        emailId: emailIdOf(message),
+        at: Date.parse(message.Created),
+      })),
     cpuSeconds: () => containerCpuSeconds(stack, 'catcher'),
   }
 }

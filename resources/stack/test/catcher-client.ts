@@ -90,15 +90,19 @@ export class CatcherTestClient {
   }
 }
 
-/** How many times each email id arrived, from the Message-ID the emailer derives from it. */
+/** The email id in the Message-ID the emailer derives from it; undefined for other messages. */
+export function emailIdOf(message: CatcherMessage, domain = 'maildock.local'): string | undefined {
+  const messageId = message.MessageID.replace(/^<|>$/g, '')
+  const suffix = `@${domain}`
+  return messageId.endsWith(suffix) ? messageId.slice(0, -suffix.length) : undefined
+}
+
+/** How many times each email id arrived. */
 export function countByEmailId(messages: CatcherMessage[], domain = 'maildock.local') {
   const counts = new Map<string, number>()
-  const suffix = `@${domain}`
   for (const message of messages) {
-    const messageId = message.MessageID.replace(/^<|>$/g, '')
-    if (!messageId.endsWith(suffix)) continue
-    const id = messageId.slice(0, -suffix.length)
-    counts.set(id, (counts.get(id) ?? 0) + 1)
+    const id = emailIdOf(message, domain)
+    if (id !== undefined) counts.set(id, (counts.get(id) ?? 0) + 1)
   }
   return counts
 }
