@@ -225,7 +225,7 @@ function printMeasured(measured: Measured) {
 }
 
 const STACK =
-  'the stack the integration tests use (api, broker, emailer, logger, catcher on this machine)'
+  'the stack the integration tests use (api, broker, emailer, logger, catcher on this machine; the services log warnings only, LOG_LEVEL=warn, where the app starts them at info and the emailer adds a line per email; the logger prints every event either way)'
 const BATCH_METHOD = `POSTed to /emails/batch (${BATCH} per request, ${CONCURRENCY} requests in flight, node:http keep-alive) on ${STACK}`
 const SINK_METHOD =
   "the emailer sending to Postfix's smtp-sink on this host (a C test server that writes each message to a file in /dev/shm; the app's catcher, Mailpit, also parses, stores and indexes each one)"
