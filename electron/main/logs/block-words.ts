@@ -62,7 +62,7 @@ export function createBlockWords(db: Database.Database, progress?: Progress): vo
 
 /**
  * Schema step: blocks sealed with their words only are sealed again, with their word pairs too,
- * once quiet (about half a minute at 5M rows); until then their matches are read from the index.
+ * once quiet (about a minute at 5M rows); until then their matches are read from the index.
  */
 export function resealBlockPairs(db: Database.Database, progress?: Progress): void {
   db.exec('DELETE FROM block_words_sealed; DELETE FROM block_words;')

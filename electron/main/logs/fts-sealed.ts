@@ -7,11 +7,11 @@ import { statement } from './statements'
 
 /*
  * A full-text histogram of one word or a two-word phrase takes the sealed blocks that count it
- * from `block_words` (block-words.ts) without reading the index. A block in one bucket adds its counts as they are.
- * One across a bucket's edge is cut at its edges: each piece but the widest is counted from the
- * ts and level indexes (no row read), and the widest takes the rest of the block's counts. A
- * block's rows are written about in time order, so a piece's rows are a short run of its ids,
- * and only that part of the word's match list is read.
+ * from `block_words` (block-words.ts) without reading the index. A block in one bucket adds its
+ * counts as they are. One across a bucket's edge is cut at its edges: each piece but the widest is
+ * counted from the ts and level indexes (no row read), and the widest takes the rest of the
+ * block's counts. A block's rows are written about in time order, so a piece's rows are a short
+ * run of its ids, and only that part of the match list is read.
  */
 
 /** A sealed block's counts of the word. */
