@@ -18,7 +18,7 @@ type Address = addressparser.Address
 
 /**
  * Addresses given to nodemailer as objects: it parses the ones given as text anew for each email
- * (in its profile, a tenth of the emailer's CPU per email). A request's are plain addresses
+ * (3.5% of the emailer's CPU in a profile of 20,000 deliveries). A request's are plain addresses
  * (validated by the API); the sender is parsed once. nodemailer normalises the objects it gets in
  * place, so each email gets its own.
  */
