@@ -81,6 +81,18 @@ describe('computePlan', () => {
     expect(plan.network.action).toBe('keep')
   })
 
+  it('re-creates a container created but never started: its files may never have been put', () => {
+    const definition = definitionWith()
+    const observed = upToDate(definition)
+    observed.containers = observed.containers.map((c) =>
+      c.service === 'api' ? { ...c, state: 'created' as const } : c,
+    )
+    const plan = computePlan(definition, hashesOf(definition), observed)
+    expect(actions(plan).api).toEqual(['recreate'])
+    const api = plan.services.find((s) => s.spec.service === 'api')?.replicas[0]
+    expect(api?.kind === 'recreate' && api.reason).toBe('it was created but never started')
+  })
+
   it('scales the emailer up and down', () => {
     const one = definitionWith()
     const three = definitionWith((s) => (s.emailerReplicas = 3))

@@ -3,7 +3,7 @@ import type { ObservedContainer, ObservedStack } from './observe'
 
 export type ReplicaAction =
   | { kind: 'keep'; replica: number; container: ObservedContainer }
-  /** Same configuration, not running (stopped by hand, never started, paused): start it. */
+  /** Same configuration, stopped after it ran (by hand, by a crash) or paused: start it. */
   | { kind: 'start'; replica: number; container: ObservedContainer }
   | { kind: 'create'; replica: number }
   | { kind: 'recreate'; replica: number; container: ObservedContainer; reason: string }
@@ -49,6 +49,11 @@ function replicaAction(
   }
   if (GONE.has(container.state)) {
     return { kind: 'recreate', replica, container, reason: `it is ${container.state}` }
+  }
+  // Its files (secrets, the broker's definitions) go in between create and start: a run that
+  // ended there (engine gone, app closed) left a container that cannot work.
+  if (container.state === 'created') {
+    return { kind: 'recreate', replica, container, reason: 'it was created but never started' }
   }
   if (container.state === 'running' || container.state === 'restarting') {
     return { kind: 'keep', replica, container }

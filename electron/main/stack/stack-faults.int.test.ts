@@ -261,6 +261,27 @@ describe('stack faults', () => {
       expect(result.status.state).toBe('up')
     })
 
+    it('re-creates a container left created but never started (no secrets in it), not start it', async () => {
+      const api = docker.getContainer(`${name}-api-1`)
+      const { Config, HostConfig, NetworkSettings } = await api.inspect()
+      await api.remove({ force: true })
+      // What a run cut between create and putting the files leaves: the same labels, no files.
+      await docker.createContainer({
+        ...Config,
+        name: `${name}-api-1`,
+        HostConfig,
+        NetworkingConfig: {
+          EndpointsConfig: Object.fromEntries(
+            Object.keys(NetworkSettings.Networks).map((network) => [network, {}]),
+          ),
+        },
+      })
+      const result = await stack.manager.up()
+      expect(result.changes.recreated).toEqual([`${name}-api-1`])
+      expect(result.changes.started).toEqual([])
+      expect(result.status.state).toBe('up')
+    })
+
     it('re-creates only the service a changed setting reaches', async () => {
       const copy = `maildock-stack-test/catcher:${name}`
       const [repo, tag] = copy.split(':') as [string, string]
