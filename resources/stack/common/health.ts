@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http'
+import { sleep } from '../../../shared/backoff'
 
 export interface HealthStatus {
   live: boolean
@@ -6,24 +7,76 @@ export interface HealthStatus {
   [detail: string]: unknown
 }
 
+export type HealthPath = '/health' | '/health/live' | '/health/ready'
+
 /**
  * GET /health (200 when ready, else 503), /health/live and /health/ready, for the image's
  * HEALTHCHECK and for orchestration. Services without their own HTTP server use this one.
  */
-const HEALTH_PATHS = ['/health', '/health/live', '/health/ready']
+const HEALTH_PATHS: readonly string[] = ['/health', '/health/live', '/health/ready']
+
+/** The longest `?wait=` honoured: under the 10 s time-out MailDock gives the image's check. */
+export const MAX_HEALTH_WAIT_MS = 8_000
+const WAIT_POLL_MS = 50
+
+/** `?wait=` in seconds, as milliseconds within 0..MAX_HEALTH_WAIT_MS. */
+export function healthWaitMs(raw: unknown): number {
+  const seconds = Number(raw)
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, MAX_HEALTH_WAIT_MS) : 0
+}
+
+const passes = (path: HealthPath, status: HealthStatus): boolean =>
+  path === '/health/live'
+    ? status.live
+    : path === '/health/ready'
+      ? status.ready
+      : status.live && status.ready
+
+export type HealthProbe = (
+  path: HealthPath,
+  waitMs: number,
+  open: () => boolean,
+) => Promise<{ ok: boolean; status: HealthStatus }>
+
+/**
+ * Answers a health path; with `waitMs`, holds the answer while the service has never been ready
+ * (and its server is open), so the image's check passes the moment it connects rather than at
+ * its next run, 2 s later. Once it has been ready, every answer is immediate: a later failure is
+ * seen as soon as before.
+ */
+export function healthProbe(status: () => HealthStatus): HealthProbe {
+  let beenReady = false
+  return async (path, waitMs, open) => {
+    const deadline = Date.now() + waitMs
+    for (;;) {
+      const current = status()
+      if (current.live && current.ready) beenReady = true
+      const ok = passes(path, current)
+      if (ok || beenReady || Date.now() >= deadline || !open()) return { ok, status: current }
+      await sleep(WAIT_POLL_MS)
+    }
+  }
+}
 
 export function startHealthServer(port: number, status: () => HealthStatus): Promise<Server> {
+  const probe = healthProbe(status)
   const server = createServer((request, response) => {
-    const current = status()
-    const path = (request.url ?? '/').split('?')[0] ?? '/'
-    if (request.method !== 'GET' || !HEALTH_PATHS.includes(path)) {
+    const url = new URL(request.url ?? '/', 'http://health')
+    if (request.method !== 'GET' || !HEALTH_PATHS.includes(url.pathname)) {
       response.writeHead(404).end()
       return
     }
-    const healthy = path === '/health/live' ? current.live : current.live && current.ready
-    response
-      .writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' })
-      .end(JSON.stringify(current))
+    const waitMs = healthWaitMs(url.searchParams.get('wait'))
+    void probe(url.pathname as HealthPath, waitMs, () => server.listening).then(
+      ({ ok, status: current }) =>
+        response
+          .writeHead(ok ? 200 : 503, {
+            'content-type': 'application/json',
+            // A check held across close(): its connection must not keep the server open.
+            ...(server.listening ? {} : { connection: 'close' }),
+          })
+          .end(JSON.stringify(current)),
+    )
   })
   return new Promise((resolve, reject) => {
     server.once('error', reject)

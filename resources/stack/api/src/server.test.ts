@@ -267,6 +267,26 @@ describe('GET /health', () => {
     expect((await app.inject('/health/ready')).statusCode).toBe(503)
   })
 
+  it('holds ?wait= while it has never been ready, and answers at once after', async () => {
+    let ready = false
+    let asked = 0
+    const fresh = buildServer({
+      log: pino({ level: 'silent' }),
+      bodyLimitBytes: BODY_LIMIT,
+      publishRequest: () => Promise.resolve(),
+      health: () => ((asked += 1), { live: true, ready }),
+    })
+    const held = fresh.inject('/health?wait=5')
+    await expect.poll(() => asked, { timeout: 5_000 }).toBeGreaterThan(1)
+    ready = true
+    expect((await held).statusCode).toBe(200)
+    ready = false
+    const before = asked
+    expect((await fresh.inject('/health?wait=5')).statusCode).toBe(503)
+    expect(asked).toBe(before + 1)
+    await fresh.close()
+  })
+
   it('answers unknown routes with a JSON 404', async () => {
     const response = await app.inject('/nope')
     expect(response.statusCode).toBe(404)

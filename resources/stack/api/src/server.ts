@@ -8,7 +8,7 @@ import {
   type EmailRequest,
   type SendEmailInput,
 } from '../../../../shared/messages'
-import type { HealthStatus } from '../../common/health'
+import { healthProbe, healthWaitMs, type HealthStatus } from '../../common/health'
 import { errorMessage } from '../../../../shared/error-message'
 import type { Logger } from '../../common/log'
 import {
@@ -202,15 +202,19 @@ function registerEmailRoutes(app: App, deps: ApiDependencies): void {
 }
 
 function registerHealthRoutes(app: App, deps: ApiDependencies): void {
-  const health = (mode: 'both' | 'live' | 'ready') => (_request: unknown, reply: FastifyReply) => {
-    const status = deps.health()
-    const ok =
-      mode === 'live' ? status.live : mode === 'ready' ? status.ready : status.live && status.ready
-    return reply.status(ok ? 200 : 503).send(status)
+  const probe = healthProbe(deps.health)
+  let closing = false
+  app.addHook('preClose', (done) => {
+    closing = true
+    done()
+  })
+  const open = () => !closing
+  for (const path of ['/health', '/health/live', '/health/ready'] as const) {
+    app.get<{ Querystring: { wait?: string } }>(path, async (request, reply) => {
+      const { ok, status } = await probe(path, healthWaitMs(request.query.wait), open)
+      return reply.status(ok ? 200 : 503).send(status)
+    })
   }
-  app.get('/health', health('both'))
-  app.get('/health/live', health('live'))
-  app.get('/health/ready', health('ready'))
 }
 
 function unavailableMessage(error: unknown): string {
