@@ -87,11 +87,25 @@ export const networkName = (stack: string): string => `${stack}-net`
 export const volumeName = (stack: string, key: VolumeKey): string => `${stack}-${key}`
 
 /**
- * The broker is healthy when its AMQP listener accepts a connection: RabbitMQ opens it only once
- * it has booted. The check closes before sending the protocol header, which leaves no line in the
- * broker's log (a header followed by a close logs three, two of them warnings, every check).
+ * A bash check that passes when something accepts a TCP connection on the port. Until it has
+ * passed once (the marker file), it tries every 0.1 s for about 7 s, so it passes as the port
+ * opens, not at its next run 2 s later; after that it tries once, and a failure shows as soon as
+ * before. It closes before sending anything.
  */
-export const BROKER_HEALTH_SCRIPT = 'exec 3<>/dev/tcp/127.0.0.1/5672 && exec 3>&-'
+export function tcpCheckScript(port: number, marker: string): string {
+  return [
+    `t=70; [ -e ${marker} ] && t=1`,
+    `while ! { exec 3<>/dev/tcp/127.0.0.1/${port}; } 2>/dev/null; do ((--t > 0)) || exit 1; sleep 0.1; done`,
+    `exec 3>&-; : >${marker} 2>/dev/null || true`,
+  ].join('; ')
+}
+
+/**
+ * The broker is healthy when its AMQP listener accepts a connection: RabbitMQ opens it only once
+ * it has booted. Closing before the protocol header leaves no line in the broker's log (a header
+ * followed by a close logs three, two of them warnings, every check).
+ */
+export const BROKER_HEALTH_SCRIPT = tcpCheckScript(5672, '/tmp/maildock-broker-was-ready')
 
 /** RabbitMQ's line once its AMQP listener is open: "started TCP listener on [::]:5672". */
 const BROKER_READY_LINE = /started TCP listener on \S+:5672\s*$/
@@ -165,7 +179,7 @@ function brokerSpec(settings: StackSettings, credentials: StackCredentials): Ser
     health: {
       test: ['CMD', 'bash', '-c', BROKER_HEALTH_SCRIPT],
       intervalSeconds: 2,
-      timeoutSeconds: 5,
+      timeoutSeconds: 10,
       retries: 5,
       startPeriodSeconds: 90,
     },
