@@ -136,6 +136,14 @@ export async function serviceAction(input: ServiceActionInput): Promise<StackCha
   const { docker, stack, definition, service, action, operation } = input
   const change = emptyChange()
   const containers = await instancesOf(docker, stack, service)
+  // Its files go in between create and start (see plan.ts): up re-creates such a container.
+  const unfinished = action === 'stop' ? [] : containers.filter((c) => c.state === 'created')
+  if (unfinished.length > 0) {
+    throw new MaildockError(
+      'CONFLICT',
+      `${unfinished.map((c) => c.name).join(', ')} was created but never started, so its set-up may be unfinished. Run up, which re-creates it.`,
+    )
+  }
   const timeout = stopTimeout(definition, service)
   const verb = { start: 'Start', stop: 'Stop', restart: 'Restart' }[action]
   await Promise.all(

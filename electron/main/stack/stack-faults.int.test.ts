@@ -276,10 +276,23 @@ describe('stack faults', () => {
           ),
         },
       })
+      const refused = await failureOf(stack.manager.startOrStop('api', 'start'))
+      expect(refused.code).toBe('CONFLICT')
+      expect(refused.message).toContain('never started')
+      expect(refused.message).toContain('Run up')
       const result = await stack.manager.up()
       expect(result.changes.recreated).toEqual([`${name}-api-1`])
       expect(result.changes.started).toEqual([])
       expect(result.status.state).toBe('up')
+    })
+
+    it('stops a service and starts it again, waiting until it is healthy', async () => {
+      const stopped = await stack.manager.startOrStop('catcher', 'stop')
+      expect(stopped.changes.stopped).toEqual([`${name}-catcher-1`])
+      expect(stopped.status.services.find((s) => s.service === 'catcher')?.state).toBe('stopped')
+      const started = await stack.manager.startOrStop('catcher', 'start')
+      expect(started.changes.started).toEqual([`${name}-catcher-1`])
+      expect(started.status.state).toBe('up')
     })
 
     it('re-creates only the service a changed setting reaches', async () => {
