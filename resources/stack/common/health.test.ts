@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net'
+import { connect, type AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
@@ -65,6 +65,23 @@ describe('the health server', () => {
     await expect.poll(() => asked, { timeout: 5_000 }).toBeGreaterThan(1)
     await closeServer(server!)
     expect((await held).status).toBe(503)
+  })
+
+  it('answers 404 to other paths and to a request target that is no URL', async () => {
+    const base = await start()
+    expect((await fetch(`${base}/metrics`)).status).toBe(404)
+    const { port } = server!.address() as AddressInfo
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.end('GET http://[bad HTTP/1.0\r\n\r\n'),
+      )
+      let text = ''
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()))
+      socket.on('end', () => resolve(text))
+      socket.on('error', reject)
+    })
+    expect(answer).toMatch(/^HTTP\/1\.1 404 /)
+    expect((await fetch(`${base}/health`)).status).toBe(503)
   })
 
   it('reads ?wait= as seconds, within 0 and its limit', () => {

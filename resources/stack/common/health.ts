@@ -58,11 +58,19 @@ export function healthProbe(status: () => HealthStatus): HealthProbe {
   }
 }
 
+function parsedUrl(url: string): URL | null {
+  try {
+    return new URL(url, 'http://health')
+  } catch {
+    return null
+  }
+}
+
 export function startHealthServer(port: number, status: () => HealthStatus): Promise<Server> {
   const probe = healthProbe(status)
   const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://health')
-    if (request.method !== 'GET' || !HEALTH_PATHS.includes(url.pathname)) {
+    const url = parsedUrl(request.url ?? '/')
+    if (request.method !== 'GET' || url === null || !HEALTH_PATHS.includes(url.pathname)) {
       response.writeHead(404).end()
       return
     }
