@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import { BLOCK_IDS, type Progress } from './blocks'
 import { countLevel } from './levels'
 import { statement } from './statements'
-import { pairTokens, phraseWords, wordsOf } from './word-pairs'
+import { isPairToken, pairToken, phraseWords, wordsOf } from './word-pairs'
 
 /*
  * `block_words`: for each sealed block of 1,024 ids, every word at least MIN_ROWS of its rows hold
@@ -115,14 +115,13 @@ function sealBlock(db: Database.Database, block: number): void {
     }
     for (const [i, word] of words.entries()) {
       countOnce(counts, word, row, level)
-      if (i > 0) countOnce(counts, `${words[i - 1]}_${word}`, row, level)
+      if (i > 0) countOnce(counts, pairToken(words[i - 1] as string, word), row, level)
     }
   }
   statement(db, 'DELETE FROM block_words WHERE block = ?').run(block)
   const insert = statement(db, 'INSERT INTO block_words VALUES (?, ?, ?, ?, ?)')
   for (const [word, { total, warn, error }] of counts) {
-    // Words are letters and digits: a pair's `_` tells them apart.
-    if (total >= (word.includes('_') ? MIN_PAIR_ROWS : MIN_ROWS)) {
+    if (total >= (isPairToken(word) ? MIN_PAIR_ROWS : MIN_ROWS)) {
       insert.run(word, block, total, warn, error)
     }
   }
@@ -153,5 +152,5 @@ export function sealedToken(fts: string): string | null {
   const match = /^"?([A-Za-z0-9]{1,256})"?$/.exec(fts)
   if (match) return (match[1] as string).toLowerCase()
   const words = phraseWords(fts)
-  return words?.length === 2 ? (pairTokens(words)[0] ?? null) : null
+  return words?.length === 2 ? pairToken(words[0] as string, words[1] as string) : null
 }

@@ -19,8 +19,8 @@ import { statement } from './statements'
  * each block of 1,024 ids, so a block whose span lies inside one bucket adds its matches to that
  * bucket as they are, and one across a bucket's edge is cut by the ts index. A search of one word
  * or a two-word phrase takes sealed blocks from `block_words` without reading the index at all
- * (fts-sealed.ts). Of
- * the matches `entry_alerts` marks as warn, error or fatal, the levels are read.
+ * (fts-sealed.ts). Of the matches `entry_alerts` marks as warn, error or fatal, the levels are
+ * read.
  */
 
 interface Block {

@@ -66,10 +66,17 @@ export function wordsOf(text: string): string[] | null {
   return words
 }
 
-/** Each adjacent pair of `words` as one token (`relay3_delivered`), as `entries_pairs` has it. */
+/** Two adjacent words as one token (`relay3_delivered`), as `entries_pairs` has them. */
+export const pairToken = (first: string, second: string): string => `${first}_${second}`
+
+/** Words are letters and digits: only a pair token holds its `_`. */
+export const isPairToken = (token: string): boolean => token.includes('_')
+
+/** Each adjacent pair of `words` as one token. */
 export function pairTokens(words: readonly string[]): string[] {
   const pairs: string[] = []
-  for (let i = 1; i < words.length; i += 1) pairs.push(`${words[i - 1]}_${words[i]}`)
+  for (let i = 1; i < words.length; i += 1)
+    pairs.push(pairToken(words[i - 1] as string, words[i] as string))
   return pairs
 }
 

@@ -7,13 +7,15 @@ export interface HealthStatus {
   [detail: string]: unknown
 }
 
-export type HealthPath = '/health' | '/health/live' | '/health/ready'
-
 /**
  * GET /health (200 when ready, else 503), /health/live and /health/ready, for the image's
  * HEALTHCHECK and for orchestration. Services without their own HTTP server use this one.
  */
-const HEALTH_PATHS: readonly string[] = ['/health', '/health/live', '/health/ready']
+export const HEALTH_PATHS = ['/health', '/health/live', '/health/ready'] as const
+export type HealthPath = (typeof HEALTH_PATHS)[number]
+
+const isHealthPath = (path: string): path is HealthPath =>
+  (HEALTH_PATHS as readonly string[]).includes(path)
 
 /** The longest `?wait=` honoured: under the 10 s time-out MailDock gives the image's check. */
 export const MAX_HEALTH_WAIT_MS = 8_000
@@ -70,20 +72,19 @@ export function startHealthServer(port: number, status: () => HealthStatus): Pro
   const probe = healthProbe(status)
   const server = createServer((request, response) => {
     const url = parsedUrl(request.url ?? '/')
-    if (request.method !== 'GET' || url === null || !HEALTH_PATHS.includes(url.pathname)) {
+    if (request.method !== 'GET' || url === null || !isHealthPath(url.pathname)) {
       response.writeHead(404).end()
       return
     }
     const waitMs = healthWaitMs(url.searchParams.get('wait'))
-    void probe(url.pathname as HealthPath, waitMs, () => server.listening).then(
-      ({ ok, status: current }) =>
-        response
-          .writeHead(ok ? 200 : 503, {
-            'content-type': 'application/json',
-            // A check held across close(): its connection must not keep the server open.
-            ...(server.listening ? {} : { connection: 'close' }),
-          })
-          .end(JSON.stringify(current)),
+    void probe(url.pathname, waitMs, () => server.listening).then(({ ok, status: current }) =>
+      response
+        .writeHead(ok ? 200 : 503, {
+          'content-type': 'application/json',
+          // A check held across close(): its connection must not keep the server open.
+          ...(server.listening ? {} : { connection: 'close' }),
+        })
+        .end(JSON.stringify(current)),
     )
   })
   return new Promise((resolve, reject) => {

@@ -8,7 +8,7 @@ import {
   type EmailRequest,
   type SendEmailInput,
 } from '../../../../shared/messages'
-import { healthProbe, healthWaitMs, type HealthStatus } from '../../common/health'
+import { HEALTH_PATHS, healthProbe, healthWaitMs, type HealthStatus } from '../../common/health'
 import { errorMessage } from '../../../../shared/error-message'
 import type { Logger } from '../../common/log'
 import {
@@ -209,7 +209,7 @@ function registerHealthRoutes(app: App, deps: ApiDependencies): void {
     done()
   })
   const open = () => !closing
-  for (const path of ['/health', '/health/live', '/health/ready'] as const) {
+  for (const path of HEALTH_PATHS) {
     app.get<{ Querystring: { wait?: string } }>(path, async (request, reply) => {
       const { ok, status } = await probe(path, healthWaitMs(request.query.wait), open)
       return reply.status(ok ? 200 : 503).send(status)
