@@ -1,7 +1,8 @@
 // Accessibility in Chromium: on one real running stack with an email delivered, one refused and one
 // deferred by the catcher (so Emails, Mailbox and Logs hold data, and Tail warning and error rows),
-// axe-core finds no serious or critical violation on any panel, light or dark. The counts per panel
-// are printed; MAILDOCK_SCREENSHOTS=<dir> also saves a screenshot of each.
+// axe-core finds no serious or critical violation on any panel, light or dark, nor in what a panel
+// opens (a picked row, an entry's drawer, a filter). The counts per view are printed;
+// MAILDOCK_SCREENSHOTS=<dir> also saves a screenshot of each.
 import { join } from 'node:path'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -56,11 +57,50 @@ async function sendRefused(reply: string, suffix: string, logged: string): Promi
   await page.getByText(logged).first().waitFor({ timeout: 60_000 })
 }
 
-/** Shows only the tail's warning and error rows, whose tinted backgrounds carry coloured text. */
-async function tailWarningsOnly(): Promise<void> {
-  await page.getByTestId('tail-level').click()
-  await page.getByRole('option', { name: 'Warnings and errors' }).click()
-  await page.getByText('email dead-lettered').first().waitFor()
+/** Waits until nothing on the page says it is loading. */
+const settled = () =>
+  expect.poll(() => page.getByText(/^Loading/).count(), { timeout: 30_000 }).toBe(0)
+
+/** States reached from a panel and checked right after it: a pick, an open entry, a filter. */
+const followUps: Record<string, Array<[string, () => Promise<void>]>> = {
+  containers: [
+    [
+      'containers picked',
+      () =>
+        page
+          .getByRole('checkbox', { name: /^Select (?!all)/ })
+          .first()
+          .check(),
+    ],
+  ],
+  emails: [
+    [
+      'emails picked',
+      async () => {
+        await page.getByText(subject, { exact: true }).click()
+        await settled()
+      },
+    ],
+  ],
+  tail: [
+    [
+      'tail warn+',
+      async () => {
+        await page.getByTestId('tail-level').click()
+        await page.getByRole('option', { name: 'Warnings and errors' }).click()
+        await page.getByText('email dead-lettered').first().waitFor()
+      },
+    ],
+  ],
+  logs: [
+    [
+      'logs entry',
+      async () => {
+        await page.getByTestId('logs-row').first().click()
+        await page.getByTestId('log-raw').waitFor()
+      },
+    ],
+  ],
 }
 
 /** Opens a panel (a same-document navigation: axe stays loaded) and waits for its data. */
@@ -68,7 +108,7 @@ async function openPanel(panel: string): Promise<void> {
   await page.goto(`${app.origin}/#/${panel}`)
   await page.getByRole('heading', { level: 2 }).first().waitFor()
   await dataOf[panel]?.().waitFor({ timeout: 30_000 })
-  await expect.poll(() => page.getByText(/^Loading/).count(), { timeout: 30_000 }).toBe(0)
+  await settled()
 }
 
 describe('accessibility', () => {
@@ -86,27 +126,29 @@ describe('accessibility', () => {
     await fixture.cli('chaos', '--reset')
     const panels = await sidebarPanels(page)
     expect(panels.length).toBeGreaterThan(10)
-    const views = panels.flatMap((panel) => (panel === 'tail' ? [panel, 'tail warn+'] : [panel]))
+    const views = panels.flatMap((panel): Array<[string, () => Promise<void>]> => [
+      [panel, () => openPanel(panel)],
+      ...(followUps[panel] ?? []),
+    ])
     const rows: string[] = []
     const findings: string[] = []
-    for (const view of views) {
-      if (view === 'tail warn+') await tailWarningsOnly()
-      else await openPanel(view)
+    for (const [view, open] of views) {
+      await open()
       const counts: string[] = []
       for (const scheme of ['light', 'dark'] as const) {
         await page.emulateMedia({ colorScheme: scheme })
         await expect
           .poll(() => page.locator('html').getAttribute('data-mantine-color-scheme'))
           .toBe(scheme)
+        const found = blocking(await runAxe(page))
         const file = `a11y-${scheme}-${view.replace(/\W+/g, '-')}.png`
         if (shots) await page.screenshot({ path: join(shots, file) })
-        const found = blocking(await runAxe(page))
         const count = found.reduce((sum, v) => sum + v.nodes.length, 0)
         const described = `${scheme} ${count}${found.map(describeFinding).join('')}`
         if (count > 0) findings.push(`${view} ${described}`)
         counts.push(described)
       }
-      rows.push(`${view.padEnd(12)}${counts.join('   ')}`)
+      rows.push(`${view.padEnd(18)}${counts.join('   ')}`)
     }
     console.log(`axe serious+critical per panel:\n${rows.join('\n')}`)
     expect(findings).toEqual([])

@@ -1,6 +1,7 @@
 import {
   createTheme,
   darken,
+  Drawer,
   lighten,
   luminance,
   Modal,
@@ -21,8 +22,9 @@ export const theme = createTheme({
   fontFamilyMonospace: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
   defaultRadius: 'sm',
   components: {
-    // A modal's close button is an icon: it needs a name (axe: button-name).
+    // A modal's or drawer's close button is an icon: it needs a name (axe: button-name).
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+    Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
     // The same for a notification's; its description is Mantine's gray 6 (3.3:1), not dimmed.
     Notification: Notification.extend({
       defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss notification' } },
@@ -76,7 +78,8 @@ export const cssVariablesResolver: CSSVariablesResolver = (t) => ({
   light: {
     '--mantine-color-dimmed': t.colors.gray[7],
     '--mantine-color-error': readableOn(t.colors.red[7], t.colors.gray[1]),
-    '--mantine-color-anchor': readableOn(t.colors.indigo[8], t.colors.gray[1]),
+    // Links are also drawn on selected table rows (the primary light colour, indigo 1).
+    '--mantine-color-anchor': readableOn(t.colors.indigo[8], t.colors.indigo[1]),
     ...readableVariables(t, ['text'], 8, t.colors.gray[1]),
     ...Object.fromEntries(
       Object.entries(t.colors).map(([name, shades]) => [

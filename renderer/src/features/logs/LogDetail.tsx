@@ -153,7 +153,15 @@ export function LogDetail({
     <Stack gap="md">
       {entry && <EntryFields entry={entry} />}
       {raw !== null && (
-        <Code block className={classes.raw} data-testid="log-raw">
+        // Focusable, so a keyboard can scroll a long entry.
+        <Code
+          block
+          className={classes.raw}
+          data-testid="log-raw"
+          tabIndex={0}
+          role="region"
+          aria-label="The entry as logged"
+        >
           {raw}
         </Code>
       )}
