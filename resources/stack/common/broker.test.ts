@@ -32,6 +32,7 @@ describe('BrokerClient retry now', () => {
       log,
       topology: { queueType: 'classic' },
       backoff: { initialMs: 600_000, maxMs: 600_000, jitter: 0 },
+      bootGraceMs: 0,
     })
     const failed = () => attempts.filter((line) => line.includes('broker connection failed')).length
     try {
@@ -47,5 +48,43 @@ describe('BrokerClient retry now', () => {
       await client.close()
     }
     expect(process.listenerCount(RETRY_NOW_SIGNAL)).toBe(0)
+  })
+})
+
+interface LogLine {
+  level: number
+  msg: string
+}
+
+describe('BrokerClient at boot', () => {
+  it('logs failed attempts as waiting (info) until the grace ends, then as warnings', async () => {
+    const lines: LogLine[] = []
+    const log = pino(
+      { level: 'info' },
+      { write: (line: string) => lines.push(JSON.parse(line) as LogLine) },
+    )
+    const client = new BrokerClient({
+      url: `amqp://u:p@127.0.0.1:${await closedPort()}`,
+      connectionName: 'boot-grace-test',
+      log,
+      topology: { queueType: 'classic' },
+      backoff: { initialMs: 100, maxMs: 100, jitter: 0 },
+      bootGraceMs: 400,
+    })
+    try {
+      client.start()
+      await until(() => lines.some((line) => line.msg === 'broker connection failed'))
+    } finally {
+      await client.close()
+    }
+    const attempts = lines.filter(
+      (line) => /broker/.test(line.msg) && !/reconnecting/.test(line.msg),
+    )
+    const waiting = attempts.filter((line) => line.msg === 'waiting for the broker')
+    expect(waiting.length).toBeGreaterThan(0)
+    expect(waiting.every((line) => line.level === 30)).toBe(true)
+    // Once a warning, always a warning: the grace does not come back.
+    const firstWarning = attempts.findIndex((line) => line.msg === 'broker connection failed')
+    expect(attempts.slice(firstWarning).every((line) => line.level === 40)).toBe(true)
   })
 })

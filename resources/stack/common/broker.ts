@@ -14,6 +14,9 @@ import { closeAmqpSession, openAmqpSession, type AmqpSession } from '../../../sh
 
 export type BrokerSession = AmqpSession<ConfirmPublisher>
 
+/** The stack starts every service at once: the broker is usually ready some seconds later. */
+export const BOOT_GRACE_MS = 60_000
+
 export interface BrokerOptions {
   /** One URL, or several nodes of a cluster separated by commas: tried in turn. */
   url: string
@@ -27,6 +30,8 @@ export interface BrokerOptions {
   onSession?: (session: BrokerSession) => Promise<void>
   onSessionLost?: () => void
   backoff?: BackoffOptions
+  /** How long a failed attempt is only waiting, not a warning, until the first connection. */
+  bootGraceMs?: number
   heartbeatSeconds?: number
   publishTimeoutMs?: number
 }
@@ -80,6 +85,8 @@ export class BrokerClient {
 
   private async run(): Promise<void> {
     const { log } = this.options
+    const graceEnds = Date.now() + (this.options.bootGraceMs ?? BOOT_GRACE_MS)
+    let connectedOnce = false
     let failures = 0
     while (!this.stop.signal.aborted) {
       const url = this.urls[this.next++ % this.urls.length] ?? ''
@@ -92,6 +99,7 @@ export class BrokerClient {
         await this.options.onSession?.(session)
         this.current = session
         failures = 0
+        connectedOnce = true
         log.info({ broker: redactUrl(url) }, 'broker connected')
         const reason = await session.closed
         if (this.current === session) this.current = undefined
@@ -101,7 +109,9 @@ export class BrokerClient {
         await closeAmqpSession(session)
       } catch (error) {
         this.current = undefined
-        log.warn({ err: errorMessage(error) }, 'broker connection failed')
+        if (!connectedOnce && Date.now() < graceEnds)
+          log.info({ err: errorMessage(error) }, 'waiting for the broker')
+        else log.warn({ err: errorMessage(error) }, 'broker connection failed')
       }
       // Every node of a cluster is tried once before backing off.
       if (failures + 1 < this.urls.length) {
