@@ -54,7 +54,8 @@ export const OPEN_WARMUP_SECONDS = 1
 
 /**
  * Offered load: one POST /emails every 1/rate s whatever the answers, for `seconds` after
- * OPEN_WARMUP_SECONDS; latency to `to` of the ones after the warm-up.
+ * OPEN_WARMUP_SECONDS; latency to `to` of the ones after the warm-up, and its two parts: to the
+ * API's answer (the broker's confirm) and from that answer to `to`.
  */
 export async function openLoop(
   stack: MailStack,
@@ -64,6 +65,7 @@ export async function openLoop(
   await to.clear()
   const client = keepAliveClient(stack.apiUrl, 256)
   const postedAt = new Map<string, number>()
+  const answeredAt = new Map<string, number>()
   const warmup = Math.round(rate * OPEN_WARMUP_SECONDS)
   const total = warmup + Math.round(rate * seconds)
   const started = Date.now()
@@ -75,27 +77,36 @@ export async function openLoop(
     const id = `open-${run}-${i}`
     postedAt.set(id, Date.now())
     sends.push(
-      client.send(
-        'POST',
-        '/emails',
-        { to: `open${i}@example.com`, subject: `Open ${i}`, text },
-        { 'idempotency-key': id },
-      ),
+      client
+        .send(
+          'POST',
+          '/emails',
+          { to: `open${i}@example.com`, subject: `Open ${i}`, text },
+          { 'idempotency-key': id },
+        )
+        .then(() => answeredAt.set(id, Date.now())),
     )
   }
   await Promise.all(sends)
   client.close()
   const report = await deliveredReport(to, [...postedAt.keys()], started)
   const timed = new Map([...postedAt].slice(warmup))
-  const latencies = report.arrivals
-    .map(({ emailId, at }) => at - (timed.get(emailId ?? '') ?? NaN))
-    .filter((n) => !Number.isNaN(n))
-    .sort((a, b) => a - b)
+  const arrivals = report.arrivals.filter(({ emailId }) => timed.has(emailId ?? ''))
+  const since = (times: Map<string, number>) =>
+    spread(arrivals.map(({ emailId, at }) => at - (times.get(emailId ?? '') ?? NaN)))
+  const accepted = spread([...timed].map(([id, posted]) => (answeredAt.get(id) ?? NaN) - posted))
   return {
-    p50: Math.round(percentile(latencies, 50)),
-    p99: Math.round(percentile(latencies, 99)),
+    ...since(timed),
+    accepted,
+    afterAccept: since(answeredAt),
     timed: timed.size,
     lost: report.lost,
     duplicated: report.duplicated,
   }
+}
+
+/** p50 and p99 (ms, rounded) of the measured values. */
+function spread(values: number[]) {
+  const sorted = values.filter((n) => !Number.isNaN(n)).sort((a, b) => a - b)
+  return { p50: Math.round(percentile(sorted, 50)), p99: Math.round(percentile(sorted, 99)) }
 }
