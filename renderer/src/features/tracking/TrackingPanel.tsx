@@ -179,7 +179,13 @@ function EmailRow({
       data-testid={`email-row-${email.id}`}
     >
       <Table.Td>
-        <Badge size="sm" color={statusColor[email.status]} data-testid="email-status">
+        {/* Its label may not shrink: a narrow table cut "failed" to "FAIL…". */}
+        <Badge
+          size="sm"
+          color={statusColor[email.status]}
+          styles={{ label: { overflow: 'visible' } }}
+          data-testid="email-status"
+        >
           {email.status}
         </Badge>
       </Table.Td>
