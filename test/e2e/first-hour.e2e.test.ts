@@ -28,16 +28,27 @@ const HEALTH_TRACES = [
 ]
 const IDLE_MS = 60_000
 
-/** Each stack container's own log lines since `since` (unix seconds), as `docker logs` reads them. */
+/**
+ * Each stack container's own log lines since `since` (unix seconds, to the millisecond: a whole
+ * second would take in the last lines of the start), as `docker logs` reads them.
+ */
 function containerLogsSince(since: number): Map<string, string[]> {
   const names = docker('ps', '--filter', `name=^${fixture.name}-`, '--format', '{{.Names}}')
   const logs = new Map<string, string[]>()
   for (const name of names.split('\n').filter(Boolean)) {
-    const read = spawnSync('docker', ['logs', '--since', String(since), name], { encoding: 'utf8' })
+    const read = spawnSync('docker', ['logs', '--since', since.toFixed(3), name], {
+      encoding: 'utf8',
+    })
     logs.set(name, `${read.stdout}\n${read.stderr}`.split('\n').filter(Boolean))
   }
   return logs
 }
+
+const now = (): number => Date.now() / 1000
+
+/** Lines the stack logged in the last `seconds`: the start is over once they are none. */
+const recentLines = (seconds: number): number =>
+  [...containerLogsSince(now() - seconds).values()].flat().length
 
 async function tailMatches(text: string): Promise<number> {
   await page.getByLabel('Search lines').fill(text)
@@ -111,7 +122,15 @@ describe('the first hour', () => {
     await expect
       .poll(() => page.getByTestId('tail-line').count(), { timeout: 60_000 })
       .toBeGreaterThan(0)
-    const since = Math.floor(Date.now() / 1000)
+    // Services connect and the CLI catches up while `up` ends: the window opens after that.
+    await expect
+      .poll(() => recentLines(3), {
+        timeout: 60_000,
+        interval: 1_000,
+        message: 'the stack never stayed 3 s without a log line',
+      })
+      .toBe(0)
+    const since = now()
     await page.waitForTimeout(IDLE_MS)
 
     const logs = containerLogsSince(since)
@@ -122,7 +141,7 @@ describe('the first hour', () => {
     const traces = [...logs.values()]
       .flat()
       .filter((line) => HEALTH_TRACES.some((trace) => line.includes(trace)))
-    expect(traces).toEqual([])
+    expect(traces, traces.join('\n')).toEqual([])
     const brokerLines = [...logs]
       .filter(([name]) => name.includes('-broker-'))
       .flatMap(([, l]) => l)
@@ -132,7 +151,8 @@ describe('the first hour', () => {
       brokerLines.filter((line) => line.includes('maildock-app@')).map(erlangProcess),
     )
     const others = brokerLines.filter((line) => !appConnections.has(erlangProcess(line)))
-    expect(others.filter((line) => /connection/i.test(line))).toEqual([])
+    const connections = others.filter((line) => /connection/i.test(line))
+    expect(connections, connections.join('\n')).toEqual([])
     await switchOn(page, 'Only matches')
     for (const trace of HEALTH_TRACES) expect(await tailMatches(trace)).toBe(0)
 

@@ -11,11 +11,14 @@ import { fakeBridge, renderWithClient } from '../../test/render'
 import { EngineStatusProvider } from '../../transport/engine-status'
 import { ImagesPanel } from './ImagesPanel'
 
+// One time for all: the default sort is by creation, so fixtures made a millisecond apart reorder.
+const anHourAgo = Date.now() - 3_600_000
+
 const image = (overrides: Partial<ImageSummary> & { id: string }): ImageSummary => ({
   tags: [],
   digests: [],
   sizeBytes: 100 * 1024 * 1024,
-  created: Date.now() - 3_600_000,
+  created: anHourAgo,
   labels: {},
   dangling: false,
   usedBy: [],
