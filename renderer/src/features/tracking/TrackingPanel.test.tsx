@@ -7,6 +7,7 @@ import { fakeBridge, renderWithClient } from '../../test/render'
 import { TrackingPanel } from './TrackingPanel'
 
 const email = (id: string, status: TrackedEmail['status']): TrackedEmail => ({
+  ...(status === 'failed' ? { detail: '550 no such user' } : {}),
   id,
   to: [`${id}@example.org`],
   subject: `Subject ${id}`,
@@ -40,6 +41,15 @@ describe('TrackingPanel', { timeout: 20_000 }, () => {
         .getAllByTestId('email-status')
         .map((b) => b.textContent),
     ).toEqual(['sent', 'failed', 'queued'])
+    // Cells clamped to a line carry their whole text, and a failure's reason, on hover.
+    expect(within(screen.getByTestId('email-row-e2')).getByText('Subject e2')).toHaveAttribute(
+      'title',
+      'Subject e2 — 550 no such user',
+    )
+    expect(within(screen.getByTestId('email-row-e1')).getByText('e1@example.org')).toHaveAttribute(
+      'title',
+      'e1@example.org',
+    )
 
     await userEvent.click(screen.getByText('failed 1'))
     expect(fake.bridge.call).toHaveBeenCalledWith('mail:recent', { limit: 300, status: 'failed' })

@@ -160,6 +160,10 @@ function EmailList({
   )
 }
 
+/** A row's subject (or id) and, when it failed or is retrying, why. */
+const rowTitle = (email: RecentEmail): string =>
+  [email.subject ?? email.id, email.detail].filter(Boolean).join(' — ')
+
 function EmailRow({
   email,
   now,
@@ -190,12 +194,13 @@ function EmailRow({
         </Badge>
       </Table.Td>
       <Table.Td>
-        <Text size="xs" ff="monospace" lineClamp={1}>
+        <Text size="xs" ff="monospace" lineClamp={1} title={email.to.join(', ')}>
           {email.to.join(', ')}
         </Text>
       </Table.Td>
       <Table.Td>
-        <Text size="sm" lineClamp={1} title={email.detail}>
+        {/* Clamped to a line: the whole subject, and why it failed, on hover. */}
+        <Text size="sm" lineClamp={1} title={rowTitle(email)}>
           {email.subject ?? <Code>{email.id}</Code>}
         </Text>
       </Table.Td>
