@@ -226,7 +226,10 @@ function registerLifecycleCommands(program: Command, core: () => Core): void {
   program
     .command('down')
     .description('stop and remove the stack (its volumes are kept unless --volumes)')
-    .option('--volumes', 'also remove the volumes (the logger history and the emailer ledger)')
+    .option(
+      '--volumes',
+      'also remove the volumes (queued messages, the logger history, the emailer ledger)',
+    )
     .option('--json', 'print the outcome as JSON')
     .action((options: { volumes?: boolean; json?: boolean }) =>
       withProgress(

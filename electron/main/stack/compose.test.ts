@@ -62,7 +62,8 @@ describe('exportCompose', () => {
     expect(file.services.broker?.healthcheck.test?.[0]).toBe('CMD')
     expect(file.services.catcher?.healthcheck.test).toBeUndefined()
     expect(file.services.emailer?.volumes).toEqual(['emailer-ledger:/data'])
-    expect(Object.keys(file.volumes)).toEqual(['logger-data', 'emailer-ledger'])
+    expect(file.services.broker?.volumes).toEqual(['broker-data:/var/lib/rabbitmq'])
+    expect(Object.keys(file.volumes)).toEqual(['broker-data', 'logger-data', 'emailer-ledger'])
     expect(file.services.api?.depends_on).toEqual(['broker'])
   })
 

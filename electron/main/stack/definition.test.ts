@@ -18,7 +18,7 @@ function changedServices(a: Record<string, string>, b: Record<string, string>): 
 }
 
 describe('stack definition', () => {
-  it('has the five services, one network and the logger and emailer volumes', () => {
+  it('has the five services, one network and the broker, logger and emailer volumes', () => {
     const definition = definitionWith()
     expect(definition.services.map((s) => s.service)).toEqual([
       'broker',
@@ -29,9 +29,23 @@ describe('stack definition', () => {
     ])
     expect(definition.network).toBe('maildock-net')
     expect(definition.volumes.map((v) => v.name)).toEqual([
+      'maildock-broker-data-classic',
       'maildock-logger-data',
       'maildock-emailer-ledger',
     ])
+  })
+
+  it("keeps the broker's data in a volume of its queue type", () => {
+    const definition = definitionWith()
+    const broker = definition.services.find((s) => s.service === 'broker')!
+    const mounts = containerOptions(definition, broker, 1, image('broker')).HostConfig?.Mounts
+    expect(mounts).toEqual([
+      { Type: 'volume', Source: 'maildock-broker-data-classic', Target: '/var/lib/rabbitmq' },
+    ])
+    const quorum = definitionWith((s) => {
+      s.queueType = 'quorum'
+    })
+    expect(quorum.volumes[0]?.name).toBe('maildock-broker-data-quorum')
   })
 
   it('binds every published port to 127.0.0.1 with the default host ports', () => {

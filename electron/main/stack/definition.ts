@@ -1,10 +1,10 @@
-import type { StackServiceName, StackSettings } from '../../../shared/contract'
+import type { BrokerQueueType, StackServiceName, StackSettings } from '../../../shared/contract'
 import type { BrokerService } from './broker-users'
 import type { ContainerFile } from './container-files'
 import { brokerEnv, brokerFiles, mergeParts, noParts, smtpSecret } from './service-secrets'
 
 export type BuiltService = 'api' | 'emailer' | 'logger'
-export type VolumeKey = 'logger-data' | 'emailer-ledger'
+export type VolumeKey = 'broker-data' | 'logger-data' | 'emailer-ledger'
 
 export interface HealthSpec {
   /** null: the image's own HEALTHCHECK command, with these timings. */
@@ -85,6 +85,13 @@ export const containerName = (stack: string, service: string, replica: number): 
   `${stack}-${service}-${replica}`
 export const networkName = (stack: string): string => `${stack}-net`
 export const volumeName = (stack: string, key: VolumeKey): string => `${stack}-${key}`
+/**
+ * One per queue type: the broker declares its queues from definitions at every boot, and a queue
+ * kept with the other type would refuse them. A switch starts empty; switching back finds the
+ * messages left behind.
+ */
+export const brokerVolumeName = (stack: string, queueType: BrokerQueueType): string =>
+  `${volumeName(stack, 'broker-data')}-${queueType}`
 
 /**
  * A bash check that passes when something accepts a TCP connection on the port. Until it has
@@ -163,7 +170,7 @@ function brokerSpec(settings: StackSettings, credentials: StackCredentials): Ser
     ...BASE,
     service: 'broker',
     image: { kind: 'image', ref: images.broker },
-    // RabbitMQ names its node after the host name.
+    // RabbitMQ names its node, and its data folder, after the host name.
     hostname: 'broker',
     env: {},
     // A compose file has no definitions: the image's default user is the administrator.
@@ -183,6 +190,8 @@ function brokerSpec(settings: StackSettings, credentials: StackCredentials): Ser
       retries: 5,
       startPeriodSeconds: 90,
     },
+    // Queued messages outlive the container: a changed setting or image re-creates it.
+    volumes: [{ key: 'broker-data', target: '/var/lib/rabbitmq' }],
     readyLine: BROKER_READY_LINE,
   }
 }
@@ -286,6 +295,7 @@ export function defineStack(
     name: stack,
     network: networkName(stack),
     volumes: [
+      { key: 'broker-data', name: brokerVolumeName(stack, settings.queueType) },
       { key: 'logger-data', name: volumeName(stack, 'logger-data') },
       { key: 'emailer-ledger', name: volumeName(stack, 'emailer-ledger') },
     ],

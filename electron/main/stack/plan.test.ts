@@ -37,7 +37,7 @@ describe('computePlan', () => {
       volumes: [],
     })
     expect(plan.network.action).toBe('create')
-    expect(plan.volumes.map((v) => v.action)).toEqual(['create', 'create'])
+    expect(plan.volumes.map((v) => v.action)).toEqual(['create', 'create', 'create'])
     expect(actions(plan)).toEqual({
       broker: ['create'],
       catcher: ['create'],

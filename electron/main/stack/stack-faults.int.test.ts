@@ -14,10 +14,13 @@ import {
   eventually,
   openStack,
   pinTestInputs,
+  postEmail,
+  publishedUrl,
   removeStack,
   stackEnv,
   stackResources,
   uniqueStackName,
+  waitForMessage,
   type PinnedInputs,
   type TestStack,
 } from '../../../test/support/stack'
@@ -293,6 +296,29 @@ describe('stack faults', () => {
       const started = await stack.manager.startOrStop('catcher', 'start')
       expect(started.changes.started).toEqual([`${name}-catcher-1`])
       expect(started.status.state).toBe('up')
+    })
+
+    it('keeps the emails queued in the broker when up re-creates it', async () => {
+      await stack.manager.startOrStop('emailer', 'stop')
+      const before = await stack.manager.status()
+      const subject = `queued across a new broker ${name}`
+      await postEmail(publishedUrl(before, 'api', 3000), subject)
+      const copy = `maildock-stack-test/broker:${name}`
+      const [repo, tag] = copy.split(':') as [string, string]
+      await docker.getImage(pinned.env.MAILDOCK_BROKER_IMAGE ?? '').tag({ repo, tag })
+      images.add(copy)
+      const changed = await openStack(
+        stackEnv(name, { ...pinned.env, MAILDOCK_BROKER_IMAGE: copy }),
+        { dataDir: stack.dataDir },
+      )
+      open.push(changed)
+      const result = await changed.manager.up()
+      expect(result.changes.recreated).toContain(`${name}-broker-1`)
+      expect(result.changes.started).toContain(`${name}-emailer-1`)
+      const message = await waitForMessage(publishedUrl(result.status, 'catcher', 8025), subject)
+      expect(message.Subject).toBe(subject)
+      // Back to the broker image the other tests use.
+      expect((await stack.manager.up()).changes.recreated).toEqual([`${name}-broker-1`])
     })
 
     it('re-creates only the service a changed setting reaches', async () => {

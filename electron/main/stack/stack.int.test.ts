@@ -103,7 +103,11 @@ describe('maildock up / status / scale / down', () => {
     }
     const resources = await stackResources(docker, stack)
     expect(resources.networks).toEqual([`${stack}-net`])
-    expect(resources.volumes.sort()).toEqual([`${stack}-emailer-ledger`, `${stack}-logger-data`])
+    expect(resources.volumes.sort()).toEqual([
+      `${stack}-broker-data-classic`,
+      `${stack}-emailer-ledger`,
+      `${stack}-logger-data`,
+    ])
     // Generated per install: not guest/guest.
     expect(brokerPassword()).toMatch(/^[A-Za-z0-9]{32}$/)
   })
@@ -164,8 +168,19 @@ describe('maildock up / status / scale / down', () => {
     const afterDown = await stackResources(docker, stack)
     expect(afterDown.containers).toEqual([])
     expect(afterDown.networks).toEqual([])
-    expect(afterDown.volumes.sort()).toEqual([`${stack}-emailer-ledger`, `${stack}-logger-data`])
+    expect(afterDown.volumes.sort()).toEqual([
+      `${stack}-broker-data-classic`,
+      `${stack}-emailer-ledger`,
+      `${stack}-logger-data`,
+    ])
     expect((await status()).state).toBe('absent')
+    // What a switch of queue type leaves: the other type's broker volume, shown and removed too.
+    const other = `${stack}-broker-data-quorum`
+    await docker.createVolume({
+      Name: other,
+      Labels: { 'maildock.stack': stack, 'maildock.test': '1' },
+    })
+    expect((await status()).volumes).toContainEqual({ name: other, exists: true })
     await ok('down', '--volumes')
     expect(await stackResources(docker, stack)).toEqual({
       containers: [],

@@ -210,6 +210,13 @@ export async function readStatus(input: StatusInput): Promise<StackStatus> {
     state: stackState(engine, services, anything),
     services,
     network: { ...base.network, exists: networkExists },
-    volumes: volumes.map((v) => ({ ...v, exists: existing.has(v.name) })),
+    volumes: [
+      ...volumes.map((v) => ({ ...v, exists: existing.has(v.name) })),
+      // Labelled as the stack's but not wanted now (the broker's of the other queue type): `down
+      // --volumes` removes them too.
+      ...observed.volumes
+        .filter((name) => !volumes.some((v) => v.name === name))
+        .map((name) => ({ name, exists: true })),
+    ],
   }
 }

@@ -173,8 +173,10 @@ export function exportSwarm(definition: StackDefinition, options: SwarmOptions):
       const brokers = brokerServices(spec, definition, options)
       Object.assign(services, brokers)
       for (const host of Object.keys(brokers)) volumes[`${host}-data`] = {}
-    } else services[spec.service] = appService(spec, definition, options)
-    for (const volume of spec.volumes) volumes[volume.key] = {}
+    } else {
+      services[spec.service] = appService(spec, definition, options)
+      for (const volume of spec.volumes) volumes[volume.key] = {}
+    }
   }
   const used = Object.values(services).flatMap((service) =>
     typeof service === 'object' && service !== null && 'secrets' in service

@@ -73,7 +73,8 @@ export function StackButtons({
       >
         <Text size="sm">
           Removes the containers of <Code>{status?.name}</Code> and its network. The volumes (the
-          logger&apos;s history, the emailer&apos;s sent-ledger) are kept for the next Start.
+          emails still queued in the broker, the logger&apos;s history, the emailer&apos;s
+          sent-ledger) are kept for the next Start.
         </Text>
       </ConfirmDialog>
       <RemoveVolumesDialog
