@@ -64,7 +64,7 @@ const QUEUE_TYPE_OPTIONS: Array<{ value: BrokerQueueType; label: string }> = [
   { value: 'quorum', label: 'Quorum (replicated, for a broker cluster)' },
 ]
 
-export function ServicesFieldset({ form, info, errorOf, edit }: SettingsFieldProps) {
+export function ServicesFieldset({ form, info, errorOf, warnings, edit }: SettingsFieldProps) {
   return (
     <Fieldset legend="Services">
       <SimpleGrid cols={{ base: 2, md: 4 }}>
@@ -85,6 +85,7 @@ export function ServicesFieldset({ form, info, errorOf, edit }: SettingsFieldPro
           data={QUEUE_TYPE_OPTIONS}
           allowDeselect={false}
           value={form.queueType}
+          error={warnings.queueType}
           onChange={(value) => {
             const queueType = brokerQueueTypes.find((type) => type === value)
             if (queueType !== undefined) edit((f) => ({ ...f, queueType }))

@@ -118,6 +118,9 @@ describe('Stack settings form', { timeout: 20_000 }, () => {
     expect(screen.getByTestId('settings-impact')).toHaveTextContent(
       /re-creates Broker, API, Emailer, Logger\./,
     )
+    expect(
+      screen.getByText(/emails queued now wait in the classic one until you switch back/),
+    ).toBeInTheDocument()
     await userEvent.click(save())
     await waitFor(() => expect(saved).toEqual([{ patch: { queueType: 'quorum' } }]))
   })

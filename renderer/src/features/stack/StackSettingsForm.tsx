@@ -45,7 +45,7 @@ function useSettingsEditor(view: StackSettingsView, onSaved: (view: StackSetting
   const [touched, setTouched] = useState(false)
   const [saving, setSaving] = useState(false)
   const errors = useMemo(() => validateForm(form), [form])
-  const warnings = useMemo(() => formWarnings(form), [form])
+  const warnings = useMemo(() => formWarnings(form, view.settings), [form, view.settings])
   const change = useMemo(() => patchOf(form, view.settings), [form, view.settings])
   const affected = affectedServices(change, view.settings)
   // Errors show once the user has changed something, not on a fresh form.

@@ -118,8 +118,10 @@ export function validateForm(form: SettingsForm): FormErrors {
 }
 
 /** Advice that does not block saving. */
-export function formWarnings(form: SettingsForm): FormErrors {
+export function formWarnings(form: SettingsForm, saved: StackSettings): FormErrors {
   const warnings: FormErrors = {}
+  if (form.queueType !== saved.queueType)
+    warnings.queueType = `The broker starts on its ${form.queueType} volume: emails queued now wait in the ${saved.queueType} one until you switch back`
   for (const key of portKeys) {
     const port = form.ports[key]
     if (typeof port === 'number' && port >= 32_768)
