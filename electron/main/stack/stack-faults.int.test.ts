@@ -212,6 +212,19 @@ describe('stack faults', () => {
 
     afterAll(() => stack.close())
 
+    /** The same stack, set to a re-tagged copy of one service's image: up re-creates it. */
+    async function onImageCopy(service: string, variable: string) {
+      const copy = `maildock-stack-test/${service}:${name}`
+      const [repo, tag] = copy.split(':') as [string, string]
+      await docker.getImage(pinned.env[variable] ?? '').tag({ repo, tag })
+      images.add(copy)
+      const changed = await openStack(stackEnv(name, { ...pinned.env, [variable]: copy }), {
+        dataDir: stack.dataDir,
+      })
+      open.push(changed)
+      return changed
+    }
+
     it('three ups at once (two here, one in another process) create each container once', async () => {
       const env = {
         ...process.env,
@@ -303,15 +316,7 @@ describe('stack faults', () => {
       const before = await stack.manager.status()
       const subject = `queued across a new broker ${name}`
       await postEmail(publishedUrl(before, 'api', 3000), subject)
-      const copy = `maildock-stack-test/broker:${name}`
-      const [repo, tag] = copy.split(':') as [string, string]
-      await docker.getImage(pinned.env.MAILDOCK_BROKER_IMAGE ?? '').tag({ repo, tag })
-      images.add(copy)
-      const changed = await openStack(
-        stackEnv(name, { ...pinned.env, MAILDOCK_BROKER_IMAGE: copy }),
-        { dataDir: stack.dataDir },
-      )
-      open.push(changed)
+      const changed = await onImageCopy('broker', 'MAILDOCK_BROKER_IMAGE')
       const result = await changed.manager.up()
       expect(result.changes.recreated).toContain(`${name}-broker-1`)
       expect(result.changes.started).toContain(`${name}-emailer-1`)
@@ -322,17 +327,7 @@ describe('stack faults', () => {
     })
 
     it('re-creates only the service a changed setting reaches', async () => {
-      const copy = `maildock-stack-test/catcher:${name}`
-      const [repo, tag] = copy.split(':') as [string, string]
-      await docker.getImage(pinned.env.MAILDOCK_CATCHER_IMAGE ?? '').tag({ repo, tag })
-      images.add(copy)
-      const changed = await openStack(
-        stackEnv(name, { ...pinned.env, MAILDOCK_CATCHER_IMAGE: copy }),
-        {
-          dataDir: stack.dataDir,
-        },
-      )
-      open.push(changed)
+      const changed = await onImageCopy('catcher', 'MAILDOCK_CATCHER_IMAGE')
       const result = await changed.manager.up()
       expect(result.changes.recreated).toEqual([`${name}-catcher-1`])
       expect(result.changes.created).toEqual([])

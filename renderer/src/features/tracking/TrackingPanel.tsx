@@ -175,6 +175,7 @@ function EmailRow({
   selected: boolean
   onSelect: () => void
 }) {
+  const recipients = email.to.join(', ')
   return (
     <Table.Tr
       onClick={onSelect}
@@ -194,8 +195,8 @@ function EmailRow({
         </Badge>
       </Table.Td>
       <Table.Td>
-        <Text size="xs" ff="monospace" lineClamp={1} title={email.to.join(', ')}>
-          {email.to.join(', ')}
+        <Text size="xs" ff="monospace" lineClamp={1} title={recipients}>
+          {recipients}
         </Text>
       </Table.Td>
       <Table.Td>
