@@ -33,14 +33,21 @@ export interface PostfixSink {
   stop(): void
 }
 
-/** The host's address on Docker's default bridge, which every container can reach. */
+/**
+ * The host's address on Docker's default bridge, which every container can reach. A fresh engine
+ * may list only the bridge's subnet; its gateway is then the subnet's first address (Docker's
+ * default, as docker0 shows).
+ */
 async function bridgeGateway(): Promise<string> {
   const bridge = await new Docker().getNetwork('bridge').inspect()
-  const gateway = (
-    bridge as { IPAM?: { Config?: Array<{ Gateway?: string }> } }
-  ).IPAM?.Config?.find((config) => config.Gateway !== undefined)?.Gateway
-  if (gateway === undefined) throw new Error("Docker's bridge network has no gateway address")
-  return gateway
+  const configs =
+    (bridge as { IPAM?: { Config?: Array<{ Gateway?: string; Subnet?: string }> } }).IPAM?.Config ??
+    []
+  const gateway = configs.find((config) => config.Gateway !== undefined)?.Gateway
+  if (gateway !== undefined) return gateway
+  const subnet = configs.find((config) => /^\d+\.\d+\.\d+\.0\/\d+$/.test(config.Subnet ?? ''))
+  if (subnet?.Subnet === undefined) throw new Error("Docker's bridge network has no IPv4 address")
+  return subnet.Subnet.replace(/\.0\/\d+$/, '.1')
 }
 
 function freePort(host: string): Promise<number> {

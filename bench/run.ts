@@ -2,6 +2,8 @@
 // figure its baseline from the same run, the ratio, the goal and whether it holds, with the
 // machine's cores, memory and load while it ran.
 //   npm run bench [-- --quick] [-- --only mail-stack,logs-store] [-- --out BENCHMARKS.md]
+//   [-- --full mail-stack]: these at full size in a --quick run (goal 1's 30,000 emails take under
+//   a minute where the whole full run takes hours);
 //   [-- --logs-store FILE]: goal 4's searches on a store kept by `logs-store --keep` (5M rows
 //   take the writer an hour to fill here), instead of one filled in this run.
 // logs-tail-browser needs the built app (`npm run build`) and Debian's Chromium.
@@ -18,11 +20,13 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
+    full: { type: 'string' },
     out: { type: 'string', default: 'BENCHMARKS.md' },
     'logs-store': { type: 'string' },
   },
 })
 const QUICK = values.quick
+const FULL = new Set(values.full?.split(',') ?? [])
 
 interface Bench {
   name: string
@@ -85,6 +89,8 @@ async function stopSharedStack(): Promise<void> {
   await stack?.stop()
 }
 
+const quickRun = (name: string): boolean => QUICK && !FULL.has(name)
+
 function runBench(bench: Bench): Promise<Ran> {
   // node --import tsx rather than npx tsx: about 1 s less per benchmark. Those that run the core
   // in their own process (the tail, the main loop) run it as the browser-mode server runs.
@@ -93,7 +99,7 @@ function runBench(bench: Bench): Promise<Ran> {
     '--import',
     'tsx',
     `bench/${bench.name}.ts`,
-    ...(QUICK ? bench.args.quick : bench.args.full),
+    ...(quickRun(bench.name) ? bench.args.quick : bench.args.full),
   ]
   const keptStore = values['logs-store']
   if (bench.name === 'logs-store' && keptStore !== undefined) args.push('--store', keptStore)
@@ -151,11 +157,22 @@ function figureRow(figure: Figure): string {
   return `| ${cell(figure.name)} | ${num(figure.value)} ${figure.unit} | ${baseline === undefined ? '' : `${num(baseline.value)} (${cell(baseline.name)})`} | ${ratio} | ${cell(figure.target)} | ${holds} | ${cell(method)} |`
 }
 
+function command(): string {
+  if (!QUICK) return 'npm run bench'
+  return `npm run bench -- --quick${FULL.size > 0 ? ` --full ${[...FULL].join(',')}` : ''}`
+}
+
+function runKind(ran: Ran[]): string {
+  if (!QUICK) return 'full run'
+  const full = ran.filter((r) => !quickRun(r.bench)).map((r) => r.bench)
+  return full.length === 0 ? 'quick run' : `quick run, ${full.join(', ')} at full size`
+}
+
 function markdown(ran: Ran[], totalSeconds: number): string {
   const lines = [
     '# MailDock benchmarks',
     '',
-    `Written by \`npm run bench${QUICK ? ' -- --quick' : ''}\` on ${new Date().toISOString()} (${QUICK ? 'quick' : 'full'} run, ${Math.round(totalSeconds)} s).`,
+    `Written by \`${command()}\` on ${new Date().toISOString()} (${runKind(ran)}, ${Math.round(totalSeconds)} s).`,
     `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory (${(freemem() / 2 ** 30).toFixed(1)} GiB free at the end), Node ${process.version}.`,
     ...(sharedStack.seconds > 0
       ? [
@@ -164,11 +181,11 @@ function markdown(ran: Ran[], totalSeconds: number): string {
       : []),
     'The machine is shared: the load average (1 / 5 / 15 min) before and after each benchmark is shown, and ratios against a baseline measured in the same run are the figures to trust.',
     '',
-    '| benchmark | time | load before | load after | result |',
-    '|---|---|---|---|---|',
+    '| benchmark | size | time | load before | load after | result |',
+    '|---|---|---|---|---|---|',
     ...ran.map(
       (r) =>
-        `| ${r.bench} | ${Math.round(r.seconds)} s | ${load(r.loadBefore)} | ${load(r.loadAfter)} | ${r.failure ?? `${r.figures.length} figures`} |`,
+        `| ${r.bench} | ${quickRun(r.bench) ? 'quick' : 'full'} | ${Math.round(r.seconds)} s | ${load(r.loadBefore)} | ${load(r.loadAfter)} | ${r.failure ?? `${r.figures.length} figures`} |`,
     ),
   ]
   for (const goal of Object.keys(GOALS).map(Number)) {
