@@ -17,6 +17,7 @@ import {
 } from './mail-destinations'
 import { OPEN_WARMUP_SECONDS, openLoop, postBatches, quiet, type EmailBatch } from './mail-load'
 import { startPostfixSink, type PostfixSink } from './postfix-sink'
+import { REFERENCE_WORK, referenceWorkMs } from './machine-speed'
 import { rawAmqpRate } from './raw-amqp'
 import { SINK_SESSIONS, sinkCeiling, type SinkCeiling } from './smtp-sink'
 import { cpuText, cpuUse, machineText, machineTicks, stackCpuSeconds } from './stack-cpu'
@@ -176,6 +177,7 @@ async function deliverToSink(stack: MailStack, sink: PostfixSink) {
  * held accept rounds (their backlog warms the new emailer up), the batch run and the open loop.
  */
 async function measure(stack: MailStack, sink: PostfixSink) {
+  const referenceBefore = referenceWorkMs()
   const catcher = catcherDestination(stack)
   const warm = batchesOf(QUICK ? 200 : 1000, 'warm')
   await postBatches(stack.apiUrl, warm.batches, CONCURRENCY)
@@ -195,6 +197,7 @@ async function measure(stack: MailStack, sink: PostfixSink) {
     await quiet(stack)
     const { delivered, open, acceptSeconds, cpu, machine } = await deliverToSink(stack, sink)
     return {
+      reference: { before: referenceBefore, after: referenceWorkMs() },
       ceilings: { catcher: catcherCeiling, sink: sinkCeilingRate },
       held,
       delivered,
@@ -239,6 +242,9 @@ function printMeasured(measured: Measured) {
   console.log(`  CPU used in the open loop: ${open.cpu}`)
   console.log(`  CPU used while delivering: ${cpuText}`)
   if (machine !== '') console.log(`  the machine meanwhile: ${machine}`)
+  console.log(
+    `  reference work                 ${measured.reference.before.toFixed(0)} ms before, ${measured.reference.after.toFixed(0)} ms after`,
+  )
 }
 
 const STACK =
@@ -298,6 +304,7 @@ function figuresOf(measured: Measured) {
       method: `${SINK_EMAILS} messages of ${ceiling.messageBytes} bytes (the median size of the emailer's) sent straight to its SMTP port from the host by Postfix's smtp-source, ${SINK_SESSIONS} sessions, many messages each; CPU per email: ${ceilingCpuText(ceiling)}`,
     })),
     ...acceptFigures(measured),
+    referenceFigure(measured),
     {
       goal: 1,
       name: `POST -> delivered p99 at an offered ${OPEN_RATE} emails/s`,
@@ -314,6 +321,19 @@ function figuresOf(measured: Measured) {
     },
   ]
   return figures
+}
+
+/** How fast the machine ran, and the stack's CPU per email in units of it (see machine-speed). */
+function referenceFigure({ reference, cpuMsPerEmail }: Measured): Figure {
+  const slowest = Math.max(reference.before, reference.after)
+  return {
+    goal: 1,
+    name: 'machine speed: the reference work (context)',
+    value: reference.before,
+    unit: 'ms',
+    target: 'context: more ms is a slower spell of this shared machine',
+    method: `${REFERENCE_WORK}, median of 3, timed before the stack is measured (${reference.before.toFixed(0)} ms) and after (${reference.after.toFixed(0)} ms). The stack's CPU per email while delivering (${cpuMsPerEmail.toFixed(2)} ms) is ${((1000 * cpuMsPerEmail) / slowest).toFixed(1)}-${((1000 * cpuMsPerEmail) / Math.min(reference.before, reference.after)).toFixed(1)} thousandths of it: that share stays put from a quiet spell to a slow one while the work per email does`,
+  }
 }
 
 /** The open loop's latency in its two parts, p50 / p99 of each. */
