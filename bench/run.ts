@@ -2,10 +2,10 @@
 // figure its baseline from the same run, the ratio, the goal and whether it holds, with the
 // machine's cores, memory and load while it ran.
 //   npm run bench [-- --quick] [-- --only mail-stack,logs-store] [-- --out BENCHMARKS.md]
-//   [-- --full mail-stack]: these at full size in a --quick run (goal 1's 30,000 emails take under
-//   a minute where the whole full run takes hours);
+//   [-- --full mail-stack]: these at full size in a --quick run (goal 1's 30,000 emails: about a
+//   minute);
 //   [-- --logs-store FILE]: goal 4's searches on a store kept by `logs-store --keep` (5M rows
-//   take the writer an hour to fill here), instead of one filled in this run.
+//   take the writer about 8 minutes to fill here), instead of one filled in this run.
 // logs-tail-browser needs the built app (`npm run build`) and Debian's Chromium.
 import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
