@@ -15,7 +15,7 @@ const entry = join(root, 'out/main/server.js')
  * - V8's old generation bounded at 1 GiB rather than about 4 GiB on a 24 GiB machine: the bound
  *   also sets when V8 first collects the old generation, and a tail burst's dead lines (the
  *   Tail's copies and their JSON) otherwise pile up there: 200,000 lines took the main thread's
- *   heap to 81-111 MB, 55-60 MB with the bound (the burst's RSS peak 307-333 MB, 271-274 MB),
+ *   heap to 81-111 MB, 55-70 MB with the bound (the burst's RSS peak 307-333 MB, 271-282 MB),
  *   the tail's rate unchanged;
  * - glibc's malloc in 2 arenas rather than up to 8 per core for its threads (the store's worker,
  *   libuv's pool), each keeping what SQLite and the buffers freed (about 7 MB idle); a value set
