@@ -20,7 +20,8 @@ import {
   waitLabelledHealthy,
 } from '../test/support/stack'
 import { chooseTestImages } from '../test/images'
-import { reportFigures } from './figures'
+import { brokerBootFigure, hasBootModule } from './broker-boot'
+import { median, reportFigures, type Figure } from './figures'
 
 const run = promisify(execFile)
 const { values } = parseArgs({
@@ -47,13 +48,6 @@ const compose = (...args: string[]) =>
   run('docker-compose', ['-p', project, '-f', file, ...args], { cwd: dir })
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
-const median = (samples: number[]): number => {
-  const sorted = [...samples].sort((a, b) => a - b)
-  const mid = sorted.length / 2
-  return Number.isInteger(mid)
-    ? ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2
-    : (sorted[Math.floor(mid)] ?? NaN)
-}
 
 /** When each service became healthy, from the operation's steps (ms after the start). */
 function healthyAt(operation: StackOperation): string {
@@ -169,6 +163,10 @@ try {
   console.log('up when everything is already up (nothing to do):')
   console.log(`  maildock up                      ${seconds(noop.ms)}  (${noop.summary})`)
   console.log(`  docker-compose up -d             ${seconds(composeNoopMs)}`)
+  const brokerImage = pinned.env.MAILDOCK_BROKER_IMAGE ?? ''
+  const context: Figure[] = (await hasBootModule(docker, brokerImage))
+    ? [await brokerBootFigure(docker, brokerImage, ROUNDS)]
+    : []
   reportFigures('stack-up', [
     {
       goal: 8,
@@ -188,6 +186,7 @@ try {
             bound: `the broker's boot: healthy ${seconds(median(brokerHealthy))} into maildock up (median, while the other services boot beside it on the same cores), then ${seconds(median(afterBroker))} until the last service is healthy (median; told to connect on the broker's ready line, a service is healthy as it connects when that falls inside a check, which each image holds up to 7 s until it is first ready, else at the next check 2 s later; 0 s means the broker's own check came last); compose pays the same boot and checks plus its services' backoff`,
           }),
     },
+    ...context,
   ])
 } finally {
   await compose('down', '-v', '--timeout', '5').catch(() => undefined)
