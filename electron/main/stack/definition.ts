@@ -94,14 +94,23 @@ export const brokerVolumeName = (stack: string, queueType: BrokerQueueType): str
   `${volumeName(stack, 'broker-data')}-${queueType}`
 
 /**
+ * Until a check of ours has passed once, the engine runs it every HOLDING_INTERVAL_SECONDS and it
+ * holds its answer until the service is ready; after that it waits HEALTH_HOLD_SECONDS before it
+ * checks. The engine (Docker before 25 has no start_interval) runs a check one interval after the
+ * start and one interval after the last one ended: a service is healthy about as it gets ready,
+ * and at rest each is checked every 4.5 s (each check costs the engine some 50 ms of CPU here).
+ */
+const HOLDING_INTERVAL_SECONDS = 0.5
+export const HEALTH_HOLD_SECONDS = 4
+
+/**
  * A bash check that passes when something accepts a TCP connection on the port. Until it has
  * passed once (the marker file), it tries every 0.1 s for about 7 s, so it passes as the port
- * opens, not at its next run 2 s later; after that it tries once, and a failure shows as soon as
- * before. It closes before sending anything.
+ * opens; after that it waits `holdSeconds`, then tries once. It closes before sending anything.
  */
-export function tcpCheckScript(port: number, marker: string): string {
+export function tcpCheckScript(port: number, marker: string, holdSeconds: number): string {
   return [
-    `t=70; [ -e ${marker} ] && t=1`,
+    `t=70; [ -e ${marker} ] && { t=1; sleep ${holdSeconds}; }`,
     `while ! { exec 3<>/dev/tcp/127.0.0.1/${port}; } 2>/dev/null; do ((--t > 0)) || exit 1; sleep 0.1; done`,
     `exec 3>&-; : >${marker} 2>/dev/null || true`,
   ].join('; ')
@@ -112,19 +121,27 @@ export function tcpCheckScript(port: number, marker: string): string {
  * it has booted. Closing before the protocol header leaves no line in the broker's log (a header
  * followed by a close logs three, two of them warnings, every check).
  */
-export const BROKER_HEALTH_SCRIPT = tcpCheckScript(5672, '/tmp/maildock-broker-was-ready')
+export const BROKER_HEALTH_SCRIPT = tcpCheckScript(
+  5672,
+  '/tmp/maildock-broker-was-ready',
+  HEALTH_HOLD_SECONDS,
+)
 
 /** RabbitMQ's line once its AMQP listener is open: "started TCP listener on [::]:5672". */
 const BROKER_READY_LINE = /started TCP listener on \S+:5672\s*$/
 
 /**
  * The api/emailer/logger images' own HEALTHCHECK (their Dockerfiles): GET /health answers 200,
- * connected to the broker, asked with bash's /dev/tcp (a `node -e` check costs seconds of CPU).
+ * connected to the broker, asked with bash's /dev/tcp (a `node -e` check costs seconds of CPU);
+ * it holds as tcpCheckScript does.
  */
 const IMAGE_CHECK = null
 
-/** Node starts slowly on a busy machine: a generous time-out keeps a loaded host from flapping. */
-const quick = (test: string[] | null, intervalSeconds = 3): HealthSpec => ({
+/**
+ * Node starts slowly on a busy machine: a generous time-out keeps a loaded host from flapping.
+ * A check that does not hold (the catcher's: Mailpit's own) runs every 2 s.
+ */
+const quick = (test: string[] | null, intervalSeconds: number): HealthSpec => ({
   test,
   intervalSeconds,
   timeoutSeconds: 10,
@@ -185,7 +202,7 @@ function brokerSpec(settings: StackSettings, credentials: StackCredentials): Ser
     ],
     health: {
       test: ['CMD', 'bash', '-c', BROKER_HEALTH_SCRIPT],
-      intervalSeconds: 2,
+      intervalSeconds: HOLDING_INTERVAL_SECONDS,
       timeoutSeconds: 10,
       retries: 5,
       startPeriodSeconds: 90,
@@ -218,7 +235,7 @@ function builtSpecs(settings: StackSettings, credentials: StackCredentials): Ser
       // Loopback names and its own alias only (DNS rebinding guard, shared/allowed-host.ts).
       ...broker('api', { API_PORT: '3000', API_ALLOWED_HOSTS: 'api' }),
       ports: [{ containerPort: 3000, hostPort: settings.ports.api }],
-      health: quick(IMAGE_CHECK, 2),
+      health: quick(IMAGE_CHECK, HOLDING_INTERVAL_SECONDS),
       dependsOn: [ON_BROKER],
     },
     {
@@ -233,7 +250,7 @@ function builtSpecs(settings: StackSettings, credentials: StackCredentials): Ser
       ),
       ports: [],
       volumes: [{ key: 'emailer-ledger', target: '/data' }],
-      health: quick(IMAGE_CHECK, 2),
+      health: quick(IMAGE_CHECK, HOLDING_INTERVAL_SECONDS),
       dependsOn: useCatcher
         ? [ON_BROKER, { service: 'catcher', condition: 'started' }]
         : [ON_BROKER],
@@ -245,7 +262,7 @@ function builtSpecs(settings: StackSettings, credentials: StackCredentials): Ser
       ...broker('logger', { HEALTH_PORT: '8080' }),
       ports: [],
       volumes: [{ key: 'logger-data', target: '/data' }],
-      health: quick(IMAGE_CHECK, 2),
+      health: quick(IMAGE_CHECK, HOLDING_INTERVAL_SECONDS),
       dependsOn: [ON_BROKER],
     },
   ]
@@ -260,7 +277,7 @@ function catcherSpec({ ports, images }: StackSettings): ServiceSpec {
     // (failure injection from the Mailbox panel) is off in Mailpit unless enabled.
     env: { MP_ALLOWED_HOSTS: 'catcher', MP_ENABLE_CHAOS: 'true' },
     ports: [{ containerPort: 8025, hostPort: ports.catcherUi }],
-    health: quick(null),
+    health: quick(null, 2),
   }
 }
 

@@ -19,9 +19,9 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-const check = (port: number, marker: string): Promise<number> =>
+const check = (port: number, marker: string, holdSeconds = 0): Promise<number> =>
   new Promise((resolve) => {
-    execFile('bash', ['-c', tcpCheckScript(port, marker)], (error) =>
+    execFile('bash', ['-c', tcpCheckScript(port, marker, holdSeconds)], (error) =>
       resolve(error === null ? 0 : Number(error.code ?? 1)),
     )
   })
@@ -51,5 +51,16 @@ describe('the TCP health check (the broker)', () => {
     expect(await check(port, marker)).toBe(0)
     await new Promise<void>((resolve) => server!.close(() => resolve()))
     expect(await check(port, marker)).toBe(1)
+  })
+
+  it('after it has passed, waits before it tries: a port that opens meanwhile passes', async () => {
+    const port = await listen()
+    const marker = join(dir, 'was-ready')
+    expect(await check(port, marker)).toBe(0)
+    await new Promise<void>((resolve) => server!.close(() => resolve()))
+    const result = check(port, marker, 2)
+    await sleep(300)
+    await listen(port)
+    expect(await result).toBe(0)
   })
 })

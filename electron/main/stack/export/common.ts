@@ -43,7 +43,9 @@ export const brokerUser = (definition: StackDefinition): string => {
   )
 }
 
-const seconds = (value: number): string => `${value}s`
+/** A compose duration: `2s`, or `500ms` for a fraction of a second. */
+const seconds = (value: number): string =>
+  Number.isInteger(value) ? `${value}s` : `${Math.round(value * 1000)}ms`
 
 /** A compose healthcheck from the service's health spec (`$` escaped for compose). */
 export function healthcheck(spec: ServiceSpec): { [key: string]: YamlValue } {

@@ -1,4 +1,4 @@
-import type { ServiceSpec, StackDefinition } from '../definition'
+import { HEALTH_HOLD_SECONDS, type ServiceSpec, type StackDefinition } from '../definition'
 import { toYaml, type YamlValue } from '../yaml'
 import {
   brokerUser,
@@ -31,20 +31,27 @@ const APP_RESOURCES = {
   limits: { memory: '384Mi' },
 }
 
+/**
+ * The kubelet's HTTP probes do not hold as the stack's checks do (definition.ts): a startup probe
+ * each second (Kubernetes' shortest period), then one every HEALTH_HOLD_SECONDS + 1 s, as at rest.
+ */
 function probes(spec: ServiceSpec, port: string): Obj {
   const { health } = spec
-  const probe = (failureThreshold: number): Obj => ({
+  const probe = (periodSeconds: number, failureThreshold: number): Obj => ({
     httpGet: { path: HEALTH_PATH, port },
-    periodSeconds: health.intervalSeconds,
+    periodSeconds,
     timeoutSeconds: health.timeoutSeconds,
     failureThreshold,
   })
+  const startPeriod = Math.max(1, Math.ceil(health.intervalSeconds))
+  const atRest = HEALTH_HOLD_SECONDS + 1
   return {
     startupProbe: probe(
-      Math.ceil(health.startPeriodSeconds / health.intervalSeconds) + health.retries,
+      startPeriod,
+      Math.ceil(health.startPeriodSeconds / startPeriod) + health.retries,
     ),
-    readinessProbe: probe(health.retries),
-    livenessProbe: probe(health.retries),
+    readinessProbe: probe(atRest, health.retries),
+    livenessProbe: probe(atRest, health.retries),
   }
 }
 
