@@ -183,7 +183,7 @@ try {
       ...(a / b <= 0.8
         ? {}
         : {
-            bound: `the broker's boot: healthy ${seconds(median(brokerHealthy))} into maildock up (median, while the other services boot beside it on the same cores), then ${seconds(median(afterBroker))} until the last service is healthy (median; told to connect on the broker's ready line, a service is healthy as it connects when that falls inside a check, which each image holds up to 7 s until it is first ready, else at the next check 2 s later; 0 s means the broker's own check came last); compose pays the same boot and checks plus its services' backoff`,
+            bound: `the broker's boot: healthy ${seconds(median(brokerHealthy))} into maildock up (median, while the other services boot beside it on the same cores), then ${seconds(median(afterBroker))} until the last service is healthy (median; told to connect on the broker's ready line, a service is healthy as it connects: until their first pass the checks run every 0.5 s and hold up to 7 s; 0 s means the broker's own check came last); compose pays the same boot and checks plus its services' backoff`,
           }),
     },
     ...context,
