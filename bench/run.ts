@@ -157,9 +157,15 @@ function figureRow(figure: Figure): string {
   return `| ${cell(figure.name)} | ${num(figure.value)} ${figure.unit} | ${baseline === undefined ? '' : `${num(baseline.value)} (${cell(baseline.name)})`} | ${ratio} | ${cell(figure.target)} | ${holds} | ${cell(method)} |`
 }
 
+/** The command as run, with every flag that changes what ran or on what. */
 function command(): string {
-  if (!QUICK) return 'npm run bench'
-  return `npm run bench -- --quick${FULL.size > 0 ? ` --full ${[...FULL].join(',')}` : ''}`
+  const flags = [
+    ...(QUICK ? ['--quick'] : []),
+    ...(QUICK && FULL.size > 0 ? [`--full ${[...FULL].join(',')}`] : []),
+    ...(values.only === undefined ? [] : [`--only ${values.only}`]),
+    ...(values['logs-store'] === undefined ? [] : [`--logs-store ${values['logs-store']}`]),
+  ]
+  return flags.length === 0 ? 'npm run bench' : `npm run bench -- ${flags.join(' ')}`
 }
 
 function runKind(ran: Ran[]): string {
