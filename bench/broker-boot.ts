@@ -69,8 +69,8 @@ export async function brokerBootFigure(
     }
   }
   const s = (ms: number): string => (ms / 1000).toFixed(2)
-  const a = median(ours.map((b) => b.ms))
-  const b = median(theirs.map((b) => b.ms))
+  const a = median(ours.map((boot) => boot.ms))
+  const b = median(theirs.map((boot) => boot.ms))
   console.log(
     `broker boot alone (docker start to AMQP listener), median of ${rounds}: ${s(a)} s with the image's boot module, ${s(b)} s with RabbitMQ's own, ratio ${(a / b).toFixed(2)}`,
   )
@@ -81,6 +81,6 @@ export async function brokerBootFigure(
     unit: 's (median)',
     baseline: { name: "the same image booted by RabbitMQ's own boot module", value: b / 1000 },
     target: 'context: what bounds goal 8',
-    method: `${rounds} rounds alternating which goes first: a fresh ${image} container (new volume), nothing else starting, from \`docker start\` to its "started TCP listener" line; the baseline sets RABBITMQ_BOOT_MODULE=rabbit. The image's boot module (scripts/images/rabbitmq/maildock_boot.erl) loads the ~1,100 modules of rabbit, its plugins and their applications in one parallel batch before RabbitMQ boots and reads every module's attributes, which otherwise loads them one by one. Container CPU to the ready line (median): ${s(median(ours.map((b) => b.cpuMs)))} s vs ${s(median(theirs.map((b) => b.cpuMs)))} s. Rounds (s): ${ours.map((b) => s(b.ms)).join(', ')} vs ${theirs.map((b) => s(b.ms)).join(', ')}`,
+    method: `${rounds} rounds alternating which goes first: a fresh ${image} container (new volume), nothing else starting, from \`docker start\` to its "started TCP listener" line; the baseline sets RABBITMQ_BOOT_MODULE=rabbit. The image's boot module (scripts/images/rabbitmq/maildock_boot.erl) loads the ~1,100 modules of rabbit, its plugins and their applications in one parallel batch before RabbitMQ boots and reads every module's attributes, which otherwise loads them one by one. Container CPU to the ready line (median): ${s(median(ours.map((boot) => boot.cpuMs)))} s vs ${s(median(theirs.map((boot) => boot.cpuMs)))} s. Rounds (s): ${ours.map((boot) => s(boot.ms)).join(', ')} vs ${theirs.map((boot) => s(boot.ms)).join(', ')}`,
   }
 }
