@@ -8,7 +8,7 @@ import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { StackStatus } from '../../shared/contract'
 import { postEmail, publishedUrl, waitForMessage } from '../support/stack'
-import { blocking, runAxe, type AxeViolation } from './axe'
+import { blocking, runAxe, showColorScheme, type AxeViolation } from './axe'
 import { e2eStack, sidebarPanels } from './e2e-stack'
 import { launchBrowser, openPage, startApp, type RunningApp } from './harness'
 
@@ -136,10 +136,7 @@ describe('accessibility', () => {
       await open()
       const counts: string[] = []
       for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme })
-        await expect
-          .poll(() => page.locator('html').getAttribute('data-mantine-color-scheme'))
-          .toBe(scheme)
+        await showColorScheme(page, scheme)
         const found = blocking(await runAxe(page))
         const file = `a11y-${scheme}-${view.replace(/\W+/g, '-')}.png`
         if (shots) await page.screenshot({ path: join(shots, file) })

@@ -51,6 +51,21 @@ export async function runAxe(page: Page): Promise<AxeViolation[]> {
   })
 }
 
+/**
+ * Emulates the colour scheme and waits until the app shows it: Mantine follows the media query on
+ * its change event, so right after emulateMedia the page may still be in the other scheme, and
+ * axe would judge colours mid-switch.
+ */
+export async function showColorScheme(page: Page, scheme: 'light' | 'dark'): Promise<void> {
+  await page.emulateMedia({ colorScheme: scheme })
+  await page.waitForFunction((wanted) => {
+    const { document } = globalThis as unknown as {
+      document: { documentElement: { getAttribute(name: string): string | null } }
+    }
+    return document.documentElement.getAttribute('data-mantine-color-scheme') === wanted
+  }, scheme)
+}
+
 /** Serious and critical violations: the ones that block a user. */
 export const blocking = (violations: AxeViolation[]): AxeViolation[] =>
   violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')

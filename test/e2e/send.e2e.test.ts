@@ -11,7 +11,7 @@ import { countByEmailId } from '../../resources/stack/test/catcher-client'
 import { delay } from '../../resources/stack/test/docker-helpers'
 import { waitForDelivery } from '../../resources/stack/test/expectations'
 import type { MailStack } from '../../resources/stack/test/mail-stack'
-import { blocking, runAxe } from './axe'
+import { blocking, runAxe, showColorScheme } from './axe'
 import {
   compose as composeIn,
   goTo as goToIn,
@@ -105,7 +105,7 @@ describe('Send panel with the stack up', () => {
     }
     await page.getByTestId('bulk-again').waitFor()
     for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme })
+      await showColorScheme(page, scheme)
       if (process.env.MAILDOCK_SCREENSHOTS) {
         const path = join(process.env.MAILDOCK_SCREENSHOTS, `bulk-report-${scheme}.png`)
         await page.screenshot({ path, fullPage: true })

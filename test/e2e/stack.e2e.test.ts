@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { blocking, runAxe } from './axe'
+import { blocking, runAxe, showColorScheme } from './axe'
 import { docker } from './docker-cli'
 import { launchBrowser, openPage, startApp, type RunningApp } from './harness'
 
@@ -44,7 +44,7 @@ async function exportsFolders(page: Page): Promise<void> {
       target === 'Kubernetes' ? /kubectl apply -k/ : /docker stack deploy/,
     )
     for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme })
+      await showColorScheme(page, scheme)
       const slug = target.toLowerCase().replace(' ', '-')
       await page.screenshot({ path: join(shots, `maildock-stack-export-${slug}-${scheme}.png`) })
       const found = blocking(await runAxe(page))
@@ -52,7 +52,7 @@ async function exportsFolders(page: Page): Promise<void> {
         found.map((v) => `${target} ${scheme} ${v.id} ${v.nodes[0]?.target.join(' ')}`),
       ).toEqual([])
     }
-    await page.emulateMedia({ colorScheme: 'light' })
+    await showColorScheme(page, 'light')
   }
 }
 
@@ -146,13 +146,13 @@ const READ_STEPS = `[...document.querySelectorAll('[data-testid="stack-step"]')]
 /** axe finds nothing blocking in either scheme: the transient states (running steps, toasts) too. */
 async function expectAccessible(where: string): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme })
+    await showColorScheme(page, scheme)
     const found = blocking(await runAxe(page))
     expect(found.map((v) => `${where} ${scheme} ${v.id} ${v.nodes[0]?.target.join(' ')}`)).toEqual(
       [],
     )
   }
-  await page.emulateMedia({ colorScheme: 'light' })
+  await showColorScheme(page, 'light')
 }
 
 const stateOf = (service: string) => page.getByTestId(`state-${service}`).textContent()
