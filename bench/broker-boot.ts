@@ -3,10 +3,18 @@
 // in one batch: scripts/images/rabbitmq/maildock_boot.erl) beside the same image booted by
 // RabbitMQ's own (RABBITMQ_BOOT_MODULE=rabbit), alternating, same run. A context figure of goal 8.
 import type Docker from 'dockerode'
+import { readyLineSeen } from '../electron/main/stack/ready-line'
+import { definitionWith } from '../test/support/stack-fixtures'
 import { median, type Figure } from './figures'
 
-const READY_LINE = /started TCP listener on \S+:5672/
 const LIMIT_MS = 120_000
+
+/** The broker's ready line as `maildock up` waits for it (definition.ts). */
+function brokerReadyLine(): RegExp {
+  const line = definitionWith().services.find((s) => s.service === 'broker')?.readyLine
+  if (line === undefined) throw new Error('the broker has no ready line')
+  return line
+}
 
 interface Boot {
   ms: number
@@ -21,27 +29,21 @@ async function bootOnce(docker: Docker, image: string, env: string[]): Promise<B
     Env: env,
     Labels: { 'maildock.test': '1' },
   })
+  const stop = new AbortController()
   try {
-    // Attached before it starts, so no line is missed.
-    const output = await container.attach({ stream: true, stdout: true, stderr: true })
-    const ready = new Promise<number>((resolve, reject) => {
-      let seen = ''
-      const timer = setTimeout(() => reject(new Error(`${image} not ready in 120 s`)), LIMIT_MS)
-      output.on('data', (chunk: Buffer) => {
-        seen = (seen + chunk.toString('latin1')).slice(-4096)
-        if (!READY_LINE.test(seen)) return
-        clearTimeout(timer)
-        resolve(performance.now())
-      })
-      output.on('error', reject)
-    })
     const start = performance.now()
     await container.start()
-    const ms = (await ready) - start
+    // Read as `maildock up` reads it (the log followed in ~50 ms batches), for both boot modules.
+    const ready = readyLineSeen(docker, [container.id], brokerReadyLine(), 0, stop.signal)
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`${image} not ready in 120 s`)), LIMIT_MS).unref(),
+    )
+    await Promise.race([ready, timeout])
+    const ms = performance.now() - start
     const stats = await container.stats({ stream: false })
-    ;(output as NodeJS.ReadWriteStream & { destroy(): void }).destroy()
     return { ms, cpuMs: stats.cpu_stats.cpu_usage.total_usage / 1e6 }
   } finally {
+    stop.abort()
     await container.remove({ force: true, v: true })
   }
 }
